@@ -1,0 +1,38 @@
+package migrations
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
+)
+
+func isPostgres(db bun.IDB) bool { return db.Dialect().Name() == dialect.PG }
+
+// appendOnly makes the database itself refuse UPDATE and DELETE on table,
+// so no code path, bug or hand-typed query can rewrite history.
+func appendOnly(ctx context.Context, tx bun.Tx, table string) error {
+	var stmts []string
+	if isPostgres(tx) {
+		stmts = []string{
+			`CREATE OR REPLACE FUNCTION agora_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$`,
+			fmt.Sprintf(`DROP TRIGGER IF EXISTS %[1]s_append_only ON %[1]s`, table),
+			fmt.Sprintf(`CREATE TRIGGER %[1]s_append_only BEFORE UPDATE OR DELETE ON %[1]s FOR EACH ROW EXECUTE FUNCTION agora_append_only()`, table),
+			fmt.Sprintf(`DROP TRIGGER IF EXISTS %[1]s_no_truncate ON %[1]s`, table),
+			fmt.Sprintf(`CREATE TRIGGER %[1]s_no_truncate BEFORE TRUNCATE ON %[1]s FOR EACH STATEMENT EXECUTE FUNCTION agora_append_only()`, table),
+		}
+	} else {
+		stmts = []string{
+			fmt.Sprintf(`CREATE TRIGGER IF NOT EXISTS %[1]s_no_update BEFORE UPDATE ON %[1]s BEGIN SELECT RAISE(ABORT, '%[1]s is append-only'); END`, table),
+			fmt.Sprintf(`CREATE TRIGGER IF NOT EXISTS %[1]s_no_delete BEFORE DELETE ON %[1]s BEGIN SELECT RAISE(ABORT, '%[1]s is append-only'); END`, table),
+		}
+	}
+	for _, s := range stmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("make %s append-only: %w", table, err)
+		}
+	}
+	return nil
+}
