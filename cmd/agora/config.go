@@ -1,0 +1,200 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is the node's whole configuration, read once at start-up and
+// passed by value: nothing reads settings from a global.
+type Config struct {
+	Addr        string
+	BaseURL     *url.URL
+	DataDir     string
+	DatabaseURL string
+	BlobURL     string
+	LogLevel    slog.Level
+	LogFormat   string
+	NodeName    string
+	Location    *time.Location
+	// TrustedProxies are reverse proxies whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
+}
+
+// option is one setting: a flag, its AGORA_* environment twin, a default,
+// and how to check and store a value. Secret settings may also be read
+// from a file named by the twin with a _FILE suffix (Docker secrets).
+type option struct {
+	flag, env, def, usage string
+	secret                bool
+	set                   func(c *Config, v string) error
+}
+
+// options is the one table of settings; the README documents it.
+var options = []option{
+	{flag: "addr", env: "AGORA_ADDR", def: ":8080", usage: "address to listen on, host:port",
+		set: func(c *Config, v string) error {
+			if !strings.Contains(v, ":") {
+				return fmt.Errorf("%q is not host:port (e.g. :8080 or 127.0.0.1:8080)", v)
+			}
+			c.Addr = v
+			return nil
+		}},
+	{flag: "base-url", env: "AGORA_BASE_URL", def: "http://localhost:8080", usage: "public URL of the node, used in links and ActivityPub ids",
+		set: func(c *Config, v string) error {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return fmt.Errorf("%q is not an http(s) URL such as https://participation.example.org", v)
+			}
+			if u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "" {
+				return fmt.Errorf("%q must have no path, query or fragment: the node serves at the root of its host", v)
+			}
+			u.Path = ""
+			c.BaseURL = u
+			return nil
+		}},
+	{flag: "data-dir", env: "AGORA_DATA_DIR", def: "./data", usage: "directory for the SQLite database and local blob files",
+		set: func(c *Config, v string) error {
+			if v == "" {
+				return errors.New("must not be empty")
+			}
+			c.DataDir = v
+			return nil
+		}},
+	{flag: "database-url", env: "AGORA_DATABASE_URL", def: "", secret: true,
+		usage: "database: empty for SQLite in the data dir, sqlite:PATH, or postgres://USER:PASS@HOST:PORT/DB",
+		set:   func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
+	{flag: "blob-url", env: "AGORA_BLOB_URL", def: "", secret: true,
+		usage: "blob store: empty for DATA_DIR/blobs, a directory, or s3://ACCESS:SECRET@HOST:PORT/BUCKET?secure=false",
+		set:   func(c *Config, v string) error { c.BlobURL = v; return nil }},
+	{flag: "log-level", env: "AGORA_LOG_LEVEL", def: "info", usage: "debug, info, warn or error",
+		set: func(c *Config, v string) error {
+			if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+				return fmt.Errorf("%q is not one of debug, info, warn, error", v)
+			}
+			return nil
+		}},
+	{flag: "log-format", env: "AGORA_LOG_FORMAT", def: "text", usage: "text or json",
+		set: func(c *Config, v string) error {
+			if v != "text" && v != "json" {
+				return fmt.Errorf("%q is not text or json", v)
+			}
+			c.LogFormat = v
+			return nil
+		}},
+	{flag: "node-name", env: "AGORA_NODE_NAME", def: "Agora", usage: `name of the territory shown to residents, e.g. "Paris 15e"`,
+		set: func(c *Config, v string) error {
+			if strings.TrimSpace(v) == "" || len(v) > 100 {
+				return errors.New("must be 1 to 100 characters")
+			}
+			c.NodeName = strings.TrimSpace(v)
+			return nil
+		}},
+	{flag: "timezone", env: "AGORA_TIMEZONE", def: "Europe/Paris", usage: "time zone of the territory, for dates shown to residents",
+		set: func(c *Config, v string) error {
+			loc, err := time.LoadLocation(v)
+			if err != nil {
+				return fmt.Errorf("%q is not a time zone such as Europe/Paris", v)
+			}
+			c.Location = loc
+			return nil
+		}},
+	{flag: "trusted-proxies", env: "AGORA_TRUSTED_PROXIES", def: "127.0.0.0/8,::1/128",
+		usage: "comma-separated networks of reverse proxies whose X-Forwarded-For names the client",
+		set: func(c *Config, v string) error {
+			c.TrustedProxies = nil
+			for _, part := range strings.Split(v, ",") {
+				if part = strings.TrimSpace(part); part == "" {
+					continue
+				}
+				p, err := netip.ParsePrefix(part)
+				if err != nil {
+					return fmt.Errorf("%q is not a network such as 10.0.0.0/8", part)
+				}
+				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+			return nil
+		}},
+}
+
+// settingError names the setting at fault, flag and variable both, so the
+// one line an operator reads tells them what to fix.
+type settingError struct {
+	opt option
+	err error
+}
+
+func (e *settingError) Error() string {
+	return fmt.Sprintf("%s (--%s): %v", e.opt.env, e.opt.flag, e.err)
+}
+
+func (e *settingError) Unwrap() error { return e.err }
+
+// settingErr wraps err as a fault of the setting whose variable is env.
+func settingErr(env string, err error) error {
+	for _, o := range options {
+		if o.env == env {
+			return &settingError{opt: o, err: err}
+		}
+	}
+	return fmt.Errorf("%s: %w", env, err)
+}
+
+// configFlags registers every option on fs and returns a function that,
+// after fs.Parse, resolves flag > environment > default into a Config.
+func configFlags(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
+	values := make([]*string, len(options))
+	for i, o := range options {
+		values[i] = fs.String(o.flag, o.def, o.usage+" ["+o.env+"]")
+	}
+	return func() (Config, error) {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		var c Config
+		for i, o := range options {
+			v, err := resolve(o, *values[i], set[o.flag], getenv)
+			if err == nil {
+				err = o.set(&c, v)
+			}
+			if err != nil {
+				return Config{}, &settingError{opt: o, err: err}
+			}
+		}
+		return c, nil
+	}
+}
+
+func resolve(o option, flagValue string, flagSet bool, getenv func(string) string) (string, error) {
+	if flagSet {
+		return flagValue, nil
+	}
+	if v := getenv(o.env); v != "" {
+		return v, nil
+	}
+	if o.secret {
+		if path := getenv(o.env + "_FILE"); path != "" {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return "", fmt.Errorf("read %s_FILE: %w", o.env, err)
+			}
+			return strings.TrimSpace(string(b)), nil
+		}
+	}
+	return flagValue, nil
+}
+
+func (c Config) logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"agora/frontend"
+	"agora/instances/accounts"
+	"agora/storage/database"
+	"agora/storage/ratelimit"
+)
+
+// shutdownTimeout bounds how long in-flight requests may take to finish
+// once the node is asked to stop.
+const shutdownTimeout = 10 * time.Second
+
+// serveHooks lets tests add to the handler; production passes none.
+type serveHooks struct {
+	wrap func(http.Handler) http.Handler
+}
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "agora serve", "[flags]", "Run the node: web pages, APIs and background work.\nWith no configuration it serves http://localhost:8080 from SQLite and files under ./data.")
+	cfg, err := parseConfig(e, fs, args)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, e, serveHooks{})
+}
+
+// serve starts the node and runs it until SIGINT or SIGTERM. Everything is
+// checked before the node answers its first request: a bad setting exits
+// with one line, and nothing is left half-started.
+func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	log := cfg.logger(e.stderr)
+	start := time.Now()
+
+	// Take the port first: if it is in use, say so before touching data.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return settingErr("AGORA_ADDR", fmt.Errorf("cannot listen on %s: %w", cfg.Addr, unwrapOp(err)))
+	}
+	defer ln.Close()
+
+	n, err := openNode(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := n.Close(); err != nil {
+			log.Error("close", "err", err)
+		}
+	}()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(n.db.DB, "agora"),
+	)
+	secret, err := database.NodeSecret(ctx, n.db)
+	if err != nil {
+		return err
+	}
+	accountsSvc := accounts.NewService(n.db, nil)
+	limiter := ratelimit.New(n.db, secret, nil)
+	handler, err := frontend.New(frontend.Config{
+		NodeName: cfg.NodeName, BaseURL: cfg.BaseURL, Location: cfg.Location, TrustedProxies: cfg.TrustedProxies,
+	}, frontend.Deps{
+		Logger:   log,
+		Registry: reg,
+		Accounts: accountsSvc,
+		Limiter:  limiter,
+		Secret:   secret,
+		Checks: []frontend.Check{
+			{Name: "database", Check: func(ctx context.Context) error { return database.Ready(ctx, n.db) }},
+			{Name: "blobs", Check: n.blobs.Ping},
+		},
+	})
+	if err != nil {
+		return err
+	}
+	if hooks.wrap != nil {
+		handler = hooks.wrap(handler)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: frontend.ReadHeaderTimeout,
+		IdleTimeout:       frontend.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+
+	maintCtx, stopMaint := context.WithCancel(context.WithoutCancel(ctx))
+	maintDone := make(chan struct{})
+	go func() {
+		defer close(maintDone)
+		maintain(maintCtx, log, accountsSvc, limiter)
+	}()
+	defer func() { stopMaint(); <-maintDone }()
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.BaseURL.String(), "node", cfg.NodeName,
+		"version", buildVersion(), "startup", time.Since(start).Round(time.Millisecond))
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("HTTP server: %w", err)
+	case <-ctx.Done():
+	}
+	stop() // a second signal now kills the process at once
+	log.Info("shutting down: finishing in-flight requests", "timeout", shutdownTimeout)
+	shCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shCtx); err != nil {
+		srv.Close()
+		return fmt.Errorf("requests still running after %s were cut: %w", shutdownTimeout, err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// unwrapOp keeps the useful end of a *net.OpError ("address already in
+// use") without repeating the address.
+func unwrapOp(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return unwrapPath(op.Err)
+	}
+	return err
+}
+
+// maintenanceEvery is how often expired data is removed. Every process
+// does it; the statements are idempotent, so several at once are fine.
+const maintenanceEvery = 10 * time.Minute
+
+// maintain erases accounts past their deletion grace period and removes
+// expired sessions, challenges, codes and rate-limit windows, until ctx
+// ends.
+func maintain(ctx context.Context, log *slog.Logger, svc *accounts.Service, limiter *ratelimit.Limiter) {
+	t := time.NewTicker(maintenanceEvery)
+	defer t.Stop()
+	for {
+		if n, err := svc.EraseDue(ctx); err != nil {
+			log.Error("erase deleted accounts", "err", err)
+		} else if n > 0 {
+			log.Info("accounts erased after their grace period", "count", n)
+		}
+		if err := svc.PurgeExpired(ctx); err != nil {
+			log.Error("purge expired sessions and codes", "err", err)
+		}
+		if err := limiter.Purge(ctx, time.Hour); err != nil {
+			log.Error("purge rate limits", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,235 @@
+package frontend
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/mux"
+
+	"agora/instances/accounts"
+)
+
+// residentData is a resident as an agent sees them at the desk: their
+// residency, and the forms of what the agent may do for them.
+type residentData struct {
+	Resident  *accounts.Account
+	Residency *accounts.Residency
+	State     accounts.ResidencyState
+	Verifier  string               // handle of who verified, for a desk verification
+	Forms     map[string]*form     // verify, revoke, profile, sheet
+	Summaries map[string]string    // the message above a form that failed
+	Desks     map[string]deskField // the desk field of each form
+	Documents []option
+	Entries   []auditView
+	Done      string
+}
+
+// deskField is the desk field of one of the resident page's forms; each
+// form has its own, with its own id.
+type deskField struct {
+	ID, Label, Hint, Value, Error string
+}
+
+// residentForms are the forms of the resident page, in page order.
+var residentForms = []string{"verify", "revoke", "profile", "sheet"}
+
+// residentDone are the confirmations a redirect may ask the page to show.
+var residentDone = []string{"verified", "revoked", "profile_saved"}
+
+// revokeReasonMax bounds the reason given for a revocation.
+const revokeReasonMax = 500
+
+// deskResident loads the resident named in the URL; it answers 404 and
+// returns false when there is none.
+func (s *server) deskResident(w http.ResponseWriter, r *http.Request) (*accounts.Account, bool) {
+	acc, err := s.accounts.ByID(r.Context(), mux.Vars(r)["id"])
+	if err == nil && acc.Deleted() {
+		err = accounts.ErrNotFound
+	}
+	if err != nil {
+		s.render.fail(w, r, err)
+		return nil, false
+	}
+	return acc, true
+}
+
+func (s *server) deskResidentPage(w http.ResponseWriter, r *http.Request) {
+	resident, ok := s.deskResident(w, r)
+	if !ok {
+		return
+	}
+	s.renderResident(w, r, http.StatusOK, resident, nil, "")
+}
+
+// renderResident shows the resident page, with f next to the fields of
+// the form named failed when a post went wrong.
+func (s *server) renderResident(w http.ResponseWriter, r *http.Request, status int, resident *accounts.Account, f *form, failed string) {
+	ctx := r.Context()
+	l := s.render.printer(r)
+	agent := currentAccount(r)
+	res, err := s.accounts.Residency(ctx, resident.ID)
+	if err != nil {
+		s.render.fail(w, r, err)
+		return
+	}
+	d := residentData{Resident: resident, Residency: res, State: res.State(time.Now()),
+		Forms: map[string]*form{}, Summaries: map[string]string{}, Desks: map[string]deskField{}}
+	if res != nil && res.VerifierID != "" {
+		if v, err := s.accounts.ByID(ctx, res.VerifierID); err == nil && !v.Deleted() {
+			d.Verifier = "@" + v.Handle
+		}
+	}
+	desk := rememberedDesk(r)
+	for _, name := range residentForms {
+		ff := &form{Values: map[string]string{"desk": desk}, Errors: map[string]string{}}
+		if name == failed && f != nil {
+			ff = f
+		}
+		d.Forms[name] = ff
+		if ff.Error != "" {
+			d.Summaries[name] = ff.Error
+		} else if ff.Invalid() {
+			d.Summaries[name] = l.T("form.invalid")
+		}
+		d.Desks[name] = deskField{ID: name + "-desk", Label: l.T("desk.desk"), Hint: l.T("desk.desk_hint"),
+			Value: ff.Values["desk"], Error: ff.Errors["desk"]}
+	}
+	if failed != "profile" {
+		d.Forms["profile"].Values["display_name"] = resident.DisplayName
+		d.Forms["profile"].Values["language"] = resident.Language
+	}
+	d.Documents = []option{{Value: "", Label: l.T("desk.verify.choose")}}
+	for _, doc := range accounts.Documents {
+		d.Documents = append(d.Documents, option{Value: doc, Label: l.T("desk.document." + doc)})
+	}
+
+	// The recent acts about the resident at the desk.
+	entries, err := s.accounts.AuditLog(ctx, accounts.As(agent), accounts.AuditFilter{SubjectID: resident.ID, Limit: 20})
+	if err != nil {
+		s.render.fail(w, r, err)
+		return
+	}
+	d.Entries = s.auditViews(r, entries)
+
+	if done := r.URL.Query().Get("done"); slices.Contains(residentDone, done) {
+		d.Done = "desk.done." + done
+	}
+	s.render.html(w, r, status, "desk_resident", l.T("desk.resident.title", resident.Handle), d)
+}
+
+// residentFailed shows the resident page again with err next to the
+// field it is about, in the form that failed; nothing was changed.
+func (s *server) residentFailed(w http.ResponseWriter, r *http.Request, resident *accounts.Account, f *form, failed string, err error) {
+	e := asError(err)
+	if e.Status >= 500 || e.Status == http.StatusForbidden {
+		s.render.fail(w, r, err)
+		return
+	}
+	f.fail(s.render.printer(r), err)
+	s.renderResident(w, r, e.Status, resident, f, failed)
+}
+
+// deskAct is the common start of the resident page's posts: the resident,
+// the form and the desk name. On failure it has answered and ok is false.
+func (s *server) deskAct(w http.ResponseWriter, r *http.Request) (resident *accounts.Account, f *form, desk string, ok bool) {
+	if resident, ok = s.deskResident(w, r); !ok || !s.postForm(w, r) {
+		return nil, nil, "", false
+	}
+	f = newForm(r)
+	desk, _ = s.postedDesk(r, f)
+	return resident, f, desk, true
+}
+
+// deskVerify records that the agent saw a document proving residency.
+// Only the type of document is kept.
+func (s *server) deskVerify(w http.ResponseWriter, r *http.Request) {
+	resident, f, desk, ok := s.deskAct(w, r)
+	if !ok {
+		return
+	}
+	doc := r.PostForm.Get("document")
+	if !slices.Contains(accounts.Documents, doc) {
+		f.fail(s.render.printer(r), accounts.ErrDocument)
+	}
+	if f.Invalid() {
+		s.renderResident(w, r, http.StatusBadRequest, resident, f, "verify")
+		return
+	}
+	actor := accounts.Actor{Account: currentAccount(r), Desk: desk}
+	if err := s.accounts.VerifyAtDesk(r.Context(), actor, resident.ID, doc); err != nil {
+		s.residentFailed(w, r, resident, f, "verify", err)
+		return
+	}
+	s.rememberDesk(w, desk)
+	http.Redirect(w, r, "/desk/accounts/"+resident.ID+"?done=verified#residency", http.StatusSeeOther)
+}
+
+// deskRevoke ends a residency verification, for a reason.
+func (s *server) deskRevoke(w http.ResponseWriter, r *http.Request) {
+	resident, f, desk, ok := s.deskAct(w, r)
+	if !ok {
+		return
+	}
+	l := s.render.printer(r)
+	reason := strings.TrimSpace(r.PostForm.Get("reason"))
+	switch n := utf8.RuneCountInString(reason); {
+	case n == 0:
+		f.Errors["reason"] = l.T("desk.error.reason_required")
+	case n > revokeReasonMax:
+		f.Errors["reason"] = l.T("desk.error.reason_long", revokeReasonMax)
+	}
+	if f.Invalid() {
+		s.renderResident(w, r, http.StatusBadRequest, resident, f, "revoke")
+		return
+	}
+	actor := accounts.Actor{Account: currentAccount(r), Desk: desk}
+	err := s.accounts.RevokeResidency(r.Context(), actor, resident.ID, reason)
+	if errors.Is(err, accounts.ErrNotFound) {
+		// The resident exists (deskAct checked): there is nothing to revoke.
+		f.Error = l.T("desk.error.nothing_to_revoke")
+		s.renderResident(w, r, http.StatusConflict, resident, f, "revoke")
+		return
+	}
+	if err != nil {
+		s.residentFailed(w, r, resident, f, "revoke", err)
+		return
+	}
+	s.rememberDesk(w, desk)
+	http.Redirect(w, r, "/desk/accounts/"+resident.ID+"?done=revoked#residency", http.StatusSeeOther)
+}
+
+// deskProfile changes a resident's profile on their behalf: the resident
+// is at the desk, and the audit log names both of them and the desk.
+func (s *server) deskProfile(w http.ResponseWriter, r *http.Request) {
+	resident, f, desk, ok := s.deskAct(w, r)
+	if !ok {
+		return
+	}
+	l := s.render.printer(r)
+	if r.PostForm.Get("present") != "on" {
+		f.Errors["present"] = l.T("desk.error.present")
+	}
+	p := accounts.Profile{DisplayName: strings.TrimSpace(r.PostForm.Get("display_name")),
+		Language: r.PostForm.Get("language"), Public: resident.Public}
+	if n := utf8.RuneCountInString(p.DisplayName); n < 1 || n > 80 {
+		f.fail(l, accounts.ErrDisplayName)
+	}
+	if !slices.Contains(accounts.Languages, p.Language) {
+		f.fail(l, accounts.ErrLanguage)
+	}
+	if f.Invalid() {
+		s.renderResident(w, r, http.StatusBadRequest, resident, f, "profile")
+		return
+	}
+	actor := accounts.Actor{Account: currentAccount(r), OnBehalfOf: resident, Desk: desk}
+	if err := s.accounts.UpdateProfile(r.Context(), actor, resident.ID, p); err != nil {
+		s.residentFailed(w, r, resident, f, "profile", err)
+		return
+	}
+	s.rememberDesk(w, desk)
+	http.Redirect(w, r, "/desk/accounts/"+resident.ID+"?done=profile_saved#profile", http.StatusSeeOther)
+}

@@ -1,0 +1,156 @@
+// Package i18n holds the interface's messages in French (the default) and
+// English, and chooses one per request.
+//
+// Messages live in locales/<lang>/<feature>.json, flat keys to text (one
+// file per feature, so features do not edit the same file); a text may
+// hold fmt verbs filled by T's arguments. Both languages must have the
+// same keys, and a key may be defined once only: tests enforce it, so a
+// missing translation fails the build, not a resident's page.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"slices"
+	"time"
+
+	"golang.org/x/text/language"
+)
+
+//go:embed locales
+var files embed.FS
+
+// Languages are the supported languages, the default first.
+var Languages = []string{"fr", "en"}
+
+// Catalog holds every message of every language.
+type Catalog struct {
+	messages map[string]map[string]string // lang -> key -> text
+	matcher  language.Matcher
+	// Location is the time zone dates are shown in: the node's territory's.
+	Location *time.Location
+}
+
+// Load reads the embedded catalogues.
+func Load() (*Catalog, error) {
+	c := &Catalog{messages: map[string]map[string]string{}, Location: time.UTC}
+	tags := make([]language.Tag, 0, len(Languages))
+	for _, lang := range Languages {
+		names, err := fs.Glob(files, "locales/"+lang+"/*.json")
+		if err != nil || len(names) == 0 {
+			return nil, fmt.Errorf("no %s messages", lang)
+		}
+		m := map[string]string{}
+		for _, name := range names {
+			raw, err := files.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("load %s: %w", name, err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(raw, &part); err != nil {
+				return nil, fmt.Errorf("parse %s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("%s: key %q defined twice", name, k)
+				}
+				m[k] = v
+			}
+		}
+		c.messages[lang] = m
+		tags = append(tags, language.MustParse(lang))
+	}
+	c.matcher = language.NewMatcher(tags)
+	return c, nil
+}
+
+// Keys returns the message keys of one language, sorted.
+func (c *Catalog) Keys(lang string) []string {
+	keys := make([]string, 0, len(c.messages[lang]))
+	for k := range c.messages[lang] {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// CookieName is the cookie that remembers a reader's language choice.
+const CookieName = "lang"
+
+// Negotiate picks the language of a request: an explicit ?lang= choice,
+// then the lang cookie, then Accept-Language, then French.
+func (c *Catalog) Negotiate(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); c.supported(l) {
+		return l
+	}
+	if ck, err := r.Cookie(CookieName); err == nil && c.supported(ck.Value) {
+		return ck.Value
+	}
+	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if err != nil || len(tags) == 0 {
+		return Languages[0]
+	}
+	_, i, conf := c.matcher.Match(tags...)
+	if conf == language.No {
+		return Languages[0]
+	}
+	return Languages[i]
+}
+
+func (c *Catalog) supported(lang string) bool {
+	_, ok := c.messages[lang]
+	return ok
+}
+
+// Printer translates into one language.
+func (c *Catalog) Printer(lang string) *Printer {
+	if !c.supported(lang) {
+		lang = Languages[0]
+	}
+	return &Printer{Lang: lang, messages: c.messages[lang], loc: c.Location}
+}
+
+// Printer translates messages into one language.
+type Printer struct {
+	Lang     string
+	messages map[string]string
+	loc      *time.Location
+}
+
+// T returns the message for key, formatted with args. An unknown key is
+// returned as is, visible enough to be noticed and fixed.
+func (p *Printer) T(key string, args ...any) string {
+	text, ok := p.messages[key]
+	if !ok {
+		return key
+	}
+	if len(args) == 0 {
+		return text
+	}
+	return fmt.Sprintf(text, args...)
+}
+
+var months = map[string][12]string{
+	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+}
+
+// Date writes a day the way readers of the language do: "24 novembre 2026".
+func (p *Printer) Date(t time.Time) string {
+	t = t.In(p.loc)
+	return fmt.Sprintf("%d %s %d", t.Day(), months[p.Lang][t.Month()-1], t.Year())
+}
+
+// DateTime adds the time of day: "24 novembre 2026 à 21:30",
+// "24 November 2026 at 21:30".
+func (p *Printer) DateTime(t time.Time) string {
+	t = t.In(p.loc)
+	at := " à "
+	if p.Lang == "en" {
+		at = " at "
+	}
+	return p.Date(t) + at + t.Format("15:04")
+}

@@ -1,0 +1,142 @@
+package frontend
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"agora/frontend/i18n"
+	"agora/instances/accounts"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// renderer holds every page template, parsed once at start-up: a template
+// that does not parse stops the node from starting, not a resident's page.
+type renderer struct {
+	pages   map[string]*template.Template
+	catalog *i18n.Catalog
+	log     *slog.Logger
+	common  commonData
+}
+
+// commonData is what every page shows whatever the request.
+type commonData struct {
+	NodeName string
+	CSSURL   string
+}
+
+// page is what a page template receives.
+type page struct {
+	commonData
+	L       *i18n.Printer
+	Account *accounts.Account // the signed-in account, or nil
+	Title   string            // the page's own title, before the node name
+	Path    string            // the current path, for the language switch
+	Data    any
+}
+
+func newRenderer(catalog *i18n.Catalog, log *slog.Logger, common commonData) (*renderer, error) {
+	funcs := template.FuncMap{
+		"field": field,
+		"options": func(pairs ...string) []option {
+			var out []option
+			for i := 0; i+1 < len(pairs); i += 2 {
+				out = append(out, option{Value: pairs[i], Label: pairs[i+1]})
+			}
+			return out
+		},
+		"withOptions": func(d fieldData, o []option) fieldData { d.Options = o; return d },
+		// formIf passes a form to a field only when it is the one that failed.
+		"formIf": func(ok bool, f *form) *form {
+			if ok {
+				return f
+			}
+			return nil
+		},
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	names, err := fs.Glob(templateFiles, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	rd := &renderer{pages: map[string]*template.Template{}, catalog: catalog, log: log, common: common}
+	for _, file := range names {
+		name := strings.TrimSuffix(strings.TrimPrefix(file, "templates/pages/"), ".html")
+		t, err := template.Must(base.Clone()).ParseFS(templateFiles, file)
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		rd.pages[name] = t
+	}
+	return rd, nil
+}
+
+// html renders the named page with the reader's language. The page is
+// rendered to a buffer first so a template error becomes a clean 500, not
+// half a page.
+func (rd *renderer) html(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	t, ok := rd.pages[name]
+	if !ok {
+		rd.fail(w, r, fmt.Errorf("no page template %q", name))
+		return
+	}
+	p := page{commonData: rd.common, L: rd.printer(r), Account: currentAccount(r), Title: title, Path: r.URL.Path, Data: data}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		rd.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fail answers a failed request: HTML for browsers, JSON for API clients.
+// It is the one place errors are logged, once.
+func (rd *renderer) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := asError(err)
+	if e.Status >= 500 {
+		rd.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "status", e.Status, "err", e.Err)
+	} else if e.Err != nil {
+		rd.log.DebugContext(r.Context(), "request refused", "method", r.Method, "path", r.URL.Path, "status", e.Status, "err", e.Err)
+	}
+	l := rd.printer(r)
+	msg := l.T(e.Key, e.Args...)
+	if wantsJSON(r) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(e.Status)
+		json.NewEncoder(w).Encode(map[string]any{"error": msg, "status": e.Status})
+		return
+	}
+	rd.html(w, r, e.Status, "error", l.T("error.title"), msg)
+}
+
+// wantsJSON reports whether the client asked for JSON rather than a page.
+func wantsJSON(r *http.Request) bool {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		return true
+	}
+	accept := r.Header.Get("Accept")
+	return strings.Contains(accept, "json") && !strings.Contains(accept, "text/html")
+}
+
+// printer returns the request's translator, in the default language when
+// the request never went through withLocale.
+func (rd *renderer) printer(r *http.Request) *i18n.Printer {
+	if p, ok := r.Context().Value(printerKey).(*i18n.Printer); ok {
+		return p
+	}
+	return rd.catalog.Printer(i18n.Languages[0])
+}

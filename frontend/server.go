@@ -1,0 +1,207 @@
+// Package frontend is the node's HTTP surface: the router, pages rendered
+// on the server (French first, English too, usable without JavaScript),
+// operations endpoints, and the middleware every request goes through.
+package frontend
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"time"
+
+	"github.com/go-webauthn/webauthn/webauthn"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"agora/frontend/i18n"
+	"agora/instances/accounts"
+	"agora/storage/ratelimit"
+)
+
+// Config is what the frontend needs to know about the node.
+type Config struct {
+	NodeName     string
+	BaseURL      *url.URL // the public URL; https turns on Secure cookies and HSTS
+	MaxBodyBytes int64    // default limit of a request body
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (for rate limits).
+	TrustedProxies []netip.Prefix
+	Location       *time.Location // time zone of dates shown; UTC if nil
+}
+
+// Check is one readiness probe, e.g. "database" or "blobs".
+type Check struct {
+	Name  string
+	Check func(context.Context) error
+}
+
+// Deps are the frontend's collaborators, built by the caller.
+type Deps struct {
+	Logger   *slog.Logger
+	Registry *prometheus.Registry // the node's metrics, served at /metrics
+	Checks   []Check              // what /readyz verifies
+
+	// The accounts surface (sign-up, sign-in, account pages, desk, admin)
+	// is served when Accounts is set.
+	Accounts *accounts.Service
+	Limiter  rateLimiter
+	Secret   []byte // the node's secret, for HMACs that must agree across processes
+}
+
+// rateLimiter counts attempts; storage/ratelimit implements it.
+type rateLimiter interface {
+	Allow(ctx context.Context, key string, r ratelimit.Rule) (bool, time.Duration, error)
+}
+
+type server struct {
+	// uploads maps the path of an upload route to its body limit, above
+	// the default one. Filled while routes are registered, read-only after.
+	uploads  map[string]int64
+	cfg      Config
+	log      *slog.Logger
+	render   *renderer
+	checks   []Check
+	https    bool
+	accounts *accounts.Service
+	limiter  rateLimiter
+	secret   []byte
+	webauthn *webauthn.WebAuthn
+}
+
+// New builds the node's HTTP handler.
+func New(cfg Config, deps Deps) (http.Handler, error) {
+	if cfg.BaseURL == nil {
+		return nil, errors.New("frontend: no base URL")
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	log := deps.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	reg := deps.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	catalog, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Location != nil {
+		catalog.Location = cfg.Location
+	}
+	static, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		return nil, err
+	}
+	cssURL, err := fingerprint(static, "app.css")
+	if err != nil {
+		return nil, err
+	}
+	rd, err := newRenderer(catalog, log, commonData{NodeName: cfg.NodeName, CSSURL: cssURL})
+	if err != nil {
+		return nil, err
+	}
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	https := cfg.BaseURL.Scheme == "https"
+	s := &server{uploads: map[string]int64{}, cfg: cfg, log: log, render: rd, checks: deps.Checks, https: https,
+		accounts: deps.Accounts, limiter: deps.Limiter, secret: deps.Secret}
+
+	r := mux.NewRouter()
+	r.Use(nameRoute)
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.render.fail(w, r, httpError(http.StatusNotFound, nil))
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.render.fail(w, r, httpError(http.StatusMethodNotAllowed, nil))
+	})
+
+	// Operations: probes and metrics, for the orchestrator and Prometheus.
+	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet, http.MethodHead)
+	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})).Methods(http.MethodGet)
+
+	// Pages.
+	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", staticHandler(static))).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/", s.home).Methods(http.MethodGet, http.MethodHead)
+	if s.accounts != nil {
+		if s.limiter == nil || len(s.secret) == 0 {
+			return nil, errors.New("frontend: accounts need a rate limiter and the node secret")
+		}
+		if s.webauthn, err = newWebAuthn(cfg); err != nil {
+			return nil, err
+		}
+		s.accountRoutes(r)
+	}
+
+	csrf := http.NewCrossOriginProtection()
+	if err := csrf.AddTrustedOrigin(cfg.BaseURL.Scheme + "://" + cfg.BaseURL.Host); err != nil {
+		return nil, fmt.Errorf("frontend: base URL as trusted origin: %w", err)
+	}
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.render.fail(w, r, httpError(http.StatusForbidden, errors.New("cross-origin request refused")))
+	}))
+
+	var h http.Handler = r
+	if s.accounts != nil {
+		h = s.withSession(h)
+	}
+	h = csrf.Handler(h)
+	h = limitBody(cfg.MaxBodyBytes, s.uploadLimit, s.render.fail)(h)
+	h = withLocale(catalog, https)(h)
+	h = securityHeaders(https)(h)
+	h = recoverPanics(log, s.render.fail)(h)
+	h = observe(log, m)(h)
+	return h, nil
+}
+
+// fingerprint returns the URL of a static file with a hash of its content,
+// so browsers may cache it for ever and still see a new version at once.
+func fingerprint(static fs.FS, name string) (string, error) {
+	b, err := fs.ReadFile(static, name)
+	if err != nil {
+		return "", fmt.Errorf("static %s: %w", name, err)
+	}
+	sum := sha256.Sum256(b)
+	return "/static/" + name + "?v=" + hex.EncodeToString(sum[:6]), nil
+}
+
+func staticHandler(static fs.FS) http.Handler {
+	files := http.FileServerFS(static)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("v") != "" {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+// Timeouts of the HTTP server: long enough for a resident on a slow link,
+// short enough that idle or stalled clients do not pile up.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	IdleTimeout       = 2 * time.Minute
+)
+
+// uploadLimit is the body limit of an upload route, 0 for other routes.
+func (s *server) uploadLimit(r *http.Request) int64 {
+	if r.Method != http.MethodPost && r.Method != http.MethodPut {
+		return 0
+	}
+	return s.uploads[r.URL.Path]
+}

@@ -1,0 +1,6 @@
+package frontend
+
+import "embed"
+
+//go:embed static
+var staticFiles embed.FS
