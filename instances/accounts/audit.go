@@ -52,10 +52,11 @@ type AuditFilter struct {
 	Limit     int   // default 50, at most 500
 }
 
-// AuditLog lists entries, newest first. Admins read everything; anyone
-// else reads the entries about themselves, and those they entered.
+// AuditLog lists entries, newest first. Admins read everything; agents
+// read the history of one resident at a time (the one at their desk);
+// anyone else reads the entries about themselves, and those they entered.
 func (s *Service) AuditLog(ctx context.Context, actor Actor, f AuditFilter) ([]AuditEntry, error) {
-	if !actor.can(Admin) {
+	if !actor.can(Admin) && !(actor.can(Agent) && f.SubjectID != "") {
 		self := actor.id()
 		if self == "" || (f.SubjectID != self && f.ActorID != self) {
 			return nil, ErrForbidden

@@ -194,8 +194,8 @@ func TestAuditLogAccess(t *testing.T) {
 			{"resident about another", accounts.As(s.alice), accounts.AuditFilter{SubjectID: s.bob.ID}, false},
 			{"resident, another's acts", accounts.As(s.alice), accounts.AuditFilter{ActorID: s.admin.ID}, false},
 			{"resident, an action", accounts.As(s.alice), accounts.AuditFilter{Action: "role."}, false},
-			{"agent about the resident they served", accounts.As(s.agent), accounts.AuditFilter{SubjectID: s.bob.ID}, false},
-			{"agent at the desk about the resident", s.desk, accounts.AuditFilter{SubjectID: s.bob.ID}, false},
+			{"agent about the resident they served", accounts.As(s.agent), accounts.AuditFilter{SubjectID: s.bob.ID}, true},
+			{"agent at the desk about the resident", s.desk, accounts.AuditFilter{SubjectID: s.bob.ID}, true},
 			{"moderator, everything", accounts.As(moderator), accounts.AuditFilter{}, false},
 			{"nobody's entries", accounts.Actor{Account: &accounts.Account{}}, accounts.AuditFilter{}, false},
 		}
@@ -217,6 +217,15 @@ func TestAuditLogAccess(t *testing.T) {
 				}
 				self := tt.actor.Account
 				if self == nil || self.Has(accounts.Admin) {
+					return
+				}
+				if self.Has(accounts.Agent) && tt.filter.SubjectID != "" {
+					// An agent reads the history of the resident at the desk.
+					for _, e := range entries {
+						if e.SubjectID != tt.filter.SubjectID && e.OnBehalfOf != tt.filter.SubjectID {
+							t.Errorf("%s read an entry not about %s: %+v", self.Handle, tt.filter.SubjectID, e)
+						}
+					}
 					return
 				}
 				for _, e := range entries {

@@ -134,6 +134,9 @@ func (s *Service) ImportCensus(ctx context.Context, actor Actor, salt string, r 
 	if len(salt) < 16 {
 		return nil, ErrSalt
 	}
+	if ttl <= 0 || ttl > 2*365*24*time.Hour {
+		return nil, errors.New("a census import is valid for up to 2 years")
+	}
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true

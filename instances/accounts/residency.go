@@ -98,7 +98,8 @@ func (s *Service) IsVerified(ctx context.Context, accountID string) (bool, error
 // VerifyAtDesk records that an agent checked a resident's residency with a
 // document of the given type.
 func (s *Service) VerifyAtDesk(ctx context.Context, actor Actor, accountID, document string) error {
-	if actor.Account == nil || !actor.Account.Has(Agent) {
+	// An agent never verifies their own residency: another agent must.
+	if actor.Account == nil || !actor.Account.Has(Agent) || actor.Account.ID == accountID {
 		return ErrForbidden
 	}
 	if !slices.Contains(Documents, document) {

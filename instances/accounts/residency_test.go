@@ -48,6 +48,7 @@ func TestResidencyAtDesk(t *testing.T) {
 			{"the resident", accounts.As(alice), alice.ID, "passport", accounts.ErrForbidden},
 			{"another resident", accounts.As(bob), alice.ID, "passport", accounts.ErrForbidden},
 			{"an admin who is no agent", accounts.As(admin), alice.ID, "passport", accounts.ErrForbidden},
+			{"an agent verifying themselves", accounts.As(agent), agent.ID, "passport", accounts.ErrForbidden},
 			{"unknown document", desk, alice.ID, "driving_licence", accounts.ErrDocument},
 			{"document number instead of type", desk, alice.ID, "passport 12AB34567", accounts.ErrDocument},
 			{"empty document", desk, alice.ID, "", accounts.ErrDocument},
