@@ -57,15 +57,17 @@ func TestAdminAccountCommands(t *testing.T) {
 
 		h := startHelper(t, "AGORA_DATA_DIR="+dataDir, "AGORA_DATABASE_URL="+dbURL)
 		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		post := func() *http.Response {
-			resp, err := client.Post("http://"+h.addr+link.Path, "application/x-www-form-urlencoded", nil)
+		// Opening the printed URL signs in, as a person (or a scripted
+		// browser) opening it would.
+		open := func() *http.Response {
+			resp, err := client.Get("http://" + h.addr + link.Path)
 			if err != nil {
 				t.Fatal(err)
 			}
 			resp.Body.Close()
 			return resp
 		}
-		resp := post()
+		resp := open()
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/account" {
 			t.Fatalf("using the link: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
@@ -88,7 +90,7 @@ func TestAdminAccountCommands(t *testing.T) {
 		if acc.StatusCode != http.StatusOK {
 			t.Fatalf("/account with the new session: %d", acc.StatusCode)
 		}
-		if again := post(); again.StatusCode != http.StatusBadRequest {
+		if again := open(); again.StatusCode != http.StatusBadRequest {
 			t.Fatalf("link used twice: %d", again.StatusCode)
 		}
 
