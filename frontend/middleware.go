@@ -87,6 +87,35 @@ func limitBody(max int64, raise func(*http.Request) int64, fail func(http.Respon
 	}
 }
 
+// Per-request deadlines. The server has no global read or write timeout,
+// so that an upload or a download on a slow link may take its time where
+// a route allows it; every other request must be read within
+// RequestReadTimeout and answered within RequestWriteTimeout, so a client
+// trickling bytes cannot hold a connection for ever.
+const (
+	RequestReadTimeout  = time.Minute
+	RequestWriteTimeout = 2 * time.Minute
+	UploadReadTimeout   = time.Hour
+)
+
+func deadlines(readT, writeT, longT time.Duration, long func(*http.Request) bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rc := http.NewResponseController(w)
+			read, write := readT, writeT
+			if long(r) {
+				read, write = longT, longT
+			}
+			now := time.Now()
+			// Errors mean the writer cannot take deadlines (tests); the
+			// server's own timeouts still apply then.
+			_ = rc.SetReadDeadline(now.Add(read))
+			_ = rc.SetWriteDeadline(now.Add(write))
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
 func maxInt(a, b int64) int64 {
 	if a > b {
 		return a

@@ -161,6 +161,8 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	}
 	h = csrf.Handler(h)
 	h = limitBody(cfg.MaxBodyBytes, s.uploadLimit, s.render.fail)(h)
+	h = deadlines(RequestReadTimeout, RequestWriteTimeout, UploadReadTimeout,
+		func(r *http.Request) bool { return s.uploadLimit(r) > 0 })(h)
 	h = withLocale(catalog, https)(h)
 	h = securityHeaders(https)(h)
 	h = recoverPanics(log, s.render.fail)(h)
