@@ -205,7 +205,8 @@ func (s *server) sessionsPage(w http.ResponseWriter, r *http.Request) {
 	s.render.html(w, r, http.StatusOK, "sessions", s.render.printer(r).T("sessions.title"), d)
 }
 
-// sessionsEnd signs out one session (id), or all but this one ("others").
+// sessionsEnd signs out one session (id), all but this one ("others"),
+// or every one, this one included ("all").
 func (s *server) sessionsEnd(w http.ResponseWriter, r *http.Request) {
 	if !s.postForm(w, r) {
 		return
@@ -216,6 +217,14 @@ func (s *server) sessionsEnd(w http.ResponseWriter, r *http.Request) {
 	switch id {
 	case "others":
 		_, err = s.accounts.EndAllSessions(r.Context(), acc.ID, cur.ID)
+	case "all":
+		if _, err := s.accounts.EndAllSessions(r.Context(), acc.ID, ""); err != nil {
+			s.render.fail(w, r, err)
+			return
+		}
+		s.clearSessionCookie(w)
+		http.Redirect(w, r, "/?signed_out=1", http.StatusSeeOther)
+		return
 	case cur.ID:
 		s.logout(w, r)
 		return
