@@ -12,7 +12,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base32"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -400,10 +399,7 @@ func (s *Service) actsFor(actor Actor, accountID string) bool {
 	return actor.Account.ID == accountID && !actor.Account.Deleted()
 }
 
-// newID returns an opaque, stable id: 16 random bytes in lowercase base32.
-func newID() string {
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(randomBytes(16)))
-}
+func newID() string { return database.NewID() }
 
 func randomBytes(n int) []byte {
 	b := make([]byte, n)

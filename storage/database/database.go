@@ -7,6 +7,7 @@ package database
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base32"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -172,4 +173,15 @@ func NodeSecret(ctx context.Context, db bun.IDB) ([]byte, error) {
 		return nil, fmt.Errorf("read node secret: %w", err)
 	}
 	return hex.DecodeString(v)
+}
+
+// NewID returns an opaque, stable id for a new row: 16 random bytes in
+// lowercase base32 (26 characters). Ids become ActivityPub ids and URLs, so
+// they reveal nothing (no order, no count) and never change.
+func NewID() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }

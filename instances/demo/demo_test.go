@@ -1,0 +1,55 @@
+package demo_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"agora/instances/accounts"
+	"agora/instances/demo"
+	"agora/instances/markup"
+	"agora/instances/proposals"
+	"agora/instances/spaces"
+	"agora/storage/storagetest"
+)
+
+// The demo loads through the real services on both databases, gives
+// proposals in several states with answers, and refuses to load twice.
+func TestLoad(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		db := storagetest.MigratedDB(t, dialect)
+		md := markup.New()
+		acc := accounts.NewService(db, nil)
+		sp := spaces.NewService(db, md, nil)
+		pr := proposals.NewService(db, md, acc, sp, nil)
+		svc := demo.Services{Accounts: acc, Spaces: sp, Proposals: pr}
+		if err := demo.Load(ctx, svc, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		budget, err := sp.BySlug(ctx, demo.BudgetSlug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !budget.AllowsProposals(time.Now()) {
+			t.Error("the demo budget is not open to proposals now")
+		}
+		page, err := pr.List(ctx, proposals.Query{SpaceID: budget.ID, PerPage: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		states := map[proposals.State]int{}
+		for _, p := range page.Items {
+			states[p.State]++
+		}
+		for _, s := range []proposals.State{proposals.Published, proposals.Review, proposals.Study, proposals.Accepted, proposals.Rejected, proposals.Withdrawn} {
+			if states[s] == 0 {
+				t.Errorf("no demo proposal in state %s: %v", s, states)
+			}
+		}
+		if err := demo.Load(ctx, svc, time.Now()); !errors.Is(err, demo.ErrLoaded) {
+			t.Fatalf("second load: %v, want ErrLoaded", err)
+		}
+	})
+}

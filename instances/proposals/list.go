@@ -1,0 +1,165 @@
+package proposals
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/uptrace/bun"
+
+	"agora/storage/database"
+)
+
+// Sort is an order of the proposal list.
+type Sort string
+
+const (
+	// Random is the default: a fixed shuffle per visitor (Seed), so early
+	// proposals get no position advantage and a visitor paging through
+	// sees each proposal once.
+	Random    Sort = "random"
+	Newest    Sort = "newest"
+	Supported Sort = "supported"
+)
+
+// Sorts lists the orders a visitor may choose.
+var Sorts = []Sort{Random, Newest, Supported}
+
+// Query selects a page of proposals of a space.
+type Query struct {
+	SpaceID  string
+	State    State  // "" for any state but merged
+	Category string // "" for any
+	// From and Until keep proposals published in a period, e.g. a phase.
+	From, Until time.Time
+	Search      string // full text, French and English
+	Sort        Sort
+	Seed        int64 // the visitor's shuffle, for Random
+	Page        int   // from 1
+	PerPage     int   // default 20, at most 100
+}
+
+// Page is one page of proposals.
+type Page struct {
+	Items   []Proposal
+	Total   int
+	Page    int
+	PerPage int
+}
+
+// Pages is the number of pages.
+func (p Page) Pages() int { return (p.Total + p.PerPage - 1) / p.PerPage }
+
+// List returns a page of proposals. Hidden proposals are listed (pages show
+// the moderation notice in their place); merged ones only when asked for.
+func (s *Service) List(ctx context.Context, q Query) (Page, error) {
+	if q.PerPage <= 0 || q.PerPage > 100 {
+		q.PerPage = 20
+	}
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	if q.Sort == "" {
+		q.Sort = Random
+	}
+	page := Page{Page: q.Page, PerPage: q.PerPage}
+	filter := func(sq *bun.SelectQuery) *bun.SelectQuery {
+		sq = sq.Where("p.space_id = ?", q.SpaceID)
+		if q.State != "" {
+			sq = sq.Where("p.state = ?", q.State)
+		} else {
+			sq = sq.Where("p.state <> ?", Merged)
+		}
+		if q.Category != "" {
+			sq = sq.Where("p.category = ?", q.Category)
+		}
+		if !q.From.IsZero() {
+			sq = sq.Where("p.created_at >= ?", q.From.UTC())
+		}
+		if !q.Until.IsZero() {
+			sq = sq.Where("p.created_at < ?", q.Until.UTC())
+		}
+		if terms := searchTerms(q.Search); len(terms) > 0 {
+			if database.IsPostgres(s.db) {
+				text := strings.Join(terms, " ")
+				sq = sq.Where("p.search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))", text, text)
+			} else {
+				sq = sq.Where("p.id IN (SELECT id FROM proposals_fts WHERE proposals_fts MATCH ?)", ftsQuery(terms))
+			}
+		}
+		return sq
+	}
+	total, err := filter(s.db.NewSelect().Model((*Proposal)(nil))).Count(ctx)
+	if err != nil {
+		return page, fmt.Errorf("count proposals: %w", err)
+	}
+	page.Total = int(total)
+	offset := (q.Page - 1) * q.PerPage
+	if offset >= page.Total {
+		return page, nil
+	}
+	list := func(sq *bun.SelectQuery) *bun.SelectQuery {
+		return filter(sq.Model(&page.Items).Relation("Author"))
+	}
+	switch q.Sort {
+	case Newest:
+		err = list(s.db.NewSelect()).OrderExpr("p.created_at DESC, p.id DESC").Limit(int64(q.PerPage)).Offset(int64(offset)).Scan(ctx)
+	case Supported:
+		err = list(s.db.NewSelect()).OrderExpr("p.support_count DESC, p.id DESC").Limit(int64(q.PerPage)).Offset(int64(offset)).Scan(ctx)
+	default:
+		err = s.shuffled(ctx, list, filter, q, offset, &page)
+	}
+	if err != nil {
+		return page, fmt.Errorf("list proposals: %w", err)
+	}
+	return page, nil
+}
+
+// shuffled reads the Random order: the proposals by rand_key, rotated to
+// start at the visitor's seed. It is two index range scans, not a sort of
+// every proposal: those from the seed up, then those below it.
+func (s *Service) shuffled(ctx context.Context, list, filter func(*bun.SelectQuery) *bun.SelectQuery, q Query, offset int, page *Page) error {
+	seed := q.Seed & 0x7fffffff
+	above, err := filter(s.db.NewSelect().Model((*Proposal)(nil))).Where("p.rand_key >= ?", seed).Count(ctx)
+	if err != nil {
+		return err
+	}
+	if int64(offset) < above {
+		if err := list(s.db.NewSelect()).Where("p.rand_key >= ?", seed).OrderExpr("p.rand_key, p.id").
+			Limit(int64(q.PerPage)).Offset(int64(offset)).Scan(ctx); err != nil {
+			return err
+		}
+	}
+	if missing := q.PerPage - len(page.Items); missing > 0 {
+		var rest []Proposal
+		err := filter(s.db.NewSelect().Model(&rest).Relation("Author")).Where("p.rand_key < ?", seed).
+			OrderExpr("p.rand_key, p.id").Limit(int64(missing)).Offset(max(0, int64(offset)-above)).Scan(ctx)
+		if err != nil {
+			return err
+		}
+		page.Items = append(page.Items, rest...)
+	}
+	return nil
+}
+
+// searchTerms splits a search into at most 10 words of letters and digits.
+func searchTerms(q string) []string {
+	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) > 10 {
+		words = words[:10]
+	}
+	return words
+}
+
+// ftsQuery quotes each word, so nothing a visitor types is FTS5 syntax;
+// the last word matches as a prefix, for search as you type.
+func ftsQuery(terms []string) string {
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = `"` + t + `"`
+	}
+	quoted[len(quoted)-1] += "*"
+	return strings.Join(quoted, " ")
+}

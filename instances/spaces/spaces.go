@@ -1,0 +1,354 @@
+// Package spaces holds the participatory spaces of a node: a process (a
+// participatory budget), a council or an assembly, with its ordered phases
+// and their dates, the categories residents choose from, and the rules
+// proposals follow there.
+package spaces
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"agora/instances/accounts"
+	"agora/instances/markup"
+	"agora/storage/database"
+)
+
+// Kind is what a space is.
+type Kind string
+
+const (
+	Process  Kind = "process"  // a participatory process, e.g. a participatory budget
+	Council  Kind = "council"  // a neighbourhood council
+	Assembly Kind = "assembly" // a standing assembly
+)
+
+// Kinds lists the kinds of space.
+var Kinds = []Kind{Process, Council, Assembly}
+
+// PhaseKind says what residents may do during a phase.
+type PhaseKind string
+
+const (
+	Information    PhaseKind = "information"    // read only
+	Proposals      PhaseKind = "proposals"      // propose and support
+	Supports       PhaseKind = "supports"       // support only
+	Debate         PhaseKind = "debate"         // comment and debate
+	Evaluation     PhaseKind = "evaluation"     // officials answer
+	Vote           PhaseKind = "vote"           // later: ballots
+	Implementation PhaseKind = "implementation" // follow-up of what is built
+)
+
+// PhaseKinds lists the phase kinds in their usual order.
+var PhaseKinds = []PhaseKind{Information, Proposals, Supports, Debate, Evaluation, Vote, Implementation}
+
+// Phase is one period of a space.
+type Phase struct {
+	bun.BaseModel `bun:"table:space_phases"`
+
+	SpaceID  string    `bun:"space_id,pk"`
+	Position int       `bun:"position,pk"`
+	Kind     PhaseKind `bun:"kind"`
+	Name     string    `bun:"name"` // optional label; pages show the kind's name when empty
+	StartsAt time.Time `bun:"starts_at"`
+	EndsAt   time.Time `bun:"ends_at"`
+}
+
+// Category is a theme residents file a proposal under.
+type Category struct {
+	bun.BaseModel `bun:"table:space_categories"`
+
+	SpaceID  string `bun:"space_id,pk"`
+	Slug     string `bun:"slug,pk"`
+	NameFR   string `bun:"name_fr"`
+	NameEN   string `bun:"name_en"`
+	Position int    `bun:"position"`
+}
+
+// Name returns the category's name in lang.
+func (c Category) Name(lang string) string {
+	if lang == "en" && c.NameEN != "" {
+		return c.NameEN
+	}
+	return c.NameFR
+}
+
+// Space is a participatory space.
+type Space struct {
+	bun.BaseModel `bun:"table:spaces"`
+
+	ID                   string    `bun:"id,pk"`
+	Slug                 string    `bun:"slug"`
+	Title                string    `bun:"title"`
+	Description          string    `bun:"description"` // Markdown
+	Kind                 Kind      `bun:"kind"`
+	TitleMax             int       `bun:"title_max"`
+	BodyMax              int       `bun:"body_max"`
+	SupportThreshold     int       `bun:"support_threshold"`
+	UnverifiedMayPropose bool      `bun:"unverified_may_propose"`
+	CreatedAt            time.Time `bun:"created_at"`
+	UpdatedAt            time.Time `bun:"updated_at"`
+	CreatedBy            string    `bun:"created_by"`
+
+	Phases     []Phase    `bun:"rel:has-many,join:id=space_id"`
+	Categories []Category `bun:"rel:has-many,join:id=space_id"`
+}
+
+// PhaseAt returns the phase running at t, or nil between or outside phases.
+func (s *Space) PhaseAt(t time.Time) *Phase {
+	for i := range s.Phases {
+		p := &s.Phases[i]
+		if !t.Before(p.StartsAt) && t.Before(p.EndsAt) {
+			return p
+		}
+	}
+	return nil
+}
+
+// AllowsProposals reports whether new proposals are accepted at t.
+func (s *Space) AllowsProposals(t time.Time) bool {
+	p := s.PhaseAt(t)
+	return p != nil && p.Kind == Proposals
+}
+
+// AllowsSupports reports whether supports may be given or withdrawn at t.
+func (s *Space) AllowsSupports(t time.Time) bool {
+	p := s.PhaseAt(t)
+	return p != nil && (p.Kind == Proposals || p.Kind == Supports)
+}
+
+// HasCategory reports whether slug is one of the space's categories.
+func (s *Space) HasCategory(slug string) bool {
+	return slices.ContainsFunc(s.Categories, func(c Category) bool { return c.Slug == slug })
+}
+
+// Category returns the category with slug, or nil.
+func (s *Space) Category(slug string) *Category {
+	for i := range s.Categories {
+		if s.Categories[i].Slug == slug {
+			return &s.Categories[i]
+		}
+	}
+	return nil
+}
+
+// Errors of the spaces service.
+var (
+	ErrNotFound    = errors.New("space not found")
+	ErrForbidden   = errors.New("only an administrator opens or changes a space")
+	ErrSlug        = errors.New("a slug is 1 to 60 of a-z, 0-9 and -")
+	ErrSlugTaken   = errors.New("this slug is taken")
+	ErrTitle       = errors.New("a title is 1 to 150 characters")
+	ErrDescription = errors.New("a description is at most 20,000 characters")
+	ErrKind        = errors.New("a space is a process, a council or an assembly")
+	ErrPhases      = errors.New("phases need a known kind and dates in order, without overlap")
+	ErrCategories  = errors.New("categories need a slug of a-z, 0-9 and -, a French name, and no duplicate")
+	ErrLimits      = errors.New("limits: title 10 to 300 characters, body 100 to 20,000, support threshold 0 to 1,000,000")
+)
+
+// Defaults residents asked for: short titles and bodies, read in one go.
+const (
+	DefaultTitleMax  = 100
+	DefaultBodyMax   = 700
+	DefaultThreshold = 50
+)
+
+var slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Service runs the spaces of a node.
+type Service struct {
+	db  *bun.DB
+	md  *markup.Renderer
+	now func() time.Time
+}
+
+// NewService returns the spaces service; now is the clock (nil: time.Now).
+func NewService(db *bun.DB, md *markup.Renderer, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, md: md, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
+}
+
+// PhaseInput is one phase of a new space.
+type PhaseInput struct {
+	Kind     PhaseKind
+	Name     string
+	StartsAt time.Time
+	EndsAt   time.Time
+}
+
+// CategoryInput is one category of a new space.
+type CategoryInput struct {
+	Slug, NameFR, NameEN string
+}
+
+// NewSpace is what opening a space takes. Zero limits take the defaults;
+// no phases give a proposal phase from now for 30 days, then evaluation and
+// implementation.
+type NewSpace struct {
+	Slug                 string
+	Title                string
+	Description          string
+	Kind                 Kind
+	Phases               []PhaseInput
+	Categories           []CategoryInput
+	TitleMax             int
+	BodyMax              int
+	SupportThreshold     int
+	UnverifiedMayPropose bool
+}
+
+// DefaultPhases are the phases of a space opened with none given.
+func DefaultPhases(from time.Time) []PhaseInput {
+	day := 24 * time.Hour
+	return []PhaseInput{
+		{Kind: Proposals, StartsAt: from, EndsAt: from.Add(30 * day)},
+		{Kind: Evaluation, StartsAt: from.Add(30 * day), EndsAt: from.Add(60 * day)},
+		{Kind: Implementation, StartsAt: from.Add(60 * day), EndsAt: from.Add(425 * day)},
+	}
+}
+
+// Create opens a space. Only admins (or the command line) may.
+func (s *Service) Create(ctx context.Context, actor accounts.Actor, in NewSpace) (*Space, error) {
+	if actor.Account != nil && !actor.Account.Has(accounts.Admin) {
+		return nil, ErrForbidden
+	}
+	sp, err := s.validate(in)
+	if err != nil {
+		return nil, err
+	}
+	if actor.Account != nil {
+		sp.CreatedBy = actor.Account.ID
+	}
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(sp).Exec(ctx); err != nil {
+			if errors.Is(database.Translate(err), database.ErrConflict) {
+				return ErrSlugTaken
+			}
+			return fmt.Errorf("insert space: %w", err)
+		}
+		if _, err := tx.NewInsert().Model(&sp.Phases).Exec(ctx); err != nil {
+			return fmt.Errorf("insert phases: %w", err)
+		}
+		if len(sp.Categories) > 0 {
+			if _, err := tx.NewInsert().Model(&sp.Categories).Exec(ctx); err != nil {
+				return fmt.Errorf("insert categories: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sp, nil
+}
+
+func (s *Service) validate(in NewSpace) (*Space, error) {
+	in.Slug = strings.ToLower(strings.TrimSpace(in.Slug))
+	in.Title = strings.TrimSpace(in.Title)
+	if len(in.Slug) > 60 || !slugRe.MatchString(in.Slug) {
+		return nil, ErrSlug
+	}
+	if n := utf8.RuneCountInString(in.Title); n < 1 || n > 150 {
+		return nil, ErrTitle
+	}
+	if utf8.RuneCountInString(in.Description) > 20000 {
+		return nil, ErrDescription
+	}
+	if in.Kind == "" {
+		in.Kind = Process
+	}
+	if !slices.Contains(Kinds, in.Kind) {
+		return nil, ErrKind
+	}
+	if in.TitleMax == 0 {
+		in.TitleMax = DefaultTitleMax
+	}
+	if in.BodyMax == 0 {
+		in.BodyMax = DefaultBodyMax
+	}
+	if in.TitleMax < 10 || in.TitleMax > 300 || in.BodyMax < 100 || in.BodyMax > 20000 ||
+		in.SupportThreshold < 0 || in.SupportThreshold > 1_000_000 {
+		return nil, ErrLimits
+	}
+	now := s.now()
+	if len(in.Phases) == 0 {
+		in.Phases = DefaultPhases(now)
+	}
+	sp := &Space{
+		ID: database.NewID(), Slug: in.Slug, Title: in.Title, Description: in.Description, Kind: in.Kind,
+		TitleMax: in.TitleMax, BodyMax: in.BodyMax, SupportThreshold: in.SupportThreshold,
+		UnverifiedMayPropose: in.UnverifiedMayPropose, CreatedAt: now, UpdatedAt: now,
+	}
+	var prevEnd time.Time
+	for i, p := range in.Phases {
+		if !slices.Contains(PhaseKinds, p.Kind) || !p.StartsAt.Before(p.EndsAt) || p.StartsAt.Before(prevEnd) ||
+			utf8.RuneCountInString(p.Name) > 80 {
+			return nil, ErrPhases
+		}
+		prevEnd = p.EndsAt
+		sp.Phases = append(sp.Phases, Phase{SpaceID: sp.ID, Position: i, Kind: p.Kind, Name: strings.TrimSpace(p.Name),
+			StartsAt: p.StartsAt.UTC(), EndsAt: p.EndsAt.UTC()})
+	}
+	seen := map[string]bool{}
+	for i, c := range in.Categories {
+		c.Slug = strings.ToLower(strings.TrimSpace(c.Slug))
+		c.NameFR, c.NameEN = strings.TrimSpace(c.NameFR), strings.TrimSpace(c.NameEN)
+		if !slugRe.MatchString(c.Slug) || len(c.Slug) > 60 || seen[c.Slug] || c.NameFR == "" ||
+			utf8.RuneCountInString(c.NameFR) > 80 || utf8.RuneCountInString(c.NameEN) > 80 {
+			return nil, ErrCategories
+		}
+		seen[c.Slug] = true
+		sp.Categories = append(sp.Categories, Category{SpaceID: sp.ID, Slug: c.Slug, NameFR: c.NameFR, NameEN: c.NameEN, Position: i})
+	}
+	return sp, nil
+}
+
+// BySlug returns a space with its phases and categories.
+func (s *Service) BySlug(ctx context.Context, slug string) (*Space, error) {
+	return s.one(ctx, "slug = ?", slug)
+}
+
+// ByID returns a space with its phases and categories.
+func (s *Service) ByID(ctx context.Context, id string) (*Space, error) {
+	return s.one(ctx, "id = ?", id)
+}
+
+func (s *Service) one(ctx context.Context, where string, arg any) (*Space, error) {
+	sp := new(Space)
+	err := s.db.NewSelect().Model(sp).Where("space.id IN (SELECT id FROM spaces WHERE "+where+")", arg).
+		Relation("Phases", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Order("position") }).
+		Relation("Categories", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Order("position") }).
+		Scan(ctx)
+	if errors.Is(database.Translate(err), database.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load space: %w", err)
+	}
+	return sp, nil
+}
+
+// List returns every space, newest first, with phases and categories.
+func (s *Service) List(ctx context.Context) ([]Space, error) {
+	var out []Space
+	err := s.db.NewSelect().Model(&out).
+		Relation("Phases", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Order("position") }).
+		Relation("Categories", func(q *bun.SelectQuery) *bun.SelectQuery { return q.Order("position") }).
+		Order("created_at DESC").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list spaces: %w", err)
+	}
+	return out, nil
+}
+
+// DescriptionHTML renders the space's description.
+func (s *Service) DescriptionHTML(sp *Space) string { return s.md.Markdown(sp.Description) }
