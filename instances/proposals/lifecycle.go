@@ -38,6 +38,10 @@ func (s *Service) Edit(ctx context.Context, actor accounts.Actor, id string, in 
 	if actor.Account == nil {
 		return ErrSignIn
 	}
+	sp, err := s.spaceOf(ctx, id)
+	if err != nil {
+		return err
+	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		p, err := lock(ctx, tx, id)
 		if err != nil {
@@ -54,10 +58,6 @@ func (s *Service) Edit(ctx context.Context, actor accounts.Actor, id string, in 
 			return ErrForbidden
 		case p.SupportCount > 0 || now.Sub(p.CreatedAt) > EditWindow || p.State != Published:
 			return ErrEditWindow
-		}
-		sp, err := s.spaces.ByID(ctx, p.SpaceID)
-		if err != nil {
-			return err
 		}
 		if err := s.check(sp, &in); err != nil {
 			return err
@@ -162,8 +162,12 @@ func (s *Service) Support(ctx context.Context, actor accounts.Actor, id string) 
 	} else if !ok {
 		return ErrNotVerified
 	}
+	sp, err := s.spaceOf(ctx, id)
+	if err != nil {
+		return err
+	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		p, sp, err := s.supportable(ctx, tx, id)
+		p, err := s.supportable(ctx, tx, id, sp)
 		if err != nil {
 			return err
 		}
@@ -193,8 +197,12 @@ func (s *Service) Unsupport(ctx context.Context, actor accounts.Actor, id string
 	if err != nil {
 		return err
 	}
+	sp, err := s.spaceOf(ctx, id)
+	if err != nil {
+		return err
+	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		p, _, err := s.supportable(ctx, tx, id)
+		p, err := s.supportable(ctx, tx, id, sp)
 		if err != nil {
 			return err
 		}
@@ -212,23 +220,35 @@ func (s *Service) Unsupport(ctx context.Context, actor accounts.Actor, id string
 	})
 }
 
-// supportable loads a proposal that may take or lose supports now.
-func (s *Service) supportable(ctx context.Context, tx bun.Tx, id string) (*Proposal, *spaces.Space, error) {
+// spaceOf loads the space of a proposal before a transaction on it: read
+// inside, on another pooled connection, it would wait for a connection
+// while holding the row lock, and with every connection held by someone
+// queued on that lock (PostgreSQL keeps 20), never get one.
+func (s *Service) spaceOf(ctx context.Context, id string) (*spaces.Space, error) {
+	var spaceID string
+	err := s.db.NewSelect().Model((*Proposal)(nil)).Column("space_id").Where("p.id = ?", id).Scan(ctx, &spaceID)
+	if errors.Is(database.Translate(err), database.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load proposal: %w", err)
+	}
+	return s.spaces.ByID(ctx, spaceID)
+}
+
+// supportable loads a proposal of space sp that may take or lose supports now.
+func (s *Service) supportable(ctx context.Context, tx bun.Tx, id string, sp *spaces.Space) (*Proposal, error) {
 	p, err := lock(ctx, tx, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if p.Hidden() || (p.State != Published && p.State != Review) {
-		return nil, nil, ErrClosed
-	}
-	sp, err := s.spaces.ByID(ctx, p.SpaceID)
-	if err != nil {
-		return nil, nil, err
+		return nil, ErrClosed
 	}
 	if !sp.AllowsSupports(s.now()) {
-		return nil, nil, ErrPhase
+		return nil, ErrPhase
 	}
-	return p, sp, nil
+	return p, nil
 }
 
 // Supports reports which of the given proposals the account supports.

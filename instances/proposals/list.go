@@ -82,8 +82,11 @@ func (s *Service) List(ctx context.Context, q Query) (Page, error) {
 			sq = sq.Where("p.created_at < ?", q.Until.UTC())
 		}
 		if terms := searchTerms(q.Search); len(terms) > 0 {
+			// Hidden texts are not searchable: a search would otherwise tell
+			// what words a hidden proposal holds.
+			sq = sq.Where("p.hidden_at IS NULL")
 			if database.IsPostgres(s.db) {
-				text := strings.Join(terms, " ")
+				text := foldAccents(strings.Join(terms, " "))
 				sq = sq.Where("p.search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))", text, text)
 			} else {
 				sq = sq.Where("p.id IN (SELECT id FROM proposals_fts WHERE proposals_fts MATCH ?)", ftsQuery(terms))
@@ -163,3 +166,15 @@ func ftsQuery(terms []string) string {
 	quoted[len(quoted)-1] += "*"
 	return strings.Join(quoted, " ")
 }
+
+// foldAccents removes the accents the PostgreSQL search column folds (see
+// migration 20261124000003), so a query and the text meet.
+var foldAccents = strings.NewReplacer(func() []string {
+	from := []rune("ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖòóôõöÙÚÛÜùúûüÝýÿŒœÆæ")
+	to := []rune("AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOoooooUUUUuuuuYyyOoAa")
+	pairs := make([]string, 0, 2*len(from))
+	for i := range from {
+		pairs = append(pairs, string(from[i]), string(to[i]))
+	}
+	return pairs
+}()...).Replace

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -167,14 +168,29 @@ type Service struct {
 	db  *bun.DB
 	md  *markup.Renderer
 	now func() time.Time
+
+	// cache keeps spaces read by id or slug for a few seconds: every page
+	// and API call reads its space, which changes rarely. Another process
+	// sees a change at most cacheTTL late.
+	mu    sync.Mutex
+	cache map[string]cached
 }
+
+type cached struct {
+	space *Space
+	until time.Time
+}
+
+// cacheTTL is how stale a space read from the cache may be.
+const cacheTTL = 5 * time.Second
 
 // NewService returns the spaces service; now is the clock (nil: time.Now).
 func NewService(db *bun.DB, md *markup.Renderer, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, md: md, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
+	return &Service{db: db, md: md, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) },
+		cache: map[string]cached{}}
 }
 
 // PhaseInput is one phase of a new space.
@@ -312,14 +328,36 @@ func (s *Service) validate(in NewSpace) (*Space, error) {
 	return sp, nil
 }
 
-// BySlug returns a space with its phases and categories.
+// BySlug returns a space with its phases and categories. The space may be
+// shared with other callers: treat it as read-only.
 func (s *Service) BySlug(ctx context.Context, slug string) (*Space, error) {
-	return s.one(ctx, "slug = ?", slug)
+	return s.cached(ctx, "slug:"+slug, "slug = ?", slug)
 }
 
-// ByID returns a space with its phases and categories.
+// ByID returns a space with its phases and categories, read-only as BySlug.
 func (s *Service) ByID(ctx context.Context, id string) (*Space, error) {
-	return s.one(ctx, "id = ?", id)
+	return s.cached(ctx, "id:"+id, "id = ?", id)
+}
+
+func (s *Service) cached(ctx context.Context, key, where string, arg any) (*Space, error) {
+	now := time.Now()
+	s.mu.Lock()
+	c, ok := s.cache[key]
+	s.mu.Unlock()
+	if ok && now.Before(c.until) {
+		return c.space, nil
+	}
+	sp, err := s.one(ctx, where, arg)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if len(s.cache) > 10_000 { // spaces are few; this only bounds junk keys
+		clear(s.cache)
+	}
+	s.cache[key] = cached{space: sp, until: now.Add(cacheTTL)}
+	s.mu.Unlock()
+	return sp, nil
 }
 
 func (s *Service) one(ctx context.Context, where string, arg any) (*Space, error) {

@@ -7,8 +7,8 @@ package database
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base32"
 	"database/sql"
+	"encoding/base32"
 	"encoding/hex"
 	"errors"
 	"fmt"

@@ -112,7 +112,10 @@ func init() {
 		Conclusion      string     `bun:"conclusion,notnull"`
 		ConclusionHTML  string     `bun:"conclusion_html,notnull"`
 		CommentCount    int        `bun:"comment_count,notnull"`
+		EnteredBy       string     `bun:"entered_by"`
+		Desk            string     `bun:"desk,notnull,default:''"`
 		CreatedAt       time.Time  `bun:"created_at,notnull"`
+		EditedAt        *time.Time `bun:"edited_at"`
 		ClosedAt        *time.Time `bun:"closed_at"`
 		HiddenAt        *time.Time `bun:"hidden_at"`
 		HiddenReason    string     `bun:"hidden_reason,notnull"`
@@ -124,7 +127,7 @@ func init() {
 		TargetID      string     `bun:"target_id,notnull"`
 		ParentID      string     `bun:"parent_id"`
 		Depth         int        `bun:"depth,notnull"`
-		AuthorID      string     `bun:"author_id"`   // local account, or empty for a remote author
+		AuthorID      string     `bun:"author_id"`    // local account, or empty for a remote author
 		RemoteActor   string     `bun:"remote_actor"` // ActivityPub actor URI of a remote author
 		RemoteName    string     `bun:"remote_name,notnull"`
 		RemoteURL     string     `bun:"remote_url,notnull"`
@@ -137,6 +140,7 @@ func init() {
 		SupportCount  int        `bun:"support_count,notnull"`
 		CreatedAt     time.Time  `bun:"created_at,notnull"`
 		EditedAt      *time.Time `bun:"edited_at"`
+		DeletedAt     *time.Time `bun:"deleted_at"`
 		HiddenAt      *time.Time `bun:"hidden_at"`
 		HiddenReason  string     `bun:"hidden_reason,notnull"`
 	}
@@ -153,6 +157,8 @@ func init() {
 		CommentID     string    `bun:"comment_id,pk"`
 		AccountID     string    `bun:"account_id,pk"`
 		CreatedAt     time.Time `bun:"created_at,notnull"`
+		EnteredBy     string    `bun:"entered_by"`
+		Desk          string    `bun:"desk,notnull,default:''"`
 	}
 	type report struct {
 		bun.BaseModel `bun:"table:reports"`
@@ -219,6 +225,7 @@ func init() {
 		{"reports_open_idx", "reports", "resolved_at, created_at"},
 		{"moderation_log_idx", "moderation_log", "id"},
 		{"moderation_log_space_idx", "moderation_log", "space_id, id"},
+		{"outbox_events_id_idx", "outbox_events", "id"},
 	}
 
 	up := func(ctx context.Context, db *bun.DB) error {
@@ -236,6 +243,18 @@ func init() {
 				if _, err := tx.ExecContext(ctx, "CREATE INDEX IF NOT EXISTS "+ix.name+" ON "+ix.table+" ("+ix.cols+")"); err != nil {
 					return err
 				}
+			}
+			// One open report per reporter and item, enforced by the database.
+			for _, ix := range []string{
+				`CREATE UNIQUE INDEX IF NOT EXISTS reports_open_local_idx ON reports (target_kind, target_id, reporter_id) WHERE resolved_at IS NULL AND reporter_id IS NOT NULL`,
+				`CREATE UNIQUE INDEX IF NOT EXISTS reports_open_remote_idx ON reports (target_kind, target_id, remote_actor) WHERE resolved_at IS NULL AND remote_actor IS NOT NULL`,
+			} {
+				if _, err := tx.ExecContext(ctx, ix); err != nil {
+					return err
+				}
+			}
+			if err := appendOnly(ctx, tx, "moderation_log"); err != nil {
+				return err
 			}
 			return fullTextSearch(ctx, tx)
 		})
@@ -269,9 +288,12 @@ func fullTextSearch(ctx context.Context, tx bun.Tx) error {
 	var stmts []string
 	if isPostgres(tx) {
 		stmts = []string{
-			`ALTER TABLE proposals ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS (
-				setweight(to_tsvector('french', title), 'A') || setweight(to_tsvector('english', title), 'A') ||
-				to_tsvector('french', body) || to_tsvector('english', body)) STORED`,
+			// translate() folds accents and is immutable, as a generated
+			// column needs; queries fold the same way (proposals.FoldSQL), so
+			// "ecole" finds "école" without the unaccent extension.
+			"ALTER TABLE proposals ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS (" +
+				"setweight(to_tsvector('french', " + foldSQL("title") + "), 'A') || setweight(to_tsvector('english', " + foldSQL("title") + "), 'A') || " +
+				"to_tsvector('french', " + foldSQL("body") + ") || to_tsvector('english', " + foldSQL("body") + ")) STORED",
 			`CREATE INDEX IF NOT EXISTS proposals_search_idx ON proposals USING GIN (search)`,
 		}
 	} else {
@@ -293,4 +315,15 @@ func fullTextSearch(ctx context.Context, tx bun.Tx) error {
 		}
 	}
 	return nil
+}
+
+// Accented letters and their plain forms, one for one, for translate().
+const (
+	accented = "ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖòóôõöÙÚÛÜùúûüÝýÿŒœÆæ"
+	plain    = "AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOoooooUUUUuuuuYyyOoAa"
+)
+
+// foldSQL is the SQL that folds the accents of expr (PostgreSQL).
+func foldSQL(expr string) string {
+	return "translate(" + expr + ", '" + accented + "', '" + plain + "')"
 }

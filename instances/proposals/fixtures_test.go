@@ -1,0 +1,308 @@
+package proposals_test
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"agora/instances/accounts"
+	"agora/instances/markup"
+	"agora/instances/proposals"
+	"agora/instances/spaces"
+	"agora/storage/storagetest"
+)
+
+// start is when every test's clock begins: a time with microseconds, so
+// the way each dialect stores fractions is exercised too.
+var start = time.Date(2026, time.November, 24, 9, 30, 0, 123456000, time.UTC)
+
+const day = 24 * time.Hour
+
+// The phases of the space most tests use: proposals for ten days, then
+// supports only for ten, then evaluation for ten.
+var (
+	supportsFrom   = start.Add(10 * day)
+	evaluationFrom = start.Add(20 * day)
+	closedFrom     = start.Add(30 * day)
+)
+
+// clock is the services' time, moved by the test: windows and phases are
+// tested by moving it, never by sleeping.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Set moves the clock to t.
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// fixture is one test's services on a fresh, migrated database.
+type fixture struct {
+	ctx     context.Context
+	db      *bun.DB
+	acc     *accounts.Service
+	spaces  *spaces.Service
+	svc     *proposals.Service
+	clock   *clock
+	dialect string
+	handles int
+}
+
+// run runs fn on SQLite and on PostgreSQL, each on its own database, in
+// parallel with the other tests of the package.
+func run(t *testing.T, fn func(t *testing.T, f *fixture)) {
+	t.Helper()
+	t.Parallel()
+	storagetest.ForEachDialect(t, func(t *testing.T, dialect string) {
+		t.Parallel()
+		fn(t, newFixture(t, dialect))
+	})
+}
+
+func newFixture(t testing.TB, dialect string) *fixture {
+	t.Helper()
+	db := storagetest.MigratedDB(t, dialect)
+	c := &clock{now: start}
+	md := markup.New()
+	acc := accounts.NewService(db, c.Now)
+	sp := spaces.NewService(db, md, c.Now)
+	return &fixture{ctx: t.Context(), db: db, acc: acc, spaces: sp,
+		svc: proposals.NewService(db, md, acc, sp, c.Now), clock: c, dialect: dialect}
+}
+
+// account opens an account as the node itself, with the given roles;
+// officials answer for the "Voirie" service.
+func (f *fixture) account(t testing.TB, handle string, roles ...accounts.Role) *accounts.Account {
+	t.Helper()
+	in := accounts.NewAccount{Handle: handle, DisplayName: "Name of " + handle, Roles: roles}
+	if slices.Contains(roles, accounts.Official) {
+		in.Service = "Voirie"
+	}
+	acc, err := f.acc.Create(f.ctx, accounts.System, in)
+	if err != nil {
+		t.Fatalf("create %s: %v", handle, err)
+	}
+	return acc
+}
+
+// resident opens a verified resident's account.
+func (f *fixture) resident(t testing.TB, handle string, roles ...accounts.Role) *accounts.Account {
+	t.Helper()
+	acc := f.account(t, handle, roles...)
+	if err := f.acc.VerifyByOperator(f.ctx, acc.ID); err != nil {
+		t.Fatalf("verify %s: %v", handle, err)
+	}
+	return acc
+}
+
+// residents opens n verified residents.
+func (f *fixture) residents(t testing.TB, n int) []*accounts.Account {
+	t.Helper()
+	out := make([]*accounts.Account, n)
+	for i := range out {
+		f.handles++
+		out[i] = f.resident(t, fmt.Sprintf("habitant_%d", f.handles))
+	}
+	return out
+}
+
+// space opens a space with the phases above (proposals, supports,
+// evaluation), no categories and the default limits, changed by change.
+func (f *fixture) space(t testing.TB, slug string, change func(*spaces.NewSpace)) *spaces.Space {
+	t.Helper()
+	in := spaces.NewSpace{
+		Slug: slug, Title: "Budget participatif", Kind: spaces.Process,
+		Phases: []spaces.PhaseInput{
+			{Kind: spaces.Proposals, StartsAt: start, EndsAt: supportsFrom},
+			{Kind: spaces.Supports, StartsAt: supportsFrom, EndsAt: evaluationFrom},
+			{Kind: spaces.Evaluation, StartsAt: evaluationFrom, EndsAt: closedFrom},
+		},
+	}
+	if change != nil {
+		change(&in)
+	}
+	sp, err := f.spaces.Create(f.ctx, accounts.System, in)
+	if err != nil {
+		t.Fatalf("create space %s: %v", slug, err)
+	}
+	return sp
+}
+
+// propose publishes a proposal by who with a valid body.
+func (f *fixture) propose(t testing.TB, who accounts.Actor, spaceID, title string) *proposals.Proposal {
+	t.Helper()
+	return f.proposeIn(t, who, spaceID, proposals.Input{Title: title, Body: "Pourquoi : " + title + "."})
+}
+
+func (f *fixture) proposeIn(t testing.TB, who accounts.Actor, spaceID string, in proposals.Input) *proposals.Proposal {
+	t.Helper()
+	p, err := f.svc.Create(f.ctx, who, spaceID, in)
+	if err != nil {
+		t.Fatalf("create proposal %q: %v", in.Title, err)
+	}
+	return p
+}
+
+// get reads a proposal back.
+func (f *fixture) get(t testing.TB, id string) *proposals.Proposal {
+	t.Helper()
+	p, err := f.svc.ByID(f.ctx, id)
+	if err != nil {
+		t.Fatalf("load proposal %s: %v", id, err)
+	}
+	return p
+}
+
+// timeline returns a proposal's events as "kind:from>to" lines.
+func (f *fixture) timeline(t testing.TB, id string) []string {
+	t.Helper()
+	events, err := f.svc.Timeline(f.ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]string, len(events))
+	for i, e := range events {
+		out[i] = fmt.Sprintf("%s:%s>%s", e.Kind, e.FromState, e.ToState)
+	}
+	return out
+}
+
+// exec runs a statement the services never run, to set up a case.
+func (f *fixture) exec(t testing.TB, query string, args ...any) {
+	t.Helper()
+	if _, err := f.db.NewRaw(query, args...).Exec(f.ctx); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// tables are every table the proposals package writes.
+var tables = []string{"proposals", "proposal_supports", "proposal_events", "outbox_events"}
+
+// state is every row of every table, as text, to compare before and
+// after something that must change nothing.
+type state map[string][]string
+
+func (f *fixture) state(t testing.TB) state {
+	t.Helper()
+	out := state{}
+	for _, table := range tables {
+		out[table] = f.rows(t, table)
+	}
+	return out
+}
+
+// rows returns a table's rows as sorted "column=value ..." lines.
+func (f *fixture) rows(t testing.TB, table string) []string {
+	t.Helper()
+	rows, err := f.db.QueryContext(f.ctx, "SELECT * FROM "+table)
+	if err != nil {
+		t.Fatalf("read %s: %v", table, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatalf("scan %s: %v", table, err)
+		}
+		var sb strings.Builder
+		for i, v := range vals {
+			fmt.Fprintf(&sb, "%s=%s ", cols[i], render(v))
+		}
+		out = append(out, sb.String())
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("read %s: %v", table, err)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func render(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "NULL"
+	case []byte:
+		return "x" + hex.EncodeToString(v)
+	case time.Time:
+		return v.UTC().Format(time.RFC3339Nano)
+	}
+	return fmt.Sprint(v)
+}
+
+// unchanged fails the test if any table differs from before.
+func (f *fixture) unchanged(t testing.TB, before state, what string) {
+	t.Helper()
+	after := f.state(t)
+	for _, table := range tables {
+		if !slices.Equal(before[table], after[table]) {
+			t.Errorf("%s changed table %s:\nbefore: %q\nafter:  %q", what, table, before[table], after[table])
+		}
+	}
+}
+
+// count counts the rows of a table that match where.
+func (f *fixture) count(t testing.TB, table, where string, args ...any) int {
+	t.Helper()
+	q := f.db.NewSelect().TableExpr(table)
+	if where != "" {
+		q = q.Where(where, args...)
+	}
+	n, err := q.Count(f.ctx)
+	if err != nil {
+		t.Fatalf("count %s: %v", table, err)
+	}
+	return int(n)
+}
+
+// refused checks that err is want and that nothing was written.
+func (f *fixture) refused(t testing.TB, before state, err, want error, what string) {
+	t.Helper()
+	wantErr(t, err, want, what)
+	f.unchanged(t, before, what)
+}
+
+// wantErr fails unless err is want (nil meaning success).
+func wantErr(t testing.TB, err, want error, what string) {
+	t.Helper()
+	if want == nil && err != nil {
+		t.Fatalf("%s: %v, want success", what, err)
+	}
+	if want != nil && !errors.Is(err, want) {
+		t.Fatalf("%s: error %v, want %v", what, err, want)
+	}
+}
+
+func ptr(v float64) *float64 { return &v }

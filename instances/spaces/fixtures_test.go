@@ -1,0 +1,163 @@
+package spaces_test
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"agora/instances/accounts"
+	"agora/instances/markup"
+	"agora/instances/spaces"
+	"agora/storage/storagetest"
+)
+
+// start is when every test's clock begins: a time with microseconds, so
+// the way each dialect stores fractions is exercised too.
+var start = time.Date(2026, time.November, 24, 9, 30, 0, 123456000, time.UTC)
+
+const day = 24 * time.Hour
+
+// clock is the services' time, moved by the test.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// fixture is one test's services on a fresh, migrated database.
+type fixture struct {
+	ctx     context.Context
+	db      *bun.DB
+	acc     *accounts.Service
+	svc     *spaces.Service
+	clock   *clock
+	dialect string
+}
+
+// run runs fn on SQLite and on PostgreSQL, each on its own database, in
+// parallel with the other tests of the package.
+func run(t *testing.T, fn func(t *testing.T, f *fixture)) {
+	t.Helper()
+	t.Parallel()
+	storagetest.ForEachDialect(t, func(t *testing.T, dialect string) {
+		t.Parallel()
+		db := storagetest.MigratedDB(t, dialect)
+		c := &clock{now: start}
+		fn(t, &fixture{ctx: t.Context(), db: db, acc: accounts.NewService(db, c.Now),
+			svc: spaces.NewService(db, markup.New(), c.Now), clock: c, dialect: dialect})
+	})
+}
+
+// account opens an account as the node itself, with the given roles.
+func (f *fixture) account(t testing.TB, handle string, roles ...accounts.Role) *accounts.Account {
+	t.Helper()
+	acc, err := f.acc.Create(f.ctx, accounts.System, accounts.NewAccount{Handle: handle, DisplayName: "Name of " + handle, Roles: roles})
+	if err != nil {
+		t.Fatalf("create %s: %v", handle, err)
+	}
+	return acc
+}
+
+// tables are every table the spaces package writes.
+var tables = []string{"spaces", "space_phases", "space_categories"}
+
+// state is every row of every table, as text, to compare before and
+// after something that must change nothing.
+type state map[string][]string
+
+func (f *fixture) state(t testing.TB) state {
+	t.Helper()
+	out := state{}
+	for _, table := range tables {
+		out[table] = f.rows(t, table)
+	}
+	return out
+}
+
+// rows returns a table's rows as sorted "column=value ..." lines.
+func (f *fixture) rows(t testing.TB, table string) []string {
+	t.Helper()
+	rows, err := f.db.QueryContext(f.ctx, "SELECT * FROM "+table)
+	if err != nil {
+		t.Fatalf("read %s: %v", table, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatalf("scan %s: %v", table, err)
+		}
+		var sb strings.Builder
+		for i, v := range vals {
+			fmt.Fprintf(&sb, "%s=%s ", cols[i], render(v))
+		}
+		out = append(out, sb.String())
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("read %s: %v", table, err)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func render(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "NULL"
+	case []byte:
+		return "x" + hex.EncodeToString(v)
+	case time.Time:
+		return v.UTC().Format(time.RFC3339Nano)
+	}
+	return fmt.Sprint(v)
+}
+
+// unchanged fails the test if any table differs from before.
+func (f *fixture) unchanged(t testing.TB, before state, what string) {
+	t.Helper()
+	after := f.state(t)
+	for _, table := range tables {
+		if !slices.Equal(before[table], after[table]) {
+			t.Errorf("%s changed table %s:\nbefore: %q\nafter:  %q", what, table, before[table], after[table])
+		}
+	}
+}
+
+// wantErr fails unless err is want (nil meaning success).
+func wantErr(t testing.TB, err, want error, what string) {
+	t.Helper()
+	if want == nil && err != nil {
+		t.Fatalf("%s: %v, want success", what, err)
+	}
+	if want != nil && !errors.Is(err, want) {
+		t.Fatalf("%s: error %v, want %v", what, err, want)
+	}
+}
