@@ -60,7 +60,7 @@ func (s *server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	if f == nil {
 		f = &form{Values: map[string]string{}, Errors: map[string]string{}}
 	}
-	d := accountData{Form: f, Failed: failed, RecoveryLeft: left, Residency: res, State: res.State(time.Now())}
+	d := accountData{Form: f, Failed: failed, RecoveryLeft: left, Residency: res, State: res.State(s.now())}
 	d.Profile = &form{Values: map[string]string{"display_name": acc.DisplayName, "language": acc.Language}, Errors: map[string]string{}}
 	if acc.Public {
 		d.Profile.Values["public"] = "on"

@@ -73,7 +73,7 @@ func (s *server) adminLetters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ttl := time.Duration(days) * 24 * time.Hour
-	expires := time.Now().Add(ttl).In(s.render.catalog.Location).Format(time.DateOnly)
+	expires := s.now().Add(ttl).In(s.render.catalog.Location).Format(time.DateOnly)
 	batch, codes, err := s.accounts.NewLetterBatch(r.Context(), accounts.As(currentAccount(r)), n, ttl)
 	if err != nil {
 		s.render.fail(w, r, err)

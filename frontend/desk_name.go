@@ -32,7 +32,7 @@ func rememberedDesk(r *http.Request) string {
 
 // rememberDesk keeps the desk name for the next forms.
 func (s *server) rememberDesk(w http.ResponseWriter, desk string) {
-	http.SetCookie(w, &http.Cookie{Name: deskCookie, Value: url.QueryEscape(desk), Path: "/desk",
+	http.SetCookie(w, &http.Cookie{Name: deskCookie, Value: url.QueryEscape(desk), Path: "/",
 		MaxAge: deskLifetime, HttpOnly: true, Secure: s.https, SameSite: http.SameSiteLaxMode})
 }
 

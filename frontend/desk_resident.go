@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gorilla/mux"
@@ -76,7 +75,7 @@ func (s *server) renderResident(w http.ResponseWriter, r *http.Request, status i
 		s.render.fail(w, r, err)
 		return
 	}
-	d := residentData{Resident: resident, Residency: res, State: res.State(time.Now()),
+	d := residentData{Resident: resident, Residency: res, State: res.State(s.now()),
 		Forms: map[string]*form{}, Summaries: map[string]string{}, Desks: map[string]deskField{}}
 	if res != nil && res.VerifierID != "" {
 		if v, err := s.accounts.ByID(ctx, res.VerifierID); err == nil && !v.Deleted() {

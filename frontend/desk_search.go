@@ -3,7 +3,6 @@ package frontend
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"agora/instances/accounts"
 )
@@ -42,7 +41,7 @@ func (s *server) renderDesk(w http.ResponseWriter, r *http.Request, status int, 
 			return
 		}
 		d.Searched = true
-		now := time.Now()
+		now := s.now()
 		for _, a := range found {
 			res, err := s.accounts.Residency(r.Context(), a.ID)
 			if err != nil {

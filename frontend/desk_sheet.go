@@ -50,7 +50,7 @@ func (s *server) issueSheet(w http.ResponseWriter, r *http.Request, resident *ac
 		s.render.fail(w, r, err)
 		return
 	}
-	d := sheetData{Resident: resident, Code: code, Expires: time.Now().Add(accounts.SetupCodeTTL),
+	d := sheetData{Resident: resident, Code: code, Expires: s.now().Add(accounts.SetupCodeTTL),
 		SetupURL: s.cfg.BaseURL.JoinPath("setup").String(), Created: created}
 	for _, lang := range i18n.Languages[:1] {
 		d.Texts = append(d.Texts, sheetText{Lang: lang, L: s.render.catalog.Printer(lang)})

@@ -233,7 +233,7 @@ func TestDeskName(t *testing.T) {
 		w = n.request("POST", "/desk/name", agent, url.Values{"desk": {desk}})
 		wantStatus(t, w, http.StatusSeeOther)
 		c := cookie(w.Result(), deskCookie)
-		if c == nil || c.Path != "/desk" || !c.HttpOnly {
+		if c == nil || c.Path != "/" || !c.HttpOnly { // sent to proposal pages too, for acts on behalf
 			t.Fatalf("desk cookie %+v", c)
 		}
 		w = n.request("GET", "/desk?q=staff_", agent, nil, c)

@@ -62,7 +62,7 @@ func newRenderer(catalog *i18n.Catalog, log *slog.Logger, common commonData) (*r
 			return nil
 		},
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", "templates/comments.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}

@@ -24,6 +24,12 @@ import (
 
 	"agora/frontend/i18n"
 	"agora/instances/accounts"
+	"agora/instances/debates"
+	"agora/instances/markup"
+	"agora/instances/moderation"
+	"agora/instances/proposals"
+	"agora/instances/spaces"
+	"agora/storage/blobs"
 	"agora/storage/ratelimit"
 )
 
@@ -36,6 +42,9 @@ type Config struct {
 	// the client (for rate limits).
 	TrustedProxies []netip.Prefix
 	Location       *time.Location // time zone of dates shown; UTC if nil
+	// PageCacheTTL keeps the pages anonymous visitors read for that long
+	// (see pagecache.go); 0 turns the cache off, as tests want.
+	PageCacheTTL time.Duration
 }
 
 // Check is one readiness probe, e.g. "database" or "blobs".
@@ -55,6 +64,19 @@ type Deps struct {
 	Accounts *accounts.Service
 	Limiter  rateLimiter
 	Secret   []byte // the node's secret, for HMACs that must agree across processes
+
+	// The participation surface (spaces, proposals, debates, moderation,
+	// feeds, JSON API) is served when Spaces is set.
+	Spaces     *spaces.Service
+	Proposals  *proposals.Service
+	Debates    *debates.Service
+	Moderation *moderation.Service
+	Markup     *markup.Renderer
+	Blobs      blobs.Store
+
+	// Now is the clock pages decide with (phases, windows, expiries); the
+	// services must use the same one. Nil means time.Now.
+	Now func() time.Time
 }
 
 // rateLimiter counts attempts; storage/ratelimit implements it.
@@ -75,6 +97,14 @@ type server struct {
 	limiter  rateLimiter
 	secret   []byte
 	webauthn *webauthn.WebAuthn
+
+	spaces     *spaces.Service
+	proposals  *proposals.Service
+	debates    *debates.Service
+	moderation *moderation.Service
+	markup     *markup.Renderer
+	blobs      blobs.Store
+	clock      func() time.Time
 }
 
 // New builds the node's HTTP handler.
@@ -118,10 +148,18 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	}
 	https := cfg.BaseURL.Scheme == "https"
 	s := &server{uploads: map[string]int64{}, cfg: cfg, log: log, render: rd, checks: deps.Checks, https: https,
-		accounts: deps.Accounts, limiter: deps.Limiter, secret: deps.Secret}
+		accounts: deps.Accounts, limiter: deps.Limiter, secret: deps.Secret,
+		spaces: deps.Spaces, proposals: deps.Proposals, debates: deps.Debates, moderation: deps.Moderation,
+		markup: deps.Markup, blobs: deps.Blobs, clock: deps.Now}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
 
 	r := mux.NewRouter()
 	r.Use(nameRoute)
+	if cfg.PageCacheTTL > 0 {
+		r.Use(newPageCache(cfg.PageCacheTTL).middleware(s.sessionCookie()))
+	}
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.render.fail(w, r, httpError(http.StatusNotFound, nil))
 	})
@@ -145,6 +183,12 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 			return nil, err
 		}
 		s.accountRoutes(r)
+	}
+	if s.spaces != nil {
+		if s.accounts == nil || s.proposals == nil || s.debates == nil || s.moderation == nil || s.markup == nil || s.blobs == nil {
+			return nil, errors.New("frontend: participation needs accounts, proposals, debates, moderation, markup and blobs")
+		}
+		s.participationRoutes(r)
 	}
 
 	csrf := http.NewCrossOriginProtection()

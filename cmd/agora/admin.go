@@ -17,6 +17,9 @@ func adminCommands() []command {
 		{"login-link", "--handle H", "print a single-use sign-in URL valid 15 minutes", cmdAdminLoginLink},
 		{"set-role", "--handle H --role R [--remove]", "grant or remove a role", cmdAdminSetRole},
 		{"census-hash", "--salt-file F", "hash a census extract for residency verification, offline", cmdAdminCensusHash},
+		{"create-space", "--slug S --title T [--kind K]", "open a participatory space", cmdAdminCreateSpace},
+		{"demo", "", "load a demo arrondissement with spaces, proposals and comments", cmdAdminDemo},
+		{"seed", "[--scale F]", "fill an empty node with generated content for performance measurements", cmdAdminSeed},
 	}
 }
 

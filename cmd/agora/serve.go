@@ -16,9 +16,20 @@ import (
 
 	"agora/frontend"
 	"agora/instances/accounts"
+	"agora/instances/debates"
+	"agora/instances/demo"
+	"agora/instances/markup"
+	"agora/instances/moderation"
+	"agora/instances/proposals"
+	"agora/instances/spaces"
 	"agora/storage/database"
 	"agora/storage/ratelimit"
 )
+
+// pageCacheTTL is how long a page read by anonymous visitors may be served
+// again without rendering it: a crowd on one proposal costs one rendering
+// every two seconds.
+const pageCacheTTL = 2 * time.Second
 
 // shutdownTimeout bounds how long in-flight requests may take to finish
 // once the node is asked to stop.
@@ -27,15 +38,17 @@ const shutdownTimeout = 10 * time.Second
 // serveHooks lets tests add to the handler; production passes none.
 type serveHooks struct {
 	wrap func(http.Handler) http.Handler
+	demo bool // load the demo content before serving
 }
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "agora serve", "[flags]", "Run the node: web pages, APIs and background work.\nWith no configuration it serves http://localhost:8080 from SQLite and files under ./data.")
+	withDemo := fs.Bool("demo", false, "load the demo arrondissement first, unless already loaded")
 	cfg, err := parseConfig(e, fs, args)
 	if err != nil {
 		return err
 	}
-	return serve(ctx, cfg, e, serveHooks{})
+	return serve(ctx, cfg, e, serveHooks{demo: *withDemo})
 }
 
 // serve starts the node and runs it until SIGINT or SIGTERM. Everything is
@@ -70,20 +83,40 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(n.db.DB, "agora"),
 	)
+	if hooks.demo {
+		switch err := loadDemo(ctx, n); {
+		case err == nil:
+			log.Info("demo loaded", "space", cfg.BaseURL.String()+"/spaces/"+demo.BudgetSlug)
+		case errors.Is(err, demo.ErrLoaded):
+			log.Info("demo already loaded")
+		default:
+			return fmt.Errorf("load the demo: %w", err)
+		}
+	}
 	secret, err := database.NodeSecret(ctx, n.db)
 	if err != nil {
 		return err
 	}
 	accountsSvc := accounts.NewService(n.db, nil)
 	limiter := ratelimit.New(n.db, secret, nil)
+	md := markup.New()
+	spacesSvc := spaces.NewService(n.db, md, nil)
 	handler, err := frontend.New(frontend.Config{
 		NodeName: cfg.NodeName, BaseURL: cfg.BaseURL, Location: cfg.Location, TrustedProxies: cfg.TrustedProxies,
+		PageCacheTTL: pageCacheTTL,
 	}, frontend.Deps{
 		Logger:   log,
 		Registry: reg,
 		Accounts: accountsSvc,
 		Limiter:  limiter,
 		Secret:   secret,
+
+		Spaces:     spacesSvc,
+		Proposals:  proposals.NewService(n.db, md, accountsSvc, spacesSvc, nil),
+		Debates:    debates.NewService(n.db, md, nil),
+		Moderation: moderation.NewService(n.db, nil),
+		Markup:     md,
+		Blobs:      n.blobs,
 		Checks: []frontend.Check{
 			{Name: "database", Check: func(ctx context.Context) error { return database.Ready(ctx, n.db) }},
 			{Name: "blobs", Check: n.blobs.Ping},

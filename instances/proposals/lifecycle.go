@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"agora/instances/accounts"
+	"agora/instances/outbox"
 	"agora/instances/spaces"
 	"agora/storage/database"
 )
@@ -72,7 +73,7 @@ func (s *Service) Edit(ctx context.Context, actor accounts.Actor, id string, in 
 			FromState: p.State, ToState: p.State, Reason: strings.TrimSpace(reason)}); err != nil {
 			return err
 		}
-		return outbox(ctx, tx, now, "update", id, actor.Account.ID)
+		return outboxed(ctx, tx, now, outbox.Update, id, actor.Account.ID)
 	})
 }
 
@@ -114,7 +115,7 @@ func (s *Service) move(ctx context.Context, tx bun.Tx, actor accounts.Actor, p *
 		return err
 	}
 	p.State = to
-	return outbox(ctx, tx, now, "update", p.ID, e.ActorID)
+	return outboxed(ctx, tx, now, outbox.Update, p.ID, e.ActorID)
 }
 
 // Answer is an official's public answer that moves a proposal: to review,
@@ -187,7 +188,7 @@ func (s *Service) Support(ctx context.Context, actor accounts.Actor, id string) 
 		if p.State == Published && sp.SupportThreshold > 0 && p.SupportCount >= sp.SupportThreshold {
 			return s.move(ctx, tx, accounts.System, p, Review, "review", "", "")
 		}
-		return outbox(ctx, tx, s.now(), "update", p.ID, actor.Account.ID)
+		return outboxed(ctx, tx, s.now(), outbox.Update, p.ID, actor.Account.ID)
 	})
 }
 
@@ -216,7 +217,7 @@ func (s *Service) Unsupport(ctx context.Context, actor accounts.Actor, id string
 		if _, err := tx.NewUpdate().Model(p).Set("support_count = support_count - 1").WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("count support: %w", err)
 		}
-		return outbox(ctx, tx, s.now(), "update", p.ID, actor.Account.ID)
+		return outboxed(ctx, tx, s.now(), outbox.Update, p.ID, actor.Account.ID)
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"agora/instances/accounts"
 	"agora/instances/markup"
+	"agora/instances/outbox"
 	"agora/instances/spaces"
 	"agora/storage/database"
 )
@@ -156,6 +157,9 @@ type Input struct {
 	Category string
 	Address  string
 	Lat, Lon *float64
+	// Attachments are files already checked and stored in the blob store,
+	// joined to a new proposal in its own transaction.
+	Attachments []Attachment
 }
 
 // person returns who a binding act is for: the resident at the desk when
@@ -229,6 +233,9 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, spaceID stri
 	if err := s.check(sp, &in); err != nil {
 		return nil, err
 	}
+	if err := checkAttachments(in.Attachments); err != nil {
+		return nil, err
+	}
 	by, desk := enteredBy(actor)
 	p := &Proposal{
 		ID: database.NewID(), SpaceID: sp.ID, AuthorID: author.ID, EnteredBy: by, Desk: desk,
@@ -240,10 +247,15 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, spaceID stri
 		if _, err := tx.NewInsert().Model(p).Exec(ctx); err != nil {
 			return fmt.Errorf("insert proposal: %w", err)
 		}
+		if len(in.Attachments) > 0 {
+			if err := insertAttachments(ctx, tx, p.ID, in.Attachments); err != nil {
+				return err
+			}
+		}
 		if err := s.event(ctx, tx, &Event{ProposalID: p.ID, ActorID: actor.Account.ID, Kind: "published", ToState: Published}); err != nil {
 			return err
 		}
-		return outbox(ctx, tx, now, "create", p.ID, actor.Account.ID)
+		return outboxed(ctx, tx, now, outbox.Create, p.ID, actor.Account.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -268,14 +280,9 @@ func (s *Service) event(ctx context.Context, tx bun.IDB, e *Event) error {
 	return nil
 }
 
-// outbox records a change for federation, in the caller's transaction.
-func outbox(ctx context.Context, tx bun.IDB, at time.Time, kind, id, actorID string) error {
-	_, err := tx.NewRaw("INSERT INTO outbox_events (at, kind, object_type, object_id, actor_id) VALUES (?, ?, 'proposal', ?, ?)",
-		at, kind, id, actorID).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("record outbox event: %w", err)
-	}
-	return nil
+// outboxed records a change for federation, in the caller's transaction.
+func outboxed(ctx context.Context, tx bun.IDB, at time.Time, kind, id, actorID string) error {
+	return outbox.Record(ctx, tx, at, kind, "proposal", id, actorID)
 }
 
 // ByID returns a proposal with its author.

@@ -1,0 +1,167 @@
+package frontend
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"agora/instances/accounts"
+	"agora/instances/debates"
+)
+
+// The acts on comments. Each goes back to the comment in its thread,
+// #comment-ID on the page of the proposal or debate it is on. A refused
+// post changes nothing and shows the form again on a page of its own,
+// with the message next to the field.
+
+// commentAdd writes a comment on the proposal or debate named by the
+// form's target_kind and target_id.
+func (s *server) commentAdd(w http.ResponseWriter, r *http.Request) {
+	if !s.postForm(w, r) {
+		return
+	}
+	f := newForm(r)
+	target := debates.Target{Kind: debates.TargetKind(f.Values["target_kind"]), ID: f.Values["target_id"]}
+	c, err := s.debates.Add(r.Context(), accounts.As(currentAccount(r)), debates.NewComment{Target: target,
+		Body: r.PostForm.Get("comment"), Alignment: debates.Alignment(f.Values["alignment"])})
+	if err != nil {
+		s.formFailed(w, r, f, err, func(status int) { s.renderCommentAdd(w, r, status, target, f) })
+		return
+	}
+	http.Redirect(w, r, commentURL(c.Target(), c.ID, "added"), http.StatusSeeOther)
+}
+
+func (s *server) commentReplyPage(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadComment(w, r)
+	if ok {
+		s.renderCommentReply(w, r, http.StatusOK, c, emptyForm())
+	}
+}
+
+func (s *server) commentReplySave(w http.ResponseWriter, r *http.Request) {
+	if !s.postForm(w, r) {
+		return
+	}
+	parent, ok := s.loadComment(w, r)
+	if !ok {
+		return
+	}
+	f := newForm(r)
+	c, err := s.debates.Add(r.Context(), accounts.As(currentAccount(r)), debates.NewComment{ParentID: parent.ID,
+		Body: r.PostForm.Get("comment"), Alignment: debates.Alignment(f.Values["alignment"])})
+	if err != nil {
+		s.formFailed(w, r, f, err, func(status int) { s.renderCommentReply(w, r, status, parent, f) })
+		return
+	}
+	http.Redirect(w, r, commentURL(c.Target(), c.ID, "replied"), http.StatusSeeOther)
+}
+
+func (s *server) commentEditPage(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadComment(w, r)
+	if !ok {
+		return
+	}
+	f := emptyForm()
+	f.Values["comment"] = c.Body
+	s.renderCommentEdit(w, r, http.StatusOK, c, f, emptyForm())
+}
+
+func (s *server) commentEditSave(w http.ResponseWriter, r *http.Request) {
+	if !s.postForm(w, r) {
+		return
+	}
+	c, ok := s.loadComment(w, r)
+	if !ok {
+		return
+	}
+	f := newForm(r)
+	if _, err := s.debates.Edit(r.Context(), accounts.As(currentAccount(r)), c.ID, r.PostForm.Get("comment")); err != nil {
+		s.formFailed(w, r, f, err, func(status int) { s.renderCommentEdit(w, r, status, c, f, emptyForm()) })
+		return
+	}
+	http.Redirect(w, r, commentURL(c.Target(), c.ID, "edited"), http.StatusSeeOther)
+}
+
+// commentDelete deletes the reader's comment, once they ticked the box
+// that says it is final.
+func (s *server) commentDelete(w http.ResponseWriter, r *http.Request) {
+	if !s.postForm(w, r) {
+		return
+	}
+	c, ok := s.loadComment(w, r)
+	if !ok {
+		return
+	}
+	if r.PostForm.Get("confirm") != "on" {
+		f, del := emptyForm(), emptyForm()
+		f.Values["comment"] = c.Body
+		del.Errors["confirm"] = s.render.printer(r).T("comment.delete.confirm_required")
+		s.renderCommentEdit(w, r, http.StatusBadRequest, c, f, del)
+		return
+	}
+	if err := s.debates.Delete(r.Context(), accounts.As(currentAccount(r)), c.ID); err != nil {
+		s.render.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, targetURL(c.Target())+"?comment=deleted#comments", http.StatusSeeOther)
+}
+
+func (s *server) commentSupport(w http.ResponseWriter, r *http.Request) {
+	s.commentAct(w, r, "supported", s.debates.Support)
+}
+
+func (s *server) commentUnsupport(w http.ResponseWriter, r *http.Request) {
+	s.commentAct(w, r, "unsupported", s.debates.Withdraw)
+}
+
+// commentAct supports a comment or withdraws the support: buttons
+// without fields, so a refusal (a thread closed meanwhile) is the error
+// page.
+func (s *server) commentAct(w http.ResponseWriter, r *http.Request, done string,
+	act func(context.Context, accounts.Actor, string) error) {
+	c, ok := s.loadComment(w, r)
+	if !ok {
+		return
+	}
+	if err := act(r.Context(), accounts.As(currentAccount(r)), c.ID); err != nil {
+		s.render.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, commentURL(c.Target(), c.ID, done), http.StatusSeeOther)
+}
+
+// commentGoTo sends a link to a comment to its place in its thread.
+func (s *server) commentGoTo(w http.ResponseWriter, r *http.Request) {
+	if c, ok := s.loadComment(w, r); ok {
+		http.Redirect(w, r, commentURL(c.Target(), c.ID, ""), http.StatusSeeOther)
+	}
+}
+
+// loadComment loads the comment named in the URL; it answers 404 and
+// returns false when there is none, or when it was deleted.
+func (s *server) loadComment(w http.ResponseWriter, r *http.Request) (*debates.Comment, bool) {
+	c, err := s.debates.Comment(r.Context(), mux.Vars(r)["id"])
+	if err == nil && c.Deleted() {
+		err = debates.ErrNotFound
+	}
+	if err != nil {
+		s.render.fail(w, r, err)
+		return nil, false
+	}
+	return c, true
+}
+
+// formFailed shows a form of these pages again with err next to its
+// field, or above it (show renders the page with a status); a missing
+// item, an act the reader may not do (no form offers it), or a failure of
+// the node gets the error page.
+func (s *server) formFailed(w http.ResponseWriter, r *http.Request, f *form, err error, show func(status int)) {
+	e := asError(err)
+	if e.Status >= 500 || e.Status == http.StatusNotFound || e.Status == http.StatusForbidden {
+		s.render.fail(w, r, err)
+		return
+	}
+	f.fail(s.render.printer(r), err)
+	show(e.Status)
+}

@@ -1,0 +1,242 @@
+package frontend
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"agora/frontend/i18n"
+	"agora/instances/accounts"
+	"agora/instances/debates"
+)
+
+// threadDepth is how many levels of replies nest on a page; deeper
+// replies are shown flat at the last level, after the comment they
+// descend from.
+const threadDepth = 4
+
+// commentsData is everything the "comments" partial (templates/
+// comments.html) shows of the thread of a proposal or a debate: the
+// comments with their replies, the sort order, and the form to add one.
+//
+// A page that shows a thread builds it with commentsView and renders it
+// inside its own section, under its own h2 (the partial's headings are
+// h3), with the section's id "comments":
+//
+//	<section id="comments" aria-labelledby="comments-title">
+//	  <h2 id="comments-title">…</h2>
+//	  {{template "comments" .Data.Comments}}
+//	</section>
+type commentsData struct {
+	L          *i18n.Printer
+	Target     debates.Target
+	PageURL    string // the target's page, where the sort form and the acts lead back
+	Count      string // how many comments, in words
+	Sort       string
+	Sorts      []option
+	Thread     commentLevel
+	Open       bool   // the target takes comments
+	Closed     string // why not, in words, when it does not
+	SignIn     string // where a visitor signs in to comment
+	CanAdd     bool
+	Add        commentFields // the form to add a comment
+	Done       string        // what the reader just did, in words
+	Moderator  bool
+	SignedIn   bool
+	ShowThread bool // false when there is nothing to show
+}
+
+// commentLevel is one level of a thread: its comments, and the thread's
+// data their templates need.
+type commentLevel struct {
+	D     *commentsData
+	Items []*commentView
+}
+
+// commentView is one comment as the partial shows it.
+type commentView struct {
+	ID         string
+	Author     string // display name, "former participant", or a remote actor's name
+	AuthorURL  string // a remote author's profile
+	Origin     string // a remote author's server
+	Remote     bool
+	Via        string // "from the fediverse", for a remote author
+	EnteredBy  string // "typed at a desk", for a comment an agent typed
+	Date       string
+	DateISO    string
+	Alignment  string // in words, "" for none
+	AlignClass string
+	Body       template.HTML // rendered and sanitised by the debates service
+	Hidden     bool
+	Reason     string // why moderation hid it
+	Deleted    bool
+	Edited     bool   // edited since written: link to its history
+	Supports   string // the count, in words
+	Supported  bool   // the reader supports it
+	CanSupport bool
+	CanReply   bool
+	CanEdit    bool
+	CanReport  bool
+	Replies    commentLevel
+}
+
+// commentFields are the fields of a comment form: its text and, for a new
+// comment or a reply, where it stands.
+type commentFields struct {
+	L          *i18n.Printer
+	Form       *form
+	Alignments []option // none for an edit
+}
+
+// commentDone are the confirmations a redirect may ask a thread to show.
+var commentDone = []string{"added", "replied", "edited", "deleted", "supported", "unsupported", "hidden", "unhidden"}
+
+// commentsView reads the thread of a target for the reader: the sort
+// order from the query (?sort=oldest|newest|supported, oldest by default),
+// their supports, and what they may do. A target that does not exist is
+// debates.ErrNotFound.
+func (s *server) commentsView(r *http.Request, target debates.Target) (commentsData, error) {
+	ctx, l, acc := r.Context(), s.render.printer(r), currentAccount(r)
+	sort, err := debates.ParseSort(r.URL.Query().Get("sort"))
+	if err != nil {
+		sort = debates.SortOldest
+	}
+	d := commentsData{L: l, Target: target, PageURL: targetURL(target), Sort: string(sort),
+		SignedIn: acc != nil, Moderator: acc.Has(accounts.Moderator),
+		Add: s.commentFields(l, emptyForm(), true)}
+	for _, o := range []debates.Sort{debates.SortOldest, debates.SortNewest, debates.SortSupported} {
+		d.Sorts = append(d.Sorts, option{Value: string(o), Label: l.T("comment.sort." + string(o))})
+	}
+	switch err := s.debates.TakesComments(ctx, target); {
+	case err == nil:
+		d.Open = true
+	case errors.Is(err, debates.ErrHidden):
+		d.Closed = l.T("comment.closed.hidden." + string(target.Kind))
+	case errors.Is(err, debates.ErrClosed):
+		d.Closed = l.T("comment.closed.debate")
+	default:
+		return d, err
+	}
+	nodes, err := s.debates.Thread(ctx, target, debates.ThreadOptions{Sort: sort, MaxDepth: threadDepth})
+	if err != nil {
+		return d, err
+	}
+	supported := map[string]bool{}
+	if acc != nil {
+		if supported, err = s.debates.Supported(ctx, acc.ID, target); err != nil {
+			return d, err
+		}
+	}
+	visible := 0
+	d.Thread = s.commentLevel(&d, l, acc, nodes, supported, &visible)
+	d.Count = plural(l, "comment.count", visible)
+	d.ShowThread = len(nodes) > 0
+	d.CanAdd = d.Open && acc != nil
+	if d.Open && acc == nil {
+		d.SignIn = "/login?next=" + url.QueryEscape(d.PageURL+"#comments")
+	}
+	if done := r.URL.Query().Get("comment"); slices.Contains(commentDone, done) {
+		d.Done = l.T("comment.done." + done)
+	}
+	return d, nil
+}
+
+// commentLevel turns a level of the thread into views, counting the
+// comments that are neither hidden nor deleted.
+func (s *server) commentLevel(d *commentsData, l *i18n.Printer, acc *accounts.Account, nodes []*debates.Node,
+	supported map[string]bool, visible *int) commentLevel {
+	out := commentLevel{D: d, Items: make([]*commentView, 0, len(nodes))}
+	for _, n := range nodes {
+		v := s.commentView(l, n.Comment)
+		if !v.Hidden && !v.Deleted {
+			*visible++
+		}
+		live := !v.Hidden && !v.Deleted
+		own := acc != nil && n.AuthorID == acc.ID
+		v.Supported = supported[n.ID]
+		v.CanSupport = d.Open && acc != nil && live && !own
+		v.CanReply = d.Open && acc != nil && live
+		v.CanEdit = d.Open && own && live
+		v.CanReport = acc != nil && !v.Deleted && !own
+		v.Replies = s.commentLevel(d, l, acc, n.Replies, supported, visible)
+		out.Items = append(out.Items, v)
+	}
+	return out
+}
+
+// commentView is what anyone may see of a comment: a hidden one shows
+// only why, a deleted one only that it was.
+func (s *server) commentView(l *i18n.Printer, c *debates.Comment) *commentView {
+	v := &commentView{ID: c.ID, Date: l.DateTime(c.CreatedAt), DateISO: c.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
+		Hidden: c.Hidden(), Reason: c.HiddenReason, Deleted: c.Deleted(), Supports: plural(l, "comment.supports", c.SupportCount)}
+	v.Author, v.AuthorURL, v.Origin, v.Remote = commentAuthor(l, c)
+	if v.Remote {
+		v.Via = l.T("comment.fediverse")
+	}
+	if c.EnteredBy != "" {
+		v.EnteredBy = l.T("comment.entered_at_desk", c.Desk)
+	}
+	if v.Hidden || v.Deleted {
+		return v
+	}
+	v.Body = template.HTML(c.BodyHTML)
+	v.Edited = c.EditedAt != nil
+	if c.Alignment != debates.AlignNone {
+		v.Alignment, v.AlignClass = l.T("comment.align."+string(c.Alignment)), "align-"+string(c.Alignment)
+	}
+	return v
+}
+
+// commentAuthor names who wrote a comment: a local author by their
+// display name (a former participant once their account is deleted); a
+// remote one by the name their server gives, with that server and a link
+// to their profile.
+func commentAuthor(l *i18n.Printer, c *debates.Comment) (name, profile, origin string, remote bool) {
+	if c.Remote() {
+		name, profile = c.RemoteName, c.RemoteActor
+		if u, err := url.Parse(c.RemoteActor); err == nil {
+			origin = u.Host
+		}
+		if name == "" {
+			name = l.T("comment.remote_unnamed")
+		}
+		return name, profile, origin, true
+	}
+	if c.Author == nil || c.Author.DeletedAt != nil {
+		return l.T("account.former"), "", "", false
+	}
+	return c.Author.DisplayName, "", "", false
+}
+
+// commentFields is a comment form over f, with the alignments when asked.
+func (s *server) commentFields(l *i18n.Printer, f *form, aligned bool) commentFields {
+	out := commentFields{L: l, Form: f}
+	if aligned {
+		if f.Values["alignment"] == "" {
+			f.Values["alignment"] = "none"
+		}
+		for _, a := range []string{"none", "for", "against", "neutral"} {
+			out.Alignments = append(out.Alignments, option{Value: a, Label: l.T("comment.align." + a)})
+		}
+	}
+	return out
+}
+
+// targetURL is the page of what comments are on.
+func targetURL(t debates.Target) string {
+	if t.Kind == debates.TargetDebate {
+		return "/debates/" + url.PathEscape(t.ID)
+	}
+	return "/proposals/" + url.PathEscape(t.ID)
+}
+
+// commentURL is a comment in its thread, with what the reader just did.
+func commentURL(t debates.Target, id, done string) string {
+	u := targetURL(t)
+	if done != "" {
+		u += "?comment=" + done
+	}
+	return u + "#comment-" + id
+}

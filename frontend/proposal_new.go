@@ -1,0 +1,189 @@
+package frontend
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"agora/instances/proposals"
+	"agora/instances/spaces"
+)
+
+// proposalFieldMax bounds a text field of the proposal form (a body of
+// 20,000 characters, each up to 4 bytes, fits).
+const proposalFieldMax = 96 << 10
+
+func (s *server) proposalNewPage(w http.ResponseWriter, r *http.Request) {
+	sp := s.spaceBySlug(w, r, mux.Vars(r)["slug"])
+	if sp == nil {
+		return
+	}
+	f := emptyForm()
+	f.Values["desk"] = rememberedDesk(r)
+	s.renderProposalNew(w, r, http.StatusOK, sp, f, false)
+}
+
+func (s *server) renderProposalNew(w http.ResponseWriter, r *http.Request, status int, sp *spaces.Space, f *form, filesAgain bool) {
+	d := s.newProposalFormData(r, sp, f)
+	d.Action = "/proposals/new?space=" + url.QueryEscape(sp.Slug)
+	d.FilesAgain = filesAgain
+	if err := s.mayPropose(r, &d); err != nil {
+		s.render.fail(w, r, err)
+		return
+	}
+	// The form posts to /proposals/new; the page it answers with is the
+	// form's own, and so are the links to it in the other language.
+	r2 := r.WithContext(r.Context())
+	r2.URL = &url.URL{Path: "/spaces/" + sp.Slug + "/proposals/new"}
+	s.render.html(w, r2, status, "proposal_form", s.render.printer(r).T("proposal.new.title"), d)
+}
+
+// proposalNewSave publishes a proposal with its files. Every field and
+// every file is checked before anything is written: a form with any
+// error creates nothing, stores no file, and shows each message next to
+// its field.
+func (s *server) proposalNewSave(w http.ResponseWriter, r *http.Request) {
+	sp := s.spaceBySlug(w, r, r.URL.Query().Get("space"))
+	if sp == nil {
+		return
+	}
+	l := s.render.printer(r)
+	f, files, err := s.readProposalForm(r)
+	defer func() {
+		for _, u := range files {
+			u.close()
+		}
+	}()
+	if err != nil {
+		if isTooLarge(err) {
+			w.Header().Set("Connection", "close")
+			f.Errors["attachments"] = l.T("attachment.error.too_large", proposalUploadLimit>>20)
+			s.renderProposalNew(w, r, http.StatusRequestEntityTooLarge, sp, f, true)
+			return
+		}
+		s.render.fail(w, r, err)
+		return
+	}
+	in := s.proposalInput(r, sp, f)
+	actor, ok, err := s.deskActor(r, f)
+	if err != nil {
+		s.render.fail(w, r, err)
+		return
+	}
+	sent := len(files) > 0 || f.Errors["attachments"] != ""
+	if !ok || f.Invalid() {
+		s.renderProposalNew(w, r, http.StatusBadRequest, sp, f, sent)
+		return
+	}
+	// Files go to the blob store first (content-addressed: a file stored
+	// for a proposal that then fails harms nothing), and their rows are
+	// written with the proposal, in its transaction.
+	if len(files) > 0 {
+		if in.Attachments, err = s.storeUploads(r.Context(), files); err != nil {
+			s.render.fail(w, r, fmt.Errorf("store the files of a new proposal: %w", err))
+			return
+		}
+	}
+	p, err := s.proposals.Create(r.Context(), actor, sp.ID, in)
+	if err != nil {
+		e := asError(err)
+		if e.Status >= 500 || e.Status == http.StatusNotFound {
+			s.render.fail(w, r, err)
+			return
+		}
+		f.fail(l, err)
+		s.renderProposalNew(w, r, e.Status, sp, f, sent)
+		return
+	}
+	if actor.OnBehalfOf != nil {
+		s.rememberDesk(w, actor.Desk)
+	}
+	http.Redirect(w, r, "/proposals/"+url.PathEscape(p.ID)+"?done=published", http.StatusSeeOther)
+}
+
+// readProposalForm reads the proposal form. A multipart form is read as a
+// stream: each file is checked as it arrives and kept in a temporary
+// file; a file refused for what it is gets its message next to the field
+// and the rest is still read. A form without files may come url-encoded.
+func (s *server) readProposalForm(r *http.Request) (*form, []*upload, error) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		if err := r.ParseForm(); err != nil {
+			return emptyForm(), nil, httpError(http.StatusBadRequest, err)
+		}
+		return newForm(r), nil, nil
+	}
+	l := s.render.printer(r)
+	f := emptyForm()
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return f, nil, httpError(http.StatusBadRequest, err)
+	}
+	var files []*upload
+	var refused []string
+	tooMany := false
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return f, files, err
+		}
+		if part.FormName() != "attachments" {
+			v, err := proposalField(part)
+			if err != nil {
+				return f, files, err
+			}
+			f.Values[part.FormName()] = strings.TrimSpace(v)
+			continue
+		}
+		if part.FileName() == "" { // the field left empty
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return f, files, err
+			}
+			continue
+		}
+		if len(files)+len(refused) >= proposals.MaxAttachments {
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return f, files, err
+			}
+			if !tooMany {
+				refused = append(refused, l.T("attachment.error.count", proposals.MaxAttachments))
+				tooMany = true
+			}
+			continue
+		}
+		u, err := readUpload(r.Context(), part, part.FileName())
+		if msg, ok := isRefused(err, l); ok {
+			refused = append(refused, msg)
+			continue
+		}
+		if err != nil {
+			return f, files, err
+		}
+		files = append(files, u)
+	}
+	if len(refused) > 0 {
+		f.Errors["attachments"] = strings.Join(refused, " ")
+	}
+	return f, files, nil
+}
+
+// proposalField reads a text field of the multipart form.
+func proposalField(p *multipart.Part) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(p, proposalFieldMax+1))
+	if err != nil {
+		return "", err
+	}
+	if len(b) > proposalFieldMax {
+		return "", httpError(http.StatusBadRequest, fmt.Errorf("field %q over %d bytes", p.FormName(), proposalFieldMax))
+	}
+	return string(b), nil
+}

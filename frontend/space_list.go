@@ -1,0 +1,47 @@
+package frontend
+
+import (
+	"net/http"
+
+	"agora/instances/spaces"
+)
+
+// spaceListData is every space of the node, each with what residents can
+// do there now.
+type spaceListData struct {
+	Spaces []spaceSummary
+}
+
+type spaceSummary struct {
+	Slug, Title, Kind, Now string
+	Current                string // the current phase's name, or ""
+}
+
+func (s *server) spaceListPage(w http.ResponseWriter, r *http.Request) {
+	list, err := s.spaces.List(r.Context())
+	if err != nil {
+		s.render.fail(w, r, err)
+		return
+	}
+	l, now := s.render.printer(r), s.now()
+	d := spaceListData{Spaces: make([]spaceSummary, len(list))}
+	for i := range list {
+		sp := &list[i]
+		d.Spaces[i] = spaceSummary{Slug: sp.Slug, Title: sp.Title, Kind: spaceKindName(l, sp.Kind), Now: s.whatNow(l, sp, now)}
+		if p := sp.PhaseAt(now); p != nil {
+			d.Spaces[i].Current = phaseName(l, p)
+		}
+	}
+	s.render.html(w, r, http.StatusOK, "space_list", l.T("space.list.title"), d)
+}
+
+// spaceBySlug loads the space named in the URL; it answers 404 and
+// returns nil when there is none.
+func (s *server) spaceBySlug(w http.ResponseWriter, r *http.Request, slug string) *spaces.Space {
+	sp, err := s.spaces.BySlug(r.Context(), slug)
+	if err != nil {
+		s.render.fail(w, r, err)
+		return nil
+	}
+	return sp
+}
