@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"agora/instances/accounts"
+	"agora/instances/debates"
 	"agora/instances/demo"
 	"agora/instances/markup"
 	"agora/instances/proposals"
@@ -74,6 +75,7 @@ func loadDemo(ctx context.Context, n *node) error {
 	sp := spaces.NewService(n.db, md, nil)
 	return demo.Load(ctx, demo.Services{
 		Accounts: acc, Spaces: sp, Proposals: proposals.NewService(n.db, md, acc, sp, nil),
+		Debates: debates.NewService(n.db, md, nil),
 	}, time.Now())
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"agora/instances/accounts"
+	"agora/instances/debates"
 	"agora/instances/proposals"
 	"agora/instances/spaces"
 )
@@ -21,9 +22,7 @@ type Services struct {
 	Accounts  *accounts.Service
 	Spaces    *spaces.Service
 	Proposals *proposals.Service
-	// Comment adds a comment to a proposal (nil: no comments); the
-	// debates package provides it.
-	Comment func(ctx context.Context, actor accounts.Actor, proposalID, parentID, body, alignment string) (string, error)
+	Debates   *debates.Service
 }
 
 // ErrLoaded means the demo is already there.
@@ -208,16 +207,43 @@ func Load(ctx context.Context, svc Services, now time.Time) error {
 				}
 			}
 		}
-		if svc.Comment != nil {
-			var parent string
-			for i, c := range p.comments {
-				author := []string{"ines", "bernard", "thanh", "youssef"}[i%4]
-				id, err := svc.Comment(ctx, accounts.As(people[author]), created.ID, parent, c, "")
-				if err != nil {
-					return fmt.Errorf("demo comment: %w", err)
-				}
-				parent = id // the next one replies to it: a small thread
+		var parent string
+		for i, c := range p.comments {
+			author := []string{"ines", "bernard", "thanh", "youssef"}[i%4]
+			in := debates.NewComment{Target: debates.Target{Kind: debates.TargetProposal, ID: created.ID}, Body: c}
+			if parent != "" {
+				in = debates.NewComment{ParentID: parent, Body: c} // the next one replies: a small thread
 			}
+			added, err := svc.Debates.Add(ctx, accounts.As(people[author]), in)
+			if err != nil {
+				return fmt.Errorf("demo comment: %w", err)
+			}
+			parent = added.ID
+		}
+	}
+
+	// A standalone debate of the council, with its arguments.
+	d, err := svc.Debates.CreateDebate(ctx, accounts.As(people["marie_claire"]), debates.NewDebate{
+		SpaceID:  council.ID,
+		Question: "Faut-il rendre la rue du Commerce piétonne le dimanche ?",
+		Description: "Les commerçants sont partagés, les familles plutôt favorables. " +
+			"Le conseil de quartier rendra un avis à la mairie après ce débat.",
+	})
+	if err != nil {
+		return fmt.Errorf("demo debate: %w", err)
+	}
+	for _, c := range []struct {
+		who, body string
+		align     debates.Alignment
+	}{
+		{"camille", "Oui : le dimanche matin, les trottoirs sont trop étroits pour le marché et les poussettes.", debates.AlignFor},
+		{"bernard", "Non : les livraisons du dimanche matin deviendraient impossibles pour les petits commerces.", debates.AlignAgainst},
+		{"thanh", "Un essai de trois mois permettrait de mesurer l’effet avant de décider.", debates.AlignNeutral},
+	} {
+		if _, err := svc.Debates.Add(ctx, accounts.As(people[c.who]), debates.NewComment{
+			Target: debates.Target{Kind: debates.TargetDebate, ID: d.ID}, Body: c.body, Alignment: c.align,
+		}); err != nil {
+			return fmt.Errorf("demo debate comment: %w", err)
 		}
 	}
 	return nil

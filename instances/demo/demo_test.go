@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"agora/instances/accounts"
+	"agora/instances/debates"
 	"agora/instances/demo"
 	"agora/instances/markup"
 	"agora/instances/proposals"
@@ -24,7 +25,7 @@ func TestLoad(t *testing.T) {
 		acc := accounts.NewService(db, nil)
 		sp := spaces.NewService(db, md, nil)
 		pr := proposals.NewService(db, md, acc, sp, nil)
-		svc := demo.Services{Accounts: acc, Spaces: sp, Proposals: pr}
+		svc := demo.Services{Accounts: acc, Spaces: sp, Proposals: pr, Debates: debates.NewService(db, md, nil)}
 		if err := demo.Load(ctx, svc, time.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -47,6 +48,13 @@ func TestLoad(t *testing.T) {
 			if states[s] == 0 {
 				t.Errorf("no demo proposal in state %s: %v", s, states)
 			}
+		}
+		var comments, debatesN int
+		if err := db.NewRaw("SELECT count(*) FROM comments").Scan(ctx, &comments); err != nil || comments < 5 {
+			t.Errorf("demo comments: %d, %v", comments, err)
+		}
+		if err := db.NewRaw("SELECT count(*) FROM debates").Scan(ctx, &debatesN); err != nil || debatesN != 1 {
+			t.Errorf("demo debates: %d, %v", debatesN, err)
 		}
 		if err := demo.Load(ctx, svc, time.Now()); !errors.Is(err, demo.ErrLoaded) {
 			t.Fatalf("second load: %v, want ErrLoaded", err)
