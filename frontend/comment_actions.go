@@ -131,11 +131,15 @@ func (s *server) commentAct(w http.ResponseWriter, r *http.Request, done string,
 	http.Redirect(w, r, commentURL(c.Target(), c.ID, done), http.StatusSeeOther)
 }
 
-// commentGoTo sends a link to a comment to its place in its thread.
+// commentGoTo sends a link to a comment (the moderation log's) to its
+// place in its thread, where a deleted one that holds replies still is.
 func (s *server) commentGoTo(w http.ResponseWriter, r *http.Request) {
-	if c, ok := s.loadComment(w, r); ok {
-		http.Redirect(w, r, commentURL(c.Target(), c.ID, ""), http.StatusSeeOther)
+	c, err := s.debates.Comment(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		s.render.fail(w, r, err)
+		return
 	}
+	http.Redirect(w, r, commentURL(c.Target(), c.ID, ""), http.StatusSeeOther)
 }
 
 // loadComment loads the comment named in the URL; it answers 404 and

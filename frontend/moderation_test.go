@@ -1,11 +1,14 @@
 package frontend
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"testing"
 
 	"agora/instances/accounts"
+	"agora/instances/moderation"
 )
 
 // A moderator recategorises a proposal and merges a duplicate into it
@@ -141,5 +144,32 @@ func TestReportDebate(t *testing.T) {
 		debLacks(t, w, "Un concert", "Parlons-en")
 		wantBody(t, n.request("GET", "/debates/"+d.ID, modTok, nil), "Parlons-en", `href="/debates/`+d.ID+`/unhide"`)
 		wantBody(t, n.request("GET", "/spaces/quartier/debates", "", nil), "Débat masqué", "Masqué par la modération : Publicité")
+	})
+}
+
+// The public log comes in pages of 50, newest first.
+func TestModerationLogPages(t *testing.T) {
+	propOnEachDialect(t, func(t *testing.T, n *participationNode) {
+		sp := debSpace(t, n, "quartier")
+		alice, _ := propResident(t, n, "alice", false)
+		d := debOpen(t, n, alice, sp, "Des fleurs ?")
+		mod := accounts.As(n.staff[accounts.Moderator])
+		target := moderation.Target{Kind: moderation.TargetDebate, ID: d.ID}
+		for i := range 26 {
+			if err := n.moderation.Hide(t.Context(), mod, target, fmt.Sprintf("Masqué n° %d", i+1)); err != nil {
+				t.Fatal(err)
+			}
+			if err := n.moderation.Unhide(t.Context(), mod, target, fmt.Sprintf("Rétabli n° %d", i+1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w := n.request("GET", "/moderation", "", nil)
+		wantBody(t, w, "Rétabli n° 26", "Masqué n° 2<", `href="/moderation?before=`)
+		debLacks(t, w, "Masqué n° 1<")
+		next := regexp.MustCompile(`href="(/moderation\?before=\d+)"`).FindStringSubmatch(w.Body.String())
+		w = n.request("GET", next[1], "", nil)
+		wantBody(t, w, "Masqué n° 1<", "Rétabli n° 1<")
+		debLacks(t, w, "Masqué n° 2<", `href="/moderation?before=`)
+		wantStatus(t, n.request("GET", "/moderation?before=abc", "", nil), http.StatusOK)
 	})
 }

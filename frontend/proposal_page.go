@@ -15,6 +15,7 @@ import (
 
 	"agora/frontend/i18n"
 	"agora/instances/accounts"
+	"agora/instances/debates"
 	"agora/instances/proposals"
 	"agora/instances/spaces"
 )
@@ -48,6 +49,9 @@ type proposalData struct {
 	Agent       bool             // offer the support for a resident present
 	Forms       map[string]*form // support, behalf, withdraw, answer: empty, or the one that failed
 	Done        string
+	Comments    commentsData
+	Moderator   bool // show the moderation links
+	SignedIn    bool // show the report link
 }
 
 // supportView is the support part of the page.
@@ -174,6 +178,11 @@ func (s *server) renderProposal(w http.ResponseWriter, r *http.Request, status i
 	if done := r.URL.Query().Get("done"); slices.Contains(proposalDone, done) {
 		d.Done = "proposal.done." + done
 	}
+	if d.Comments, err = s.commentsView(r, debates.Target{Kind: debates.TargetProposal, ID: p.ID}); err != nil {
+		s.render.fail(w, r, err)
+		return
+	}
+	d.Moderator, d.SignedIn = acc.Has(accounts.Moderator), acc != nil
 	s.render.html(w, r, status, "proposal", d.Title, d)
 }
 

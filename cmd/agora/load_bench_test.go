@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"regexp"
@@ -106,10 +107,11 @@ type loadResult struct {
 
 // load sends GETs to url from clients goroutines for d, each waiting for
 // its answer before the next (closed loop), and samples the server's RSS.
+// The clients are anonymous visitors: signed-in residents are never
+// served from the page cache, and the load for them is not measured here.
 func load(b *testing.B, url string, pid, clients int, d time.Duration) loadResult {
 	b.Helper()
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	defer tr.CloseIdleConnections()
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
@@ -141,6 +143,10 @@ func load(b *testing.B, url string, pid, clients int, d time.Duration) loadResul
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// Each client is one visitor, with its own cookies (its
+			// shuffle seed, as a browser keeps it).
+			jar, _ := cookiejar.New(nil)
+			client := &http.Client{Transport: tr, Timeout: 10 * time.Second, Jar: jar}
 			var mine []time.Duration
 			bad := 0
 			for ctx.Err() == nil {
