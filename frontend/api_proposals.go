@@ -87,19 +87,9 @@ func parseProposalQuery(v url.Values, sp *spaces.Space) (proposals.Query, error)
 	bad := func(key string, args ...any) error {
 		return &Error{Status: http.StatusBadRequest, Key: key, Args: args}
 	}
-	if raw := v.Get("page"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > apiPageMax {
-			return q, bad("api.error.page", apiPageMax)
-		}
-		q.Page = n
-	}
-	if raw := v.Get("per_page"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > apiPerPageMax {
-			return q, bad("api.error.per_page", apiPerPageMax)
-		}
-		q.PerPage = n
+	var err error
+	if q.Page, q.PerPage, err = parsePaging(v, apiPerPageDefault); err != nil {
+		return q, err
 	}
 	if raw := v.Get("sort"); raw != "" {
 		if !slices.Contains(proposals.Sorts, proposals.Sort(raw)) {

@@ -22,6 +22,8 @@ func (s *server) apiRoutes(r *mux.Router) {
 		{"/api/v1/spaces/{slug}", s.apiSpace},
 		{"/api/v1/spaces/{slug}/proposals", s.apiProposals},
 		{"/api/v1/proposals/{id}", s.apiProposal},
+		{"/api/v1/proposals/{id}/comments", s.apiProposalComments},
+		{"/api/v1/debates/{id}/comments", s.apiDebateComments},
 	} {
 		r.Handle(route.path, openData(route.h)).Methods(http.MethodGet, http.MethodHead)
 		r.Handle(route.path, openData(http.HandlerFunc(apiPreflight))).Methods(http.MethodOptions)

@@ -67,6 +67,7 @@ type apiSpaceRef struct {
 type apiAuthor struct {
 	Name    string `json:"name"`
 	Handle  string `json:"handle,omitempty"`
+	URL     string `json:"url,omitempty"` // a fediverse author's public profile
 	Deleted bool   `json:"deleted,omitempty"`
 }
 

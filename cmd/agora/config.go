@@ -27,6 +27,7 @@ type Config struct {
 	Location    *time.Location
 	// TrustedProxies are reverse proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
+	PageCacheTTL   time.Duration
 }
 
 // option is one setting: a flag, its AGORA_* environment twin, a default,
@@ -105,6 +106,16 @@ var options = []option{
 				return fmt.Errorf("%q is not a time zone such as Europe/Paris", v)
 			}
 			c.Location = loc
+			return nil
+		}},
+	{flag: "page-cache", env: "AGORA_PAGE_CACHE", def: "2s",
+		usage: "how long pages read by anonymous visitors are reused (0 turns the cache off)",
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 || d > time.Minute {
+				return fmt.Errorf("%q is not a duration between 0s and 1m, such as 2s", v)
+			}
+			c.PageCacheTTL = d
 			return nil
 		}},
 	{flag: "trusted-proxies", env: "AGORA_TRUSTED_PROXIES", def: "127.0.0.0/8,::1/128",

@@ -50,20 +50,30 @@ func BenchmarkLoad(b *testing.B) {
 			if hot == nil {
 				b.Fatalf("no hot proposal in:\n%s", out)
 			}
-			srv := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
-			srv.Env = env
-			addr := startAndWait(b, srv)
-			defer stopAgora(b, srv)
-			for _, page := range []struct{ name, path string }{
-				{"list", "/spaces/grand-budget/proposals"},
-				{"proposal-300-comments", "/proposals/" + string(hot[1])},
-			} {
-				b.Run(page.name, func(b *testing.B) {
-					r := load(b, "http://"+addr+page.path, srv.Process.Pid, 64, time.Duration(seconds)*time.Second)
-					b.ReportMetric(r.rps, "req/s")
-					b.ReportMetric(r.p50.Seconds()*1000, "p50-ms")
-					b.ReportMetric(r.p99.Seconds()*1000, "p99-ms")
-					b.ReportMetric(r.rssMB, "MB-RSS-peak")
+			// With the page cache anonymous visitors get, and without it, as
+			// signed-in residents are served.
+			for _, cache := range []string{"2s", "0s"} {
+				name := "cache"
+				if cache == "0s" {
+					name = "nocache"
+				}
+				b.Run(name, func(b *testing.B) {
+					srv := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--page-cache", cache)
+					srv.Env = env
+					addr := startAndWait(b, srv)
+					defer stopAgora(b, srv)
+					for _, page := range []struct{ name, path string }{
+						{"list", "/spaces/grand-budget/proposals"},
+						{"proposal-300-comments", "/proposals/" + string(hot[1])},
+					} {
+						b.Run(page.name, func(b *testing.B) {
+							r := load(b, "http://"+addr+page.path, srv.Process.Pid, 64, time.Duration(seconds)*time.Second)
+							b.ReportMetric(r.rps, "req/s")
+							b.ReportMetric(r.p50.Seconds()*1000, "p50-ms")
+							b.ReportMetric(r.p99.Seconds()*1000, "p99-ms")
+							b.ReportMetric(r.rssMB, "MB-RSS-peak")
+						})
+					}
 				})
 			}
 		})

@@ -26,11 +26,6 @@ import (
 	"agora/storage/ratelimit"
 )
 
-// pageCacheTTL is how long a page read by anonymous visitors may be served
-// again without rendering it: a crowd on one proposal costs one rendering
-// every two seconds.
-const pageCacheTTL = 2 * time.Second
-
 // shutdownTimeout bounds how long in-flight requests may take to finish
 // once the node is asked to stop.
 const shutdownTimeout = 10 * time.Second
@@ -103,7 +98,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	spacesSvc := spaces.NewService(n.db, md, nil)
 	handler, err := frontend.New(frontend.Config{
 		NodeName: cfg.NodeName, BaseURL: cfg.BaseURL, Location: cfg.Location, TrustedProxies: cfg.TrustedProxies,
-		PageCacheTTL: pageCacheTTL,
+		PageCacheTTL: cfg.PageCacheTTL,
 	}, frontend.Deps{
 		Logger:   log,
 		Registry: reg,

@@ -82,6 +82,7 @@ type Author struct {
 	ID          string     `bun:"id,pk"`
 	Handle      string     `bun:"handle"`
 	DisplayName string     `bun:"display_name"`
+	Public      bool       `bun:"public"` // the handle may be shown beyond this node
 	DeletedAt   *time.Time `bun:"deleted_at"`
 }
 

@@ -151,7 +151,7 @@ func init() {
 		"census_entries":      {`("import") REFERENCES "census_imports" ("id") ON DELETE CASCADE`},
 		"webauthn_challenges": nil,
 	}
-	indexes := []struct{ name, table, cols string }{
+	indexes := []index{
 		{"passkeys_account_idx", "passkeys", "account_id"},
 		{"sessions_account_idx", "sessions", "account_id"},
 		{"sessions_expires_idx", "sessions", "expires_at"},
@@ -166,30 +166,16 @@ func init() {
 
 	up := func(ctx context.Context, db *bun.DB) error {
 		return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			for _, m := range models {
-				q := tx.NewCreateTable().Model(m).IfNotExists()
-				table := q.GetTableName()
-				for _, fk := range fks[table] {
-					q = q.ForeignKey(fk)
-				}
-				if _, err := q.Exec(ctx); err != nil {
-					return err
-				}
-			}
-			for _, ix := range indexes {
-				if _, err := tx.ExecContext(ctx, "CREATE INDEX IF NOT EXISTS "+ix.name+" ON "+ix.table+" ("+ix.cols+")"); err != nil {
-					return err
-				}
+			if err := createTables(ctx, tx, models, fks, indexes); err != nil {
+				return err
 			}
 			return appendOnly(ctx, tx, "audit_log")
 		})
 	}
 	down := func(ctx context.Context, db *bun.DB) error {
 		return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			for i := len(models) - 1; i >= 0; i-- {
-				if _, err := tx.NewDropTable().Model(models[i]).IfExists().Exec(ctx); err != nil {
-					return err
-				}
+			if err := dropTables(ctx, tx, models); err != nil {
+				return err
 			}
 			if isPostgres(tx) {
 				_, err := tx.ExecContext(ctx, "DROP FUNCTION IF EXISTS agora_append_only()")

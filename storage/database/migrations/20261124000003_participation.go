@@ -210,7 +210,7 @@ func init() {
 		"comment_versions":     {`("comment_id") REFERENCES "comments" ("id") ON DELETE CASCADE`},
 		"comment_supports":     {`("comment_id") REFERENCES "comments" ("id") ON DELETE CASCADE`, `("account_id") REFERENCES "accounts" ("id") ON DELETE CASCADE`},
 	}
-	indexes := []struct{ name, table, cols string }{
+	indexes := []index{
 		{"proposals_space_created_idx", "proposals", "space_id, created_at, id"},
 		{"proposals_space_supports_idx", "proposals", "space_id, support_count, id"},
 		{"proposals_space_rand_idx", "proposals", "space_id, rand_key, id"},
@@ -230,19 +230,8 @@ func init() {
 
 	up := func(ctx context.Context, db *bun.DB) error {
 		return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			for _, m := range models {
-				q := tx.NewCreateTable().Model(m).IfNotExists()
-				for _, fk := range fks[q.GetTableName()] {
-					q = q.ForeignKey(fk)
-				}
-				if _, err := q.Exec(ctx); err != nil {
-					return err
-				}
-			}
-			for _, ix := range indexes {
-				if _, err := tx.ExecContext(ctx, "CREATE INDEX IF NOT EXISTS "+ix.name+" ON "+ix.table+" ("+ix.cols+")"); err != nil {
-					return err
-				}
+			if err := createTables(ctx, tx, models, fks, indexes); err != nil {
+				return err
 			}
 			// One open report per reporter and item, enforced by the database.
 			for _, ix := range []string{
@@ -269,10 +258,8 @@ func init() {
 					}
 				}
 			}
-			for i := len(models) - 1; i >= 0; i-- {
-				if _, err := tx.NewDropTable().Model(models[i]).IfExists().Exec(ctx); err != nil {
-					return err
-				}
+			if err := dropTables(ctx, tx, models); err != nil {
+				return err
 			}
 			return nil
 		})

@@ -10,6 +10,39 @@ import (
 
 func isPostgres(db bun.IDB) bool { return db.Dialect().Name() == dialect.PG }
 
+// index is a plain index a migration creates.
+type index struct{ name, table, cols string }
+
+// createTables creates the tables of models (frozen shapes, in order) with
+// their foreign keys, then the indexes, all IF NOT EXISTS.
+func createTables(ctx context.Context, tx bun.Tx, models []any, fks map[string][]string, indexes []index) error {
+	for _, m := range models {
+		q := tx.NewCreateTable().Model(m).IfNotExists()
+		for _, fk := range fks[q.GetTableName()] {
+			q = q.ForeignKey(fk)
+		}
+		if _, err := q.Exec(ctx); err != nil {
+			return err
+		}
+	}
+	for _, ix := range indexes {
+		if _, err := tx.ExecContext(ctx, "CREATE INDEX IF NOT EXISTS "+ix.name+" ON "+ix.table+" ("+ix.cols+")"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropTables drops the tables of models, last first, IF EXISTS.
+func dropTables(ctx context.Context, tx bun.Tx, models []any) error {
+	for i := len(models) - 1; i >= 0; i-- {
+		if _, err := tx.NewDropTable().Model(models[i]).IfExists().Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // appendOnly makes the database itself refuse UPDATE and DELETE on table,
 // so no code path, bug or hand-typed query can rewrite history.
 func appendOnly(ctx context.Context, tx bun.Tx, table string) error {
