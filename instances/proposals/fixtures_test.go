@@ -197,6 +197,8 @@ func (f *fixture) exec(t testing.TB, query string, args ...any) {
 	if _, err := f.db.NewRaw(query, args...).Exec(f.ctx); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
+	// The service caches the shuffle keys of a space for a few seconds.
+	proposals.ForgetCaches(f.svc)
 }
 
 // tables are every table the proposals package writes.

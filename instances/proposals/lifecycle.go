@@ -115,6 +115,7 @@ func (s *Service) move(ctx context.Context, tx bun.Tx, actor accounts.Actor, p *
 		return err
 	}
 	p.State = to
+	s.keys.forget(p.SpaceID) // its state filters change
 	return outboxed(ctx, tx, now, outbox.Update, p.ID, e.ActorID)
 }
 

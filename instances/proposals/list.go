@@ -3,7 +3,9 @@ package proposals
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -94,11 +96,27 @@ func (s *Service) List(ctx context.Context, q Query) (Page, error) {
 		}
 		return sq
 	}
-	total, err := filter(s.db.NewSelect().Model((*Proposal)(nil))).Count(ctx)
-	if err != nil {
-		return page, fmt.Errorf("count proposals: %w", err)
+	// Without a search, the shuffle keys of the selection (cached a few
+	// seconds) give the total and where a seed falls, without counting
+	// the whole space on every page.
+	var keys []int64
+	if len(searchTerms(q.Search)) == 0 {
+		var err error
+		if keys, err = s.keys.get(ctx, q, func(ctx context.Context) ([]int64, error) {
+			var ks []int64
+			err := filter(s.db.NewSelect().Model((*Proposal)(nil)).Column("p.rand_key")).OrderExpr("p.rand_key").Scan(ctx, &ks)
+			return ks, err
+		}); err != nil {
+			return page, fmt.Errorf("read shuffle keys: %w", err)
+		}
+		page.Total = len(keys)
+	} else {
+		total, err := filter(s.db.NewSelect().Model((*Proposal)(nil))).Count(ctx)
+		if err != nil {
+			return page, fmt.Errorf("count proposals: %w", err)
+		}
+		page.Total = int(total)
 	}
-	page.Total = int(total)
 	offset := (q.Page - 1) * q.PerPage
 	if offset >= page.Total {
 		return page, nil
@@ -106,13 +124,14 @@ func (s *Service) List(ctx context.Context, q Query) (Page, error) {
 	list := func(sq *bun.SelectQuery) *bun.SelectQuery {
 		return filter(sq.Model(&page.Items).Relation("Author"))
 	}
+	var err error
 	switch q.Sort {
 	case Newest:
 		err = list(s.db.NewSelect()).OrderExpr("p.created_at DESC, p.id DESC").Limit(int64(q.PerPage)).Offset(int64(offset)).Scan(ctx)
 	case Supported:
 		err = list(s.db.NewSelect()).OrderExpr("p.support_count DESC, p.id DESC").Limit(int64(q.PerPage)).Offset(int64(offset)).Scan(ctx)
 	default:
-		err = s.shuffled(ctx, list, filter, q, offset, &page)
+		err = s.shuffled(ctx, list, filter, q, offset, keys, &page)
 	}
 	if err != nil {
 		return page, fmt.Errorf("list proposals: %w", err)
@@ -123,11 +142,16 @@ func (s *Service) List(ctx context.Context, q Query) (Page, error) {
 // shuffled reads the Random order: the proposals by rand_key, rotated to
 // start at the visitor's seed. It is two index range scans, not a sort of
 // every proposal: those from the seed up, then those below it.
-func (s *Service) shuffled(ctx context.Context, list, filter func(*bun.SelectQuery) *bun.SelectQuery, q Query, offset int, page *Page) error {
+func (s *Service) shuffled(ctx context.Context, list, filter func(*bun.SelectQuery) *bun.SelectQuery, q Query, offset int, keys []int64, page *Page) error {
 	seed := q.Seed & 0x7fffffff
-	above, err := filter(s.db.NewSelect().Model((*Proposal)(nil))).Where("p.rand_key >= ?", seed).Count(ctx)
-	if err != nil {
-		return err
+	var above int64
+	if keys != nil {
+		above = int64(len(keys) - sort.Search(len(keys), func(i int) bool { return keys[i] >= seed }))
+	} else {
+		var err error
+		if above, err = filter(s.db.NewSelect().Model((*Proposal)(nil))).Where("p.rand_key >= ?", seed).Count(ctx); err != nil {
+			return err
+		}
 	}
 	if int64(offset) < above {
 		if err := list(s.db.NewSelect()).Where("p.rand_key >= ?", seed).OrderExpr("p.rand_key, p.id").
@@ -178,3 +202,57 @@ var foldAccents = strings.NewReplacer(func() []string {
 	}
 	return pairs
 }()...).Replace
+
+// keyCache keeps, per selection of a space (state, category, period), the
+// sorted shuffle keys of its proposals for a few seconds: their number is
+// the list's total, and a binary search finds where a visitor's seed
+// falls. Reading them is one index scan every keyTTL instead of two counts
+// of the whole space on every page. A page may show a total a few seconds
+// old; the proposals themselves are always read fresh.
+type keyCache struct {
+	mu    sync.Mutex
+	items map[string]keyEntry
+}
+
+type keyEntry struct {
+	keys  []int64
+	until time.Time
+}
+
+const keyTTL = 10 * time.Second
+
+func (c *keyCache) get(ctx context.Context, q Query, load func(context.Context) ([]int64, error)) ([]int64, error) {
+	k := fmt.Sprintf("%s|%s|%s|%d|%d", q.SpaceID, q.State, q.Category, q.From.UnixNano(), q.Until.UnixNano())
+	now := time.Now()
+	c.mu.Lock()
+	e, ok := c.items[k]
+	c.mu.Unlock()
+	if ok && now.Before(e.until) {
+		return e.keys, nil
+	}
+	keys, err := load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if keys == nil {
+		keys = []int64{}
+	}
+	c.mu.Lock()
+	if c.items == nil || len(c.items) > 1000 {
+		c.items = map[string]keyEntry{}
+	}
+	c.items[k] = keyEntry{keys: keys, until: now.Add(keyTTL)}
+	c.mu.Unlock()
+	return keys, nil
+}
+
+// forget drops the cached keys of a space, after a change there.
+func (c *keyCache) forget(spaceID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.items {
+		if strings.HasPrefix(k, spaceID+"|") {
+			delete(c.items, k)
+		}
+	}
+}

@@ -140,6 +140,7 @@ type Service struct {
 	accounts *accounts.Service
 	spaces   *spaces.Service
 	now      func() time.Time
+	keys     keyCache // see list.go
 }
 
 // NewService returns the proposals service; now is the clock (nil: time.Now).
@@ -260,6 +261,7 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, spaceID stri
 	if err != nil {
 		return nil, err
 	}
+	s.keys.forget(sp.ID)
 	p.Author = author
 	return p, nil
 }
