@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/uptrace/bun"
+	"golang.org/x/sync/singleflight"
 
 	"agora/storage/database"
 )
@@ -212,6 +213,7 @@ var foldAccents = strings.NewReplacer(func() []string {
 type keyCache struct {
 	mu    sync.Mutex
 	items map[string]keyEntry
+	load  singleflight.Group // one read of a selection's keys at a time
 }
 
 type keyEntry struct {
@@ -230,10 +232,11 @@ func (c *keyCache) get(ctx context.Context, q Query, load func(context.Context) 
 	if ok && now.Before(e.until) {
 		return e.keys, nil
 	}
-	keys, err := load(ctx)
+	v, err, _ := c.load.Do(k, func() (any, error) { return load(ctx) })
 	if err != nil {
 		return nil, err
 	}
+	keys, _ := v.([]int64)
 	if keys == nil {
 		keys = []int64{}
 	}
