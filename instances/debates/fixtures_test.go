@@ -2,10 +2,7 @@ package debates_test
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
-	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -83,89 +80,24 @@ func newFixture(t testing.TB, dialect string) *fixture {
 // tables are every table this package writes, and those it reads.
 var tables = []string{"debates", "comments", "comment_versions", "comment_supports", "outbox_events", "proposals", "spaces"}
 
-// state is every row of every table, as text, to compare before and
-// after something that must change nothing.
-type state map[string][]string
+// state is every row of every table, to compare before and after
+// something that must change nothing.
+type state = storagetest.Snapshot
 
-func (f *fixture) state(t testing.TB) state {
-	t.Helper()
-	out := state{}
-	for _, table := range tables {
-		out[table] = f.rows(t, table)
-	}
-	return out
-}
+func (f *fixture) state(t testing.TB) state { return storagetest.TakeSnapshot(t, f.db, tables...) }
 
-// rows returns a table's rows as sorted "column=value ..." lines.
-func (f *fixture) rows(t testing.TB, table string) []string {
-	t.Helper()
-	rows, err := f.db.QueryContext(f.ctx, "SELECT * FROM "+table)
-	if err != nil {
-		t.Fatalf("read %s: %v", table, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatalf("scan %s: %v", table, err)
-		}
-		var sb strings.Builder
-		for i, v := range vals {
-			fmt.Fprintf(&sb, "%s=%s ", cols[i], render(v))
-		}
-		out = append(out, sb.String())
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatalf("read %s: %v", table, err)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func render(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return "NULL"
-	case []byte:
-		return "x" + hex.EncodeToString(v)
-	case time.Time:
-		return v.UTC().Format(time.RFC3339Nano)
-	}
-	return fmt.Sprint(v)
-}
+func (f *fixture) rows(t testing.TB, table string) []string { return storagetest.Rows(t, f.db, table) }
 
 // unchanged fails the test if any table differs from before.
 func (f *fixture) unchanged(t testing.TB, before state, what string) {
 	t.Helper()
-	after := f.state(t)
-	for _, table := range tables {
-		if !slices.Equal(before[table], after[table]) {
-			t.Errorf("%s changed table %s:\nbefore: %q\nafter:  %q", what, table, before[table], after[table])
-		}
-	}
+	before.Unchanged(t, f.db, what)
 }
 
 // count counts the rows of a table that match where.
 func (f *fixture) count(t testing.TB, table, where string, args ...any) int {
 	t.Helper()
-	q := f.db.NewSelect().TableExpr(table)
-	if where != "" {
-		q = q.Where(where, args...)
-	}
-	n, err := q.Count(f.ctx)
-	if err != nil {
-		t.Fatalf("count %s: %v", table, err)
-	}
-	return int(n)
+	return storagetest.Count(t, f.db, table, where, args...)
 }
 
 // account opens an account as the node itself, with the given roles.
