@@ -2,7 +2,6 @@ package frontend
 
 import (
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,23 +30,7 @@ type participationNode struct {
 	clock      *testClock
 }
 
-// testClock is a clock tests move; services read it through Now.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+type testClock = storagetest.Clock
 
 func newParticipationNode(t *testing.T, dialect string) *participationNode {
 	t.Helper()
@@ -57,7 +40,7 @@ func newParticipationNode(t *testing.T, dialect string) *participationNode {
 
 func newParticipationNodeOn(t *testing.T, db *bun.DB) *participationNode {
 	t.Helper()
-	clock := &testClock{now: time.Now().UTC()}
+	clock := storagetest.NewClock(time.Now().UTC())
 	md := markup.New()
 	acc := accounts.NewService(db, clock.Now)
 	sp := spaces.NewService(db, md, clock.Now)

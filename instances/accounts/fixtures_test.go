@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,24 +17,7 @@ import (
 // the way each dialect stores fractions is exercised too.
 var start = time.Date(2026, time.November, 24, 9, 30, 0, 123456000, time.UTC)
 
-// clock is the service's time, moved by the test: expiry is tested by
-// moving it, never by sleeping.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+type clock = storagetest.Clock
 
 // fixture is one test's service on a fresh, migrated database.
 type fixture struct {
@@ -54,7 +36,7 @@ func run(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	storagetest.ForEachDialect(t, func(t *testing.T, dialect string) {
 		t.Parallel()
 		db := storagetest.MigratedDB(t, dialect)
-		c := &clock{now: start}
+		c := storagetest.NewClock(start)
 		fn(t, &fixture{ctx: t.Context(), db: db, svc: accounts.NewService(db, c.Now), clock: c, dialect: dialect})
 	})
 }

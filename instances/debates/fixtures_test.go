@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,23 +20,7 @@ import (
 // the way each dialect stores fractions is exercised too.
 var start = time.Date(2026, time.November, 24, 9, 30, 0, 123456000, time.UTC)
 
-// clock is the services' time, moved by the test.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+type clock = storagetest.Clock
 
 // fixture is one test's services on a fresh, migrated database, with a
 // space, a resident and a proposal to comment on.
@@ -68,7 +51,7 @@ func run(t *testing.T, fn func(t *testing.T, f *fixture)) {
 func newFixture(t testing.TB, dialect string) *fixture {
 	t.Helper()
 	db := storagetest.MigratedDB(t, dialect)
-	c := &clock{now: start}
+	c := storagetest.NewClock(start)
 	f := &fixture{ctx: context.Background(), db: db, svc: debates.NewService(db, markup.New(), c.Now),
 		accounts: accounts.NewService(db, c.Now), clock: c, dialect: dialect}
 	f.alice = f.account(t, "alice")

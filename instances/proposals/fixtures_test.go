@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -32,31 +31,7 @@ var (
 	closedFrom     = start.Add(30 * day)
 )
 
-// clock is the services' time, moved by the test: windows and phases are
-// tested by moving it, never by sleeping.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// Set moves the clock to t.
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
+type clock = storagetest.Clock
 
 // fixture is one test's services on a fresh, migrated database.
 type fixture struct {
@@ -84,7 +59,7 @@ func run(t *testing.T, fn func(t *testing.T, f *fixture)) {
 func newFixture(t testing.TB, dialect string) *fixture {
 	t.Helper()
 	db := storagetest.MigratedDB(t, dialect)
-	c := &clock{now: start}
+	c := storagetest.NewClock(start)
 	md := markup.New()
 	acc := accounts.NewService(db, c.Now)
 	sp := spaces.NewService(db, md, c.Now)

@@ -3,7 +3,6 @@ package spaces_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,23 +20,7 @@ var start = time.Date(2026, time.November, 24, 9, 30, 0, 123456000, time.UTC)
 
 const day = 24 * time.Hour
 
-// clock is the services' time, moved by the test.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+type clock = storagetest.Clock
 
 // fixture is one test's services on a fresh, migrated database.
 type fixture struct {
@@ -57,7 +40,7 @@ func run(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	storagetest.ForEachDialect(t, func(t *testing.T, dialect string) {
 		t.Parallel()
 		db := storagetest.MigratedDB(t, dialect)
-		c := &clock{now: start}
+		c := storagetest.NewClock(start)
 		fn(t, &fixture{ctx: t.Context(), db: db, acc: accounts.NewService(db, c.Now),
 			svc: spaces.NewService(db, markup.New(), c.Now), clock: c, dialect: dialect})
 	})

@@ -1,5 +1,6 @@
 // Package storagetest gives tests the real services they run against:
-// databases (SQLite and PostgreSQL) and blob stores (local disk and S3).
+// databases (SQLite and PostgreSQL) and blob stores (local disk and S3),
+// with what tests check them with: row snapshots and a clock they move.
 //
 // A service that is not configured is skipped with a message naming the
 // variable to set, except in CI (CI or AGORA_TEST_REQUIRE set), where a
