@@ -45,7 +45,7 @@ func (s *server) renderCommentReply(w http.ResponseWriter, r *http.Request, stat
 		s.render.fail(w, r, err)
 		return
 	}
-	quoted := s.commentView(l, parent)
+	quoted := viewComment(l, parent)
 	d := commentFormData{Back: commentURL(parent.Target(), parent.ID, ""), BackText: l.T("comment.back", title),
 		Quoted: quoted, Action: "/comments/" + parent.ID + "/reply", Fields: s.commentFields(l, f, true), Form: f,
 		Submit: l.T("comment.reply.submit")}
@@ -66,7 +66,7 @@ func (s *server) renderCommentEdit(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	d := commentFormData{Back: commentURL(c.Target(), c.ID, ""), BackText: l.T("comment.back", title),
-		Quoted: s.commentView(l, c), Action: "/comments/" + c.ID + "/edit", Fields: s.commentFields(l, f, false), Form: f,
+		Quoted: viewComment(l, c), Action: "/comments/" + c.ID + "/edit", Fields: s.commentFields(l, f, false), Form: f,
 		Submit: l.T("comment.edit.submit"), Delete: del}
 	s.render.html(w, r, status, "comment_form", l.T("comment.edit.title"), d)
 }
@@ -104,7 +104,7 @@ func (s *server) commentHistory(w http.ResponseWriter, r *http.Request) {
 		s.render.fail(w, r, err)
 		return
 	}
-	d := commentHistoryData{Comment: s.commentView(l, c), Back: commentURL(c.Target(), c.ID, ""), BackText: l.T("comment.back", title)}
+	d := commentHistoryData{Comment: viewComment(l, c), Back: commentURL(c.Target(), c.ID, ""), BackText: l.T("comment.back", title)}
 	for i := len(versions) - 1; i >= 0; i-- {
 		v := versions[i]
 		body := s.markup.Sanitize(v.Body) // a remote author's HTML

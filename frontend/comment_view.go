@@ -36,20 +36,19 @@ type commentsData struct {
 	Count      string // how many comments, in words
 	Sort       string
 	Sorts      []option
-	Thread     commentLevel
-	Open       bool   // the target takes comments
-	Closed     string // why not, in words, when it does not
-	SignIn     string // where a visitor signs in to comment
+	ThreadHTML template.HTML // rendered by threadCache for this reader
+	Open       bool          // the target takes comments
+	Closed     string        // why not, in words, when it does not
+	SignIn     string        // where a visitor signs in to comment
 	CanAdd     bool
 	Add        commentFields // the form to add a comment
 	Done       string        // what the reader just did, in words
-	Moderator  bool
-	SignedIn   bool
-	ShowThread bool // false when there is nothing to show
+	ShowThread bool          // false when there is nothing to show
 }
 
 // commentLevel is one level of a thread: its comments, and the thread's
-// data their templates need.
+// data their templates need (only its printer: the thread is rendered for
+// no reader in particular, see threadCache).
 type commentLevel struct {
 	D     *commentsData
 	Items []*commentView
@@ -72,13 +71,9 @@ type commentView struct {
 	Hidden     bool
 	Reason     string // why moderation hid it
 	Deleted    bool
-	Edited     bool   // edited since written: link to its history
-	Supports   string // the count, in words
-	Supported  bool   // the reader supports it
-	CanSupport bool
-	CanReply   bool
-	CanEdit    bool
-	CanReport  bool
+	Edited     bool          // edited since written: link to its history
+	Supports   string        // the count, in words
+	Acts       template.HTML // where threadCache puts what the reader may do
 	Replies    commentLevel
 }
 
@@ -104,7 +99,6 @@ func (s *server) commentsView(r *http.Request, target debates.Target) (commentsD
 		sort = debates.SortOldest
 	}
 	d := commentsData{L: l, Target: target, PageURL: targetURL(target), Sort: string(sort),
-		SignedIn: acc != nil, Moderator: acc.Has(accounts.Moderator),
 		Add: s.commentFields(l, emptyForm(), true)}
 	for _, o := range []debates.Sort{debates.SortOldest, debates.SortNewest, debates.SortSupported} {
 		d.Sorts = append(d.Sorts, option{Value: string(o), Label: l.T("comment.sort." + string(o))})
@@ -119,20 +113,20 @@ func (s *server) commentsView(r *http.Request, target debates.Target) (commentsD
 	default:
 		return d, err
 	}
-	nodes, err := s.debates.Thread(ctx, target, debates.ThreadOptions{Sort: sort, MaxDepth: threadDepth})
+	thread, err := s.threads.get(ctx, l, target, sort)
 	if err != nil {
 		return d, err
 	}
-	supported := map[string]bool{}
+	reader := threadReader{open: d.Open, moderator: acc.Has(accounts.Moderator)}
 	if acc != nil {
-		if supported, err = s.debates.Supported(ctx, acc.ID, target); err != nil {
+		reader.accountID = acc.ID
+		if reader.supported, err = s.debates.Supported(ctx, acc.ID, target); err != nil {
 			return d, err
 		}
 	}
-	visible := 0
-	d.Thread = s.commentLevel(&d, l, acc, nodes, supported, &visible)
-	d.Count = plural(l, "comment.count", visible)
-	d.ShowThread = len(nodes) > 0
+	d.ThreadHTML = thread.html(reader)
+	d.Count = plural(l, "comment.count", thread.visible)
+	d.ShowThread = !thread.empty
 	d.CanAdd = d.Open && acc != nil
 	if d.Open && acc == nil {
 		d.SignIn = "/login?next=" + url.QueryEscape(d.PageURL+"#comments")
@@ -143,32 +137,9 @@ func (s *server) commentsView(r *http.Request, target debates.Target) (commentsD
 	return d, nil
 }
 
-// commentLevel turns a level of the thread into views, counting the
-// comments that are neither hidden nor deleted.
-func (s *server) commentLevel(d *commentsData, l *i18n.Printer, acc *accounts.Account, nodes []*debates.Node,
-	supported map[string]bool, visible *int) commentLevel {
-	out := commentLevel{D: d, Items: make([]*commentView, 0, len(nodes))}
-	for _, n := range nodes {
-		v := s.commentView(l, n.Comment)
-		if !v.Hidden && !v.Deleted {
-			*visible++
-		}
-		live := !v.Hidden && !v.Deleted
-		own := acc != nil && n.AuthorID == acc.ID
-		v.Supported = supported[n.ID]
-		v.CanSupport = d.Open && acc != nil && live && !own
-		v.CanReply = d.Open && acc != nil && live
-		v.CanEdit = d.Open && own && live
-		v.CanReport = acc != nil && !v.Deleted && !own
-		v.Replies = s.commentLevel(d, l, acc, n.Replies, supported, visible)
-		out.Items = append(out.Items, v)
-	}
-	return out
-}
-
-// commentView is what anyone may see of a comment: a hidden one shows
+// viewComment is what anyone may see of a comment: a hidden one shows
 // only why, a deleted one only that it was.
-func (s *server) commentView(l *i18n.Printer, c *debates.Comment) *commentView {
+func viewComment(l *i18n.Printer, c *debates.Comment) *commentView {
 	v := &commentView{ID: c.ID, Date: l.DateTime(c.CreatedAt), DateISO: c.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
 		Hidden: c.Hidden(), Reason: c.HiddenReason, Deleted: c.Deleted(), Supports: plural(l, "comment.supports", c.SupportCount)}
 	v.Author, v.AuthorURL, v.Origin, v.Remote = commentAuthor(l, c)

@@ -30,7 +30,7 @@ var testSecret = []byte("frontend test secret, 32 bytes..")
 
 // newStaffNode builds the node's handler over a fresh migrated database
 // of the dialect, wired as cmd/agora/serve.go does.
-func newStaffNode(t *testing.T, dialect string) *staffNode {
+func newStaffNode(t testing.TB, dialect string) *staffNode {
 	t.Helper()
 	db := storagetest.MigratedDB(t, dialect)
 	svc := accounts.NewService(db, nil)
@@ -50,7 +50,7 @@ func newStaffNode(t *testing.T, dialect string) *staffNode {
 
 // account opens an account with the given roles, as the command line
 // does.
-func (n *staffNode) account(t *testing.T, handle string, roles ...accounts.Role) *accounts.Account {
+func (n *staffNode) account(t testing.TB, handle string, roles ...accounts.Role) *accounts.Account {
 	t.Helper()
 	in := accounts.NewAccount{Handle: handle, DisplayName: "Test " + handle, Roles: roles}
 	for _, r := range roles {
@@ -66,7 +66,7 @@ func (n *staffNode) account(t *testing.T, handle string, roles ...accounts.Role)
 }
 
 // session signs an account in and returns its cookie token.
-func (n *staffNode) session(t *testing.T, acc *accounts.Account) string {
+func (n *staffNode) session(t testing.TB, acc *accounts.Account) string {
 	t.Helper()
 	token, err := n.svc.StartSession(t.Context(), acc.ID, "test", "passkey")
 	if err != nil {

@@ -32,13 +32,13 @@ type participationNode struct {
 
 type testClock = storagetest.Clock
 
-func newParticipationNode(t *testing.T, dialect string) *participationNode {
+func newParticipationNode(t testing.TB, dialect string) *participationNode {
 	t.Helper()
 	db := storagetest.MigratedDB(t, dialect)
 	return newParticipationNodeOn(t, db)
 }
 
-func newParticipationNodeOn(t *testing.T, db *bun.DB) *participationNode {
+func newParticipationNodeOn(t testing.TB, db *bun.DB) *participationNode {
 	t.Helper()
 	clock := storagetest.NewClock(time.Now().UTC())
 	md := markup.New()

@@ -35,7 +35,7 @@ func propOnEachDialect(t *testing.T, fn func(t *testing.T, n *participationNode)
 // propSpace opens a space through the service: with no phases given, a
 // proposal phase that began an hour ago and lasts 30 days, then an
 // evaluation phase; two categories; the given support threshold.
-func propSpace(t *testing.T, n *participationNode, slug string, threshold int, phases ...spaces.PhaseInput) *spaces.Space {
+func propSpace(t testing.TB, n *participationNode, slug string, threshold int, phases ...spaces.PhaseInput) *spaces.Space {
 	t.Helper()
 	now := n.clock.Now()
 	if len(phases) == 0 {
@@ -58,7 +58,7 @@ func propSpace(t *testing.T, n *participationNode, slug string, threshold int, p
 
 // propResident opens a resident's account, verified or not, and signs it
 // in.
-func propResident(t *testing.T, n *participationNode, handle string, verified bool) (*accounts.Account, string) {
+func propResident(t testing.TB, n *participationNode, handle string, verified bool) (*accounts.Account, string) {
 	t.Helper()
 	acc := n.account(t, handle)
 	if verified {
@@ -127,7 +127,7 @@ func propCreated(t *testing.T, w *httptest.ResponseRecorder) string {
 }
 
 // propPropose publishes a proposal through the service.
-func propPropose(t *testing.T, n *participationNode, author *accounts.Account, sp *spaces.Space, title string) *proposals.Proposal {
+func propPropose(t testing.TB, n *participationNode, author *accounts.Account, sp *spaces.Space, title string) *proposals.Proposal {
 	t.Helper()
 	p, err := n.proposals.Create(t.Context(), accounts.As(author), sp.ID, proposals.Input{Title: title,
 		Body: "Le texte de « " + title + " », assez long pour être lu.", Category: "nature"})

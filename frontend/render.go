@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"agora/frontend/i18n"
 	"agora/instances/accounts"
@@ -21,7 +22,15 @@ var templateFiles embed.FS
 // renderer holds every page template, parsed once at start-up: a template
 // that does not parse stops the node from starting, not a resident's page.
 type renderer struct {
-	pages   map[string]*template.Template
+	pages map[string]*template.Template
+	// partials holds the shared templates alone, for fragments rendered
+	// outside a page (comment threads, see threadCache); it is only
+	// executed after every page has been cloned from it.
+	partials *template.Template
+	// buffers are reused between pages: a page with a long thread is
+	// hundreds of kilobytes, and growing a new buffer for each would be
+	// most of what the request allocates.
+	buffers sync.Pool
 	catalog *i18n.Catalog
 	log     *slog.Logger
 	common  commonData
@@ -70,7 +79,8 @@ func newRenderer(catalog *i18n.Catalog, log *slog.Logger, common commonData) (*r
 	if err != nil {
 		return nil, err
 	}
-	rd := &renderer{pages: map[string]*template.Template{}, catalog: catalog, log: log, common: common}
+	rd := &renderer{pages: map[string]*template.Template{}, partials: base, catalog: catalog, log: log, common: common,
+		buffers: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
 	for _, file := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(file, "templates/pages/"), ".html")
 		t, err := template.Must(base.Clone()).ParseFS(templateFiles, file)
@@ -92,8 +102,16 @@ func (rd *renderer) html(w http.ResponseWriter, r *http.Request, status int, nam
 		return
 	}
 	p := page{commonData: rd.common, L: rd.printer(r), Account: currentAccount(r), Title: title, Path: r.URL.Path, Data: data}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+	buf := rd.buffers.Get().(*bytes.Buffer)
+	defer func() {
+		// A buffer that grew for a huge page is left to the collector
+		// rather than kept for every small one.
+		if buf.Cap() <= 1<<20 {
+			buf.Reset()
+			rd.buffers.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, "layout.html", p); err != nil {
 		rd.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		return
@@ -101,6 +119,15 @@ func (rd *renderer) html(w http.ResponseWriter, r *http.Request, status int, nam
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// fragment renders one shared template to a string.
+func (rd *renderer) fragment(name string, data any) (string, error) {
+	var b strings.Builder
+	if err := rd.partials.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("render %s: %w", name, err)
+	}
+	return b.String(), nil
 }
 
 // fail answers a failed request: HTML for browsers, JSON for API clients.

@@ -104,6 +104,7 @@ type server struct {
 	moderation *moderation.Service
 	markup     *markup.Renderer
 	blobs      blobs.Store
+	threads    *threadCache
 	clock      func() time.Time
 }
 
@@ -153,6 +154,9 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 		markup: deps.Markup, blobs: deps.Blobs, clock: deps.Now}
 	if s.clock == nil {
 		s.clock = time.Now
+	}
+	if s.debates != nil {
+		s.threads = newThreadCache(s.debates, rd, s.clock)
 	}
 
 	r := mux.NewRouter()

@@ -123,3 +123,21 @@ func sortLevel(list []*Node, order Sort) {
 		slices.SortStableFunc(list, func(a, b *Node) int { return cmp.Compare(b.SupportCount, a.SupportCount) })
 	}
 }
+
+// ThreadVersion is a number that changes whenever any comment of the
+// target is added, edited, supported, hidden or deleted, by anyone in any
+// process (database triggers keep it; see migration comment_threads).
+// It lets a page reuse a thread it rendered while the number holds. A
+// target without comments is version 0.
+func (s *Service) ThreadVersion(ctx context.Context, t Target) (int64, error) {
+	var v []int64
+	err := s.db.NewSelect().Table("comment_threads").Column("version").
+		Where("target_kind = ? AND target_id = ?", t.Kind, t.ID).Scan(ctx, &v)
+	if err != nil {
+		return 0, fmt.Errorf("thread version: %w", err)
+	}
+	if len(v) == 0 {
+		return 0, nil
+	}
+	return v[0], nil
+}

@@ -191,3 +191,62 @@ func TestThreadIsOneQuery(t *testing.T) {
 		}
 	})
 }
+
+// TestThreadVersionMovesOnEveryChange checks that each kind of change to
+// a thread, by the service or by a plain UPDATE as moderation does,
+// moves its version, and only its own.
+func TestThreadVersionMovesOnEveryChange(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		bob := f.account(t, "bob")
+		as := accounts.As(f.alice)
+		other := debates.Target{Kind: debates.TargetDebate, ID: f.debate(t).ID}
+		version := func(target debates.Target) int64 {
+			v, err := f.svc.ThreadVersion(f.ctx, target)
+			wantErr(t, err, nil, "thread version")
+			return v
+		}
+		if v := version(f.proposal); v != 0 {
+			t.Fatalf("empty thread at version %d, want 0", v)
+		}
+		var c, reply *debates.Comment
+		acts := []struct {
+			name string
+			do   func() error
+		}{
+			{"add", func() error { c = f.comment(t, as, f.proposal, "", "first"); return nil }},
+			{"reply", func() error { reply = f.comment(t, as, f.proposal, c.ID, "second"); return nil }},
+			{"edit", func() error { _, err := f.svc.Edit(f.ctx, as, c.ID, "first, edited"); return err }},
+			{"support", func() error { return f.svc.Support(f.ctx, accounts.As(bob), c.ID) }},
+			{"withdraw support", func() error { return f.svc.Withdraw(f.ctx, accounts.As(bob), c.ID) }},
+			{"hide", func() error { f.hide(t, "comments", reply.ID); return nil }},
+			{"remote reply", func() error {
+				_, err := f.svc.AddRemote(f.ctx, debates.RemoteComment{APID: "https://social.example/n/9",
+					Actor: "https://social.example/u/zoe", ParentID: c.ID, Content: "<p>hi</p>"})
+				return err
+			}},
+			{"remote edit", func() error {
+				_, err := f.svc.EditRemote(f.ctx, "https://social.example/n/9", "https://social.example/u/zoe", "<p>hello</p>")
+				return err
+			}},
+			{"remote delete", func() error {
+				return f.svc.DeleteRemote(f.ctx, "https://social.example/n/9", "https://social.example/u/zoe")
+			}},
+			{"delete", func() error { return f.svc.Delete(f.ctx, as, c.ID) }},
+		}
+		last := version(f.proposal)
+		for _, a := range acts {
+			f.clock.Advance(time.Second)
+			if err := a.do(); err != nil {
+				t.Fatalf("%s: %v", a.name, err)
+			}
+			if v := version(f.proposal); v <= last {
+				t.Errorf("%s: version %d, was %d", a.name, v, last)
+			} else {
+				last = v
+			}
+		}
+		if v := version(other); v != 0 {
+			t.Errorf("another target's thread moved to version %d", v)
+		}
+	})
+}
