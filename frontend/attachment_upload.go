@@ -23,8 +23,8 @@ import (
 const (
 	attachmentMaxBytes  = 10 << 20   // each file as sent
 	attachmentMaxPixels = 40_000_000 // each image, checked before it is decoded
-	// proposalUploadLimit is the body limit of the new-proposal form:
-	// its files and room for the text fields.
+	// proposalUploadLimit is the body limit of the proposal form, new
+	// or edited: its files and room for the text fields.
 	proposalUploadLimit = proposals.MaxAttachments*attachmentMaxBytes + 1<<20
 )
 

@@ -49,6 +49,7 @@ type atomLink struct {
 
 type atomPerson struct {
 	Name string `xml:"name"`
+	URI  string `xml:"uri,omitempty"` // a fediverse author's profile
 }
 
 type atomCategory struct {

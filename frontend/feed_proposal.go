@@ -7,16 +7,22 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gorilla/mux"
 
 	"agora/frontend/i18n"
+	"agora/instances/debates"
 	"agora/instances/proposals"
 )
 
-// proposalFeed is the Atom feed of one proposal's timeline, newest first:
-// its publication, edits, the threshold of supports reached, official
-// answers and withdrawal. Comments join it with the debates package.
+// proposalFeedComments is how many comments a proposal's feed carries:
+// the newest.
+const proposalFeedComments = 50
+
+// proposalFeed is the Atom feed of one proposal, newest first: its
+// timeline (publication, edits, the threshold of supports reached,
+// official answers, withdrawal) and its newest visible comments.
 func (s *server) proposalFeed(w http.ResponseWriter, r *http.Request) {
 	p, err := s.findPublicProposal(r.Context(), mux.Vars(r)["id"])
 	if err != nil {
@@ -24,6 +30,11 @@ func (s *server) proposalFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	events, err := s.proposals.Timeline(r.Context(), p.ID)
+	if err != nil {
+		s.render.fail(w, r, err)
+		return
+	}
+	comments, err := s.debates.Latest(r.Context(), debates.Target{Kind: debates.TargetProposal, ID: p.ID}, proposalFeedComments)
 	if err != nil {
 		s.render.fail(w, r, err)
 		return
@@ -53,8 +64,51 @@ func (s *server) proposalFeed(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Entries = append(f.Entries, s.eventEntry(p, e, l, q))
 	}
+	for _, c := range comments {
+		at := c.CreatedAt
+		if c.EditedAt != nil {
+			at = *c.EditedAt
+		}
+		if at.After(updated) {
+			updated = at
+		}
+		f.Entries = append(f.Entries, s.commentEntry(p, c, l, q))
+	}
+	// Timeline and comments together, newest first (RFC 3339 in UTC
+	// sorts as text); a stable sort keeps the timeline's own order.
+	slices.SortStableFunc(f.Entries, func(a, b atomEntry) int { return strings.Compare(b.Published, a.Published) })
 	f.Updated = atomTime(updated)
 	s.serveAtom(w, r, f)
+}
+
+// commentEntry is a visible comment on a proposal as a feed entry: its
+// author (a former participant once their account is deleted; a remote
+// author with their server), its sanitised text, and a link to it in the
+// thread.
+func (s *server) commentEntry(p *proposals.Proposal, c *debates.Comment, l *i18n.Printer, q url.Values) atomEntry {
+	links := s.links()
+	name, profile, origin, remote := commentAuthor(l, c)
+	author := atomPerson{Name: name}
+	if remote {
+		author = atomPerson{Name: l.T("feed.comment.remote_author", name, origin), URI: profile}
+	}
+	title := "feed.comment.title"
+	if c.ParentID != "" {
+		title = "feed.comment.reply_title"
+	}
+	updated := c.CreatedAt
+	if c.EditedAt != nil {
+		updated = *c.EditedAt
+	}
+	return atomEntry{
+		ID:        links.proposalPage(p.ID) + "#comment-" + c.ID,
+		Title:     atomText{Body: l.T(title, name)},
+		Updated:   atomTime(updated),
+		Published: atomTime(c.CreatedAt),
+		Authors:   []atomPerson{author},
+		Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: withQuery(links.proposalPage(p.ID), q) + "#comment-" + c.ID}},
+		Content:   atomHTML(c.BodyHTML), // sanitised when written, local or remote
+	}
 }
 
 // eventEntry is one line of a proposal's timeline as a feed entry. Who

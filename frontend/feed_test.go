@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"agora/instances/accounts"
+	"agora/instances/debates"
+	"agora/instances/moderation"
 	"agora/instances/proposals"
 )
 
@@ -228,5 +230,108 @@ func TestProposalFeed(t *testing.T) {
 		}
 
 		wantStatus(t, apiGet(n, "/proposals/nope/feed.atom"), http.StatusNotFound)
+	})
+}
+
+// A proposal's feed carries its visible comments among its timeline,
+// newest first: who wrote them (a former participant, a fediverse author
+// with their server), their sanitised text and a link into the thread;
+// hidden and deleted ones are not there.
+func TestProposalFeedComments(t *testing.T) {
+	apiOnEachDialect(t, func(t *testing.T, n *participationNode) {
+		ctx := t.Context()
+		sp := apiNewSpace(t, n, "budget")
+		alice, bob := apiResident(t, n, "alice", false), apiResident(t, n, "bob", false)
+		gone := apiResident(t, n, "gone", false)
+		p := apiPropose(t, n, accounts.As(alice), sp, "Des bancs", "Square Violet.", "nature")
+		target := debates.Target{Kind: debates.TargetProposal, ID: p.ID}
+		add := func(who *accounts.Account, in debates.NewComment) *debates.Comment {
+			t.Helper()
+			n.clock.Advance(time.Minute)
+			if in.Target.ID == "" && in.ParentID == "" {
+				in.Target = target
+			}
+			c, err := n.debates.Add(ctx, accounts.As(who), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		first := add(bob, debates.NewComment{Body: "Oui, **à l’ombre** <script>alert(1)</script> <img src=x onerror=alert(2)>."})
+		reply := add(alice, debates.NewComment{ParentID: first.ID, Body: "Merci !"})
+		byGone := add(gone, debates.NewComment{Body: "Un avis d’un compte effacé."})
+		if _, err := n.db.NewUpdate().TableExpr("accounts").Set("deleted_at = ?", n.clock.Now()).Where("id = ?", gone.ID).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		n.clock.Advance(time.Minute)
+		remote, err := n.debates.AddRemote(ctx, debates.RemoteComment{APID: "https://social.example/notes/1", Actor: "https://social.example/users/ada",
+			Name: "Ada", Target: target, Content: `<p>Pareil rue Lecourbe <script>x()</script></p>`})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hidden := add(bob, debates.NewComment{Body: "Un texte à masquer."})
+		if err := n.moderation.Hide(ctx, accounts.As(n.staff[accounts.Moderator]), moderation.Target{Kind: moderation.TargetComment, ID: hidden.ID}, "Hors sujet"); err != nil {
+			t.Fatal(err)
+		}
+		deleted := add(bob, debates.NewComment{Body: "Un texte retiré par son auteur."})
+		if err := n.debates.Delete(ctx, accounts.As(bob), deleted.ID); err != nil {
+			t.Fatal(err)
+		}
+		n.clock.Advance(time.Minute)
+		if err := n.proposals.Answer(ctx, accounts.As(n.staff[accounts.Official]), p.ID, proposals.Study, "Nous regardons."); err != nil {
+			t.Fatal(err)
+		}
+
+		w := apiGet(n, "/proposals/"+p.ID+"/feed.atom")
+		f := readAtom(t, w)
+		var got []string
+		for _, e := range f.Entries {
+			got = append(got, e.Title.Body+" / "+e.Authors[0].Name)
+		}
+		want := []string{"Réponse officielle : à l’étude / Voirie",
+			"Commentaire de Ada / Ada (social.example, depuis le fédivers)",
+			"Commentaire de ancien participant / ancien participant",
+			"Réponse de Test alice / Test alice",
+			"Commentaire de Test bob / Test bob",
+			"Proposition publiée / Test alice"}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("entries, newest first:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		page := "http://localhost/proposals/" + p.ID
+		for i, c := range []*debates.Comment{remote, byGone, reply, first} {
+			e := f.Entries[i+1]
+			if e.ID != page+"#comment-"+c.ID || e.Links[0].Href != page+"#comment-"+c.ID || e.Published != atomTime(c.CreatedAt) {
+				t.Errorf("entry of comment %s: %+v", c.ID, e)
+			}
+		}
+		if e := f.Entries[1]; e.Authors[0].URI != "https://social.example/users/ada" || e.Content.Body != remote.BodyHTML {
+			t.Errorf("remote entry: %+v", e)
+		}
+		if e := f.Entries[4]; !strings.Contains(e.Content.Body, "<strong>à l’ombre</strong>") || e.Content.Body != first.BodyHTML {
+			t.Errorf("comment content %q", e.Content.Body)
+		}
+		raw := w.Body.String()
+		for _, bad := range []string{"<script", "<img", "onerror", "Un texte à masquer", "Hors sujet", "Un texte retiré", gone.DisplayName} {
+			if strings.Contains(raw, bad) {
+				t.Errorf("the feed holds %q", bad)
+			}
+		}
+		if en := readAtom(t, apiGet(n, "/proposals/"+p.ID+"/feed.atom?lang=en")); en.Entries[2].Title.Body != "Comment by former participant" ||
+			en.Entries[3].Title.Body != "Reply by Test alice" || en.Entries[3].Links[0].Href != page+"?lang=en#comment-"+reply.ID {
+			t.Errorf("English entries: %+v", en.Entries[2:4])
+		}
+
+		// The newest comments only, at most proposalFeedComments.
+		for i := range proposalFeedComments {
+			add(bob, debates.NewComment{Body: fmt.Sprintf("Avis %02d.", i)})
+		}
+		f = readAtom(t, apiGet(n, "/proposals/"+p.ID+"/feed.atom"))
+		if len(f.Entries) != proposalFeedComments+2 || f.Entries[0].Title.Body != "Commentaire de Test bob" ||
+			f.Entries[0].Content.Body != "<p>Avis 49.</p>" || f.Entries[proposalFeedComments].Title.Body != "Réponse officielle : à l’étude" {
+			t.Errorf("%d entries, newest %+v", len(f.Entries), f.Entries[0])
+		}
+		if f.Updated != f.Entries[0].Updated {
+			t.Errorf("feed updated %s, newest entry %s", f.Updated, f.Entries[0].Updated)
+		}
 	})
 }

@@ -150,8 +150,25 @@ func (s *server) modActSave(kind moderation.TargetKind, act modAct) http.Handler
 			s.formFailed(w, r, f, err, func(status int) { s.renderModAct(w, r, status, t, act, f, next) })
 			return
 		}
+		if kind == moderation.TargetProposal {
+			s.forgetLists(ctx, t.ID)
+		}
 		http.Redirect(w, r, s.actDone(ctx, t, act, next), http.StatusSeeOther)
 	}
+}
+
+// forgetLists makes the lists of a proposal's space right at once after a
+// moderation act on it (a merge takes it out of the lists, a new category
+// moves it between them; hiding and showing again too, for good measure):
+// the proposals service keeps their totals a few seconds otherwise. A
+// merge keeps both proposals in one space.
+func (s *server) forgetLists(ctx context.Context, proposalID string) {
+	p, err := s.proposals.ByID(ctx, proposalID)
+	if err != nil {
+		s.log.Warn("forget the cached lists after a moderation act", "proposal", proposalID, "err", err)
+		return
+	}
+	s.proposals.Forget(p.SpaceID)
 }
 
 // actDone is where an act leads once done: back to where it was asked

@@ -1,9 +1,11 @@
 package frontend
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -24,27 +26,60 @@ func (s *server) proposalEditPage(w http.ResponseWriter, r *http.Request) {
 	if p.Lat != nil && p.Lon != nil {
 		f.Values["lat"], f.Values["lon"] = strconv.FormatFloat(*p.Lat, 'f', -1, 64), strconv.FormatFloat(*p.Lon, 'f', -1, 64)
 	}
-	s.renderProposalEdit(w, r, http.StatusOK, p, sp, f, moderate)
+	s.renderProposalEdit(w, r, http.StatusOK, p, sp, f, moderate, false)
 }
 
-func (s *server) renderProposalEdit(w http.ResponseWriter, r *http.Request, status int, p *proposals.Proposal, sp *spaces.Space, f *form, moderate bool) {
-	d := s.newProposalFormData(r, sp, f)
-	d.Edit, d.Moderate = true, moderate
-	d.Action = "/proposals/" + url.PathEscape(p.ID) + "/edit"
-	s.render.html(w, r, status, "proposal_form", s.render.printer(r).T("proposal.edit.title"), d)
-}
-
-// proposalEditSave saves the edit; the service checks the window again.
-func (s *server) proposalEditSave(w http.ResponseWriter, r *http.Request) {
-	if !s.postForm(w, r) {
+// renderProposalEdit shows the edit form. It posts to /proposals/edit?id=,
+// one fixed path, because upload limits are registered by path (see
+// proposalRoutes); the page it answers with is the form's own, and so are
+// the links to it in the other language.
+func (s *server) renderProposalEdit(w http.ResponseWriter, r *http.Request, status int, p *proposals.Proposal, sp *spaces.Space, f *form, moderate, filesAgain bool) {
+	have, err := s.proposals.Attachments(r.Context(), p.ID)
+	if err != nil {
+		s.render.fail(w, r, err)
 		return
 	}
+	d := s.newProposalFormData(r, sp, f)
+	d.Edit, d.Moderate, d.FilesAgain = true, moderate, filesAgain
+	d.FilesHave, d.MaxFiles = len(have), max(0, proposals.MaxAttachments-len(have))
+	d.Action = "/proposals/edit?id=" + url.QueryEscape(p.ID)
+	r2 := r.WithContext(r.Context())
+	r2.URL = &url.URL{Path: "/proposals/" + p.ID + "/edit"}
+	s.render.html(w, r2, status, "proposal_form", s.render.printer(r).T("proposal.edit.title"), d)
+}
+
+// proposalEditSave saves the edit and the files added with it; the
+// service checks the window again. As for a new proposal, every field and
+// every file is checked before anything is written, and the text and the
+// files are saved in one transaction: a form with any error changes
+// nothing and shows each message next to its field.
+func (s *server) proposalEditSave(w http.ResponseWriter, r *http.Request) {
 	p, sp, moderate, ok := s.editable(w, r)
 	if !ok {
 		return
 	}
 	l := s.render.printer(r)
-	f := newForm(r)
+	have, err := s.proposals.Attachments(r.Context(), p.ID)
+	if err != nil {
+		s.render.fail(w, r, err)
+		return
+	}
+	f, files, err := s.readProposalForm(r, proposals.MaxAttachments-len(have))
+	defer func() {
+		for _, u := range files {
+			u.close()
+		}
+	}()
+	if err != nil {
+		if isTooLarge(err) {
+			w.Header().Set("Connection", "close")
+			f.Errors["attachments"] = l.T("attachment.error.too_large", proposalUploadLimit>>20)
+			s.renderProposalEdit(w, r, http.StatusRequestEntityTooLarge, p, sp, f, moderate, true)
+			return
+		}
+		s.render.fail(w, r, err)
+		return
+	}
 	in := s.proposalInput(r, sp, f)
 	reason := ""
 	if moderate {
@@ -53,9 +88,26 @@ func (s *server) proposalEditSave(w http.ResponseWriter, r *http.Request) {
 			f.fail(l, proposals.ErrReason)
 		}
 	}
+	sent := len(files) > 0 || f.Errors["attachments"] != ""
+	status := http.StatusBadRequest
+	if !moderate && !authorMayEdit(p, s.now()) {
+		// Too late: said now, before any file is stored (the service
+		// would refuse the same).
+		f.fail(l, proposals.ErrEditWindow)
+		status = http.StatusForbidden
+	}
 	if f.Invalid() {
-		s.renderProposalEdit(w, r, http.StatusBadRequest, p, sp, f, moderate)
+		s.renderProposalEdit(w, r, status, p, sp, f, moderate, sent)
 		return
+	}
+	// Files go to the blob store first (content-addressed: a file stored
+	// for an edit that then fails harms nothing); their rows are written
+	// with the edit, in its transaction.
+	if len(files) > 0 {
+		if in.Attachments, err = s.storeUploads(r.Context(), files); err != nil {
+			s.render.fail(w, r, fmt.Errorf("store the files of an edit: %w", err))
+			return
+		}
 	}
 	if err := s.proposals.Edit(r.Context(), accounts.As(currentAccount(r)), p.ID, in, reason); err != nil {
 		e := asError(err)
@@ -64,7 +116,7 @@ func (s *server) proposalEditSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.fail(l, err)
-		s.renderProposalEdit(w, r, e.Status, p, sp, f, moderate)
+		s.renderProposalEdit(w, r, e.Status, p, sp, f, moderate, sent)
 		return
 	}
 	http.Redirect(w, r, "/proposals/"+url.PathEscape(p.ID)+"?done=edited", http.StatusSeeOther)
@@ -78,7 +130,11 @@ func (s *server) proposalEditSave(w http.ResponseWriter, r *http.Request) {
 // with what they typed, so no text is lost.
 func (s *server) editable(w http.ResponseWriter, r *http.Request) (*proposals.Proposal, *spaces.Space, bool, bool) {
 	acc := currentAccount(r)
-	p, err := s.proposals.ByID(r.Context(), mux.Vars(r)["id"])
+	id := mux.Vars(r)["id"]
+	if id == "" { // the fixed path the form posts to: /proposals/edit?id=
+		id = r.URL.Query().Get("id")
+	}
+	p, err := s.proposals.ByID(r.Context(), id)
 	if err != nil {
 		s.render.fail(w, r, err)
 		return nil, nil, false, false
@@ -88,7 +144,7 @@ func (s *server) editable(w http.ResponseWriter, r *http.Request) (*proposals.Pr
 	case moderate:
 	case acc.ID != p.AuthorID:
 		err = proposals.ErrForbidden
-	case r.Method == http.MethodGet && (p.State != proposals.Published || p.SupportCount > 0 || s.now().Sub(p.CreatedAt) > proposals.EditWindow):
+	case r.Method == http.MethodGet && !authorMayEdit(p, s.now()):
 		err = proposals.ErrEditWindow
 	}
 	if err != nil {
@@ -101,4 +157,10 @@ func (s *server) editable(w http.ResponseWriter, r *http.Request) (*proposals.Pr
 		return nil, nil, false, false
 	}
 	return p, sp, moderate, true
+}
+
+// authorMayEdit reports whether the author may still edit p (the service
+// decides; this saves the form a useless upload).
+func authorMayEdit(p *proposals.Proposal, now time.Time) bool {
+	return p.State == proposals.Published && p.SupportCount == 0 && now.Sub(p.CreatedAt) <= proposals.EditWindow
 }

@@ -24,7 +24,8 @@ type proposalFormData struct {
 	Moderate          bool   // a moderator editing another's proposal gives a reason
 	Closed            string // why no proposal can be made now, in place of the form
 	Unverified        bool   // the reader may not propose before verifying their residency
-	MaxFiles          int
+	MaxFiles          int    // how many files the form may add
+	FilesHave         int    // how many the proposal has already, for an edit
 	MaxMiB            int
 	MaxMegapixels     int
 	FilesAgain        bool // files were sent with a form that failed: choose them again

@@ -54,7 +54,7 @@ func (s *server) proposalNewSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := s.render.printer(r)
-	f, files, err := s.readProposalForm(r)
+	f, files, err := s.readProposalForm(r, proposals.MaxAttachments)
 	defer func() {
 		for _, u := range files {
 			u.close()
@@ -107,11 +107,12 @@ func (s *server) proposalNewSave(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/proposals/"+url.PathEscape(p.ID)+"?done=published", http.StatusSeeOther)
 }
 
-// readProposalForm reads the proposal form. A multipart form is read as a
-// stream: each file is checked as it arrives and kept in a temporary
-// file; a file refused for what it is gets its message next to the field
-// and the rest is still read. A form without files may come url-encoded.
-func (s *server) readProposalForm(r *http.Request) (*form, []*upload, error) {
+// readProposalForm reads the proposal form, new or edited, taking up to
+// maxFiles files. A multipart form is read as a stream: each file is
+// checked as it arrives and kept in a temporary file; a file refused for
+// what it is gets its message next to the field and the rest is still
+// read. A form without files may come url-encoded.
+func (s *server) readProposalForm(r *http.Request, maxFiles int) (*form, []*upload, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
 		if err := r.ParseForm(); err != nil {
@@ -150,7 +151,7 @@ func (s *server) readProposalForm(r *http.Request) (*form, []*upload, error) {
 			}
 			continue
 		}
-		if len(files)+len(refused) >= proposals.MaxAttachments {
+		if len(files)+len(refused) >= maxFiles {
 			if _, err := io.Copy(io.Discard, part); err != nil {
 				return f, files, err
 			}

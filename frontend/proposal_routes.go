@@ -10,8 +10,10 @@ import (
 // form, a proposal's page and what is done there.
 //
 // The new-proposal form posts to one fixed path, /proposals/new?space=
-// SLUG, because upload limits are registered by path: it streams up to
-// proposals.MaxAttachments files.
+// SLUG, and the edit form to /proposals/edit?id=ID, because upload limits
+// are registered by path: each streams up to proposals.MaxAttachments
+// files. POST /proposals/{id}/edit still takes an edit within the default
+// body limit (a form without files, or small ones).
 func (s *server) proposalRoutes(r *mux.Router) {
 	get, post := []string{http.MethodGet, http.MethodHead}, []string{http.MethodPost}
 
@@ -19,6 +21,8 @@ func (s *server) proposalRoutes(r *mux.Router) {
 	r.HandleFunc("/spaces/{slug}/proposals/new", s.requireSignIn(s.proposalNewPage)).Methods(get...)
 	r.HandleFunc("/proposals/new", s.requireSignIn(s.proposalNewSave)).Methods(post...)
 	s.uploads["/proposals/new"] = proposalUploadLimit
+	r.HandleFunc("/proposals/edit", s.requireSignIn(s.proposalEditSave)).Methods(post...)
+	s.uploads["/proposals/edit"] = proposalUploadLimit
 	r.HandleFunc("/proposals/{id}", s.proposalPage).Methods(get...)
 	r.HandleFunc("/proposals/{id}/edit", s.requireSignIn(s.proposalEditPage)).Methods(get...)
 	r.HandleFunc("/proposals/{id}/edit", s.requireSignIn(s.proposalEditSave)).Methods(post...)

@@ -160,3 +160,14 @@ func remoteName(name string) string {
 	}
 	return name
 }
+
+// CommentByAPID returns the comment stored for a remote object, or
+// ErrNotFound.
+func (s *Service) CommentByAPID(ctx context.Context, apID string) (*Comment, error) {
+	c := new(Comment)
+	if err := s.db.NewSelect().Model(c).Where("ap_id = ?", apID).Scan(ctx); err != nil {
+		return nil, notFound(err, "load remote comment")
+	}
+	c.fix()
+	return c, nil
+}

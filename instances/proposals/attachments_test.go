@@ -1,12 +1,14 @@
 package proposals_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"agora/instances/accounts"
 	"agora/instances/proposals"
+	"agora/storage/storagetest"
 )
 
 // Files are joined by the author alone, within the edit window, five at
@@ -87,6 +89,54 @@ func TestCreateWithAttachments(t *testing.T) {
 		got, err := f.svc.Attachments(f.ctx, p.ID)
 		if err != nil || len(got) != 2 || got[0].Position != 1 || got[1].Position != 2 {
 			t.Fatalf("attachments = %+v, %v", got, err)
+		}
+	})
+}
+
+// Files given with an edit are written in the edit's transaction, under
+// the edit's rules: a bad file, or one too many, saves neither the text
+// nor any file; a moderator editing with a reason may add files too.
+func TestEditWithAttachments(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		sp := f.space(t, "modifier-fichiers", nil)
+		author, other := f.resident(t, "camille"), f.resident(t, "bruno")
+		mod := f.resident(t, "moderatrice", accounts.Moderator)
+		p := f.proposeIn(t, accounts.As(author), sp.ID, proposals.Input{Title: "Un banc", Body: "Devant l’école.",
+			Attachments: []proposals.Attachment{{BlobKey: strings.Repeat("ef", 32), Name: "plan.pdf", ContentType: "application/pdf", Size: 300}}})
+		photo := proposals.Attachment{BlobKey: strings.Repeat("cd", 32), Name: "banc.jpg", ContentType: "image/jpeg", Size: 900}
+		edit := func(files ...proposals.Attachment) proposals.Input {
+			return proposals.Input{Title: "Deux bancs", Body: "Devant l’école, à l’ombre.", Attachments: files}
+		}
+		snapshot := func() state {
+			return storagetest.TakeSnapshot(t, f.db, slices.Concat(tables, []string{"proposal_attachments"})...)
+		}
+
+		before := snapshot()
+		svg := proposals.Attachment{BlobKey: "k", Name: "x.svg", ContentType: "image/svg+xml", Size: 1}
+		f.refused(t, before, f.svc.Edit(f.ctx, accounts.As(author), p.ID, edit(photo, svg), ""), proposals.ErrAttachments, "an SVG with the edit")
+		f.refused(t, before, f.svc.Edit(f.ctx, accounts.As(author), p.ID, edit(photo, photo, photo, photo, photo), ""), proposals.ErrAttachments, "six in all")
+		f.refused(t, before, f.svc.Edit(f.ctx, accounts.As(other), p.ID, edit(photo), ""), proposals.ErrForbidden, "files by another resident")
+		if got := f.get(t, p.ID); got.Title != "Un banc" {
+			t.Fatalf("refused edits changed the title to %q", got.Title)
+		}
+
+		wantErr(t, f.svc.Edit(f.ctx, accounts.As(author), p.ID, edit(photo, photo), ""), nil, "two files with the edit")
+		got, err := f.svc.Attachments(f.ctx, p.ID)
+		if err != nil || len(got) != 3 || got[0].Name != "plan.pdf" || got[1].Position != 2 || got[2].Name != "banc.jpg" {
+			t.Fatalf("attachments = %+v, %v", got, err)
+		}
+		if p := f.get(t, p.ID); p.Title != "Deux bancs" {
+			t.Errorf("title %q", p.Title)
+		}
+
+		// Once the window is over: not the author, a moderator with a reason.
+		f.clock.Advance(proposals.EditWindow + time.Second)
+		before = snapshot()
+		f.refused(t, before, f.svc.Edit(f.ctx, accounts.As(author), p.ID, edit(photo), ""), proposals.ErrEditWindow, "files after the window")
+		f.refused(t, before, f.svc.Edit(f.ctx, accounts.As(mod), p.ID, edit(photo), ""), proposals.ErrReason, "files by a moderator without a reason")
+		wantErr(t, f.svc.Edit(f.ctx, accounts.As(mod), p.ID, edit(photo), "Plan lisible ajouté"), nil, "a file by a moderator")
+		if n := f.count(t, "proposal_attachments", "proposal_id = ?", p.ID); n != 4 {
+			t.Errorf("%d attachments, want 4", n)
 		}
 	})
 }

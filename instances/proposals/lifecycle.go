@@ -34,16 +34,21 @@ func lock(ctx context.Context, tx bun.Tx, id string) (*Proposal, error) {
 
 // Edit changes a proposal's text. Its author may, alone, until the first
 // support and within 15 minutes; moderators may at any time, with a
-// reason kept in the timeline.
+// reason kept in the timeline. Files in in.Attachments (checked and
+// stored by the caller) are joined after the proposal's own, in the same
+// transaction as the text: either both are saved or neither is.
 func (s *Service) Edit(ctx context.Context, actor accounts.Actor, id string, in Input, reason string) error {
 	if actor.Account == nil {
 		return ErrSignIn
+	}
+	if err := checkAttachments(in.Attachments); err != nil {
+		return err
 	}
 	sp, err := s.spaceOf(ctx, id)
 	if err != nil {
 		return err
 	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		p, err := lock(ctx, tx, id)
 		if err != nil {
 			return err
@@ -69,12 +74,21 @@ func (s *Service) Edit(ctx context.Context, actor accounts.Actor, id string, in 
 			Set("edited_at = ?", now).Set("updated_at = ?", now).WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("edit proposal: %w", err)
 		}
+		if len(in.Attachments) > 0 {
+			if err := insertAttachments(ctx, tx, id, in.Attachments); err != nil {
+				return err
+			}
+		}
 		if err := s.event(ctx, tx, &Event{ProposalID: id, ActorID: actor.Account.ID, Kind: "edited",
 			FromState: p.State, ToState: p.State, Reason: strings.TrimSpace(reason)}); err != nil {
 			return err
 		}
 		return outboxed(ctx, tx, now, outbox.Update, id, actor.Account.ID)
 	})
+	if err == nil {
+		s.keys.forget(sp.ID) // its category may have changed
+	}
+	return err
 }
 
 // Withdraw lets the author take a proposal back. It is final.
@@ -83,7 +97,8 @@ func (s *Service) Withdraw(ctx context.Context, actor accounts.Actor, id string)
 	if err != nil {
 		return err
 	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	var spaceID string
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		p, err := lock(ctx, tx, id)
 		if err != nil {
 			return err
@@ -94,11 +109,19 @@ func (s *Service) Withdraw(ctx context.Context, actor accounts.Actor, id string)
 		if p.State != Published && p.State != Review {
 			return ErrTransition
 		}
+		spaceID = p.SpaceID
 		return s.move(ctx, tx, actor, p, Withdrawn, "withdrawn", "", "")
 	})
+	if err == nil {
+		s.keys.forget(spaceID)
+	}
+	return err
 }
 
-// move changes a proposal's state and records it.
+// move changes a proposal's state and records it. Its caller forgets the
+// space's cached keys once the transaction is committed (its state
+// filters change): forgotten before, a list read in between would keep
+// the old ones.
 func (s *Service) move(ctx context.Context, tx bun.Tx, actor accounts.Actor, p *Proposal, to State, kind, answer, service string) error {
 	now := s.now()
 	if _, err := tx.NewUpdate().Model(p).Set("state = ?", to).Set("updated_at = ?", now).WherePK().Exec(ctx); err != nil {
@@ -115,7 +138,6 @@ func (s *Service) move(ctx context.Context, tx bun.Tx, actor accounts.Actor, p *
 		return err
 	}
 	p.State = to
-	s.keys.forget(p.SpaceID) // its state filters change
 	return outboxed(ctx, tx, now, outbox.Update, p.ID, e.ActorID)
 }
 
@@ -139,7 +161,8 @@ func (s *Service) Answer(ctx context.Context, actor accounts.Actor, id string, t
 			service = g.Service
 		}
 	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	var spaceID string
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		p, err := lock(ctx, tx, id)
 		if err != nil {
 			return err
@@ -147,8 +170,13 @@ func (s *Service) Answer(ctx context.Context, actor accounts.Actor, id string, t
 		if !CanAnswer(p.State, to) {
 			return ErrTransition
 		}
+		spaceID = p.SpaceID
 		return s.move(ctx, tx, actor, p, to, "answer", answer, service)
 	})
+	if err == nil {
+		s.keys.forget(spaceID)
+	}
+	return err
 }
 
 // Support adds the support of a verified resident (or of a resident at a
@@ -168,7 +196,8 @@ func (s *Service) Support(ctx context.Context, actor accounts.Actor, id string) 
 	if err != nil {
 		return err
 	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	review := false
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		p, err := s.supportable(ctx, tx, id, sp)
 		if err != nil {
 			return err
@@ -187,10 +216,15 @@ func (s *Service) Support(ctx context.Context, actor accounts.Actor, id string) 
 		}
 		p.SupportCount++
 		if p.State == Published && sp.SupportThreshold > 0 && p.SupportCount >= sp.SupportThreshold {
+			review = true
 			return s.move(ctx, tx, accounts.System, p, Review, "review", "", "")
 		}
 		return outboxed(ctx, tx, s.now(), outbox.Update, p.ID, actor.Account.ID)
 	})
+	if err == nil && review {
+		s.keys.forget(sp.ID)
+	}
+	return err
 }
 
 // Unsupport withdraws a support while the support phase is open.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -209,11 +210,16 @@ var foldAccents = strings.NewReplacer(func() []string {
 // the list's total, and a binary search finds where a visitor's seed
 // falls. Reading them is one index scan every keyTTL instead of two counts
 // of the whole space on every page. A page may show a total a few seconds
-// old; the proposals themselves are always read fresh.
+// old when another process changed the space; a change made through this
+// process's services is seen at once (forget). The proposals themselves
+// are always read fresh.
 type keyCache struct {
 	mu    sync.Mutex
 	items map[string]keyEntry
-	load  singleflight.Group // one read of a selection's keys at a time
+	// gens counts the changes of each space: a read of keys begun before
+	// a change is neither kept nor joined by a read begun after it.
+	gens map[string]uint64
+	load singleflight.Group // one read of a selection's keys at a time
 }
 
 type keyEntry struct {
@@ -228,11 +234,12 @@ func (c *keyCache) get(ctx context.Context, q Query, load func(context.Context) 
 	now := time.Now()
 	c.mu.Lock()
 	e, ok := c.items[k]
+	gen := c.gens[q.SpaceID]
 	c.mu.Unlock()
 	if ok && now.Before(e.until) {
 		return e.keys, nil
 	}
-	v, err, _ := c.load.Do(k, func() (any, error) { return load(ctx) })
+	v, err, _ := c.load.Do(k+"|"+strconv.FormatUint(gen, 10), func() (any, error) { return load(ctx) })
 	if err != nil {
 		return nil, err
 	}
@@ -241,21 +248,34 @@ func (c *keyCache) get(ctx context.Context, q Query, load func(context.Context) 
 		keys = []int64{}
 	}
 	c.mu.Lock()
-	if c.items == nil || len(c.items) > 1000 {
-		c.items = map[string]keyEntry{}
+	if c.gens[q.SpaceID] == gen { // else the space changed while reading: keep nothing
+		if c.items == nil || len(c.items) > 1000 {
+			c.items = map[string]keyEntry{}
+		}
+		c.items[k] = keyEntry{keys: keys, until: now.Add(keyTTL)}
 	}
-	c.items[k] = keyEntry{keys: keys, until: now.Add(keyTTL)}
 	c.mu.Unlock()
 	return keys, nil
 }
 
-// forget drops the cached keys of a space, after a change there.
+// forget drops the cached keys of a space, once a change there is
+// committed: the next list reads them afresh.
 func (c *keyCache) forget(spaceID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.gens == nil {
+		c.gens = map[string]uint64{}
+	}
+	c.gens[spaceID]++
 	for k := range c.items {
 		if strings.HasPrefix(k, spaceID+"|") {
 			delete(c.items, k)
 		}
 	}
 }
+
+// Forget drops what the service keeps in memory of a space's lists, after
+// a change to which proposals they show made outside this service (a
+// moderation act: merge, hide, unhide, recategorise), so the next list is
+// right at once. Another process sees the change within keyTTL.
+func (s *Service) Forget(spaceID string) { s.keys.forget(spaceID) }
