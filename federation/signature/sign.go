@@ -1,20 +1,19 @@
 package signature
 
 import (
-	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/go-fed/httpsig"
 )
 
 // Signer signs outgoing requests with an actor's key (draft-cavage,
-// rsa-sha256), as Mastodon, Lemmy and others expect.
+// rsa-sha256, through go-fed/httpsig), as Mastodon, Lemmy and others
+// expect.
 type Signer struct {
 	KeyID   string
 	Private *rsa.PrivateKey
@@ -42,22 +41,24 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 	if r.Host == "" {
 		r.Host = r.URL.Host
 	}
-	headers := []string{"(request-target)", "host", "date"}
+	headers := []string{httpsig.RequestTarget, "host", "date"}
 	if needsDigest(r.Method, body) {
-		sum := sha256.Sum256(body)
-		r.Header.Set("Digest", "SHA-256="+base64.StdEncoding.EncodeToString(sum[:]))
 		headers = append(headers, "digest")
+		if body == nil {
+			body = []byte{} // an empty POST still carries its digest
+		}
+	} else {
+		body = nil // go-fed/httpsig digests any non-nil body
 	}
-	signed, err := cavageSigningString(r, headers, "", "")
+	if r.Header.Get("Host") == "" {
+		r.Header.Set("Host", r.Host) // httpsig reads the header
+	}
+	signer, _, err := httpsig.NewSigner([]httpsig.Algorithm{httpsig.RSA_SHA256}, httpsig.DigestSha256, headers, httpsig.Signature, 0)
 	if err != nil {
 		return fmt.Errorf("sign request: %w", err)
 	}
-	sum := sha256.Sum256([]byte(signed))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, s.Private, crypto.SHA256, sum[:])
-	if err != nil {
+	if err := signer.SignRequest(s.Private, s.KeyID, r, body); err != nil {
 		return fmt.Errorf("sign request: %w", err)
 	}
-	r.Header.Set("Signature", fmt.Sprintf(`keyId="%s",algorithm="rsa-sha256",headers="%s",signature="%s"`,
-		s.KeyID, strings.Join(headers, " "), base64.StdEncoding.EncodeToString(sig)))
 	return nil
 }
