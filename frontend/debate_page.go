@@ -35,6 +35,7 @@ type debateData struct {
 	Moderator   bool
 	CanReport   bool
 	Done        string
+	Fediverse   string // likes and shares from other servers; "" for none
 }
 
 // debateDone are the confirmations a redirect may ask the page to show.
@@ -90,6 +91,9 @@ func (s *server) renderDebate(w http.ResponseWriter, r *http.Request, status int
 	}
 	if done := r.URL.Query().Get("done"); slices.Contains(debateDone, done) {
 		d.Done = l.T("debate.done." + done)
+	}
+	if d.ShowContent {
+		d.Fediverse = s.fediverseLine(r, "debate", db.ID)
 	}
 	s.render.html(w, r, status, "debate", d.Title, d)
 }

@@ -40,6 +40,7 @@ type proposalData struct {
 	Attachments []attachmentView
 	Timeline    []eventView
 	Supports    string // the count, in words
+	Fediverse   string // likes and shares from other servers, apart from supports; "" for none
 	Threshold   string // how many lead to a review, while published
 	Support     supportView
 	EditUntil   string // until when the author may edit, or ""
@@ -183,6 +184,9 @@ func (s *server) renderProposal(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	d.Moderator, d.SignedIn = acc.Has(accounts.Moderator), acc != nil
+	if d.ShowContent {
+		d.Fediverse = s.fediverseLine(r, "proposal", p.ID)
+	}
 	s.render.html(w, r, status, "proposal", d.Title, d)
 }
 

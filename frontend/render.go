@@ -40,6 +40,8 @@ type renderer struct {
 type commonData struct {
 	NodeName string
 	CSSURL   string
+	// Federation is on: the nav links to the "Other cities" pages.
+	Federation bool
 }
 
 // page is what a page template receives.

@@ -74,6 +74,10 @@ type Deps struct {
 	Markup     *markup.Renderer
 	Blobs      blobs.Store
 
+	// Federation, when set, adds the admin's federation page and the
+	// "Other cities" pages.
+	Federation Federation
+
 	// Now is the clock pages decide with (phases, windows, expiries); the
 	// services must use the same one. Nil means time.Now.
 	Now func() time.Time
@@ -105,6 +109,7 @@ type server struct {
 	markup     *markup.Renderer
 	blobs      blobs.Store
 	threads    *threadCache
+	federation Federation
 	clock      func() time.Time
 }
 
@@ -139,7 +144,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	rd, err := newRenderer(catalog, log, commonData{NodeName: cfg.NodeName, CSSURL: cssURL})
+	rd, err := newRenderer(catalog, log, commonData{NodeName: cfg.NodeName, CSSURL: cssURL, Federation: deps.Federation != nil})
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +156,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	s := &server{uploads: map[string]int64{}, cfg: cfg, log: log, render: rd, checks: deps.Checks, https: https,
 		accounts: deps.Accounts, limiter: deps.Limiter, secret: deps.Secret,
 		spaces: deps.Spaces, proposals: deps.Proposals, debates: deps.Debates, moderation: deps.Moderation,
-		markup: deps.Markup, blobs: deps.Blobs, clock: deps.Now}
+		markup: deps.Markup, blobs: deps.Blobs, clock: deps.Now, federation: deps.Federation}
 	if s.clock == nil {
 		s.clock = time.Now
 	}
@@ -193,6 +198,12 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 			return nil, errors.New("frontend: participation needs accounts, proposals, debates, moderation, markup and blobs")
 		}
 		s.participationRoutes(r)
+	}
+	if s.federation != nil {
+		if s.accounts == nil {
+			return nil, errors.New("frontend: federation needs accounts")
+		}
+		s.federationRoutes(r)
 	}
 
 	csrf := http.NewCrossOriginProtection()
