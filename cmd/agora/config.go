@@ -28,6 +28,21 @@ type Config struct {
 	// TrustedProxies are reverse proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
 	PageCacheTTL   time.Duration
+	// Federation: see docs/FEDERATION.md.
+	FederationAllowPrivate    bool
+	FederationAuthorizedFetch bool
+	FederationAllowlist       bool
+}
+
+// boolean reads an on/off setting.
+func boolean(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "true", "1", "yes", "on":
+		return true, nil
+	case "false", "0", "no", "off", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not true or false", v)
 }
 
 // option is one setting: a flag, its AGORA_* environment twin, a default,
@@ -118,6 +133,15 @@ var options = []option{
 			c.PageCacheTTL = d
 			return nil
 		}},
+	{flag: "federation-allow-private", env: "AGORA_FEDERATION_ALLOW_PRIVATE", def: "false",
+		usage: "let federation reach private and loopback addresses (tests on one machine only)",
+		set:   func(c *Config, v string) (err error) { c.FederationAllowPrivate, err = boolean(v); return err }},
+	{flag: "federation-authorized-fetch", env: "AGORA_FEDERATION_AUTHORIZED_FETCH", def: "false",
+		usage: "require signed requests to read the node's ActivityPub JSON",
+		set:   func(c *Config, v string) (err error) { c.FederationAuthorizedFetch, err = boolean(v); return err }},
+	{flag: "federation-allowlist", env: "AGORA_FEDERATION_ALLOWLIST", def: "false",
+		usage: "federate only with hosts an admin allowed (a closed federation of partner cities)",
+		set:   func(c *Config, v string) (err error) { c.FederationAllowlist, err = boolean(v); return err }},
 	{flag: "trusted-proxies", env: "AGORA_TRUSTED_PROXIES", def: "127.0.0.0/8,::1/128",
 		usage: "comma-separated networks of reverse proxies whose X-Forwarded-For names the client",
 		set: func(c *Config, v string) error {

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"agora/federation"
 	"agora/storage/storagetest"
 )
 
@@ -50,7 +51,12 @@ func helperServe() int {
 			w.Write([]byte("slow request done"))
 		})
 	}
-	if err := serve(context.Background(), cfg, e, serveHooks{wrap: slow}); err != nil {
+	// Federation tests run several nodes: retries, coalescing and the
+	// rescue of a crashed delivery take seconds, not minutes.
+	fast := func(c *federation.Config) {
+		c.RetryBase, c.CoalesceUpdates, c.RescueAfter = time.Second, time.Second, 3*time.Second
+	}
+	if err := serve(context.Background(), cfg, e, serveHooks{wrap: slow, federation: fast}); err != nil {
 		fmt.Fprintf(os.Stderr, "agora: %v\n", err)
 		return 1
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"agora/federation"
 	"agora/frontend"
 	"agora/instances/accounts"
 	"agora/instances/debates"
@@ -34,6 +35,9 @@ const shutdownTimeout = 10 * time.Second
 type serveHooks struct {
 	wrap func(http.Handler) http.Handler
 	demo bool // load the demo content before serving
+	// federation tunes federation's timings (tests: retries in a second
+	// rather than 30).
+	federation func(*federation.Config)
 }
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -96,6 +100,33 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	limiter := ratelimit.New(n.db, secret, nil)
 	md := markup.New()
 	spacesSvc := spaces.NewService(n.db, md, nil)
+	proposalsSvc := proposals.NewService(n.db, md, accountsSvc, spacesSvc, nil)
+	debatesSvc := debates.NewService(n.db, md, nil)
+	moderationSvc := moderation.NewService(n.db, nil)
+	fedCfg := federation.Config{
+		BaseURL: cfg.BaseURL, NodeName: cfg.NodeName, Version: buildVersion(),
+		AllowPrivate: cfg.FederationAllowPrivate, AuthorizedFetch: cfg.FederationAuthorizedFetch, Allowlist: cfg.FederationAllowlist,
+	}
+	if hooks.federation != nil {
+		hooks.federation(&fedCfg)
+	}
+	fed, err := federation.New(fedCfg, federation.Deps{
+		DB: n.db, Logger: log, Accounts: accountsSvc, Spaces: spacesSvc, Proposals: proposalsSvc,
+		Debates: debatesSvc, Moderation: moderationSvc, Markup: md,
+	})
+	if err != nil {
+		return err
+	}
+	if err := fed.Start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := fed.Stop(stopCtx); err != nil {
+			log.Warn("stop federation", "err", err)
+		}
+	}()
 	handler, err := frontend.New(frontend.Config{
 		NodeName: cfg.NodeName, BaseURL: cfg.BaseURL, Location: cfg.Location, TrustedProxies: cfg.TrustedProxies,
 		PageCacheTTL: cfg.PageCacheTTL,
@@ -107,11 +138,12 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Secret:   secret,
 
 		Spaces:     spacesSvc,
-		Proposals:  proposals.NewService(n.db, md, accountsSvc, spacesSvc, nil),
-		Debates:    debates.NewService(n.db, md, nil),
-		Moderation: moderation.NewService(n.db, nil),
+		Proposals:  proposalsSvc,
+		Debates:    debatesSvc,
+		Moderation: moderationSvc,
 		Markup:     md,
 		Blobs:      n.blobs,
+		Federation: federationPages{fed},
 		Checks: []frontend.Check{
 			{Name: "database", Check: func(ctx context.Context) error { return database.Ready(ctx, n.db) }},
 			{Name: "blobs", Check: n.blobs.Ping},
@@ -120,6 +152,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	if err != nil {
 		return err
 	}
+	handler = fed.Handler(handler)
 	if hooks.wrap != nil {
 		handler = hooks.wrap(handler)
 	}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"agora/federation"
+	"agora/frontend"
+)
+
+// federationPages adapts the federation service to what the pages need
+// (frontend.Federation): frontend does not import federation, so the
+// types are copied here, at the one place that knows both.
+type federationPages struct{ s *federation.Service }
+
+var _ frontend.Federation = federationPages{}
+
+// input turns federation's bad-input errors into the frontend's.
+func input(err error) error {
+	if errors.Is(err, federation.ErrInvalid) || errors.Is(err, federation.ErrBlocked) {
+		return fmt.Errorf("%w: %v", frontend.ErrFederationInput, err)
+	}
+	return err
+}
+
+func (f federationPages) FollowSpace(ctx context.Context, target, by string) (frontend.RemoteSpace, error) {
+	fl, err := f.s.Follow(ctx, target, by)
+	if err != nil {
+		return frontend.RemoteSpace{}, input(err)
+	}
+	return remoteSpace(*fl), nil
+}
+
+func (f federationPages) UnfollowSpace(ctx context.Context, actorID string) error {
+	return input(f.s.Unfollow(ctx, actorID))
+}
+
+func (f federationPages) FollowedSpaces(ctx context.Context) ([]frontend.RemoteSpace, error) {
+	fls, err := f.s.Followings(ctx)
+	out := make([]frontend.RemoteSpace, 0, len(fls))
+	for _, fl := range fls {
+		out = append(out, remoteSpace(fl))
+	}
+	return out, err
+}
+
+func remoteSpace(fl federation.Following) frontend.RemoteSpace {
+	rs := frontend.RemoteSpace{ActorID: fl.Remote, State: fl.State, Since: fl.CreatedAt, Accepted: fl.AcceptedAt}
+	if a := fl.Actor; a != nil {
+		rs.Handle, rs.Name, rs.Summary, rs.Host = a.Handle(), a.Name, a.Summary, a.Host
+	}
+	return rs
+}
+
+func (f federationPages) RemoteProposals(ctx context.Context, actorID string, limit int) ([]frontend.RemoteItem, error) {
+	objs, err := f.s.RemoteObjects(ctx, actorID, "", int64(limit))
+	return remoteItems(objs), err
+}
+
+func (f federationPages) RemoteItem(ctx context.Context, id string) (frontend.RemoteItem, []frontend.RemoteItem, error) {
+	o, err := f.s.RemoteObject(ctx, id)
+	if err != nil || o.DeletedAt != nil || o.Type == "Note" {
+		return frontend.RemoteItem{}, nil, fmt.Errorf("%w: no such proposal of another city", frontend.ErrFederationInput)
+	}
+	comments, err := f.s.RemoteObjects(ctx, "", o.ID, 500)
+	return remoteItems([]federation.RemoteObject{*o})[0], remoteItems(comments), err
+}
+
+func remoteItems(objs []federation.RemoteObject) []frontend.RemoteItem {
+	out := make([]frontend.RemoteItem, 0, len(objs))
+	for _, o := range objs {
+		out = append(out, frontend.RemoteItem{ID: o.ID, Type: o.Type, Space: o.Group, Author: o.AuthorName,
+			AuthorID: o.AttributedTo, Name: o.Name, ContentHTML: o.ContentHTML, URL: o.URL, InReplyTo: o.InReplyTo,
+			State: o.State, Supports: o.Supports, Published: o.Published, Updated: o.Updated})
+	}
+	return out
+}
+
+func (f federationPages) CommentRemote(ctx context.Context, accountID, pageID, body string) error {
+	return input(f.s.CommentRemote(ctx, accountID, pageID, body))
+}
+
+func (f federationPages) Reactions(ctx context.Context, objectType, id string) (int, int, error) {
+	return f.s.Reactions(ctx, objectType, id)
+}
+
+func (f federationPages) Peers(ctx context.Context) ([]frontend.PeerStatus, error) {
+	peers, err := f.s.Peers(ctx)
+	out := make([]frontend.PeerStatus, 0, len(peers))
+	for _, p := range peers {
+		out = append(out, frontend.PeerStatus{Host: p.Host, LastSuccess: p.LastSuccessAt, LastFailure: p.LastFailureAt,
+			Failures: p.Failures, UnreachableSince: p.UnreachableSince, LastError: p.LastError})
+	}
+	return out, err
+}
+
+func (f federationPages) QueueDepth(ctx context.Context) (int, int, error) {
+	return f.s.QueueDepth(ctx)
+}
+
+func (f federationPages) Blocks(ctx context.Context) ([]frontend.DomainBlock, error) {
+	blocks, err := f.s.Blocks(ctx)
+	out := make([]frontend.DomainBlock, 0, len(blocks))
+	for _, b := range blocks {
+		out = append(out, frontend.DomainBlock{Host: b.Host, Severity: b.Severity, Reason: b.Reason, Since: b.CreatedAt})
+	}
+	return out, err
+}
+
+func (f federationPages) SetBlock(ctx context.Context, host, severity, reason, by string) error {
+	return input(f.s.SetBlock(ctx, host, severity, reason, by))
+}
+
+func (f federationPages) RemoveBlock(ctx context.Context, host string) error {
+	return input(f.s.RemoveBlock(ctx, host))
+}

@@ -1,0 +1,186 @@
+// Package federation speaks ActivityPub for the node: its actors and
+// their keys, WebFinger and NodeInfo, the ActivityStreams form of spaces,
+// proposals, debates and comments, signed and durable delivery of what
+// changes, and the inbox that turns what peers send into calls on the
+// instances services. docs/FEDERATION.md describes what goes over the
+// wire.
+//
+// Outbound, the domain records events in outbox_events in the
+// transaction of each change; a dispatcher turns them into River jobs
+// that render the activity and fan it out as one signed delivery per
+// inbox. Inbound, an activity is verified (signature, actor, blocks),
+// stored once by its id and queued; a worker applies it.
+package federation
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/uptrace/bun"
+
+	"agora/federation/as2"
+	"agora/federation/fetch"
+	"agora/federation/signature"
+	"agora/instances/accounts"
+	"agora/instances/debates"
+	"agora/instances/markup"
+	"agora/instances/moderation"
+	"agora/instances/proposals"
+	"agora/instances/spaces"
+	"agora/storage/database"
+)
+
+// Config is how a node federates.
+type Config struct {
+	BaseURL  *url.URL
+	NodeName string
+	Version  string
+	// AllowPrivate lets the node fetch from and deliver to private and
+	// loopback addresses: for tests on one machine only.
+	AllowPrivate bool
+	// AuthorizedFetch requires signed GETs for actor and object JSON.
+	AuthorizedFetch bool
+	// Allowlist federates only with hosts an admin allowed.
+	Allowlist bool
+	// Workers is how many deliveries run at once (default 16); PerHost
+	// bounds those to one host (default 4).
+	Workers, PerHost int
+	// RescueAfter is how long a job may stay running before another
+	// worker takes it over, as after a crash (default 2 minutes).
+	RescueAfter time.Duration
+	// RetryBase is the first delay before a failed delivery is retried,
+	// doubling each time up to 6 hours (default 30 s; tests shorten it).
+	RetryBase time.Duration
+	// CoalesceUpdates delays an update so that a burst of changes to one
+	// object (supports, edits) goes out as one (default 10 s).
+	CoalesceUpdates time.Duration
+}
+
+// Deps are the services federation reads and acts on.
+type Deps struct {
+	DB         *bun.DB
+	Logger     *slog.Logger
+	Now        func() time.Time
+	Accounts   *accounts.Service
+	Spaces     *spaces.Service
+	Proposals  *proposals.Service
+	Debates    *debates.Service
+	Moderation *moderation.Service
+	Markup     *markup.Renderer
+}
+
+// Service is the node's federation.
+type Service struct {
+	cfg       Config
+	db        *bun.DB
+	log       *slog.Logger
+	now       func() time.Time
+	ids       as2.IDs
+	accounts  *accounts.Service
+	spaces    *spaces.Service
+	proposals *proposals.Service
+	debates   *debates.Service
+	mod       *moderation.Service
+
+	markup   *markup.Renderer
+	keys     *keyring
+	client   *fetch.Client
+	verifier *signature.Verifier
+	hosts    *hostLimiter
+	river    *river.Client[*sql.Tx]
+	stop     context.CancelFunc
+	stopped  chan struct{}
+}
+
+// New builds the node's federation; Start runs its workers.
+func New(cfg Config, deps Deps) (*Service, error) {
+	if cfg.BaseURL == nil || deps.DB == nil {
+		return nil, errors.New("federation: needs a base URL and a database")
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.PerHost <= 0 {
+		cfg.PerHost = 4
+	}
+	if cfg.RescueAfter <= 0 {
+		cfg.RescueAfter = 2 * time.Minute
+	}
+	if cfg.RetryBase <= 0 {
+		cfg.RetryBase = 30 * time.Second
+	}
+	if cfg.CoalesceUpdates <= 0 {
+		cfg.CoalesceUpdates = 10 * time.Second
+	}
+	s := &Service{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, ids: as2.IDs{Base: cfg.BaseURL},
+		accounts: deps.Accounts, spaces: deps.Spaces, proposals: deps.Proposals, debates: deps.Debates, mod: deps.Moderation, markup: deps.Markup,
+		hosts: newHostLimiter(cfg.PerHost)}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if cfg.AllowPrivate {
+		s.log.Warn("federation may reach private and loopback addresses (AGORA_FEDERATION_ALLOW_PRIVATE): for tests only")
+	}
+	s.keys = newKeyring(deps.DB, s.now)
+	s.client = fetch.New(fetch.Config{UserAgent: "Agora/" + cfg.Version + " (+" + cfg.BaseURL.String() + ")", AllowPrivate: cfg.AllowPrivate})
+	s.verifier = &signature.Verifier{Keys: s.remoteKey, Now: s.now, BeforeFetch: s.refuseBlocked, Scheme: cfg.BaseURL.Scheme}
+
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &eventWorker{s: s})
+	river.AddWorker(workers, &deliveryWorker{s: s})
+	river.AddWorker(workers, &inboxWorker{s: s})
+	rc := &river.Config{
+		Logger:               s.log.With("component", "jobs"),
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers:              workers,
+		JobTimeout:           min(time.Minute, cfg.RescueAfter),
+		RescueStuckJobsAfter: cfg.RescueAfter,
+		FetchCooldown:        50 * time.Millisecond,
+		FetchPollInterval:    500 * time.Millisecond,
+		RetryPolicy:          retryPolicy{base: cfg.RetryBase},
+	}
+	var err error
+	if database.IsPostgres(deps.DB) {
+		s.river, err = river.NewClient(riverdatabasesql.New(deps.DB.DB), rc)
+	} else {
+		s.river, err = river.NewClient(riversqlite.New(deps.DB.DB), rc)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("federation: job queue: %w", err)
+	}
+	return s, nil
+}
+
+// Start runs the job workers and the outbox dispatcher until Stop.
+func (s *Service) Start(ctx context.Context) error {
+	if err := s.river.Start(ctx); err != nil {
+		return fmt.Errorf("federation: start jobs: %w", err)
+	}
+	ctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
+	s.stopped = make(chan struct{})
+	go func() {
+		defer close(s.stopped)
+		s.dispatchLoop(ctx)
+	}()
+	return nil
+}
+
+// Stop lets running jobs finish (within ctx) and stops the workers.
+func (s *Service) Stop(ctx context.Context) error {
+	if s.stop != nil {
+		s.stop()
+		<-s.stopped
+	}
+	return s.river.Stop(ctx)
+}

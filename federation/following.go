@@ -1,0 +1,233 @@
+package federation
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"html"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"agora/federation/as2"
+)
+
+// Following is a remote space (a Group) this node follows, through its
+// instance actor, to show its proposals and debates under "Other cities".
+type Following struct {
+	bun.BaseModel `bun:"table:ap_following"`
+	Remote        string     `bun:"remote,pk"`
+	FollowID      string     `bun:"follow_id"`
+	State         string     `bun:"state"` // pending, accepted, rejected
+	CreatedAt     time.Time  `bun:"created_at"`
+	AcceptedAt    *time.Time `bun:"accepted_at"`
+	CreatedBy     string     `bun:"created_by,nullzero"`
+
+	Actor *RemoteActor `bun:"rel:belongs-to,join:remote=id"`
+}
+
+// RemoteObject is a proposal (Page) or a comment (Note) of a followed
+// remote space, as its node last sent it; content is sanitised.
+type RemoteObject struct {
+	bun.BaseModel `bun:"table:ap_remote_objects"`
+	ID            string     `bun:"id,pk"`
+	Type          string     `bun:"type"`
+	Group         string     `bun:"group_actor"`
+	AttributedTo  string     `bun:"attributed_to"`
+	AuthorName    string     `bun:"author_name"`
+	Name          string     `bun:"name"`
+	ContentHTML   string     `bun:"content_html"`
+	URL           string     `bun:"url"`
+	InReplyTo     string     `bun:"in_reply_to"`
+	Context       string     `bun:"context"`
+	State         string     `bun:"state"`
+	Supports      int        `bun:"supports"`
+	Published     time.Time  `bun:"published"`
+	Updated       time.Time  `bun:"updated"`
+	DeletedAt     *time.Time `bun:"deleted_at"`
+	ReceivedAt    time.Time  `bun:"received_at"`
+}
+
+// Follow asks a remote space to let this node follow it. target is a
+// handle (@budget@paris12.example or budget@paris12.example) or the
+// Group's URL.
+func (s *Service) Follow(ctx context.Context, target, by string) (*Following, error) {
+	id, err := s.resolve(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	actor, err := s.remoteActor(ctx, id, true)
+	if err != nil {
+		return nil, fmt.Errorf("%w: cannot read %s: %v", ErrInvalid, id, err)
+	}
+	if actor.Type != "Group" {
+		return nil, fmt.Errorf("%w: %s is a %s, not a space (Group)", ErrInvalid, actor.Handle(), actor.Type)
+	}
+	f := &Following{Remote: actor.ID, FollowID: s.ids.Activity(newActivityID()), State: "pending", CreatedAt: s.now(), CreatedBy: by}
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.NewInsert().Model(f).On("CONFLICT (remote) DO UPDATE").
+			Set("follow_id = EXCLUDED.follow_id, state = EXCLUDED.state, created_at = EXCLUDED.created_at").Exec(ctx)
+		if err != nil {
+			return err
+		}
+		return s.deliverTx(ctx, tx, s.ids.Instance(), as2.Follow(f.FollowID, s.ids.Instance(), actor.ID), []string{actor.Inbox})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("follow %s: %w", actor.ID, err)
+	}
+	f.Actor = actor
+	return f, nil
+}
+
+// Unfollow stops following a remote space and forgets what it sent.
+func (s *Service) Unfollow(ctx context.Context, remote string) error {
+	var f Following
+	if err := s.db.NewSelect().Model(&f).Relation("Actor").Where("remote = ?", remote).Scan(ctx); err != nil {
+		return fmt.Errorf("%w: not following %s", ErrInvalid, remote)
+	}
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewDelete().Model((*Following)(nil)).Where("remote = ?", remote).Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.NewDelete().Model((*RemoteObject)(nil)).Where("group_actor = ?", remote).Exec(ctx); err != nil {
+			return err
+		}
+		follow := as2.Follow(f.FollowID, s.ids.Instance(), remote)
+		undo := as2.Undo(s.ids.Activity(newActivityID()), s.ids.Instance(), follow, []string{remote}, nil)
+		if f.Actor == nil {
+			return nil
+		}
+		return s.deliverTx(ctx, tx, s.ids.Instance(), undo, []string{f.Actor.Inbox})
+	})
+}
+
+// Followings lists the remote spaces the node follows.
+func (s *Service) Followings(ctx context.Context) ([]Following, error) {
+	var out []Following
+	err := s.db.NewSelect().Model(&out).Relation("Actor").Order("created_at").Scan(ctx)
+	return out, err
+}
+
+// RemoteObjects lists what a followed space sent, newest first: its
+// proposals (Page), or with inReplyTo set, the comments of one.
+func (s *Service) RemoteObjects(ctx context.Context, group, context string, limit int64) ([]RemoteObject, error) {
+	var out []RemoteObject
+	q := s.db.NewSelect().Model(&out).Where("deleted_at IS NULL")
+	if group != "" {
+		q = q.Where("group_actor = ?", group)
+	}
+	if context != "" {
+		q = q.Where("context = ? AND id <> ?", context, context).Order("published")
+	} else {
+		q = q.Where("type <> 'Note'").OrderExpr("published DESC")
+	}
+	err := q.Limit(limit).Scan(ctx)
+	return out, err
+}
+
+// RemoteObject returns one object of a followed space.
+func (s *Service) RemoteObject(ctx context.Context, id string) (*RemoteObject, error) {
+	var o RemoteObject
+	if err := s.db.NewSelect().Model(&o).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("%w: no remote object %s", ErrInvalid, id)
+	}
+	return &o, nil
+}
+
+// followsGroup reports whether this node follows the actor (accepted).
+func (s *Service) followsGroup(ctx context.Context, actor string) bool {
+	if actor == "" {
+		return false
+	}
+	ok, err := s.db.NewSelect().Model((*Following)(nil)).Where("remote = ? AND state = 'accepted'", actor).Exists(ctx)
+	return err == nil && ok
+}
+
+// applyFollowAnswer records a remote space's Accept or Reject of our follow.
+func (s *Service) applyFollowAnswer(ctx context.Context, a *as2.Activity) (string, error) {
+	followID := a.ObjectID
+	if a.Inner != nil {
+		followID = a.Inner.ID
+	}
+	state, at := "rejected", (*time.Time)(nil)
+	if a.Type == "Accept" {
+		now := s.now()
+		state, at = "accepted", &now
+	}
+	res, err := s.db.NewUpdate().Model((*Following)(nil)).Set("state = ?", state).Set("accepted_at = ?", at).
+		Where("follow_id = ? AND remote = ?", followID, a.Actor).Exec(ctx)
+	if err != nil {
+		return "", retry(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "ignored: no such follow", nil
+	}
+	return "follow " + state, nil
+}
+
+// mirror keeps (or updates) an object a followed space sent.
+func (s *Service) mirror(ctx context.Context, activity, group string, o *as2.Object, raw map[string]any) (string, error) {
+	if o.Type != "Page" && o.Type != "Note" && o.Type != "Article" {
+		return "ignored: " + o.Type, nil
+	}
+	if !sameHost(o.ID, group) {
+		return "", fmt.Errorf("%w: %s announced an object of another host", ErrInvalid, group)
+	}
+	text := o.Content
+	if o.MediaType == "text/markdown" {
+		text = "<p>" + html.EscapeString(text) + "</p>"
+	}
+	content := s.markup.Sanitize(text)
+	author := ""
+	if ra, err := s.remoteActor(ctx, o.AttributedTo, false); err == nil {
+		author = cmp.Or(ra.Name, ra.PreferredUsername)
+	}
+	ctxID := o.Context
+	if ctxID == "" && o.Type == "Page" {
+		ctxID = o.ID
+	}
+	state, _ := raw[as2.TermState].(string)
+	supports := 0
+	if n, ok := raw[as2.TermSupports].(float64); ok {
+		supports = int(n)
+	}
+	obj := &RemoteObject{ID: o.ID, Type: o.Type, Group: group, AttributedTo: o.AttributedTo, AuthorName: author,
+		Name: o.Name, ContentHTML: content, URL: cmp.Or(o.URL, o.ID), InReplyTo: o.InReplyTo, Context: ctxID,
+		State: state, Supports: supports, Published: o.Published, Updated: o.Updated, ReceivedAt: s.now()}
+	if obj.Published.IsZero() {
+		obj.Published = s.now()
+	}
+	if obj.Updated.IsZero() {
+		obj.Updated = obj.Published
+	}
+	// A deleted object stays deleted: a late or replayed Create does not
+	// bring it back.
+	gone, err := s.db.NewSelect().Model((*RemoteObject)(nil)).Where("id = ? AND deleted_at IS NOT NULL", o.ID).Exists(ctx)
+	if err != nil {
+		return "", retry(err)
+	}
+	if gone {
+		return "ignored: deleted before", nil
+	}
+	_, err = s.db.NewInsert().Model(obj).On("CONFLICT (id) DO UPDATE").
+		Set("name = EXCLUDED.name, content_html = EXCLUDED.content_html, state = EXCLUDED.state, supports = EXCLUDED.supports").
+		Set("updated = EXCLUDED.updated, author_name = EXCLUDED.author_name, received_at = EXCLUDED.received_at").Exec(ctx)
+	if err != nil {
+		return "", retry(err)
+	}
+	return strings.ToLower(activity) + " remote " + o.Type, nil
+}
+
+// forget marks an object of a followed space (and, for a Page, its
+// comments) deleted; it returns how many it found.
+func (s *Service) forget(ctx context.Context, id string) (int64, error) {
+	now := s.now()
+	res, err := s.db.NewUpdate().Model((*RemoteObject)(nil)).Set("deleted_at = ?", now).
+		Where("(id = ? OR context = ?) AND deleted_at IS NULL", id, id).Exec(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
