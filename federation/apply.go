@@ -333,9 +333,11 @@ func (s *Service) applyFlag(ctx context.Context, a *as2.Activity) (string, error
 		default:
 			continue
 		}
-		if _, err := s.mod.ReportRemote(ctx, a.Actor, mt, reason); errors.Is(err, moderation.ErrNotFound) {
+		_, err := s.mod.ReportRemote(ctx, a.Actor, mt, reason)
+		if errors.Is(err, moderation.ErrNotFound) {
 			continue // gone since, or never ours: the others are still reported
-		} else if err != nil {
+		}
+		if err != nil {
 			return "", err
 		}
 		n++

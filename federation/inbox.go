@@ -14,6 +14,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"agora/federation/as2"
+	"agora/instances/debates"
+	"agora/instances/moderation"
 )
 
 // maxActivity is the largest activity an inbox reads.
@@ -38,6 +40,10 @@ type inboxArgs struct {
 }
 
 func (inboxArgs) Kind() string { return "ap_inbox" }
+
+// InsertOpts: an activity that keeps failing for reasons of ours (the
+// database) is retried for about a day, then left in the queue's history.
+func (inboxArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 12} }
 
 // inbox receives activities, for every actor of the node (a shared inbox
 // and per-actor inboxes behave the same: recipients are read from the
@@ -127,8 +133,8 @@ func (w *inboxWorker) Work(ctx context.Context, job *river.Job[inboxArgs]) error
 	}
 	outcome, err := s.apply(ctx, a)
 	if err != nil {
-		if errors.Is(err, errRetry) {
-			return err
+		if !refusal(err) {
+			return err // the database or a peer: River retries
 		}
 		outcome = "refused: " + err.Error()
 	}
@@ -143,6 +149,23 @@ func (s *Service) processed(ctx context.Context, id, outcome string) error {
 	_, err := s.db.NewUpdate().Model((*received)(nil)).Set("processed_at = ?", now).Set("outcome = ?", outcome).
 		Where("activity_id = ?", id).Exec(ctx)
 	return err
+}
+
+// refusal reports whether err means the activity will never apply (bad
+// or unknown content), as opposed to a failure worth retrying.
+func refusal(err error) bool {
+	if errors.Is(err, errRetry) {
+		return false
+	}
+	for _, target := range []error{ErrInvalid, ErrBlocked, as2.ErrMalformed,
+		debates.ErrNotFound, debates.ErrForbidden, debates.ErrTarget, debates.ErrParent, debates.ErrBody,
+		debates.ErrClosed, debates.ErrHidden, debates.ErrRemote,
+		moderation.ErrNotFound, moderation.ErrTarget, moderation.ErrReason} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
 }
 
 // errRetry marks an error worth retrying (a peer or the database), as
