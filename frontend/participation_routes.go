@@ -1,6 +1,10 @@
 package frontend
 
-import "github.com/gorilla/mux"
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+)
 
 // participationRoutes is the route table of participation: spaces,
 // proposals, debates, moderation, feeds and the JSON read API. Each part
@@ -12,4 +16,5 @@ func (s *server) participationRoutes(r *mux.Router) {
 	s.moderationRoutes(r)
 	s.feedRoutes(r)
 	s.apiRoutes(r)
+	r.HandleFunc("/people/{handle}", s.personPage).Methods(http.MethodGet, http.MethodHead)
 }

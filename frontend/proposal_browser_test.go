@@ -38,9 +38,12 @@ func TestParticipationPagesInBrowser(t *testing.T) {
 	for range 21 {
 		propPropose(t, n, author, sp, "Une idée de plus pour le quartier")
 	}
+	if err := n.svc.UpdateProfile(t.Context(), accounts.As(author), author.ID, accounts.Profile{DisplayName: "Camille", Language: "fr", Public: true}); err != nil {
+		t.Fatal(err)
+	}
 	base := browsertest.Serve(t, n.h)
 
-	pages := []string{"/spaces", "/spaces/budget-2027", "/spaces/budget-2027/proposals", "/spaces/budget-2027/proposals?q=arbres&state=published&category=nature&phase=1&sort=newest",
+	pages := []string{"/", "/people/camille", "/spaces", "/spaces/budget-2027", "/spaces/budget-2027/proposals", "/spaces/budget-2027/proposals?q=arbres&state=published&category=nature&phase=1&sort=newest",
 		"/spaces/budget-2027/proposals?page=2", "/proposals/" + id, "/proposals/" + answered.ID, "/proposals/" + hidden.ID}
 	check := func(b *browsertest.Browser, paths ...string) {
 		t.Helper()

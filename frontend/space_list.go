@@ -18,10 +18,20 @@ type spaceSummary struct {
 }
 
 func (s *server) spaceListPage(w http.ResponseWriter, r *http.Request) {
-	list, err := s.spaces.List(r.Context())
+	d, err := s.spaceList(r)
 	if err != nil {
 		s.render.fail(w, r, err)
 		return
+	}
+	s.render.html(w, r, http.StatusOK, "space_list", s.render.printer(r).T("space.list.title"), d)
+}
+
+// spaceList sums up every space for the reader: its kind, its current
+// phase and what residents may do now.
+func (s *server) spaceList(r *http.Request) (spaceListData, error) {
+	list, err := s.spaces.List(r.Context())
+	if err != nil {
+		return spaceListData{}, err
 	}
 	l, now := s.render.printer(r), s.now()
 	d := spaceListData{Spaces: make([]spaceSummary, len(list))}
@@ -32,7 +42,7 @@ func (s *server) spaceListPage(w http.ResponseWriter, r *http.Request) {
 			d.Spaces[i].Current = phaseName(l, p)
 		}
 	}
-	s.render.html(w, r, http.StatusOK, "space_list", l.T("space.list.title"), d)
+	return d, nil
 }
 
 // spaceBySlug loads the space named in the URL; it answers 404 and
