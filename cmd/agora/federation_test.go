@@ -181,8 +181,9 @@ func proposeOn(t *testing.T, n *fedNode, c *http.Client, slug, title string) str
 
 // TestFederationBetweenNodes runs three real nodes on loopback, each with
 // its own database (node A on PostgreSQL when it is available): B and C
-// follow a space of A; A's proposals reach both; B's resident comments
-// back and A shows it with its origin; edits and deletions follow; an
+// follow a space of A; A's proposals reach both, and so do their edits;
+// B's resident comments back and A shows it with its origin; a deleted
+// comment becomes a tombstone on the other side; an
 // unfollow stops the flow; and with B down and A killed mid-delivery,
 // everything arrives once both are back.
 func TestFederationBetweenNodes(t *testing.T) {
@@ -234,6 +235,13 @@ func TestFederationBetweenNodes(t *testing.T) {
 	if body := b.get(t, bob, "/cities"); !strings.Contains(body, "Des bancs rue du Commerce") {
 		t.Errorf("B's Other cities page does not show the proposal")
 	}
+
+	// Alice edits it (within her 15 minutes): the new title follows.
+	a.post(t, alice, "/proposals/"+p1+"/edit", url.Values{"title": {"Des bancs et des arbres rue du Commerce"},
+		"body": {"Des bancs et des arbres le long de la **rue**."}}, http.StatusOK)
+	eventually(t, 30*time.Second, "C receives the edit", func() bool {
+		return c.count(t, "ap_remote_objects", "id = ? AND name = ?", page1, "Des bancs et des arbres rue du Commerce") == 1
+	})
 
 	// Bob, a public resident of B, comments; A shows it with its origin.
 	b.post(t, bob, "/cities/comment", url.Values{"id": {page1}, "comment": {"Oui, **et** des fontaines."}}, http.StatusOK)
