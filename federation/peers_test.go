@@ -1,0 +1,84 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestPeerBecomesUnreachableAndComesBack: failures for a day mark a peer
+// unreachable; then deliveries are skipped but for an hourly probe; one
+// answer makes it reachable again.
+func TestPeerBecomesUnreachableAndComesBack(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		n := buildNode(t, dialect, nil)
+		s, ctx := n.fed, n.ctx
+		now := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
+		s.now = func() time.Time { return now }
+		const host = "down.example"
+		state := func() *Peer {
+			p, err := s.peer(ctx, host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		for _, step := range []struct {
+			after       time.Duration
+			unreachable bool
+		}{
+			{0, false}, {6 * time.Hour, false}, {12 * time.Hour, false}, {6*time.Hour + time.Minute, true},
+		} {
+			now = now.Add(step.after)
+			if err := s.peerFailed(ctx, host, errors.New("connection refused")); err != nil {
+				t.Fatal(err)
+			}
+			if p := state(); (p.UnreachableSince != nil) != step.unreachable {
+				t.Fatalf("after %d failures over %s: unreachable %v, want %v", p.Failures, now.Sub(*p.FirstFailureAt), p.UnreachableSince, step.unreachable)
+			}
+		}
+		p := state()
+		if p.Failures != 4 || p.LastError != "connection refused" {
+			t.Errorf("peer = %+v", p)
+		}
+		if !p.skip(now.Add(30 * time.Minute)) {
+			t.Error("an unreachable peer is tried again within the hour")
+		}
+		if p.skip(now.Add(61 * time.Minute)) {
+			t.Error("an unreachable peer gets no hourly probe")
+		}
+		if err := s.peerAnswered(ctx, host); err != nil {
+			t.Fatal(err)
+		}
+		if p := state(); p.UnreachableSince != nil || p.Failures != 0 || p.skip(now) {
+			t.Errorf("after an answer: %+v", p)
+		}
+	})
+}
+
+// TestHostLimiter: no more than n deliveries at once to one host; other
+// hosts are not held up.
+func TestHostLimiter(t *testing.T) {
+	h := newHostLimiter(2)
+	ctx := context.Background()
+	r1, _ := h.acquire(ctx, "a.example")
+	r2, _ := h.acquire(ctx, "a.example")
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := h.acquire(short, "a.example"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("third slot on one host: %v, want to wait", err)
+	}
+	other, err := h.acquire(short, "b.example")
+	if err != nil {
+		t.Fatalf("another host waited: %v", err)
+	}
+	other()
+	r1()
+	r3, err := h.acquire(ctx, "a.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2()
+	r3()
+}
