@@ -2,6 +2,7 @@ package federation
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"agora/federation/as2"
+	"agora/federation/signature"
 	"agora/instances/debates"
 	"agora/instances/moderation"
 )
@@ -62,6 +64,13 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key, err := s.verifier.Verify(r.Context(), r, body)
+	if err != nil && errors.Is(err, signature.ErrKey) && selfDelete(body) {
+		// A deleted account's server announces the deletion signed with a
+		// key it no longer serves: nothing to verify, nothing to keep
+		// (we store nothing of it), and a 401 would only make it retry.
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
 	if err != nil {
 		status := http.StatusUnauthorized
 		if errors.Is(err, ErrBlocked) {
@@ -187,4 +196,19 @@ func hostOf(iri string) string {
 func sameHost(a, b string) bool {
 	ha := hostOf(a)
 	return ha != "" && ha == hostOf(b)
+}
+
+// selfDelete reports whether body is an actor's Delete of itself.
+func selfDelete(body []byte) bool {
+	var a struct {
+		Type   string `json:"type"`
+		Actor  any    `json:"actor"`
+		Object any    `json:"object"`
+	}
+	if json.Unmarshal(body, &a) != nil || a.Type != "Delete" {
+		return false
+	}
+	actor, ok := a.Actor.(string)
+	object, _ := a.Object.(string)
+	return ok && actor != "" && actor == object
 }

@@ -2,7 +2,10 @@ package federation
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -81,4 +84,32 @@ func TestHostLimiter(t *testing.T) {
 	}
 	r2()
 	r3()
+}
+
+// TestInboxDeletedActor: a server announcing that an account is gone
+// signs with a key it no longer serves; the node answers 202 and keeps
+// nothing, rather than 401 (which only makes the server retry). Any
+// other activity whose key cannot be had is still refused.
+func TestInboxDeletedActor(t *testing.T) {
+	n := buildNode(t, "sqlite", nil)
+	gone := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "gone", http.StatusGone)
+	}))
+	t.Cleanup(gone.Close)
+	actor := gone.URL + "/users/ada"
+	key := newKey()
+	before := n.counts(t)
+	for _, tc := range []struct {
+		activity map[string]any
+		want     int
+	}{
+		{map[string]any{"id": actor + "#delete", "type": "Delete", "actor": actor, "object": actor}, http.StatusAccepted},
+		{map[string]any{"id": actor + "/likes/1", "type": "Like", "actor": actor, "object": n.proposalIRI()}, http.StatusUnauthorized},
+	} {
+		body, _ := json.Marshal(tc.activity)
+		if status, reason := n.post(t, send{keyID: actor + "#main-key", key: key, body: body}); status != tc.want {
+			t.Errorf("%s: %d %q, want %d", tc.activity["type"], status, reason, tc.want)
+		}
+	}
+	n.sameCounts(t, before)
 }
