@@ -3,22 +3,12 @@ package frontend
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"agora/instances/accounts"
-	"agora/instances/debates"
-	"agora/instances/markup"
-	"agora/instances/moderation"
-	"agora/instances/proposals"
-	"agora/instances/spaces"
-	"agora/storage/ratelimit"
 	"agora/storage/storagetest"
 )
 
@@ -244,29 +234,5 @@ func (f *fakeFederation) seed() *fakeFederation {
 // node's federation.
 func newFederatedNode(t testing.TB, fed Federation) *participationNode {
 	t.Helper()
-	db := storagetest.MigratedDB(t, "sqlite")
-	clock := storagetest.NewClock(time.Now().UTC())
-	md := markup.New()
-	acc := accounts.NewService(db, clock.Now)
-	sp := spaces.NewService(db, md, clock.Now)
-	pr := proposals.NewService(db, md, acc, sp, clock.Now)
-	dbt := debates.NewService(db, md, clock.Now)
-	mod := moderation.NewService(db, clock.Now)
-	h, err := New(Config{NodeName: "Paris 15e", BaseURL: mustURL(t, "http://localhost")}, Deps{
-		Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
-		Accounts: acc, Limiter: ratelimit.New(db, testSecret, clock.Now), Secret: testSecret,
-		Spaces: sp, Proposals: pr, Debates: dbt, Moderation: mod, Markup: md, Blobs: storagetest.NewBlobStore(t, "local"),
-		Federation: fed, Now: clock.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := &participationNode{
-		staffNode: &staffNode{h: h, svc: acc, db: db, staff: map[accounts.Role]*accounts.Account{}},
-		spaces:    sp, proposals: pr, debates: dbt, moderation: mod, clock: clock,
-	}
-	for _, role := range accounts.Roles {
-		n.staff[role] = n.account(t, "staff_"+string(role), role)
-	}
-	return n
+	return newParticipationNodeOn(t, storagetest.MigratedDB(t, "sqlite"), func(d *Deps) { d.Federation = fed })
 }

@@ -38,7 +38,9 @@ func newParticipationNode(t testing.TB, dialect string) *participationNode {
 	return newParticipationNodeOn(t, db)
 }
 
-func newParticipationNodeOn(t testing.TB, db *bun.DB) *participationNode {
+// newParticipationNodeOn builds the node over db; tweaks change its Deps
+// before the handler is made (a fake Federation, the catalogue…).
+func newParticipationNodeOn(t testing.TB, db *bun.DB, tweaks ...func(*Deps)) *participationNode {
 	t.Helper()
 	clock := storagetest.NewClock(time.Now().UTC())
 	md := markup.New()
@@ -48,11 +50,15 @@ func newParticipationNodeOn(t testing.TB, db *bun.DB) *participationNode {
 	dbt := debates.NewService(db, md, clock.Now)
 	mod := moderation.NewService(db, clock.Now)
 	store := storagetest.NewBlobStore(t, "local")
-	h, err := New(Config{NodeName: "Paris 15e", BaseURL: mustURL(t, "http://localhost")}, Deps{
+	deps := Deps{
 		Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
 		Accounts: acc, Limiter: ratelimit.New(db, testSecret, clock.Now), Secret: testSecret,
 		Spaces: sp, Proposals: pr, Debates: dbt, Moderation: mod, Markup: md, Blobs: store, Now: clock.Now,
-	})
+	}
+	for _, tweak := range tweaks {
+		tweak(&deps)
+	}
+	h, err := New(Config{NodeName: "Paris 15e", BaseURL: mustURL(t, "http://localhost")}, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
