@@ -83,7 +83,19 @@ func (s *Service) apply(ctx context.Context, a *as2.Activity) (string, error) {
 		return s.applyUndo(ctx, a)
 	case "Accept", "Reject":
 		return s.applyFollowAnswer(ctx, a)
-	case "Create", "Update":
+	case "Update":
+		if a.ObjectID == a.Actor {
+			// A profile changed (name, key, inboxes): read it again.
+			if _, err := s.remoteActor(ctx, a.Actor, true); err != nil {
+				return "", retry(err)
+			}
+			return "actor refreshed", nil
+		}
+		if silenced {
+			return "ignored: host silenced", nil
+		}
+		return s.applyObject(ctx, a, a.Actor)
+	case "Create":
 		if silenced {
 			return "ignored: host silenced", nil
 		}

@@ -72,7 +72,9 @@ func TestHostLimiter(t *testing.T) {
 	if _, err := h.acquire(short, "a.example"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("third slot on one host: %v, want to wait", err)
 	}
-	other, err := h.acquire(short, "b.example")
+	quick, cancelQuick := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancelQuick()
+	other, err := h.acquire(quick, "b.example")
 	if err != nil {
 		t.Fatalf("another host waited: %v", err)
 	}
@@ -112,4 +114,28 @@ func TestInboxDeletedActor(t *testing.T) {
 		}
 	}
 	n.sameCounts(t, before)
+}
+
+// TestUpdateOfAnActorRefreshesIt: a profile Update makes the node read the
+// actor again (its name, inboxes, key), from its own server, not from the
+// activity.
+func TestUpdateOfAnActorRefreshesIt(t *testing.T) {
+	n := newNode(t, "sqlite", nil)
+	r := newRemote(t, "127.0.0.2")
+	ada := r.actor("ada")
+	n.accepted(t, r, activity("Follow", r.base+"/follows/1", ada, n.groupIRI()))
+	if _, err := n.db.NewUpdate().Model((*RemoteActor)(nil)).Set("name = 'Old name'").Where("id = ?", ada).Exec(n.ctx); err != nil {
+		t.Fatal(err)
+	}
+	profile := map[string]any{"id": ada, "type": "Person", "name": "Forged name", "inbox": ada + "/inbox"}
+	if got := n.accepted(t, r, activity("Update", ada+"#updates/1", ada, profile)); got != "actor refreshed" {
+		t.Fatalf("outcome %q", got)
+	}
+	var a RemoteActor
+	if err := n.db.NewSelect().Model(&a).Where("id = ?", ada).Scan(n.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if a.Name != "Remote ada" {
+		t.Errorf("name after Update = %q, want the one its server serves", a.Name)
+	}
 }
