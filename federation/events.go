@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -121,11 +122,11 @@ func (s *Service) render(ctx context.Context, e eventArgs) ([]outgoing, error) {
 		id := s.ids.Activity(newActivityID())
 		switch kind {
 		case "update":
-			return as2.Update(id, cmpActor(author, group), object, to, []string{followers})
+			return as2.Update(id, cmp.Or(author, group), object, to, []string{followers})
 		case "delete":
-			return as2.Delete(id, cmpActor(author, group), object, to, []string{followers})
+			return as2.Delete(id, cmp.Or(author, group), object, to, []string{followers})
 		}
-		return as2.Create(id, cmpActor(author, group), object, to, []string{followers})
+		return as2.Create(id, cmp.Or(author, group), object, to, []string{followers})
 	}
 	if remote != "" {
 		// A peer's comment: the Group shares the original; only its author
@@ -181,13 +182,6 @@ func formerType(objectType string) string {
 
 // errGone is an object no longer there to render: nothing to send.
 var errGone = errors.New("gone")
-
-func cmpActor(author, group string) string {
-	if author != "" {
-		return author
-	}
-	return group
-}
 
 // personOf is the actor of a local account when they chose to be public.
 func (s *Service) personOf(ctx context.Context, accountID string) string {
