@@ -49,6 +49,8 @@ func (s *Service) local(iri string) (kind, id string, ok bool) {
 	switch {
 	case len(parts) == 1 && parts[0] == "actor":
 		return "instance", "", true
+	case len(parts) == 1 && parts[0] == "apps":
+		return "catalogue", "", true
 	case len(parts) == 2:
 		switch parts[0] {
 		case "proposals":
@@ -61,6 +63,8 @@ func (s *Service) local(iri string) (kind, id string, ok bool) {
 			return "space", parts[1], true
 		case "people":
 			return "person", parts[1], true
+		case "apps":
+			return "app", parts[1], true
 		}
 	}
 	return "", "", false
@@ -107,6 +111,11 @@ func (s *Service) apply(ctx context.Context, a *as2.Activity) (string, error) {
 			return "ignored: host silenced", nil
 		}
 		return s.applyAnnounce(ctx, a)
+	case "Add":
+		if silenced {
+			return "ignored: host silenced", nil
+		}
+		return s.applyAdoption(ctx, a)
 	case "Like", "EmojiReact":
 		if silenced {
 			return "ignored: host silenced", nil
@@ -128,7 +137,7 @@ func (s *Service) applyFollow(ctx context.Context, a *as2.Activity) (string, err
 	kind, id, ok := s.local(target)
 	// The instance actor only signs the node's fetches and follows: it
 	// takes no followers (manuallyApprovesFollowers, never approved).
-	if !ok || (kind != "space" && kind != "person") {
+	if !ok || (kind != "space" && kind != "person" && kind != "catalogue") {
 		return "", fmt.Errorf("%w: cannot follow %s", ErrInvalid, target)
 	}
 	exists, err := s.actorExists(ctx, kind, id)
@@ -363,6 +372,8 @@ func (s *Service) actorExists(ctx context.Context, kind, id string) (bool, error
 		return s.db.NewSelect().Table("spaces").Where("slug = ?", id).Exists(ctx)
 	case "person":
 		return s.db.NewSelect().Table("accounts").Where("handle = ? AND public AND deleted_at IS NULL", id).Exists(ctx)
+	case "catalogue":
+		return s.apps != nil, nil
 	}
 	return false, nil
 }

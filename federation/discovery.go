@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"agora/federation/as2"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -52,6 +53,9 @@ func (s *Service) lookup(ctx context.Context, resource string) (string, error) {
 	}
 	if strings.EqualFold(name, s.cfg.BaseURL.Hostname()) {
 		return s.ids.Instance(), nil
+	}
+	if strings.EqualFold(name, as2.CatalogueUsername) && s.apps != nil {
+		return s.ids.Catalogue(), nil
 	}
 	for _, kind := range []string{"space", "person"} {
 		exists, err := s.actorExists(ctx, kind, name)

@@ -87,6 +87,8 @@ func (s *Service) render(ctx context.Context, e eventArgs) ([]outgoing, error) {
 		object, sp, author, err = s.debateDoc(ctx, r, e.ObjectID)
 	case "comment":
 		object, sp, author, also, remote, err = s.commentDoc(ctx, r, e.ObjectID)
+	case "app", "release", "adoption":
+		return s.renderCatalogue(ctx, r, e)
 	default:
 		return nil, nil
 	}

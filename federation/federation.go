@@ -30,6 +30,7 @@ import (
 	"agora/federation/fetch"
 	"agora/federation/signature"
 	"agora/instances/accounts"
+	"agora/instances/apps"
 	"agora/instances/debates"
 	"agora/instances/markup"
 	"agora/instances/moderation"
@@ -75,6 +76,8 @@ type Deps struct {
 	Debates    *debates.Service
 	Moderation *moderation.Service
 	Markup     *markup.Renderer
+	// Apps, when set, federates the catalogue of free software.
+	Apps *apps.Service
 }
 
 // Service is the node's federation.
@@ -91,6 +94,7 @@ type Service struct {
 	mod       *moderation.Service
 
 	markup   *markup.Renderer
+	apps     *apps.Service
 	keys     *keyring
 	client   *fetch.Client
 	verifier *signature.Verifier
@@ -121,7 +125,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		cfg.CoalesceUpdates = 10 * time.Second
 	}
 	s := &Service{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, ids: as2.IDs{Base: cfg.BaseURL},
-		accounts: deps.Accounts, spaces: deps.Spaces, proposals: deps.Proposals, debates: deps.Debates, mod: deps.Moderation, markup: deps.Markup,
+		accounts: deps.Accounts, spaces: deps.Spaces, proposals: deps.Proposals, debates: deps.Debates, mod: deps.Moderation, markup: deps.Markup, apps: deps.Apps,
 		hosts: newHostLimiter(cfg.PerHost)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -168,6 +168,12 @@ func (s *Service) applyFollowAnswer(ctx context.Context, a *as2.Activity) (strin
 
 // mirror keeps (or updates) an object a followed space sent.
 func (s *Service) mirror(ctx context.Context, activity, group string, o *as2.Object, raw map[string]any) (string, error) {
+	if _, isApp := raw[as2.TermPublicCode].(string); isApp && s.apps != nil {
+		if !sameHost(o.ID, group) {
+			return "", fmt.Errorf("%w: %s announced an app of another host", ErrInvalid, group)
+		}
+		return s.mirrorApp(ctx, group, o, raw)
+	}
 	if o.Type != "Page" && o.Type != "Note" && o.Type != "Article" {
 		return "ignored: " + o.Type, nil
 	}

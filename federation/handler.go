@@ -28,7 +28,7 @@ func (s *Service) Handler(next http.Handler) http.Handler {
 	r.HandleFunc("/.well-known/host-meta", s.hostMeta).Methods(get...)
 	r.HandleFunc("/.well-known/nodeinfo", s.nodeinfoLinks).Methods(get...)
 	r.HandleFunc("/nodeinfo/2.1", s.nodeinfo).Methods(get...)
-	for _, p := range []string{"/inbox", "/actor/inbox", "/spaces/{slug}/inbox", "/people/{handle}/inbox"} {
+	for _, p := range []string{"/inbox", "/actor/inbox", "/spaces/{slug}/inbox", "/people/{handle}/inbox", "/apps/inbox"} {
 		r.HandleFunc(p, s.inbox).Methods(http.MethodPost)
 	}
 	r.HandleFunc("/actor", s.instanceActor).Methods(get...)
@@ -43,7 +43,7 @@ func (s *Service) Handler(next http.Handler) http.Handler {
 	// instance: empty collections, so the links in actor documents
 	// resolve (the node's actors follow nobody; only the instance actor
 	// follows remote spaces, listed on the admin page).
-	for _, p := range []string{"/actor/followers", "/actor/following", "/actor/outbox", "/spaces/{slug}/following",
+	for _, p := range []string{"/actor/followers", "/actor/following", "/actor/outbox", "/apps/following", "/apps/outbox", "/spaces/{slug}/following",
 		"/people/{handle}/following", "/people/{handle}/outbox"} {
 		as.HandleFunc(p, s.emptyCollection).Methods(get...)
 	}
@@ -53,6 +53,9 @@ func (s *Service) Handler(next http.Handler) http.Handler {
 	as.HandleFunc("/debates/{id}/replies", s.replies).Methods(get...)
 	as.HandleFunc("/comments/{id}", s.commentObject).Methods(get...)
 	as.HandleFunc("/notes/{id}", s.noteObject).Methods(get...)
+	as.HandleFunc("/apps", s.catalogueActor).Methods(get...)
+	as.HandleFunc("/apps/followers", s.followersCollection).Methods(get...)
+	as.HandleFunc("/apps/{slug}", s.appObject).Methods(get...)
 	return r
 }
 

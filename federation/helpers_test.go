@@ -26,6 +26,7 @@ import (
 
 	"agora/federation/signature"
 	"agora/instances/accounts"
+	"agora/instances/apps"
 	"agora/instances/debates"
 	"agora/instances/markup"
 	"agora/instances/moderation"
@@ -75,6 +76,7 @@ type node struct {
 	proposals  *proposals.Service
 	debates    *debates.Service
 	moderation *moderation.Service
+	apps       *apps.Service
 
 	space    *spaces.Space       // budget-2027
 	jeanne   *accounts.Account   // public, verified: the proposal's author
@@ -125,6 +127,7 @@ func buildNode(t *testing.T, dialect string, change func(*Config)) *node {
 	n.proposals = proposals.NewService(db, md, n.accounts, n.spaces, nil)
 	n.debates = debates.NewService(db, md, nil)
 	n.moderation = moderation.NewService(db, nil)
+	n.apps = apps.NewService(db, storagetest.NewBlobStore(t, "local"), nil, apps.Options{})
 
 	var handler atomic.Pointer[http.Handler]
 	n.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -140,7 +143,7 @@ func buildNode(t *testing.T, dialect string, change func(*Config)) *node {
 	logs := &syncBuffer{}
 	fed, err := New(cfg, Deps{DB: db, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		Accounts: n.accounts, Spaces: n.spaces, Proposals: n.proposals, Debates: n.debates,
-		Moderation: n.moderation, Markup: md})
+		Moderation: n.moderation, Markup: md, Apps: n.apps})
 	if err != nil {
 		t.Fatal(err)
 	}

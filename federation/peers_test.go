@@ -1,13 +1,18 @@
 package federation
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"testing"
 	"time"
+
+	"agora/instances/accounts"
 )
 
 // TestPeerBecomesUnreachableAndComesBack: failures for a day mark a peer
@@ -137,5 +142,39 @@ func TestUpdateOfAnActorRefreshesIt(t *testing.T) {
 	}
 	if a.Name != "Remote ada" {
 		t.Errorf("name after Update = %q, want the one its server serves", a.Name)
+	}
+}
+
+// TestAdoptionFromAnotherNode: a signed Add{agora:Adoption} of one of our
+// apps is recorded once, as that node's; an Add of anything else changes
+// nothing.
+func TestAdoptionFromAnotherNode(t *testing.T) {
+	n := newNode(t, "sqlite", nil)
+	r := newRemote(t, "127.0.0.2")
+	yml, err := os.ReadFile("../instances/apps/testdata/minimal.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := n.apps.Publish(n.ctx, accounts.System, bytes.NewReader(yml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := r.actor("actor")
+	adoption := func(id, target string) map[string]any {
+		add := activity("Add", r.base+"/activities/"+id, node, map[string]any{"type": "agora:Adoption", "id": r.base + "/adoptions/" + id,
+			"name": "Mairie de Lille", "agora:version": "1.0", "agora:since": "2026-10-01"})
+		add["target"] = target
+		return add
+	}
+	if got := n.accepted(t, r, adoption("1", n.base+"/apps/"+a.Slug)); got != "adoption by Mairie de Lille" {
+		t.Fatalf("outcome %q", got)
+	}
+	n.accepted(t, r, adoption("2", n.base+"/apps/"+a.Slug)) // again: updates, not a second city
+	if got := n.accepted(t, r, adoption("3", n.proposalIRI())); !strings.HasPrefix(got, "ignored") {
+		t.Errorf("Add of a proposal: %q", got)
+	}
+	users, err := n.apps.Adoptions(n.ctx, a.Slug)
+	if err != nil || len(users) != 1 || users[0].Actor != node || users[0].Name != "Mairie de Lille" {
+		t.Fatalf("adoptions = %+v, %v", users, err)
 	}
 }

@@ -18,6 +18,7 @@ type words struct {
 	DebateOpen   string
 	DebateClosed string
 	Conclusion   string // "Conclusion :"
+	Catalogue    string // the catalogue's name, before the node's
 }
 
 // vocabulary holds the words by language; read only. French is the
@@ -35,6 +36,7 @@ var vocabulary = map[string]words{
 			debates.AlignFor: "Pour", debates.AlignAgainst: "Contre", debates.AlignNeutral: "Neutre",
 		},
 		DebateOpen: "Débat ouvert", DebateClosed: "Débat clos", Conclusion: "Conclusion :",
+		Catalogue: "Logiciels libres",
 	},
 	"en": {
 		State: map[proposals.State]string{
@@ -48,6 +50,7 @@ var vocabulary = map[string]words{
 			debates.AlignFor: "For", debates.AlignAgainst: "Against", debates.AlignNeutral: "Neutral",
 		},
 		DebateOpen: "Open debate", DebateClosed: "Closed debate", Conclusion: "Conclusion:",
+		Catalogue: "Free software",
 	},
 }
 
