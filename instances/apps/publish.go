@@ -231,6 +231,8 @@ func freeSlug(ctx context.Context, tx bun.IDB, name string) (string, error) {
 		Where("a.slug = ? OR a.slug LIKE ?", base, base+"-%").Scan(ctx, &taken); err != nil {
 		return "", fmt.Errorf("read app slugs: %w", err)
 	}
+	// Names the catalogue's own pages and its ActivityPub actor use.
+	taken = append(taken, "new", "inbox", "outbox", "followers", "following")
 	slug := base
 	for i := 2; slices.Contains(taken, slug); i++ {
 		slug = base + "-" + strconv.Itoa(i)

@@ -60,3 +60,15 @@ func TestUpsertRemote(t *testing.T) {
 		}
 	})
 }
+
+// TestReservedSlugs: an app named like one of the catalogue's own
+// addresses gets another slug.
+func TestReservedSlugs(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		for _, name := range []string{"New", "Inbox", "Followers"} {
+			if a := f.app(t, name); a.Slug == slug(name) {
+				t.Errorf("%s took the slug %q", name, a.Slug)
+			}
+		}
+	})
+}
