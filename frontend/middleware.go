@@ -3,6 +3,7 @@ package frontend
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -222,6 +223,16 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	s.wroteHeader = true
 	n, err := s.ResponseWriter.Write(b)
 	s.bytes += int64(n)
+	return n, err
+}
+
+// ReadFrom passes a body copied with io.Copy (as http.ServeContent does)
+// to the server's own ReadFrom, so that a file on disk goes to the
+// connection with sendfile rather than through the recorder's buffers.
+func (s *statusRecorder) ReadFrom(r io.Reader) (int64, error) {
+	s.wroteHeader = true
+	n, err := io.Copy(s.ResponseWriter, r)
+	s.bytes += n
 	return n, err
 }
 

@@ -42,6 +42,8 @@ type commonData struct {
 	CSSURL   string
 	// Federation is on: the nav links to the "Other cities" pages.
 	Federation bool
+	// Apps is on: the nav links to the catalogue of free software.
+	Apps bool
 }
 
 // page is what a page template receives.

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/go-webauthn/webauthn/webauthn"
@@ -24,6 +25,7 @@ import (
 
 	"agora/frontend/i18n"
 	"agora/instances/accounts"
+	"agora/instances/apps"
 	"agora/instances/debates"
 	"agora/instances/markup"
 	"agora/instances/moderation"
@@ -78,6 +80,11 @@ type Deps struct {
 	// "Other cities" pages.
 	Federation Federation
 
+	// Apps, when set, serves the catalogue of free software (/apps and
+	// /api/v1/apps); it needs Accounts, and Blobs must be the store the
+	// catalogue writes to (downloads are served from it).
+	Apps *apps.Service
+
 	// Now is the clock pages decide with (phases, windows, expiries); the
 	// services must use the same one. Nil means time.Now.
 	Now func() time.Time
@@ -90,17 +97,22 @@ type rateLimiter interface {
 
 type server struct {
 	// uploads maps the path of an upload route to its body limit, above
-	// the default one. Filled while routes are registered, read-only after.
-	uploads  map[string]int64
-	cfg      Config
-	log      *slog.Logger
-	render   *renderer
-	checks   []Check
-	https    bool
-	accounts *accounts.Service
-	limiter  rateLimiter
-	secret   []byte
-	webauthn *webauthn.WebAuthn
+	// the default one; uploadPatterns does the same for paths with
+	// variable segments ("/apps/*/releases/new", see pathMatch), and
+	// downloads lists the GET routes that may take long (big files).
+	// Filled while routes are registered, read-only after.
+	uploads        map[string]int64
+	uploadPatterns map[string]int64
+	downloads      []string
+	cfg            Config
+	log            *slog.Logger
+	render         *renderer
+	checks         []Check
+	https          bool
+	accounts       *accounts.Service
+	limiter        rateLimiter
+	secret         []byte
+	webauthn       *webauthn.WebAuthn
 
 	spaces     *spaces.Service
 	proposals  *proposals.Service
@@ -110,6 +122,7 @@ type server struct {
 	blobs      blobs.Store
 	threads    *threadCache
 	federation Federation
+	apps       *apps.Service
 	clock      func() time.Time
 }
 
@@ -144,7 +157,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	rd, err := newRenderer(catalog, log, commonData{NodeName: cfg.NodeName, CSSURL: cssURL, Federation: deps.Federation != nil})
+	rd, err := newRenderer(catalog, log, commonData{NodeName: cfg.NodeName, CSSURL: cssURL, Federation: deps.Federation != nil, Apps: deps.Apps != nil})
 	if err != nil {
 		return nil, err
 	}
@@ -153,10 +166,10 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 		return nil, err
 	}
 	https := cfg.BaseURL.Scheme == "https"
-	s := &server{uploads: map[string]int64{}, cfg: cfg, log: log, render: rd, checks: deps.Checks, https: https,
+	s := &server{uploads: map[string]int64{}, uploadPatterns: map[string]int64{}, cfg: cfg, log: log, render: rd, checks: deps.Checks, https: https,
 		accounts: deps.Accounts, limiter: deps.Limiter, secret: deps.Secret,
 		spaces: deps.Spaces, proposals: deps.Proposals, debates: deps.Debates, moderation: deps.Moderation,
-		markup: deps.Markup, blobs: deps.Blobs, clock: deps.Now, federation: deps.Federation}
+		markup: deps.Markup, blobs: deps.Blobs, clock: deps.Now, federation: deps.Federation, apps: deps.Apps}
 	if s.clock == nil {
 		s.clock = time.Now
 	}
@@ -205,6 +218,15 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 		}
 		s.federationRoutes(r)
 	}
+	if s.apps != nil {
+		if s.accounts == nil || s.blobs == nil {
+			return nil, errors.New("frontend: the app catalogue needs accounts and blobs")
+		}
+		if s.markup == nil {
+			s.markup = markup.New()
+		}
+		s.appRoutes(r)
+	}
 
 	csrf := http.NewCrossOriginProtection()
 	if err := csrf.AddTrustedOrigin(cfg.BaseURL.Scheme + "://" + cfg.BaseURL.Host); err != nil {
@@ -221,7 +243,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	h = csrf.Handler(h)
 	h = limitBody(cfg.MaxBodyBytes, s.uploadLimit, s.render.fail)(h)
 	h = deadlines(RequestReadTimeout, RequestWriteTimeout, UploadReadTimeout,
-		func(r *http.Request) bool { return s.uploadLimit(r) > 0 })(h)
+		func(r *http.Request) bool { return s.uploadLimit(r) > 0 || s.isDownload(r) })(h)
 	h = withLocale(catalog, https)(h)
 	h = securityHeaders(https)(h)
 	h = recoverPanics(log, s.render.fail)(h)
@@ -264,5 +286,42 @@ func (s *server) uploadLimit(r *http.Request) int64 {
 	if r.Method != http.MethodPost && r.Method != http.MethodPut {
 		return 0
 	}
-	return s.uploads[r.URL.Path]
+	if n, ok := s.uploads[r.URL.Path]; ok {
+		return n
+	}
+	for pattern, n := range s.uploadPatterns {
+		if pathMatch(pattern, r.URL.Path) {
+			return n
+		}
+	}
+	return 0
+}
+
+// isDownload reports whether r reads a big file, which may take long.
+func (s *server) isDownload(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	for _, pattern := range s.downloads {
+		if pathMatch(pattern, r.URL.Path) {
+			return true
+		}
+	}
+	return false
+}
+
+// pathMatch reports whether path fits pattern, where a "*" segment
+// stands for any one non-empty segment: "/apps/*/releases/new".
+func pathMatch(pattern, path string) bool {
+	for {
+		p, prest, pmore := strings.Cut(pattern, "/")
+		q, qrest, qmore := strings.Cut(path, "/")
+		if p != q && (p != "*" || q == "") {
+			return false
+		}
+		if !pmore || !qmore {
+			return pmore == qmore
+		}
+		pattern, path = prest, qrest
+	}
 }
