@@ -20,6 +20,7 @@ func adminCommands() []command {
 		{"create-space", "--slug S --title T [--kind K]", "open a participatory space", cmdAdminCreateSpace},
 		{"demo", "", "load a demo arrondissement with spaces, proposals and comments", cmdAdminDemo},
 		{"seed", "[--scale F]", "fill an empty node with generated content for performance measurements", cmdAdminSeed},
+		{"apps", "import FILE-OR-URL", "the catalogue of free software: publish an app from its publiccode.yml", cmdAdminApps},
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"agora/federation"
 	"agora/frontend"
 	"agora/instances/accounts"
+	"agora/instances/apps"
 	"agora/instances/debates"
 	"agora/instances/demo"
 	"agora/instances/markup"
@@ -103,6 +104,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	proposalsSvc := proposals.NewService(n.db, md, accountsSvc, spacesSvc, nil)
 	debatesSvc := debates.NewService(n.db, md, nil)
 	moderationSvc := moderation.NewService(n.db, nil)
+	appsSvc := apps.NewService(n.db, n.blobs, nil, apps.Options{})
 	fedCfg := federation.Config{
 		BaseURL: cfg.BaseURL, NodeName: cfg.NodeName, Version: buildVersion(),
 		AllowPrivate: cfg.FederationAllowPrivate, AuthorizedFetch: cfg.FederationAuthorizedFetch, Allowlist: cfg.FederationAllowlist,
@@ -112,7 +114,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	}
 	fed, err := federation.New(fedCfg, federation.Deps{
 		DB: n.db, Logger: log, Accounts: accountsSvc, Spaces: spacesSvc, Proposals: proposalsSvc,
-		Debates: debatesSvc, Moderation: moderationSvc, Markup: md,
+		Debates: debatesSvc, Moderation: moderationSvc, Markup: md, Apps: appsSvc,
 	})
 	if err != nil {
 		return err
@@ -144,6 +146,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Markup:     md,
 		Blobs:      n.blobs,
 		Federation: federationPages{fed},
+		Apps:       appsSvc,
 		Checks: []frontend.Check{
 			{Name: "database", Check: func(ctx context.Context) error { return database.Ready(ctx, n.db) }},
 			{Name: "blobs", Check: n.blobs.Ping},
