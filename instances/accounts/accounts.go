@@ -35,10 +35,11 @@ const (
 	Official  Role = "official"  // answers for a named city service
 	Moderator Role = "moderator" // hides, recategorises, merges
 	Admin     Role = "admin"     // runs the node
+	Steward   Role = "steward"   // keeps the catalogue of free software
 )
 
 // Roles lists every role, in the order pages show them.
-var Roles = []Role{Resident, Agent, Official, Moderator, Admin}
+var Roles = []Role{Resident, Agent, Official, Moderator, Steward, Admin}
 
 // ParseRole checks a role name.
 func ParseRole(s string) (Role, error) {

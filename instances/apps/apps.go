@@ -186,20 +186,19 @@ type Options struct {
 	// MaxImageSize is the largest logo or screenshot accepted, in bytes.
 	MaxImageSize int64
 	// MayCurate says whether an actor may publish, review, certify and
-	// record adoptions. The default allows the node itself
-	// (accounts.System, the command line) and admins. The issue asks for
-	// a "catalogue steward" role: accounts does not grant roles outside
-	// its own list yet, so until it has one, wiring passes a func that
-	// also accepts it here.
+	// record adoptions. The default (AdminsMayCurate) allows the node
+	// itself (accounts.System, the command line), catalogue stewards
+	// (accounts.Steward) and admins.
 	MayCurate func(accounts.Actor) bool
 }
 
-// AdminsMayCurate is the default of Options.MayCurate.
+// AdminsMayCurate is the default of Options.MayCurate: the node itself
+// (the command line), catalogue stewards and admins.
 func AdminsMayCurate(a accounts.Actor) bool {
 	if a.OnBehalfOf != nil {
 		return false // a desk acts for residents, not for the catalogue
 	}
-	return a.Account == nil || a.Account.Has(accounts.Admin)
+	return a.Account == nil || a.Account.Has(accounts.Steward) || a.Account.Has(accounts.Admin)
 }
 
 // Service runs the catalogue of a node.

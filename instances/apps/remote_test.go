@@ -1,9 +1,11 @@
 package apps_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
+	"agora/instances/accounts"
 	"agora/instances/apps"
 )
 
@@ -68,6 +70,24 @@ func TestReservedSlugs(t *testing.T) {
 		for _, name := range []string{"New", "Inbox", "Followers"} {
 			if a := f.app(t, name); a.Slug == slug(name) {
 				t.Errorf("%s took the slug %q", name, a.Slug)
+			}
+		}
+	})
+}
+
+// TestWhoMayCurate: catalogue stewards and admins publish; other staff
+// and residents do not.
+func TestWhoMayCurate(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		for _, tc := range []struct {
+			role accounts.Role
+			may  bool
+		}{{accounts.Steward, true}, {accounts.Admin, true}, {accounts.Moderator, false}, {accounts.Resident, false}} {
+			acc := f.account(t, "c_"+string(tc.role), tc.role)
+			_, _, err := f.svc.Publish(f.ctx, accounts.As(acc), strings.NewReader(variant(t, "name: Agora", "name: App "+string(tc.role),
+				"https://git.example.org/agora/agora.git", "https://git.example.org/"+string(tc.role)+".git")))
+			if (err == nil) != tc.may {
+				t.Errorf("%s publishing: %v", tc.role, err)
 			}
 		}
 	})
