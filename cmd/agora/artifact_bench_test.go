@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"io"
-	mathrand "math/rand/v2"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -79,7 +77,7 @@ func localBaseline(b *testing.B, size int64) baseline {
 		start := time.Now()
 		f, err := os.Create(name)
 		if err == nil {
-			_, err = io.CopyBuffer(f, artifactPayload(uint64(i), size), make([]byte, transferBuffer))
+			_, err = io.CopyBuffer(f, storagetest.Payload(uint64(i), size), make([]byte, transferBuffer))
 		}
 		if err == nil {
 			err = f.Sync()
@@ -112,7 +110,7 @@ func s3Baseline(b *testing.B, client *minio.Client, bucket, name string, size in
 	return func(i int) (time.Duration, time.Duration) {
 		ctx := context.Background()
 		start := time.Now()
-		if _, err := client.PutObject(ctx, bucket, name, artifactPayload(uint64(i), size), size,
+		if _, err := client.PutObject(ctx, bucket, name, storagetest.Payload(uint64(i), size), size,
 			minio.PutObjectOptions{PartSize: 16 << 20}); err != nil {
 			b.Fatal(err)
 		}
@@ -160,7 +158,7 @@ func httpBaseline(b *testing.B, size int64) baseline {
 	return func(i int) (time.Duration, time.Duration) {
 		pr, pw := io.Pipe()
 		go func() {
-			_, err := io.CopyBuffer(pw, artifactPayload(uint64(i), size), make([]byte, transferBuffer))
+			_, err := io.CopyBuffer(pw, storagetest.Payload(uint64(i), size), make([]byte, transferBuffer))
 			pw.CloseWithError(err)
 		}()
 		start := time.Now()
@@ -293,7 +291,7 @@ func uploadArtifact(b *testing.B, client *http.Client, addr, slug string, sessio
 		mw.WriteField("version", fmt.Sprintf("1.0.%d", i))
 		f, err := mw.CreateFormFile("artifacts", fmt.Sprintf("bench-%d.bin", i))
 		if err == nil {
-			_, err = io.CopyBuffer(onlyWriter{f}, artifactPayload(uint64(i), size), make([]byte, transferBuffer))
+			_, err = io.CopyBuffer(onlyWriter{f}, storagetest.Payload(uint64(i), size), make([]byte, transferBuffer))
 		}
 		if err == nil {
 			err = mw.Close()
@@ -404,35 +402,4 @@ func (w *rssWatch) stop() float64 {
 	close(w.done)
 	w.wg.Wait()
 	return w.peak - w.before
-}
-
-// artifactPayload is size bytes of pseudo-random content, different for
-// each seed (content-addressed stores would skip a repeat), generated as
-// it is read: a 1 MiB block repeated, its first bytes the seed.
-func artifactPayload(seed uint64, size int64) io.Reader {
-	var key [32]byte
-	binary.LittleEndian.PutUint64(key[:], seed)
-	block := make([]byte, 1<<20)
-	mathrand.NewChaCha8(key).Read(block)
-	binary.LittleEndian.PutUint64(block, seed)
-	return &repeatReader{block: block, left: size}
-}
-
-type repeatReader struct {
-	block []byte
-	off   int
-	left  int64
-}
-
-func (r *repeatReader) Read(p []byte) (int, error) {
-	if r.left == 0 {
-		return 0, io.EOF
-	}
-	if int64(len(p)) > r.left {
-		p = p[:r.left]
-	}
-	n := copy(p, r.block[r.off:])
-	r.off = (r.off + n) % len(r.block)
-	r.left -= int64(n)
-	return n, nil
 }

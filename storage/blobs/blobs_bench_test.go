@@ -40,7 +40,7 @@ func BenchmarkPut(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := io.Copy(f, payload(uint64(i), benchSize)); err != nil {
+			if _, err := io.Copy(f, storagetest.Payload(uint64(i), benchSize)); err != nil {
 				b.Fatal(err)
 			}
 			if err := f.Sync(); err != nil {
@@ -62,7 +62,7 @@ func BenchmarkPut(b *testing.B) {
 		client, bucket, name := benchObject(b)
 		b.SetBytes(benchSize)
 		for i := 0; b.Loop(); i++ {
-			_, err := client.PutObject(b.Context(), bucket, name, payload(uint64(i), benchSize), benchSize,
+			_, err := client.PutObject(b.Context(), bucket, name, storagetest.Payload(uint64(i), benchSize), benchSize,
 				minio.PutObjectOptions{PartSize: 16 << 20})
 			if err != nil {
 				b.Fatal(err)
@@ -79,7 +79,7 @@ func BenchmarkPut(b *testing.B) {
 func benchPut(b *testing.B, s blobs.Store) {
 	b.SetBytes(benchSize)
 	for i := 0; b.Loop(); i++ {
-		info := put(b, s, payload(uint64(i), benchSize))
+		info := put(b, s, storagetest.Payload(uint64(i), benchSize))
 		b.StopTimer()
 		if err := s.Delete(b.Context(), info.Key); err != nil {
 			b.Fatal(err)
@@ -98,7 +98,7 @@ func BenchmarkRead(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := io.Copy(f, payload(1, benchSize)); err != nil {
+		if _, err := io.Copy(f, storagetest.Payload(1, benchSize)); err != nil {
 			b.Fatal(err)
 		}
 		f.Close()
@@ -119,7 +119,7 @@ func BenchmarkRead(b *testing.B) {
 	})
 	b.Run("s3-baseline", func(b *testing.B) {
 		client, bucket, name := benchObject(b)
-		_, err := client.PutObject(b.Context(), bucket, name, payload(1, benchSize), benchSize, minio.PutObjectOptions{PartSize: 16 << 20})
+		_, err := client.PutObject(b.Context(), bucket, name, storagetest.Payload(1, benchSize), benchSize, minio.PutObjectOptions{PartSize: 16 << 20})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -138,7 +138,7 @@ func BenchmarkRead(b *testing.B) {
 }
 
 func benchRead(b *testing.B, s blobs.Store) {
-	info := put(b, s, payload(1, benchSize))
+	info := put(b, s, storagetest.Payload(1, benchSize))
 	b.SetBytes(benchSize)
 	for b.Loop() {
 		obj, err := s.Open(b.Context(), info.Key)

@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -25,39 +23,6 @@ import (
 	"agora/storage/blobs"
 	"agora/storage/storagetest"
 )
-
-// payload returns size bytes of deterministic content that differs for each
-// seed. It repeats a 1 MiB random block, so large blobs never sit in memory
-// and generating them costs next to nothing (benchmarks use it too); the
-// seed is also written in the first bytes so blobs of one seed differ from
-// any other's.
-func payload(seed uint64, size int64) io.Reader {
-	var key [32]byte
-	binary.LittleEndian.PutUint64(key[:], seed)
-	block := make([]byte, 1<<20)
-	rand.NewChaCha8(key).Read(block)
-	binary.LittleEndian.PutUint64(block, seed)
-	return &patternReader{block: block, left: size}
-}
-
-type patternReader struct {
-	block []byte
-	off   int
-	left  int64
-}
-
-func (r *patternReader) Read(p []byte) (int, error) {
-	if r.left == 0 {
-		return 0, io.EOF
-	}
-	if int64(len(p)) > r.left {
-		p = p[:r.left]
-	}
-	n := copy(p, r.block[r.off:])
-	r.off = (r.off + n) % len(r.block)
-	r.left -= int64(n)
-	return n, nil
-}
 
 // infoOf streams r through SHA-256: the Info a store should report for it.
 func infoOf(t testing.TB, r io.Reader) blobs.Info {
@@ -122,8 +87,8 @@ func TestRoundTrip(t *testing.T) {
 		}
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				want := infoOf(t, payload(uint64(i), tt.size))
-				if got := put(t, s, payload(uint64(i), tt.size)); got != want {
+				want := infoOf(t, storagetest.Payload(uint64(i), tt.size))
+				if got := put(t, s, storagetest.Payload(uint64(i), tt.size)); got != want {
 					t.Fatalf("Put = %+v, want %+v", got, want)
 				}
 				checkBlob(t, s, want)
@@ -134,8 +99,8 @@ func TestRoundTrip(t *testing.T) {
 
 func TestDedup(t *testing.T) {
 	storagetest.ForEachBlobStore(t, func(t *testing.T, s *storagetest.BlobStore) {
-		first := put(t, s, payload(1, 5000))
-		second := put(t, s, payload(1, 5000))
+		first := put(t, s, storagetest.Payload(1, 5000))
+		second := put(t, s, storagetest.Payload(1, 5000))
 		if first != second {
 			t.Fatalf("same content stored as %+v then %+v", first, second)
 		}
@@ -143,7 +108,7 @@ func TestDedup(t *testing.T) {
 		if len(files) != 1 || !strings.HasSuffix(files[0], first.Key) {
 			t.Fatalf("store holds %q, want one file for %s", files, first.Key)
 		}
-		other := put(t, s, payload(2, 5000))
+		other := put(t, s, storagetest.Payload(2, 5000))
 		if other.Key == first.Key {
 			t.Fatal("different content got the same key")
 		}
@@ -164,10 +129,10 @@ func TestLargeBlob(t *testing.T) {
 	// about 10% of the size over plain HTTP (live memory stays small).
 	const maxAlloc = size / 4
 	storagetest.ForEachBlobStore(t, func(t *testing.T, s *storagetest.BlobStore) {
-		want := infoOf(t, payload(64, size))
+		want := infoOf(t, storagetest.Payload(64, size))
 
 		var got blobs.Info
-		alloc := allocated(func() { got = put(t, s, payload(64, size)) })
+		alloc := allocated(func() { got = put(t, s, storagetest.Payload(64, size)) })
 		if got != want {
 			t.Fatalf("Put = %+v, want %+v", got, want)
 		}
@@ -196,7 +161,7 @@ func allocated(f func()) uint64 {
 func TestSeek(t *testing.T) {
 	const size = 1 << 20
 	storagetest.ForEachBlobStore(t, func(t *testing.T, s *storagetest.BlobStore) {
-		data := bytesOf(t, payload(3, size))
+		data := bytesOf(t, storagetest.Payload(3, size))
 		info := put(t, s, bytes.NewReader(data))
 		obj, err := s.Open(t.Context(), info.Key)
 		if err != nil {
@@ -247,7 +212,7 @@ func TestSeek(t *testing.T) {
 func TestServeContent(t *testing.T) {
 	const size = 1 << 20
 	storagetest.ForEachBlobStore(t, func(t *testing.T, s *storagetest.BlobStore) {
-		data := bytesOf(t, payload(4, size))
+		data := bytesOf(t, storagetest.Payload(4, size))
 		info := put(t, s, bytes.NewReader(data))
 		serve := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			obj, err := s.Open(r.Context(), info.Key)
@@ -343,8 +308,8 @@ func TestInvalidKey(t *testing.T) {
 
 func TestDelete(t *testing.T) {
 	storagetest.ForEachBlobStore(t, func(t *testing.T, s *storagetest.BlobStore) {
-		kept := put(t, s, payload(5, 100))
-		gone := put(t, s, payload(6, 100))
+		kept := put(t, s, storagetest.Payload(5, 100))
+		gone := put(t, s, storagetest.Payload(6, 100))
 		if err := s.Delete(t.Context(), gone.Key); err != nil {
 			t.Fatalf("Delete: %v", err)
 		}
@@ -391,7 +356,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 // nothing and leaves no temporary file.
 func TestFailedPut(t *testing.T) {
 	const readBeforeFailure = 3<<20 + 5
-	partial := infoOf(t, payload(7, readBeforeFailure))
+	partial := infoOf(t, storagetest.Payload(7, readBeforeFailure))
 	errBoom := errors.New("boom")
 	tests := []struct {
 		name    string
@@ -400,11 +365,11 @@ func TestFailedPut(t *testing.T) {
 		reader func(ctx context.Context) (io.Reader, context.Context)
 	}{
 		{"reader fails", errBoom, func(ctx context.Context) (io.Reader, context.Context) {
-			return &failingReader{payload(7, 10<<20), readBeforeFailure, func() error { return errBoom }}, ctx
+			return &failingReader{storagetest.Payload(7, 10<<20), readBeforeFailure, func() error { return errBoom }}, ctx
 		}},
 		{"context cancelled", context.Canceled, func(ctx context.Context) (io.Reader, context.Context) {
 			ctx, cancel := context.WithCancel(ctx)
-			return &failingReader{payload(7, 10<<20), readBeforeFailure, func() error {
+			return &failingReader{storagetest.Payload(7, 10<<20), readBeforeFailure, func() error {
 				cancel()
 				return nil // keep the data coming: Put must notice ctx itself
 			}}, ctx
