@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -19,14 +20,15 @@ import (
 //go:embed templates
 var templateFiles embed.FS
 
-// renderer holds every page template, parsed once at start-up: a template
-// that does not parse stops the node from starting, not a resident's page.
+// renderer holds every page template, all checked at start-up: a
+// template that does not parse stops the node from starting, not a
+// resident's page.
 type renderer struct {
-	pages map[string]*template.Template
+	pages map[string]*pageTemplate // read-only after start-up
 	// partials holds the shared templates alone, for fragments rendered
-	// outside a page (comment threads, see threadCache); it is only
-	// executed after every page has been cloned from it.
+	// outside a page (comment threads, see threadCache).
 	partials *template.Template
+	proto    *template.Template
 	// buffers are reused between pages: a page with a long thread is
 	// hundreds of kilobytes, and growing a new buffer for each would be
 	// most of what the request allocates.
@@ -75,7 +77,18 @@ func newRenderer(catalog *i18n.Catalog, log *slog.Logger, common commonData) (*r
 			return nil
 		},
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", "templates/comments.html")
+	shared := []string{"templates/layout.html", "templates/partials.html", "templates/comments.html"}
+	parseShared := func() (*template.Template, error) {
+		return template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, shared...)
+	}
+	partials, err := parseShared()
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	// proto is the layout and partials that page templates are cloned
+	// from; it is never executed (a template cannot be cloned once it
+	// has been), unlike partials, which renders fragments.
+	proto, err := parseShared()
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
@@ -83,26 +96,57 @@ func newRenderer(catalog *i18n.Catalog, log *slog.Logger, common commonData) (*r
 	if err != nil {
 		return nil, err
 	}
-	rd := &renderer{pages: map[string]*template.Template{}, partials: base, catalog: catalog, log: log, common: common,
+	rd := &renderer{pages: map[string]*pageTemplate{}, partials: partials, proto: proto, catalog: catalog, log: log, common: common,
 		buffers: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
+	// Every page is parsed now, so that one that does not parse stops the
+	// node from starting; the parsed copies are then dropped and each page
+	// is parsed again the first time it is asked for. Each copy holds the
+	// layout and every partial: kept for all 40-odd pages, they were most
+	// of an idle node's heap.
 	for _, file := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(file, "templates/pages/"), ".html")
-		t, err := template.Must(base.Clone()).ParseFS(templateFiles, file)
-		if err != nil {
+		if _, err := rd.parsePage(file); err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
 		}
-		rd.pages[name] = t
+		rd.pages[name] = &pageTemplate{file: file}
 	}
+	debug.FreeOSMemory()
 	return rd, nil
+}
+
+// pageTemplate is a page's template, parsed on first use.
+type pageTemplate struct {
+	file string
+	once sync.Once
+	t    *template.Template
+	err  error
+}
+
+func (rd *renderer) parsePage(file string) (*template.Template, error) {
+	t, err := rd.proto.Clone()
+	if err != nil {
+		return nil, err
+	}
+	return t.ParseFS(templateFiles, file)
+}
+
+// page returns the named page's template.
+func (rd *renderer) page(name string) (*template.Template, error) {
+	p, ok := rd.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no page template %q", name)
+	}
+	p.once.Do(func() { p.t, p.err = rd.parsePage(p.file) })
+	return p.t, p.err
 }
 
 // html renders the named page with the reader's language. The page is
 // rendered to a buffer first so a template error becomes a clean 500, not
 // half a page.
 func (rd *renderer) html(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
-	t, ok := rd.pages[name]
-	if !ok {
-		rd.fail(w, r, fmt.Errorf("no page template %q", name))
+	t, err := rd.page(name)
+	if err != nil {
+		rd.fail(w, r, err)
 		return
 	}
 	p := page{commonData: rd.common, L: rd.printer(r), Account: currentAccount(r), Title: title, Path: r.URL.Path, Data: data}
