@@ -13,12 +13,7 @@ import (
 // read them from domainErrors. ErrTooLarge comes before ErrInvalid: a
 // publiccode.yml over the limit is both, and 413 says more.
 func init() {
-	domainErrors = append(domainErrors, []struct {
-		err    error
-		status int
-		key    string
-		field  string
-	}{
+	domainErrors = append(domainErrors, []domainError{
 		{apps.ErrNotFound, http.StatusNotFound, "app.error.not_found", ""},
 		{apps.ErrGone, http.StatusGone, "app.error.gone", ""},
 		{apps.ErrForbidden, http.StatusForbidden, "app.error.forbidden", ""},

@@ -11,12 +11,7 @@ import (
 // message goes next to: comment and alignment in a comment form,
 // question, description and conclusion in a debate's.
 func init() {
-	domainErrors = append(domainErrors, []struct {
-		err    error
-		status int
-		key    string
-		field  string
-	}{
+	domainErrors = append(domainErrors, []domainError{
 		{debates.ErrNotFound, http.StatusNotFound, "debate.error.not_found", ""},
 		{debates.ErrForbidden, http.StatusForbidden, "debate.error.forbidden", ""},
 		{debates.ErrTarget, http.StatusBadRequest, "debate.error.target", ""},

@@ -61,13 +61,19 @@ func fieldOf(err error) string {
 	return ""
 }
 
-// domainErrors maps the errors of instances/* to what a reader is told.
-var domainErrors = []struct {
+// domainError is what a reader is told of an error of instances/*: the
+// status, the message's key, and the form field it goes next to ("" for
+// the page).
+type domainError struct {
 	err    error
 	status int
 	key    string
 	field  string
-}{
+}
+
+// domainErrors maps the errors of instances/* to what a reader is told;
+// each feature's *_errors.go adds its own.
+var domainErrors = []domainError{
 	{accounts.ErrNotFound, http.StatusNotFound, "account.error.not_found", ""},
 	{accounts.ErrForbidden, http.StatusForbidden, "error.role", ""},
 	{accounts.ErrUnknownRole, http.StatusBadRequest, "account.error.role", "role"},

@@ -10,12 +10,7 @@ import (
 // fieldOf read them from domainErrors. The field is the form field the
 // message goes next to in the report and moderation forms.
 func init() {
-	domainErrors = append(domainErrors, []struct {
-		err    error
-		status int
-		key    string
-		field  string
-	}{
+	domainErrors = append(domainErrors, []domainError{
 		{moderation.ErrNotFound, http.StatusNotFound, "moderation.error.not_found", ""},
 		{moderation.ErrForbidden, http.StatusForbidden, "error.role", ""},
 		{moderation.ErrTarget, http.StatusBadRequest, "moderation.error.target", ""},

@@ -10,12 +10,7 @@ import (
 // fieldOf read them from domainErrors. The field is the form field the
 // message goes next to, in the proposal form or the proposal page's forms.
 func init() {
-	domainErrors = append(domainErrors, []struct {
-		err    error
-		status int
-		key    string
-		field  string
-	}{
+	domainErrors = append(domainErrors, []domainError{
 		{proposals.ErrNotFound, http.StatusNotFound, "proposal.error.not_found", ""},
 		{proposals.ErrSignIn, http.StatusUnauthorized, "error.401", ""},
 		{proposals.ErrForbidden, http.StatusForbidden, "proposal.error.forbidden", ""},

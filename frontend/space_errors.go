@@ -9,12 +9,7 @@ import (
 // The errors of instances/spaces, told to the reader; asError and fieldOf
 // read them from domainErrors.
 func init() {
-	domainErrors = append(domainErrors, []struct {
-		err    error
-		status int
-		key    string
-		field  string
-	}{
+	domainErrors = append(domainErrors, []domainError{
 		{spaces.ErrNotFound, http.StatusNotFound, "space.error.not_found", ""},
 		{spaces.ErrForbidden, http.StatusForbidden, "error.role", ""},
 		{spaces.ErrSlug, http.StatusBadRequest, "space.error.slug", "slug"},
