@@ -203,11 +203,12 @@ func (s *Service) applyObject(ctx context.Context, a *as2.Activity, sender strin
 	if o == nil {
 		return "ignored: object not inline", nil
 	}
-	if o.AttributedTo != "" && !sameHost(o.AttributedTo, o.ID) || !sameHost(o.ID, sender) && !s.followsGroup(ctx, sender) {
+	followed := s.followsGroup(ctx, sender)
+	if o.AttributedTo != "" && !sameHost(o.AttributedTo, o.ID) || !sameHost(o.ID, sender) && !followed {
 		return "", fmt.Errorf("%w: object %s is not from its sender's host", ErrInvalid, o.ID)
 	}
 	switch {
-	case s.followsGroup(ctx, sender):
+	case followed:
 		return s.mirror(ctx, a.Type, sender, o, objectMap(a.Raw))
 	case s.followsGroup(ctx, o.Audience):
 		return s.mirror(ctx, a.Type, o.Audience, o, objectMap(a.Raw))
