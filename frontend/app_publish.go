@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"agora/instances/accounts"
 	"agora/instances/apps"
 )
 
@@ -52,6 +54,29 @@ func (s *server) mayCurate(w http.ResponseWriter, r *http.Request) bool {
 // A file that does not pass stores nothing: the form comes back with
 // every problem, its field path and line, above it.
 func (s *server) appNewSave(w http.ResponseWriter, r *http.Request) {
+	s.savePublicCode(w, r, "published", s.apps.Publish, func(status int, f *form, fes []apps.FieldError) {
+		s.renderAppNew(w, r, status, f, fes)
+	})
+}
+
+// appUpdateSave replaces a local app's publiccode.yml, checked as a new
+// one is.
+func (s *server) appUpdateSave(w http.ResponseWriter, r *http.Request) {
+	slug := mux.Vars(r)["slug"]
+	update := func(ctx context.Context, actor accounts.Actor, yml io.Reader) (*apps.App, []apps.FieldError, error) {
+		return s.apps.Update(ctx, actor, slug, yml)
+	}
+	s.savePublicCode(w, r, "updated", update, func(status int, f *form, fes []apps.FieldError) {
+		s.renderApp(w, r, status, slug, f, "update", fes)
+	})
+}
+
+// savePublicCode reads the publiccode.yml form and hands the file to
+// save: on success the app's page says done; a refusal shows the form
+// again (again) with what went wrong.
+func (s *server) savePublicCode(w http.ResponseWriter, r *http.Request, done string,
+	save func(context.Context, accounts.Actor, io.Reader) (*apps.App, []apps.FieldError, error),
+	again func(status int, f *form, fes []apps.FieldError)) {
 	l := s.render.printer(r)
 	if !s.mayCurate(w, r) {
 		return
@@ -62,25 +87,24 @@ func (s *server) appNewSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, yml, err := readPublicCodeForm(r)
-	if err != nil {
-		if isTooLarge(err) {
-			w.Header().Set("Connection", "close")
-			f.Error = l.T("app.error.body_too_large", appPublicCodeLimit>>20)
-			s.renderAppNew(w, r, http.StatusRequestEntityTooLarge, f, nil)
-			return
-		}
+	switch {
+	case isTooLarge(err):
+		w.Header().Set("Connection", "close")
+		f.Error = l.T("app.error.body_too_large", appPublicCodeLimit>>20)
+		again(http.StatusRequestEntityTooLarge, f, nil)
+		return
+	case err != nil:
 		s.render.fail(w, r, err)
 		return
-	}
-	if yml == nil {
+	case yml == nil:
 		f.Errors["publiccode"] = l.T("app.publish.missing")
-		s.renderAppNew(w, r, http.StatusBadRequest, f, nil)
+		again(http.StatusBadRequest, f, nil)
 		return
 	}
-	a, fes, err := s.apps.Publish(r.Context(), actor, bytes.NewReader(yml))
+	a, fes, err := save(r.Context(), actor, bytes.NewReader(yml))
 	if err != nil {
 		e := asError(err)
-		if e.Status >= 500 || errors.Is(err, apps.ErrForbidden) {
+		if e.Status >= 500 || e.Status == http.StatusNotFound || e.Status == http.StatusGone || errors.Is(err, apps.ErrForbidden) {
 			s.render.fail(w, r, err)
 			return
 		}
@@ -92,49 +116,10 @@ func (s *server) appNewSave(w http.ResponseWriter, r *http.Request) {
 		} else {
 			f.fail(l, err)
 		}
-		s.renderAppNew(w, r, e.Status, f, fes)
+		again(e.Status, f, fes)
 		return
 	}
-	http.Redirect(w, r, appDoneURL(a.Slug, "published", "content"), http.StatusSeeOther)
-}
-
-// appUpdateSave replaces an app's publiccode.yml.
-func (s *server) appUpdateSave(w http.ResponseWriter, r *http.Request) {
-	l := s.render.printer(r)
-	slug := mux.Vars(r)["slug"]
-	if !s.mayCurate(w, r) {
-		return
-	}
-	actor, err := appActor(r)
-	if err != nil {
-		s.render.fail(w, r, err)
-		return
-	}
-	f, yml, err := readPublicCodeForm(r)
-	if err != nil {
-		if isTooLarge(err) {
-			w.Header().Set("Connection", "close")
-			f.Error = l.T("app.error.body_too_large", appPublicCodeLimit>>20)
-			s.renderApp(w, r, http.StatusRequestEntityTooLarge, slug, f, "update", nil)
-			return
-		}
-		s.render.fail(w, r, err)
-		return
-	}
-	if yml == nil {
-		f.Errors["publiccode"] = l.T("app.publish.missing")
-		s.renderApp(w, r, http.StatusBadRequest, slug, f, "update", nil)
-		return
-	}
-	a, fes, err := s.apps.Update(r.Context(), actor, slug, bytes.NewReader(yml))
-	if err != nil {
-		if len(fes) > 0 && len(fieldErrors(err)) == 0 {
-			err = &apps.InvalidError{Errors: fes}
-		}
-		s.appFailed(w, r, slug, f, "update", err)
-		return
-	}
-	http.Redirect(w, r, appDoneURL(a.Slug, "updated", "content"), http.StatusSeeOther)
+	http.Redirect(w, r, appDoneURL(a.Slug, done, "content"), http.StatusSeeOther)
 }
 
 // readPublicCodeForm reads the publish or update form: a publiccode.yml
