@@ -116,6 +116,10 @@ func (s *Service) apply(ctx context.Context, a *as2.Activity) (string, error) {
 			return "ignored: host silenced", nil
 		}
 		return s.applyAdoption(ctx, a)
+	case "Remove":
+		// A withdrawal takes away what the host added: accepted from a
+		// silenced host too, as its undos and deletes are.
+		return s.applyUnadoption(ctx, a)
 	case "Like", "EmojiReact":
 		if silenced {
 			return "ignored: host silenced", nil

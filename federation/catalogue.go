@@ -2,12 +2,14 @@ package federation
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/uptrace/bun"
 
 	"agora/federation/as2"
 	"agora/instances/apps"
@@ -18,8 +20,10 @@ import (
 // carrying the app's publiccode.yml and releases (as2.AppPage); a node
 // that follows stores those apps as remote ones (apps.UpsertRemote). A
 // city recording "we use this" for a remote app sends Add{Adoption} to the
-// app's catalogue, signed by its node's instance actor; the publishing
-// node lists it among the app's users (publiccode.yml's usedBy).
+// app's catalogue, signed by its node's instance actor, and
+// Remove{Adoption} when it stops; the publishing node lists it among the
+// app's users (publiccode.yml's usedBy). The catalogue's outbox lists its
+// apps, for nodes that start following it to catch up (backfill.go).
 
 // catalogueDoc renders an app (for an app or release event): the Page,
 // or nothing for an app another node publishes.
@@ -96,16 +100,28 @@ func (s *Service) renderCatalogue(ctx context.Context, r as2.Renderer, e eventAr
 	return out, nil
 }
 
-// renderAdoption tells the publishing node that a city here uses its app.
-// Adoptions of local apps need no message (the app's Update carries its
-// users); a withdrawn adoption is not sent yet (see FEDERATION.md).
+// sentAdoption is an adoption this node sent to another node's catalogue
+// (ap_sent_adoptions): what withdrawing it needs once the adoption row
+// is deleted.
+type sentAdoption struct {
+	bun.BaseModel `bun:"table:ap_sent_adoptions"`
+	AdoptionID    string    `bun:"adoption_id,pk"`
+	AppID         string    `bun:"app_id"`
+	Target        string    `bun:"target"` // the app's id on its node
+	Inbox         string    `bun:"inbox"`
+	SentAt        time.Time `bun:"sent_at"`
+}
+
+// renderAdoption tells the publishing node that a city here uses its app,
+// or no longer does. Adoptions of local apps need no message (the app's
+// Update carries its users).
 func (s *Service) renderAdoption(ctx context.Context, e eventArgs) ([]outgoing, error) {
-	if e.Change != "create" && e.Change != "update" {
-		return nil, nil
+	if e.Change == "delete" {
+		return s.renderUnadoption(ctx, e.ObjectID)
 	}
 	d, err := s.apps.AdoptionByID(ctx, e.ObjectID)
 	if errors.Is(err, apps.ErrNotFound) {
-		return nil, nil
+		return nil, nil // withdrawn since: its delete event tells, if this was ever sent
 	}
 	if err != nil {
 		return nil, err
@@ -121,8 +137,95 @@ func (s *Service) renderAdoption(ctx context.Context, e eventArgs) ([]outgoing, 
 	if err != nil {
 		return nil, err
 	}
-	add := as2.Adopt(s.ids.Activity(newActivityID()), s.ids.Instance(), *a.RemoteID, d, s.ids.Adoption(d.ID))
-	return []outgoing{{actor: s.ids.Instance(), activity: add, also: []string{origin.DeliverTo()}}}, nil
+	return []outgoing{s.adoptionAdd(d, *a.RemoteID, origin.DeliverTo())}, nil
+}
+
+// adoptionAdd is the Add of an adoption, to the inbox of its app's
+// catalogue. Queuing it records where it went; an adoption withdrawn in
+// the meantime is not sent.
+func (s *Service) adoptionAdd(d *apps.Adoption, target, inbox string) outgoing {
+	add := as2.Adopt(s.ids.Activity(newActivityID()), s.ids.Instance(), target, d, s.ids.Adoption(d.ID))
+	sent := &sentAdoption{AdoptionID: d.ID, AppID: d.AppID, Target: target, Inbox: inbox, SentAt: s.now()}
+	record := func(ctx context.Context, tx bun.Tx) (bool, error) {
+		exists, err := tx.NewSelect().Model((*apps.Adoption)(nil)).Where("d.id = ?", d.ID).Exists(ctx)
+		if err != nil || !exists {
+			return false, err
+		}
+		_, err = tx.NewInsert().Model(sent).On("CONFLICT (adoption_id) DO UPDATE").
+			Set("target = EXCLUDED.target, inbox = EXCLUDED.inbox, sent_at = EXCLUDED.sent_at").Exec(ctx)
+		if err != nil {
+			return false, fmt.Errorf("record sent adoption %s: %w", d.ID, err)
+		}
+		return true, nil
+	}
+	return outgoing{actor: s.ids.Instance(), activity: add, also: []string{inbox}, record: record}
+}
+
+// renderUnadoption withdraws an adoption sent before: Remove{Adoption}
+// to where its Add went. The publishing node keeps one adoption per node,
+// so while another city of this node still uses the app, that city's Add
+// is sent instead. An adoption never sent (of a local app, or withdrawn
+// before its Add went) sends nothing.
+func (s *Service) renderUnadoption(ctx context.Context, id string) ([]outgoing, error) {
+	var sent sentAdoption
+	err := s.db.NewSelect().Model(&sent).Where("adoption_id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read sent adoption %s: %w", id, err)
+	}
+	forget := func(ctx context.Context, tx bun.Tx) (bool, error) {
+		res, err := tx.NewDelete().Model((*sentAdoption)(nil)).Where("adoption_id = ?", id).Exec(ctx)
+		if err != nil {
+			return false, fmt.Errorf("forget sent adoption %s: %w", id, err)
+		}
+		n, _ := res.RowsAffected()
+		return n > 0, nil // none: an earlier run of this event sent it
+	}
+	other, err := s.otherAdoption(ctx, sent.AppID, id)
+	if err != nil {
+		return nil, err
+	}
+	if other != nil {
+		add := s.adoptionAdd(other, sent.Target, sent.Inbox)
+		record := add.record
+		add.record = func(ctx context.Context, tx bun.Tx) (bool, error) {
+			if ok, err := forget(ctx, tx); !ok || err != nil {
+				return false, err
+			}
+			return record(ctx, tx)
+		}
+		return []outgoing{add}, nil
+	}
+	remove := as2.Unadopt(s.ids.Activity(newActivityID()), s.ids.Instance(), sent.Target, s.ids.Adoption(id))
+	return []outgoing{{actor: s.ids.Instance(), activity: remove, also: []string{sent.Inbox}, record: forget}}, nil
+}
+
+// otherAdoption is the latest adoption of an app by a city of this node
+// other than except; nil when there is none (or the app is gone).
+func (s *Service) otherAdoption(ctx context.Context, appID, except string) (*apps.Adoption, error) {
+	a, err := s.apps.ByID(ctx, appID)
+	if errors.Is(err, apps.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.apps.Adoptions(ctx, a.Slug)
+	if errors.Is(err, apps.ErrGone) || errors.Is(err, apps.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var latest *apps.Adoption
+	for i, d := range list {
+		if d.Local() && d.ID != except && (latest == nil || d.UpdatedAt.After(latest.UpdatedAt)) {
+			latest = &list[i]
+		}
+	}
+	return latest, nil
 }
 
 // applyAdoption records another node's city using one of our apps.
@@ -144,6 +247,34 @@ func (s *Service) applyAdoption(ctx context.Context, a *as2.Activity) (string, e
 		return "", err
 	}
 	return "adoption by " + d.Name, nil
+}
+
+// applyUnadoption withdraws another node's adoption of one of our apps
+// (Remove{Adoption}, the app as target). Adoptions are kept per adopting
+// actor, and the inbox checked that the actor signed: a Remove withdraws
+// only its sender's own adoption.
+func (s *Service) applyUnadoption(ctx context.Context, a *as2.Activity) (string, error) {
+	if s.apps == nil {
+		return "ignored: no catalogue", nil
+	}
+	target, _ := a.Raw["target"].(string)
+	kind, slug, ok := s.local(target)
+	if !ok || kind != "app" || a.Inner != nil || a.Object != nil && a.Object.Type != "agora:Adoption" {
+		return "ignored: Remove of something else", nil
+	}
+	if !sameHost(a.ObjectID, a.Actor) {
+		return "", fmt.Errorf("%w: adoption %s is not on its sender's host", ErrInvalid, a.ObjectID)
+	}
+	err := s.apps.UnadoptRemote(ctx, slug, a.Actor)
+	switch {
+	case errors.Is(err, apps.ErrNotAdopted):
+		return "ignored: " + a.Actor + " has no adoption of " + slug, nil
+	case errors.Is(err, apps.ErrNotFound), errors.Is(err, apps.ErrGone):
+		return "ignored: no app " + slug, nil
+	case err != nil:
+		return "", err
+	}
+	return "adoption of " + slug + " withdrawn", nil
 }
 
 // mirrorApp stores an app a followed catalogue announced.
@@ -202,4 +333,29 @@ func (s *Service) appObject(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serve(w, r, d)
+}
+
+// catalogueOutbox lists the catalogue's own apps (not those of other
+// nodes, not deleted ones), newest first, as Page refs: what a node that
+// starts following the catalogue reads to catch up (see backfill.go).
+func (s *Service) catalogueOutbox(w http.ResponseWriter, r *http.Request) {
+	if s.apps == nil {
+		s.notFound(w, nil)
+		return
+	}
+	const where = "remote_id IS NULL AND deleted_at IS NULL"
+	total, err := s.db.NewSelect().Table("apps").Where(where).Count(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.collection(w, r, as2.Outbox(s.ids.Catalogue()), int(total), func(offset int) ([]string, error) {
+		var slugs []string
+		err := s.db.NewSelect().Table("apps").Column("slug").Where(where).
+			OrderExpr("created_at DESC, id").Offset(int64(offset)).Limit(pageSize).Scan(r.Context(), &slugs)
+		for i, slug := range slugs {
+			slugs[i] = s.ids.App(slug)
+		}
+		return slugs, err
+	})
 }

@@ -43,6 +43,15 @@ func (w *eventWorker) Work(ctx context.Context, job *river.Job[eventArgs]) error
 	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for _, o := range out {
+			if o.record != nil {
+				keep, err := o.record(ctx, tx)
+				if err != nil {
+					return err
+				}
+				if !keep {
+					continue
+				}
+			}
 			inboxes, err := s.followerInboxes(ctx, tx, o.audience...)
 			if err != nil {
 				return err
@@ -57,12 +66,15 @@ func (w *eventWorker) Work(ctx context.Context, job *river.Job[eventArgs]) error
 }
 
 // outgoing is one activity and whom it goes to: the followers of the
-// audience actors, and any other inboxes.
+// audience actors, and any other inboxes. record, when set, writes what
+// sending it leaves behind in the transaction that queues it; false
+// drops the activity (what it is about changed since it was rendered).
 type outgoing struct {
 	actor    string
 	activity *as2.Doc
 	audience []string
 	also     []string
+	record   func(ctx context.Context, tx bun.Tx) (bool, error)
 }
 
 // render turns an outbox event into the activities that announce it.

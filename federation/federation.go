@@ -9,7 +9,9 @@
 // transaction of each change; a dispatcher turns them into River jobs
 // that render the activity and fan it out as one signed delivery per
 // inbox. Inbound, an activity is verified (signature, actor, blocks),
-// stored once by its id and queued; a worker applies it.
+// stored once by its id and queued; a worker applies it. When a Group
+// accepts the node's follow, what it published before is fetched from its
+// outbox, within bounds (backfill.go).
 package federation
 
 import (
@@ -144,9 +146,15 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	river.AddWorker(workers, &eventWorker{s: s})
 	river.AddWorker(workers, &deliveryWorker{s: s})
 	river.AddWorker(workers, &inboxWorker{s: s})
+	river.AddWorker(workers, &backfillWorker{s: s})
+	river.AddWorker(workers, &backfillObjectWorker{s: s})
+	queues := map[string]river.QueueConfig{
+		river.QueueDefault: {MaxWorkers: cfg.Workers},
+		backfillQueue:      {MaxWorkers: backfillWorkers}, // catching up never holds deliveries back
+	}
 	rc := &river.Config{
 		Logger:               s.log.With("component", "jobs"),
-		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Queues:               queues,
 		Workers:              workers,
 		JobTimeout:           min(time.Minute, cfg.RescueAfter),
 		RescueStuckJobsAfter: cfg.RescueAfter,

@@ -144,7 +144,9 @@ func (s *Service) followsGroup(ctx context.Context, actor string) bool {
 	return err == nil && ok
 }
 
-// applyFollowAnswer records a remote space's Accept or Reject of our follow.
+// applyFollowAnswer records a remote space's Accept or Reject of our
+// follow. An Accept also queues the backfill of what the Group published
+// before (backfill.go), in the same transaction.
 func (s *Service) applyFollowAnswer(ctx context.Context, a *as2.Activity) (string, error) {
 	followID := a.ObjectID
 	if a.Inner != nil {
@@ -155,12 +157,23 @@ func (s *Service) applyFollowAnswer(ctx context.Context, a *as2.Activity) (strin
 		now := s.now()
 		state, at = "accepted", &now
 	}
-	res, err := s.db.NewUpdate().Model((*Following)(nil)).Set("state = ?", state).Set("accepted_at = ?", at).
-		Where("follow_id = ? AND remote = ?", followID, a.Actor).Exec(ctx)
+	var n int64
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*Following)(nil)).Set("state = ?", state).Set("accepted_at = ?", at).
+			Where("follow_id = ? AND remote = ?", followID, a.Actor).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ = res.RowsAffected(); n == 0 || state != "accepted" {
+			return nil
+		}
+		_, err = s.river.InsertTx(ctx, tx.Tx, backfillArgs{Group: a.Actor}, nil)
+		return err
+	})
 	if err != nil {
 		return "", retry(err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return "ignored: no such follow", nil
 	}
 	return "follow " + state, nil

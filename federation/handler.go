@@ -43,7 +43,7 @@ func (s *Service) Handler(next http.Handler) http.Handler {
 	// instance: empty collections, so the links in actor documents
 	// resolve (the node's actors follow nobody; only the instance actor
 	// follows remote spaces, listed on the admin page).
-	for _, p := range []string{"/actor/followers", "/actor/following", "/actor/outbox", "/apps/following", "/apps/outbox", "/spaces/{slug}/following",
+	for _, p := range []string{"/actor/followers", "/actor/following", "/actor/outbox", "/apps/following", "/spaces/{slug}/following",
 		"/people/{handle}/following", "/people/{handle}/outbox"} {
 		as.HandleFunc(p, s.emptyCollection).Methods(get...)
 	}
@@ -55,6 +55,7 @@ func (s *Service) Handler(next http.Handler) http.Handler {
 	as.HandleFunc("/notes/{id}", s.noteObject).Methods(get...)
 	as.HandleFunc("/apps", s.catalogueActor).Methods(get...)
 	as.HandleFunc("/apps/followers", s.followersCollection).Methods(get...)
+	as.HandleFunc("/apps/outbox", s.catalogueOutbox).Methods(get...)
 	as.HandleFunc("/apps/{slug}", s.appObject).Methods(get...)
 	return r
 }

@@ -391,8 +391,8 @@ func (n *node) remoteComment(t *testing.T, apID string) *debates.Comment {
 
 // remote is a fake fediverse server: every path it is asked for is an
 // actor (a Group under /c/ and /m/, else a Person) with the key it
-// holds, and every POST to a path ending in /inbox is recorded and
-// answered with status.
+// holds, unless a document was put there (put); and every POST to a path
+// ending in /inbox is recorded and answered with status.
 type remote struct {
 	srv    *httptest.Server
 	base   string
@@ -403,6 +403,42 @@ type remote struct {
 	mu    sync.Mutex
 	gets  []string
 	posts []*delivery
+	docs  map[string]any // by path and query
+	fails map[string]int // by path and query: how many GETs get 503 first
+}
+
+// put serves doc (as JSON) at uri, a path with its query.
+func (r *remote) put(uri string, doc any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.docs == nil {
+		r.docs = map[string]any{}
+	}
+	r.docs[uri] = doc
+}
+
+// failFirst answers the next n GETs of uri with 503, as a peer that is
+// down.
+func (r *remote) failFirst(uri string, n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fails == nil {
+		r.fails = map[string]int{}
+	}
+	r.fails[uri] = n
+}
+
+// gotten counts the GETs of path.
+func (r *remote) gotten(path string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, p := range r.gets {
+		if p == path {
+			n++
+		}
+	}
+	return n
 }
 
 // delivery is a POST a remote received.
@@ -465,7 +501,20 @@ func (r *remote) serve(w http.ResponseWriter, req *http.Request) {
 	}
 	r.mu.Lock()
 	r.gets = append(r.gets, req.URL.Path)
+	doc, fails := r.docs[req.URL.RequestURI()], r.fails[req.URL.RequestURI()]
+	if fails > 0 {
+		r.fails[req.URL.RequestURI()] = fails - 1
+	}
 	r.mu.Unlock()
+	if fails > 0 {
+		http.Error(w, "down", http.StatusServiceUnavailable)
+		return
+	}
+	if doc != nil {
+		w.Header().Set("Content-Type", "application/activity+json")
+		json.NewEncoder(w).Encode(doc)
+		return
+	}
 	id := r.base + req.URL.Path
 	typ := "Person"
 	if strings.HasPrefix(req.URL.Path, "/c/") || strings.HasPrefix(req.URL.Path, "/m/") {

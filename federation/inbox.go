@@ -16,6 +16,7 @@ import (
 
 	"agora/federation/as2"
 	"agora/federation/signature"
+	"agora/instances/apps"
 	"agora/instances/debates"
 	"agora/instances/moderation"
 )
@@ -169,7 +170,8 @@ func refusal(err error) bool {
 	for _, target := range []error{ErrInvalid, ErrBlocked, as2.ErrMalformed,
 		debates.ErrNotFound, debates.ErrForbidden, debates.ErrTarget, debates.ErrParent, debates.ErrBody,
 		debates.ErrClosed, debates.ErrHidden, debates.ErrRemote,
-		moderation.ErrNotFound, moderation.ErrTarget, moderation.ErrReason} {
+		moderation.ErrNotFound, moderation.ErrTarget, moderation.ErrReason,
+		apps.ErrInvalid, apps.ErrForbidden, apps.ErrRemote, apps.ErrNotFound, apps.ErrGone, apps.ErrNotAdopted} {
 		if errors.Is(err, target) {
 			return true
 		}

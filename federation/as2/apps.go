@@ -118,3 +118,14 @@ func Adopt(id, actor, app string, d *apps.Adoption, adoptionID string) *Doc {
 		TermVersion: d.Version, TermSince: d.Since.Format(time.DateOnly), TermContact: d.Contact}}, []string{app}, nil)
 	return doc
 }
+
+// Unadopt withdraws an adoption: Remove{Adoption} by its id, with the app
+// as target, sent like Adopt. The publishing node removes the sending
+// node's adoption of the app.
+func Unadopt(id, actor, app, adoptionID string) *Doc {
+	remove := streams.NewActivityStreamsRemove()
+	target := streams.NewActivityStreamsTargetProperty()
+	target.AppendIRI(iri(app))
+	remove.SetActivityStreamsTarget(target)
+	return activity(remove, id, actor, Ref(adoptionID), []string{app}, nil)
+}

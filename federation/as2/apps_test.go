@@ -54,4 +54,18 @@ func TestAppPageAndAdoption(t *testing.T) {
 		act.Object.Type != "agora:Adoption" || act.Object.Name != "Mairie du 3e" || obj[TermSince] != "2026-11-02" {
 		t.Errorf("adoption = %s", body)
 	}
+
+	// Withdrawn: Remove of the adoption by id, the app as target.
+	body, err = Serialize(Unadopt("https://lyon3.example/activities/2", "https://lyon3.example/actor", "https://paris15.example/apps/agora",
+		"https://lyon3.example/adoptions/9"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if act, err = Parse(body); err != nil {
+		t.Fatalf("parse the withdrawal: %v\n%s", err, body)
+	}
+	if act.Type != "Remove" || act.Actor != "https://lyon3.example/actor" || act.ObjectID != "https://lyon3.example/adoptions/9" ||
+		act.Object != nil || act.Raw["target"] != "https://paris15.example/apps/agora" || len(act.To) != 1 || act.To[0] != "https://paris15.example/apps/agora" {
+		t.Errorf("withdrawal = %s", body)
+	}
 }

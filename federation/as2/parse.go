@@ -372,3 +372,98 @@ func kind(v any) string {
 	}
 	return "an object"
 }
+
+// ParseObject reads an object fetched by its id (a Page, a Note), in the
+// same shapes as an inline one. It also returns the document as sent,
+// for the properties Object does not carry (Agora's own terms).
+func ParseObject(body []byte) (*Object, map[string]any, error) {
+	if len(body) > MaxDocument {
+		return nil, nil, fmt.Errorf("%w (%d bytes)", ErrTooLarge, len(body))
+	}
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, nil, malformed("not a JSON object: %v", err)
+	}
+	if activityTypes[typeOf(m["type"])] {
+		return nil, nil, malformed("%s is an activity, not an object", typeOf(m["type"]))
+	}
+	o, err := parseObject(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, m, nil
+}
+
+// Page is one page of a collection as read: the ids of the objects it
+// lists and the page after it.
+type Page struct {
+	// Items are the ids listed, in order. An activity listed (Mastodon's
+	// and Lemmy's outboxes list Create, Announce{Create}) stands for its
+	// object.
+	Items []string
+	// Next is the page to read after this one: a page's next, or a
+	// collection's first; "" at the end.
+	Next string
+}
+
+// ParseCollection reads a collection or one of its pages. A first page
+// given inline is read with the collection.
+func ParseCollection(body []byte) (*Page, error) {
+	if len(body) > MaxDocument {
+		return nil, fmt.Errorf("%w (%d bytes)", ErrTooLarge, len(body))
+	}
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, malformed("not a JSON object: %v", err)
+	}
+	p := &Page{}
+	p.add(m)
+	p.Next = ref(m["next"])
+	switch first := m["first"].(type) {
+	case string:
+		p.Next = first
+	case map[string]any:
+		if len(asList(first["orderedItems"]))+len(asList(first["items"])) == 0 {
+			p.Next = str(first["id"]) // a link to it, not the page itself
+			break
+		}
+		p.add(first)
+		p.Next = ref(first["next"])
+	}
+	if p.Next != "" {
+		if _, err := requireURL("next page", p.Next); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// add appends the items of a page (or of a collection that lists them).
+func (p *Page) add(m map[string]any) {
+	for _, key := range []string{"orderedItems", "items"} {
+		for _, it := range asList(m[key]) {
+			if id := itemID(it, 1); id != "" {
+				p.Items = append(p.Items, id)
+			}
+		}
+	}
+}
+
+// itemID is the id of what a collection lists: an IRI, an object's id,
+// or for an activity that carries one, its object's.
+func itemID(v any, depth int) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		id, _ := requireURL("item", str(v))
+		return id
+	}
+	switch typeOf(m["type"]) {
+	case "Create", "Update", "Announce":
+		if depth >= maxDepth {
+			return ""
+		}
+		return itemID(m["object"], depth+1)
+	}
+	id, _ := requireURL("item", str(m["id"]))
+	return id
+}

@@ -327,3 +327,65 @@ func TestParseTooLarge(t *testing.T) {
 		t.Fatalf("Parse of %d bytes: %v", len(body), err)
 	}
 }
+
+// A collection is read the way servers serve outboxes: Agora's (a first
+// page by link, ids), Mastodon's (activities), Lemmy's (the items on the
+// collection itself, Announce{Create{Page}}), or a first page inline.
+func TestParseCollection(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc string
+		items     []string
+		next      string
+	}{
+		{"a collection linking its first page",
+			`{"type":"OrderedCollection","totalItems":3,"first":"https://a.example/apps/outbox?page=1"}`,
+			nil, "https://a.example/apps/outbox?page=1"},
+		{"a page of ids",
+			`{"type":"OrderedCollectionPage","orderedItems":["https://a.example/apps/x","https://a.example/apps/y"],"next":"https://a.example/apps/outbox?page=2"}`,
+			[]string{"https://a.example/apps/x", "https://a.example/apps/y"}, "https://a.example/apps/outbox?page=2"},
+		{"activities stand for their objects",
+			`{"type":"OrderedCollection","orderedItems":[
+				{"type":"Announce","id":"https://l.example/a/1","object":{"type":"Create","id":"https://l.example/c/1","object":{"type":"Page","id":"https://l.example/post/1"}}},
+				{"type":"Create","id":"https://m.example/c/2","object":"https://m.example/notes/2"},
+				{"type":"Page","id":"https://l.example/post/3"}]}`,
+			[]string{"https://l.example/post/1", "https://m.example/notes/2", "https://l.example/post/3"}, ""},
+		{"a first page inline",
+			`{"type":"OrderedCollection","first":{"type":"OrderedCollectionPage","items":["https://a.example/1"],"next":{"id":"https://a.example/o?page=2"}}}`,
+			[]string{"https://a.example/1"}, "https://a.example/o?page=2"},
+		{"a first page inline by id only",
+			`{"type":"OrderedCollection","first":{"type":"OrderedCollectionPage","id":"https://a.example/o?page=1"}}`,
+			nil, "https://a.example/o?page=1"},
+		{"what is no URL is skipped",
+			`{"type":"OrderedCollectionPage","orderedItems":["urn:x",{"type":"Page"},42,"https://a.example/ok",{"type":"Announce","object":{"type":"Announce","object":{"type":"Announce","object":"https://a.example/deep"}}}]}`,
+			[]string{"https://a.example/ok"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := ParseCollection([]byte(tc.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(p.Items, tc.items) || p.Next != tc.next {
+				t.Errorf("items %q next %q; want %q, %q", p.Items, p.Next, tc.items, tc.next)
+			}
+		})
+	}
+	for _, bad := range []string{`[]`, `{"first":"ftp://a.example/1"}`, strings.Repeat(" ", MaxDocument+1)} {
+		if _, err := ParseCollection([]byte(bad)); err == nil {
+			t.Errorf("ParseCollection(%.40q) accepted", bad)
+		}
+	}
+}
+
+// An object fetched by id is read like an inline one, with the document
+// as sent for Agora's terms; an activity is no object.
+func TestParseObject(t *testing.T) {
+	o, raw, err := ParseObject([]byte(`{"id":"https://a.example/apps/x","type":"Page","name":"X","agora:publiccodeYml":"name: X"}`))
+	if err != nil || o.ID != "https://a.example/apps/x" || o.Type != "Page" || o.Name != "X" || raw[TermPublicCode] != "name: X" {
+		t.Errorf("ParseObject = %+v, %v, %v", o, raw, err)
+	}
+	for _, bad := range []string{`{"type":"Page"}`, `{"id":"https://a.example/1","type":"Create","object":"https://a.example/2"}`, `"x"`} {
+		if _, _, err := ParseObject([]byte(bad)); !errors.Is(err, ErrMalformed) {
+			t.Errorf("ParseObject(%s) = %v, want malformed", bad, err)
+		}
+	}
+}
