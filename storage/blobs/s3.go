@@ -94,6 +94,9 @@ func parseS3URL(raw string) (s3Config, error) {
 	return c, nil
 }
 
+// maxSinglePut is the largest object S3 takes in one PUT.
+const maxSinglePut = 5 << 30
+
 // s3Store keeps blob <key> as object <prefix>/sha256/<key>.
 //
 // Put spools to a local file while hashing, then uploads the file under its
@@ -101,9 +104,9 @@ func parseS3URL(raw string) (s3Config, error) {
 // copying server-side, writes every blob twice on the server (a copy is a
 // full rewrite in S3), needs a multipart copy past 5 GiB, leaves temporary
 // objects behind after a crash, and streaming an unknown size makes minio-go
-// buffer whole parts in memory. A known size lets minio-go upload parts in
-// parallel with ReadAt straight from the file, and lets Put skip the upload
-// when the blob already exists.
+// buffer whole parts in memory. Knowing the hash first lets Put skip the
+// upload when the blob already exists, and send the object in one PUT
+// signed with its hash, which S3 verifies.
 type s3Store struct {
 	client   *minio.Client
 	cfg      s3Config
@@ -159,11 +162,22 @@ func (s *s3Store) Put(ctx context.Context, r io.Reader) (Info, error) {
 	case err != nil && !isNotFound(err):
 		return Info{}, fmt.Errorf("put blob %s: %w", info.Key, err)
 	}
-	// A SectionReader keeps the ReaderAt that minio-go needs to read parts
-	// in parallel without buffering them; PartSize 0 lets it choose (16 MiB
-	// or more, so any size fits in 10,000 parts).
-	_, err = s.client.PutObject(ctx, s.cfg.bucket, name, io.NewSectionReader(f, 0, info.Size), info.Size,
-		minio.PutObjectOptions{ContentType: "application/octet-stream"})
+	body := io.NewSectionReader(f, 0, info.Size)
+	opts := minio.PutObjectOptions{ContentType: "application/octet-stream"}
+	if info.Size <= maxSinglePut {
+		// The key is the content's SHA-256: sent as the signed payload
+		// hash, it makes S3 check the bytes it stores against it, and
+		// spares hashing the file a second time for minio-go's streaming
+		// signature (used on plain http).
+		opts.DisableContentSha256 = true
+		_, err = minio.Core{Client: s.client}.PutObject(ctx, s.cfg.bucket, name, body, info.Size, "", info.Key, opts)
+	} else {
+		// Past S3's limit for one PUT: a multipart upload. The
+		// SectionReader keeps the ReaderAt that minio-go needs to read
+		// parts in parallel without buffering them; PartSize 0 lets it
+		// choose (16 MiB or more, so any size fits in 10,000 parts).
+		_, err = s.client.PutObject(ctx, s.cfg.bucket, name, body, info.Size, opts)
+	}
 	if err != nil {
 		return Info{}, fmt.Errorf("put blob %s: %w", info.Key, err)
 	}
