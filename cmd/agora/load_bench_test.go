@@ -198,13 +198,20 @@ func load(b *testing.B, url string, pid, clients int, d time.Duration) loadResul
 	}
 }
 
-func rssOf(pid int) float64 {
+// rssOf is the resident memory of pid now, in MB.
+func rssOf(pid int) float64 { return statusMB(pid, "VmRSS") }
+
+// peakRSSOf is the most resident memory pid had, in MB.
+func peakRSSOf(pid int) float64 { return statusMB(pid, "VmHWM") }
+
+// statusMB reads a memory figure of /proc/PID/status, in MB (0 if it
+// cannot).
+func statusMB(pid int, field string) float64 {
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
-	re := regexp.MustCompile(`VmRSS:\s+(\d+) kB`)
-	m := re.FindSubmatch(status)
+	m := regexp.MustCompile(field + `:\s+(\d+) kB`).FindSubmatch(status)
 	if m == nil {
 		return 0
 	}
