@@ -58,7 +58,7 @@ func (s *Service) Attach(ctx context.Context, actor accounts.Actor, id string, f
 		switch {
 		case p.AuthorID != author.ID:
 			return ErrForbidden
-		case p.SupportCount > 0 || now.Sub(p.CreatedAt) > EditWindow || p.State != Published:
+		case !p.AuthorMayEdit(now):
 			return ErrEditWindow
 		}
 		if err := insertAttachments(ctx, tx, id, files); err != nil {

@@ -62,7 +62,7 @@ func (s *Service) Edit(ctx context.Context, actor accounts.Actor, id string, in 
 			}
 		case actor.Account.ID != p.AuthorID:
 			return ErrForbidden
-		case p.SupportCount > 0 || now.Sub(p.CreatedAt) > EditWindow || p.State != Published:
+		case !p.AuthorMayEdit(now):
 			return ErrEditWindow
 		}
 		if err := s.check(sp, &in); err != nil {
@@ -187,10 +187,8 @@ func (s *Service) Support(ctx context.Context, actor accounts.Actor, id string) 
 	if err != nil {
 		return err
 	}
-	if ok, err := s.accounts.IsVerified(ctx, who.ID); err != nil {
+	if err := s.verified(ctx, who); err != nil {
 		return err
-	} else if !ok {
-		return ErrNotVerified
 	}
 	sp, err := s.spaceOf(ctx, id)
 	if err != nil {
@@ -278,11 +276,8 @@ func (s *Service) supportable(ctx context.Context, tx bun.Tx, id string, sp *spa
 	if err != nil {
 		return nil, err
 	}
-	if p.Hidden() || (p.State != Published && p.State != Review) {
-		return nil, ErrClosed
-	}
-	if !sp.AllowsSupports(s.now()) {
-		return nil, ErrPhase
+	if err := SupportsOpen(p, sp, s.now()); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

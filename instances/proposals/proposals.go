@@ -221,15 +221,8 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, spaceID stri
 		return nil, err
 	}
 	now := s.now()
-	if !sp.AllowsProposals(now) {
-		return nil, ErrPhase
-	}
-	if !sp.UnverifiedMayPropose {
-		if ok, err := s.accounts.IsVerified(ctx, author.ID); err != nil {
-			return nil, err
-		} else if !ok {
-			return nil, ErrNotVerified
-		}
+	if err := s.MayPropose(ctx, author, sp); err != nil {
+		return nil, err
 	}
 	if err := s.check(sp, &in); err != nil {
 		return nil, err
