@@ -1,4 +1,4 @@
-package frontend
+package frontend_test
 
 import (
 	"encoding/base64"
@@ -9,8 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gorilla/mux"
+	accountpages "agora/frontend/accounts"
 
+	"agora/frontend/admin"
+	"agora/frontend/desk"
+	"agora/frontend/frontendtest"
+	"agora/frontend/web"
 	"agora/instances/accounts"
 	"agora/storage/storagetest"
 )
@@ -74,34 +78,26 @@ var guards = []guard{
 	{"POST", "/admin/residency/census", accounts.Admin, url.Values{}, false, http.StatusBadRequest},
 }
 
-// registeredGuarded walks the route table of the accounts surface and
-// returns "METHOD path" for every route under a guarded prefix.
+// registeredGuarded walks the route tables of the account pages, the desk
+// and the administration, and returns "METHOD path" for every route under
+// a guarded prefix.
 func registeredGuarded(t *testing.T) []string {
 	t.Helper()
-	r := mux.NewRouter()
-	(&server{uploads: map[string]int64{}}).accountRoutes(r)
-	var out []string
-	err := r.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-		path, err := route.GetPathTemplate()
-		if err != nil {
+	all := frontendtest.Routes(t, func(k *web.Kit) error {
+		if err := accountpages.Register(k); err != nil {
 			return err
 		}
-		if !slices.ContainsFunc(guardedPrefixes, func(p string) bool { return strings.HasPrefix(path, p) }) {
-			return nil
-		}
-		methods, err := route.GetMethods()
-		if err != nil {
+		if err := desk.Register(k); err != nil {
 			return err
 		}
-		for _, m := range methods {
-			if m != http.MethodHead {
-				out = append(out, m+" "+path)
-			}
-		}
-		return nil
+		return admin.Register(k, admin.Deps{Accounts: k.Accounts()})
 	})
-	if err != nil {
-		t.Fatal(err)
+	var out []string
+	for _, route := range all {
+		_, path, _ := strings.Cut(route, " ")
+		if slices.ContainsFunc(guardedPrefixes, func(p string) bool { return strings.HasPrefix(path, p) }) {
+			out = append(out, route)
+		}
 	}
 	return out
 }
@@ -141,8 +137,8 @@ func TestRouteGuards(t *testing.T) {
 	t.Parallel()
 	storagetest.ForEachDialect(t, func(t *testing.T, dialect string) {
 		t.Parallel()
-		n := newStaffNode(t, dialect)
-		target := n.account(t, "target")
+		n := frontendtest.NewStaffNode(t, dialect)
+		target := n.Account(t, "target")
 		visitors := append([]accounts.Role{""}, accounts.Roles...)
 		for _, g := range guards {
 			for _, v := range visitors {
@@ -157,9 +153,9 @@ func TestRouteGuards(t *testing.T) {
 					}
 					token := ""
 					if v != "" {
-						token = n.session(t, n.staff[v]) // a fresh session: /logout ends it
+						token = n.Session(t, n.Staff[v]) // a fresh session: /logout ends it
 					}
-					w := n.requestGuard(g, path, token)
+					w := requestGuard(n, g, path, token)
 					want := g.allowed
 					switch {
 					case v == "":
@@ -185,9 +181,9 @@ func TestRouteGuards(t *testing.T) {
 }
 
 // requestGuard sends the request of one guard line.
-func (n *staffNode) requestGuard(g guard, path, token string) *httptest.ResponseRecorder {
+func requestGuard(n *frontendtest.Node, g guard, path, token string) *httptest.ResponseRecorder {
 	if !g.json {
-		return n.request(g.method, path, token, g.form)
+		return n.Request(g.method, path, token, g.form)
 	}
 	r := httptest.NewRequest(g.method, path, strings.NewReader("{}"))
 	r.Header.Set("Content-Type", "application/json")
@@ -196,6 +192,6 @@ func (n *staffNode) requestGuard(g guard, path, token string) *httptest.Response
 		r.AddCookie(&http.Cookie{Name: "agora_session", Value: token})
 	}
 	w := httptest.NewRecorder()
-	n.h.ServeHTTP(w, r)
+	n.H.ServeHTTP(w, r)
 	return w
 }

@@ -1,4 +1,4 @@
-package frontend
+package frontend_test
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"testing"
 
+	"agora/frontend/frontendtest"
 	"agora/instances/accounts"
 	"agora/instances/debates"
 	"agora/storage/storagetest"
@@ -20,13 +21,13 @@ import (
 func BenchmarkPages(b *testing.B) {
 	for _, dialect := range storagetest.Dialects {
 		b.Run(dialect, func(b *testing.B) {
-			n := newParticipationNode(b, dialect)
-			sp := propSpace(b, n, "bench", 0)
-			author, _ := propResident(b, n, "author", true)
-			reader, token := propResident(b, n, "reader", true)
-			hot := propPropose(b, n, author, sp, "Une proposition très commentée")
+			n := frontendtest.NewNode(b, dialect)
+			sp := n.Space(b, "bench", 0)
+			author, _ := n.Resident(b, "author", true)
+			reader, token := n.Resident(b, "reader", true)
+			hot := n.Propose(b, author, sp, "Une proposition très commentée")
 			for i := range 499 {
-				propPropose(b, n, author, sp, fmt.Sprintf("Proposition %d", i))
+				n.Propose(b, author, sp, fmt.Sprintf("Proposition %d", i))
 			}
 			rng := rand.New(rand.NewPCG(1, 2))
 			var ids []string
@@ -39,7 +40,7 @@ func BenchmarkPages(b *testing.B) {
 				if i%3 == 0 {
 					who = reader
 				}
-				c, err := n.debates.Add(b.Context(), accounts.As(who), debates.NewComment{
+				c, err := n.Debates.Add(b.Context(), accounts.As(who), debates.NewComment{
 					Target: debates.Target{Kind: debates.TargetProposal, ID: hot.ID}, ParentID: parent,
 					Body: fmt.Sprintf("Commentaire %d, avec du *Markdown* et un [lien](https://example.org/%d).", i, i)})
 				if err != nil {
@@ -47,7 +48,7 @@ func BenchmarkPages(b *testing.B) {
 				}
 				ids = append(ids, c.ID)
 				if i%7 == 0 && who != reader {
-					if err := n.debates.Support(b.Context(), accounts.As(reader), c.ID); err != nil {
+					if err := n.Debates.Support(b.Context(), accounts.As(reader), c.ID); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -59,7 +60,7 @@ func BenchmarkPages(b *testing.B) {
 				b.Run(page.name, func(b *testing.B) {
 					size := 0
 					for b.Loop() {
-						w := n.request("GET", page.path, token, nil)
+						w := n.Request("GET", page.path, token, nil)
 						if w.Code != http.StatusOK {
 							b.Fatalf("%s: %d", page.path, w.Code)
 						}

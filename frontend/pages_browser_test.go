@@ -1,14 +1,15 @@
-package frontend
+package frontend_test
 
 import (
 	"log/slog"
 	"net/http"
-	"net/url"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"agora/frontend"
 	"agora/frontend/browsertest"
+	"agora/frontend/frontendtest"
 )
 
 func TestMain(m *testing.M) { browsertest.Main(m) }
@@ -18,8 +19,8 @@ func TestMain(m *testing.M) { browsertest.Main(m) }
 // skip link first.
 func TestPagesInBrowser(t *testing.T) {
 	b := browsertest.New(t)
-	h, err := New(Config{NodeName: "Paris 15e", BaseURL: mustURL(t, "http://localhost")},
-		Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry()})
+	h, err := frontend.New(frontend.Config{NodeName: "Paris 15e", BaseURL: frontendtest.MustURL(t, "http://localhost")},
+		frontend.Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,13 +47,4 @@ func TestPagesInBrowser(t *testing.T) {
 	if f := b.Tab(); f.Role != "link" || f.Name != "Paris 15e" {
 		t.Errorf("second Tab stop is %s, want the node name", f)
 	}
-}
-
-func mustURL(t testing.TB, s string) *url.URL {
-	t.Helper()
-	u, err := url.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
 }

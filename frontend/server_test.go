@@ -1,30 +1,27 @@
-package frontend
+package frontend_test
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"agora/frontend/i18n"
+	"agora/frontend"
 )
 
-func newTestHandler(t *testing.T, checks ...Check) http.Handler {
+func newTestHandler(t *testing.T, checks ...frontend.Check) http.Handler {
 	t.Helper()
 	base, _ := url.Parse("http://localhost:8080")
-	h, err := New(Config{NodeName: "Paris 15e", BaseURL: base, MaxBodyBytes: 1024},
-		Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Checks: checks})
+	h, err := frontend.New(frontend.Config{NodeName: "Paris 15e", BaseURL: base, MaxBodyBytes: 1024},
+		frontend.Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Checks: checks})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,16 +130,16 @@ func TestSameOriginPostPassesCSRF(t *testing.T) {
 }
 
 func TestReadyz(t *testing.T) {
-	ok := Check{Name: "database", Check: func(context.Context) error { return nil }}
-	down := Check{Name: "blobs", Check: func(context.Context) error { return errors.New("secret internal detail") }}
+	ok := frontend.Check{Name: "database", Check: func(context.Context) error { return nil }}
+	down := frontend.Check{Name: "blobs", Check: func(context.Context) error { return errors.New("secret internal detail") }}
 	tests := []struct {
 		name   string
-		checks []Check
+		checks []frontend.Check
 		want   int
 		body   map[string]string
 	}{
-		{"all ok", []Check{ok}, 200, map[string]string{"database": "ok"}},
-		{"one down", []Check{ok, down}, 503, map[string]string{"database": "ok", "blobs": "unavailable"}},
+		{"all ok", []frontend.Check{ok}, 200, map[string]string{"database": "ok"}},
+		{"one down", []frontend.Check{ok, down}, 503, map[string]string{"database": "ok", "blobs": "unavailable"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,49 +180,5 @@ func TestMetricsCountRoutesNotPaths(t *testing.T) {
 	}
 	if strings.Contains(body, "/nope/123") {
 		t.Error("raw path used as a label")
-	}
-}
-
-func TestPanicBecomesA500Page(t *testing.T) {
-	catalog, err := i18n.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.DiscardHandler)
-	rd, err := newRenderer(catalog, log, commonData{NodeName: "X", CSSURL: "/static/app.css"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	boom := recoverPanics(log, rd.fail)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
-	w := do(boom, "GET", "/", nil, nil)
-	if w.Code != 500 || !strings.Contains(w.Body.String(), "Une erreur est survenue") {
-		t.Fatalf("panic answered %d: %s", w.Code, w.Body)
-	}
-}
-
-// A client that sends its headers then trickles its body is cut off once
-// the request's read deadline passes; it cannot hold a connection.
-func TestSlowBodyIsCutOff(t *testing.T) {
-	var got error
-	done := make(chan struct{})
-	h := deadlines(200*time.Millisecond, time.Second, time.Hour, func(*http.Request) bool { return false })(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, got = io.ReadAll(r.Body)
-		close(done)
-	}))
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc")
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the slow body was not cut off")
-	}
-	if got == nil {
-		t.Fatal("reading a trickled body succeeded")
 	}
 }

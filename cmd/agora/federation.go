@@ -7,6 +7,7 @@ import (
 
 	"agora/federation"
 	"agora/frontend"
+	"agora/frontend/cities"
 )
 
 // federationPages adapts the federation service to what the pages need
@@ -19,15 +20,15 @@ var _ frontend.Federation = federationPages{}
 // input turns federation's bad-input errors into the frontend's.
 func input(err error) error {
 	if errors.Is(err, federation.ErrInvalid) || errors.Is(err, federation.ErrBlocked) {
-		return fmt.Errorf("%w: %v", frontend.ErrFederationInput, err)
+		return fmt.Errorf("%w: %v", cities.ErrFederationInput, err)
 	}
 	return err
 }
 
-func (f federationPages) FollowSpace(ctx context.Context, target, by string) (frontend.RemoteSpace, error) {
+func (f federationPages) FollowSpace(ctx context.Context, target, by string) (cities.RemoteSpace, error) {
 	fl, err := f.s.Follow(ctx, target, by)
 	if err != nil {
-		return frontend.RemoteSpace{}, input(err)
+		return cities.RemoteSpace{}, input(err)
 	}
 	return remoteSpace(*fl), nil
 }
@@ -36,41 +37,41 @@ func (f federationPages) UnfollowSpace(ctx context.Context, actorID string) erro
 	return input(f.s.Unfollow(ctx, actorID))
 }
 
-func (f federationPages) FollowedSpaces(ctx context.Context) ([]frontend.RemoteSpace, error) {
+func (f federationPages) FollowedSpaces(ctx context.Context) ([]cities.RemoteSpace, error) {
 	fls, err := f.s.Followings(ctx)
-	out := make([]frontend.RemoteSpace, 0, len(fls))
+	out := make([]cities.RemoteSpace, 0, len(fls))
 	for _, fl := range fls {
 		out = append(out, remoteSpace(fl))
 	}
 	return out, err
 }
 
-func remoteSpace(fl federation.Following) frontend.RemoteSpace {
-	rs := frontend.RemoteSpace{ActorID: fl.Remote, State: fl.State, Since: fl.CreatedAt, Accepted: fl.AcceptedAt}
+func remoteSpace(fl federation.Following) cities.RemoteSpace {
+	rs := cities.RemoteSpace{ActorID: fl.Remote, State: fl.State, Since: fl.CreatedAt, Accepted: fl.AcceptedAt}
 	if a := fl.Actor; a != nil {
 		rs.Handle, rs.Name, rs.Summary, rs.Host = a.Handle(), a.Name, a.Summary, a.Host
 	}
 	return rs
 }
 
-func (f federationPages) RemoteProposals(ctx context.Context, actorID string, limit int) ([]frontend.RemoteItem, error) {
+func (f federationPages) RemoteProposals(ctx context.Context, actorID string, limit int) ([]cities.RemoteItem, error) {
 	objs, err := f.s.RemoteObjects(ctx, actorID, "", int64(limit))
 	return remoteItems(objs), err
 }
 
-func (f federationPages) RemoteItem(ctx context.Context, id string) (frontend.RemoteItem, []frontend.RemoteItem, error) {
+func (f federationPages) RemoteItem(ctx context.Context, id string) (cities.RemoteItem, []cities.RemoteItem, error) {
 	o, err := f.s.RemoteObject(ctx, id)
 	if err != nil || o.DeletedAt != nil || o.Type == "Note" {
-		return frontend.RemoteItem{}, nil, fmt.Errorf("%w: no such proposal of another city", frontend.ErrFederationInput)
+		return cities.RemoteItem{}, nil, fmt.Errorf("%w: no such proposal of another city", cities.ErrFederationInput)
 	}
 	comments, err := f.s.RemoteObjects(ctx, "", o.ID, 500)
 	return remoteItems([]federation.RemoteObject{*o})[0], remoteItems(comments), err
 }
 
-func remoteItems(objs []federation.RemoteObject) []frontend.RemoteItem {
-	out := make([]frontend.RemoteItem, 0, len(objs))
+func remoteItems(objs []federation.RemoteObject) []cities.RemoteItem {
+	out := make([]cities.RemoteItem, 0, len(objs))
 	for _, o := range objs {
-		out = append(out, frontend.RemoteItem{ID: o.ID, Type: o.Type, Space: o.Group, Author: o.AuthorName,
+		out = append(out, cities.RemoteItem{ID: o.ID, Type: o.Type, Space: o.Group, Author: o.AuthorName,
 			AuthorID: o.AttributedTo, Name: o.Name, ContentHTML: o.ContentHTML, URL: o.URL, InReplyTo: o.InReplyTo,
 			State: o.State, Supports: o.Supports, Published: o.Published, Updated: o.Updated})
 	}
@@ -85,11 +86,11 @@ func (f federationPages) Reactions(ctx context.Context, objectType, id string) (
 	return f.s.Reactions(ctx, objectType, id)
 }
 
-func (f federationPages) Peers(ctx context.Context) ([]frontend.PeerStatus, error) {
+func (f federationPages) Peers(ctx context.Context) ([]cities.PeerStatus, error) {
 	peers, err := f.s.Peers(ctx)
-	out := make([]frontend.PeerStatus, 0, len(peers))
+	out := make([]cities.PeerStatus, 0, len(peers))
 	for _, p := range peers {
-		out = append(out, frontend.PeerStatus{Host: p.Host, LastSuccess: p.LastSuccessAt, LastFailure: p.LastFailureAt,
+		out = append(out, cities.PeerStatus{Host: p.Host, LastSuccess: p.LastSuccessAt, LastFailure: p.LastFailureAt,
 			Failures: p.Failures, UnreachableSince: p.UnreachableSince, LastError: p.LastError})
 	}
 	return out, err
@@ -99,11 +100,11 @@ func (f federationPages) QueueDepth(ctx context.Context) (int, int, error) {
 	return f.s.QueueDepth(ctx)
 }
 
-func (f federationPages) Blocks(ctx context.Context) ([]frontend.DomainBlock, error) {
+func (f federationPages) Blocks(ctx context.Context) ([]cities.DomainBlock, error) {
 	blocks, err := f.s.Blocks(ctx)
-	out := make([]frontend.DomainBlock, 0, len(blocks))
+	out := make([]cities.DomainBlock, 0, len(blocks))
 	for _, b := range blocks {
-		out = append(out, frontend.DomainBlock{Host: b.Host, Severity: b.Severity, Reason: b.Reason, Since: b.CreatedAt})
+		out = append(out, cities.DomainBlock{Host: b.Host, Severity: b.Severity, Reason: b.Reason, Since: b.CreatedAt})
 	}
 	return out, err
 }

@@ -275,3 +275,10 @@ func (c *cappedBuffer) String() string {
 	defer c.mu.Unlock()
 	return c.buf.String()
 }
+
+// Do runs one chromedp step of the test's own in the tab, with the action
+// timeout, failing the test with what on error.
+func (b *Browser) Do(what string, f func(ctx context.Context, tg *chromedp.Target) error) {
+	b.t.Helper()
+	run(b, b.t, what, chromedp.Func(f))
+}

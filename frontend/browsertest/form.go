@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -64,4 +65,38 @@ func (b *Browser) Submit(selector string) int {
 func (b *Browser) Text(selector string) string {
 	b.t.Helper()
 	return run(b, b.t, "read the text of "+selector, chromedp.Text(chromedp.CSS(selector)))
+}
+
+// SubmitWant submits with the element that selector matches and fails the
+// test unless the page it loads answers status.
+func (b *Browser) SubmitWant(selector string, status int) {
+	b.t.Helper()
+	if got := b.Submit(selector); got != status {
+		b.t.Fatalf("browsertest: submit %s: status %d, want %d", selector, got, status)
+	}
+}
+
+// NoValidate turns off the browser's own checks of the page's forms, so
+// that a test can post a form with errors and see the server's messages
+// next to the fields.
+func (b *Browser) NoValidate() {
+	b.t.Helper()
+	b.Eval(`document.querySelectorAll("form").forEach(f => f.noValidate = true), ""`)
+}
+
+// Eval runs a script in the page and returns its result as a string.
+func (b *Browser) Eval(script string) string {
+	b.t.Helper()
+	return run(b, b.t, "evaluate "+script, chromedp.Evaluate[string](script))
+}
+
+// SetCookie puts an HTTP-only, SameSite=Lax cookie for url into the
+// browser, as the server would have set it.
+func (b *Browser) SetCookie(url, name, value string) {
+	b.t.Helper()
+	run(b, b.t, "set the cookie "+name, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{
+			Name: name, Value: value, URL: url, HTTPOnly: new(true), SameSite: network.CookieSameSiteLax})
+		return err
+	}))
 }

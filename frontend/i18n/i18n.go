@@ -15,6 +15,8 @@ import (
 	"io/fs"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -153,4 +155,58 @@ func (p *Printer) DateTime(t time.Time) string {
 		at = " at "
 	}
 	return p.Date(t) + at + t.Format("15:04")
+}
+
+// Plural picks the singular or plural form of a message with a count:
+// key.one or key.other. French counts 0 as singular, English does not.
+func (p *Printer) Plural(key string, n int) string {
+	if n == 1 || (n == 0 && p.Lang == "fr") {
+		return p.T(key+".one", n)
+	}
+	return p.T(key+".other", n)
+}
+
+// Size writes a number of bytes the way readers of the language do.
+func (p *Printer) Size(n int64) string {
+	var v float64
+	var key string
+	switch {
+	case n < 1000:
+		return p.T("attachment.bytes", n)
+	case n < 1000*1000:
+		v, key = float64(n)/1000, "attachment.kb"
+	default:
+		v, key = float64(n)/(1000*1000), "attachment.mb"
+	}
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	if p.Lang == "fr" {
+		s = strings.ReplaceAll(s, ".", ",")
+	}
+	return p.T(key, s)
+}
+
+// Moment writes when something starts: the day alone when it starts at
+// midnight where the node is, else the day and the time.
+func (p *Printer) Moment(t time.Time) string {
+	if midnight(t.In(p.loc)) {
+		return p.Date(t)
+	}
+	return p.DateTime(t)
+}
+
+// LastDay writes when something ends. Periods end at an exclusive
+// instant; one that ends at midnight ends, for a reader, the day before.
+func (p *Printer) LastDay(t time.Time) string {
+	if midnight(t.In(p.loc)) {
+		return p.Date(t.Add(-time.Second))
+	}
+	return p.DateTime(t)
+}
+
+func midnight(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 }
+
+// CivilDate writes a calendar day stored as midnight UTC (a release date),
+// the same day wherever the node is.
+func (p *Printer) CivilDate(t time.Time) string {
+	return p.Date(t.UTC().Add(12 * time.Hour))
 }

@@ -1,0 +1,155 @@
+// Package frontend assembles the node's HTTP surface: it builds the kit
+// (frontend/web), lets every surface register its routes, and returns the
+// handler. Pages are rendered on the server, French first and English too,
+// usable without JavaScript. See docs/ARCHITECTURE.md for the surfaces and
+// how to add one.
+package frontend
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"agora/frontend/accounts"
+	"agora/frontend/admin"
+	"agora/frontend/apps"
+	"agora/frontend/cities"
+	"agora/frontend/desk"
+	"agora/frontend/moderation"
+	"agora/frontend/opendata"
+	"agora/frontend/ops"
+	"agora/frontend/participation"
+	"agora/frontend/web"
+	accountsvc "agora/instances/accounts"
+	appsvc "agora/instances/apps"
+	"agora/instances/debates"
+	"agora/instances/markup"
+	modsvc "agora/instances/moderation"
+	"agora/instances/proposals"
+	"agora/instances/spaces"
+	"agora/storage/blobs"
+)
+
+// Config is what the frontend needs to know about the node.
+type Config = web.Config
+
+// Check is one readiness probe, e.g. "database" or "blobs".
+type Check = ops.Check
+
+// Federation is what the pages need of the node's federation (see
+// package cities); cmd/agora adapts the federation package to it.
+type Federation interface {
+	cities.Federation
+	participation.Reactions
+}
+
+// Deps are the frontend's collaborators, built by the caller. A surface
+// is served when the services it needs are set.
+type Deps struct {
+	Logger   *slog.Logger
+	Registry *prometheus.Registry // the node's metrics, served at /metrics
+	Checks   []Check              // what /readyz verifies
+
+	// The account pages, the desk and the administration are served when
+	// Accounts is set.
+	Accounts *accountsvc.Service
+	Limiter  web.RateLimiter
+	Secret   []byte // the node's secret, for HMACs that must agree across processes
+
+	// Participation (spaces, proposals, debates), moderation and open data
+	// (JSON API, feeds) are served when Spaces is set.
+	Spaces     *spaces.Service
+	Proposals  *proposals.Service
+	Debates    *debates.Service
+	Moderation *modsvc.Service
+	Markup     *markup.Renderer
+	Blobs      blobs.Store
+
+	// Federation, when set, adds the admin's federation page and the
+	// "Other cities" pages, and fediverse reactions on pages.
+	Federation Federation
+
+	// Apps, when set, serves the catalogue of free software (/apps and
+	// /api/v1/apps); it needs Accounts, and Blobs must be the store the
+	// catalogue writes to (downloads are served from it).
+	Apps *appsvc.Service
+
+	// Now is the clock pages decide with (phases, windows, expiries); the
+	// services must use the same one. Nil means time.Now.
+	Now func() time.Time
+}
+
+// New builds the node's HTTP handler: the kit, then every surface the
+// services allow, then the middleware around them.
+func New(cfg Config, d Deps) (http.Handler, error) {
+	reg := d.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	k, err := web.New(cfg, web.Deps{Logger: d.Logger, Registry: reg, Accounts: d.Accounts,
+		Limiter: d.Limiter, Secret: d.Secret, Now: d.Now})
+	if err != nil {
+		return nil, err
+	}
+	ops.Register(k, reg, d.Checks)
+	if err := register(k, d); err != nil {
+		return nil, err
+	}
+	return k.Handler()
+}
+
+// register lets every surface the services allow register on the kit.
+func register(k *web.Kit, d Deps) error {
+	if d.Accounts != nil {
+		if err := accounts.Register(k); err != nil {
+			return err
+		}
+		if err := desk.Register(k); err != nil {
+			return err
+		}
+		if err := admin.Register(k, admin.Deps{Accounts: d.Accounts, Spaces: d.Spaces}); err != nil {
+			return err
+		}
+	}
+	if err := registerParticipation(k, d); err != nil {
+		return err
+	}
+	if d.Federation != nil {
+		if err := cities.Register(k, d.Federation); err != nil {
+			return err
+		}
+	}
+	if d.Apps != nil {
+		return apps.Register(k, apps.Deps{Accounts: d.Accounts, Apps: d.Apps, Markup: d.Markup, Blobs: d.Blobs})
+	}
+	return nil
+}
+
+// registerParticipation serves participation, moderation and open data,
+// or only the home page on a node without spaces (tests of the kit).
+func registerParticipation(k *web.Kit, d Deps) error {
+	if d.Spaces == nil {
+		return participation.RegisterHome(k)
+	}
+	var reactions participation.Reactions
+	if d.Federation != nil {
+		reactions = d.Federation
+	}
+	if err := participation.Register(k, participation.Deps{Accounts: d.Accounts, Spaces: d.Spaces, Proposals: d.Proposals,
+		Debates: d.Debates, Markup: d.Markup, Blobs: d.Blobs, Reactions: reactions}); err != nil {
+		return err
+	}
+	if err := moderation.Register(k, moderation.Deps{Accounts: d.Accounts, Spaces: d.Spaces, Proposals: d.Proposals,
+		Debates: d.Debates, Moderation: d.Moderation, Markup: d.Markup}); err != nil {
+		return err
+	}
+	return opendata.Register(k, opendata.Deps{Spaces: d.Spaces, Proposals: d.Proposals, Debates: d.Debates})
+}
+
+// Timeouts of the HTTP server (see web).
+const (
+	ReadHeaderTimeout = web.ReadHeaderTimeout
+	IdleTimeout       = web.IdleTimeout
+)

@@ -1,0 +1,192 @@
+package participation
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"agora/frontend/web"
+
+	"github.com/gorilla/mux"
+
+	"agora/instances/proposals"
+	"agora/instances/spaces"
+)
+
+// proposalFieldMax bounds a text field of the proposal form (a body of
+// 20,000 characters, each up to 4 bytes, fits).
+const proposalFieldMax = 96 << 10
+
+func (s *surface) proposalNewPage(w http.ResponseWriter, r *http.Request) {
+	sp := s.spaceBySlug(w, r, mux.Vars(r)["slug"])
+	if sp == nil {
+		return
+	}
+	f := web.EmptyForm()
+	f.Values["desk"] = web.RememberedDesk(r)
+	s.renderProposalNew(w, r, http.StatusOK, sp, f, false)
+}
+
+func (s *surface) renderProposalNew(w http.ResponseWriter, r *http.Request, status int, sp *spaces.Space, f *web.Form, filesAgain bool) {
+	d := s.newProposalFormData(r, sp, f)
+	d.Action = "/proposals/new?space=" + url.QueryEscape(sp.Slug)
+	d.FilesAgain = filesAgain
+	if err := s.mayPropose(r, &d); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	// The form posts to /proposals/new; the page it answers with is the
+	// form's own, and so are the links to it in the other language.
+	r2 := r.WithContext(r.Context())
+	r2.URL = &url.URL{Path: "/spaces/" + sp.Slug + "/proposals/new"}
+	s.HTML(w, r2, status, "proposal_form", s.Printer(r).T("proposal.new.title"), d)
+}
+
+// proposalNewSave publishes a proposal with its files. Every field and
+// every file is checked before anything is written: a form with any
+// error creates nothing, stores no file, and shows each message next to
+// its field.
+func (s *surface) proposalNewSave(w http.ResponseWriter, r *http.Request) {
+	sp := s.spaceBySlug(w, r, r.URL.Query().Get("space"))
+	if sp == nil {
+		return
+	}
+	l := s.Printer(r)
+	f, files, err := s.readProposalForm(r, proposals.MaxAttachments)
+	defer func() {
+		for _, u := range files {
+			u.Close()
+		}
+	}()
+	if err != nil {
+		if web.IsTooLarge(err) {
+			w.Header().Set("Connection", "close")
+			f.Errors["attachments"] = l.T("attachment.error.too_large", proposalUploadLimit>>20)
+			s.renderProposalNew(w, r, http.StatusRequestEntityTooLarge, sp, f, true)
+			return
+		}
+		s.Fail(w, r, err)
+		return
+	}
+	in := s.proposalInput(r, sp, f)
+	actor, ok, err := s.DeskActor(r, f)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	sent := len(files) > 0 || f.Errors["attachments"] != ""
+	if !ok || f.Invalid() {
+		s.renderProposalNew(w, r, http.StatusBadRequest, sp, f, sent)
+		return
+	}
+	// Files go to the blob store first (content-addressed: a file stored
+	// for a proposal that then fails harms nothing), and their rows are
+	// written with the proposal, in its transaction.
+	if len(files) > 0 {
+		if in.Attachments, err = s.storeUploads(r.Context(), files); err != nil {
+			s.Fail(w, r, fmt.Errorf("store the files of a new proposal: %w", err))
+			return
+		}
+	}
+	p, err := s.proposals.Create(r.Context(), actor, sp.ID, in)
+	if err != nil {
+		e := s.AsError(err)
+		if e.Status >= 500 || e.Status == http.StatusNotFound {
+			s.Fail(w, r, err)
+			return
+		}
+		s.FailForm(r, f, err)
+		s.renderProposalNew(w, r, e.Status, sp, f, sent)
+		return
+	}
+	if actor.OnBehalfOf != nil {
+		s.RememberDesk(w, actor.Desk)
+	}
+	http.Redirect(w, r, "/proposals/"+url.PathEscape(p.ID)+"?done=published", http.StatusSeeOther)
+}
+
+// readProposalForm reads the proposal form, new or edited, taking up to
+// maxFiles files. A multipart form is read as a stream: each file is
+// checked as it arrives and kept in a temporary file; a file refused for
+// what it is gets its message next to the field and the rest is still
+// read. A form without files may come url-encoded.
+func (s *surface) readProposalForm(r *http.Request, maxFiles int) (*web.Form, []*web.Upload, error) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		if err := r.ParseForm(); err != nil {
+			return web.EmptyForm(), nil, web.HTTPError(http.StatusBadRequest, err)
+		}
+		return web.NewForm(r), nil, nil
+	}
+	l := s.Printer(r)
+	f := web.EmptyForm()
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return f, nil, web.HTTPError(http.StatusBadRequest, err)
+	}
+	var files []*web.Upload
+	var refused []string
+	tooMany := false
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return f, files, err
+		}
+		if part.FormName() != "attachments" {
+			v, err := proposalField(part)
+			if err != nil {
+				return f, files, err
+			}
+			f.Values[part.FormName()] = strings.TrimSpace(v)
+			continue
+		}
+		if part.FileName() == "" { // the field left empty
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return f, files, err
+			}
+			continue
+		}
+		if len(files)+len(refused) >= maxFiles {
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return f, files, err
+			}
+			if !tooMany {
+				refused = append(refused, l.T("attachment.error.count", proposals.MaxAttachments))
+				tooMany = true
+			}
+			continue
+		}
+		u, err := s.ReadUpload(r.Context(), part, part.FileName())
+		if msg, ok := web.Refused(err, l); ok {
+			refused = append(refused, msg)
+			continue
+		}
+		if err != nil {
+			return f, files, err
+		}
+		files = append(files, u)
+	}
+	if len(refused) > 0 {
+		f.Errors["attachments"] = strings.Join(refused, " ")
+	}
+	return f, files, nil
+}
+
+// proposalField reads a text field of the multipart form.
+func proposalField(p *multipart.Part) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(p, proposalFieldMax+1))
+	if err != nil {
+		return "", err
+	}
+	if len(b) > proposalFieldMax {
+		return "", web.HTTPError(http.StatusBadRequest, fmt.Errorf("field %q over %d bytes", p.FormName(), proposalFieldMax))
+	}
+	return string(b), nil
+}

@@ -1,0 +1,240 @@
+package participation
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"agora/frontend/web"
+
+	"github.com/gorilla/mux"
+
+	"agora/frontend/i18n"
+	"agora/instances/accounts"
+	"agora/instances/debates"
+	"agora/instances/proposals"
+	"agora/instances/spaces"
+)
+
+// proposalData is a proposal's page: the proposal, its files, its
+// supports and the support button, its timeline with the official
+// answers, and the forms of who may act on it.
+type proposalData struct {
+	P           *proposals.Proposal
+	Space       *spaces.Space
+	Title       string
+	Body        template.HTML // rendered and sanitised by the proposals service
+	StateName   string
+	Author      string
+	Published   string
+	Edited      string
+	EnteredBy   string // "entered by agent X at desk Y for Z", for a desk entry
+	Category    string
+	MapURL      string
+	Point       string
+	ShowContent bool // false for a hidden proposal, but for moderators
+	Attachments []attachmentView
+	Timeline    []eventView
+	Supports    string // the count, in words
+	Fediverse   string // likes and shares from other servers, apart from supports; "" for none
+	Threshold   string // how many lead to a review, while published
+	Support     supportView
+	EditUntil   string // until when the author may edit, or ""
+	Moderate    bool   // a moderator may edit it, with a reason
+	CanWithdraw bool
+	AnswerTo    []web.Option         // the states an official may answer with; none: no form
+	Agent       bool                 // offer the support for a resident present
+	Forms       map[string]*web.Form // support, behalf, withdraw, answer: empty, or the one that failed
+	Done        string
+	Comments    commentsData
+	Moderator   bool // show the moderation links
+	SignedIn    bool // show the report link
+}
+
+// supportView is the support part of the page.
+type supportView struct {
+	Open       bool   // the proposal takes supports now
+	Why        string // why not, in words
+	SignIn     string // where to sign in, for a visitor
+	Unverified bool   // signed in, residency not verified
+	Supported  bool   // the reader supports it
+}
+
+type attachmentView struct {
+	URL, Name, Kind, Size string
+	Image                 bool
+}
+
+type eventView struct {
+	At, Text, Service, Reason string
+	Answer                    template.HTML
+}
+
+// proposalForms are the forms of the proposal page.
+var proposalForms = []string{"support", "behalf", "withdraw", "answer"}
+
+// proposalDone are the confirmations a redirect may ask the page to show.
+var proposalDone = []string{"published", "edited", "supported", "unsupported", "withdrawn", "answered",
+	"supported_behalf", "unsupported_behalf"}
+
+func (s *surface) proposalPage(w http.ResponseWriter, r *http.Request) {
+	s.renderProposal(w, r, http.StatusOK, mux.Vars(r)["id"], nil, "")
+}
+
+// renderProposal shows a proposal's page, with f in place of the form
+// named failed when a post went wrong.
+func (s *surface) renderProposal(w http.ResponseWriter, r *http.Request, status int, id string, f *web.Form, failed string) {
+	ctx := r.Context()
+	l, now, acc := s.Printer(r), s.Now(), web.CurrentAccount(r)
+	p, err := s.proposals.ByID(ctx, id)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	sp, err := s.spaces.ByID(ctx, p.SpaceID)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	events, err := s.proposals.Timeline(ctx, id)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	files, err := s.proposals.Attachments(ctx, id)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	d := proposalData{P: p, Space: sp, Title: p.Title, Body: template.HTML(p.BodyHTML), StateName: l.T("proposal.state." + string(p.State)),
+		Author: authorName(l, p), Published: l.DateTime(p.CreatedAt), Supports: l.Plural("proposal.supports", p.SupportCount),
+		ShowContent: !p.Hidden() || acc.Has(accounts.Moderator), Forms: map[string]*web.Form{}}
+	if !d.ShowContent {
+		d.Title = l.T("proposal.hidden.title")
+	}
+	if p.EditedAt != nil {
+		d.Edited = l.DateTime(*p.EditedAt)
+	}
+	if c := sp.Category(p.Category); c != nil {
+		d.Category = c.Name(l.Lang)
+	}
+	if p.Lat != nil && p.Lon != nil {
+		lat, lon := strconv.FormatFloat(*p.Lat, 'f', -1, 64), strconv.FormatFloat(*p.Lon, 'f', -1, 64)
+		d.Point = lat + ", " + lon
+		d.MapURL = "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=18/" + lat + "/" + lon
+	}
+	if p.EnteredBy != "" {
+		agent := l.T("account.former")
+		a, err := s.accounts.ByID(ctx, p.EnteredBy)
+		switch {
+		case err == nil && !a.Deleted():
+			agent = a.DisplayName
+		case err != nil && !errors.Is(err, accounts.ErrNotFound):
+			s.Fail(w, r, err)
+			return
+		}
+		d.EnteredBy = l.T("proposal.entered_by", agent, p.Desk, d.Author)
+	}
+	for _, a := range files {
+		d.Attachments = append(d.Attachments, attachmentView{URL: fmt.Sprintf("/proposals/%s/attachments/%d", url.PathEscape(p.ID), a.Position),
+			Name: a.Name, Kind: l.T("attachment.kind." + a.ContentType), Size: l.Size(a.Size), Image: a.ContentType != "application/pdf"})
+	}
+	for _, e := range events {
+		d.Timeline = append(d.Timeline, s.eventView(l, sp, e))
+	}
+	if p.State == proposals.Published && sp.SupportThreshold > 0 {
+		d.Threshold = l.T("proposal.threshold", sp.SupportThreshold)
+	}
+	if err := s.supportView(r, &d, now); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	if acc != nil {
+		author := acc.ID == p.AuthorID
+		if author && p.State == proposals.Published && p.SupportCount == 0 && now.Sub(p.CreatedAt) <= proposals.EditWindow {
+			d.EditUntil = l.DateTime(p.CreatedAt.Add(proposals.EditWindow))
+		}
+		d.Moderate = !author && acc.Has(accounts.Moderator)
+		d.CanWithdraw = author && (p.State == proposals.Published || p.State == proposals.Review)
+		if acc.Has(accounts.Official) {
+			for _, st := range proposals.States {
+				if proposals.CanAnswer(p.State, st) {
+					d.AnswerTo = append(d.AnswerTo, web.Option{Value: string(st), Label: l.T("proposal.state." + string(st))})
+				}
+			}
+		}
+		d.Agent = acc.Has(accounts.Agent) && d.Support.Open
+	}
+	for _, name := range proposalForms {
+		d.Forms[name] = web.EmptyForm()
+	}
+	d.Forms["behalf"].Values["desk"] = web.RememberedDesk(r)
+	if f != nil {
+		d.Forms[failed] = f
+	}
+	if done := r.URL.Query().Get("done"); slices.Contains(proposalDone, done) {
+		d.Done = "proposal.done." + done
+	}
+	if d.Comments, err = s.commentsView(r, debates.Target{Kind: debates.TargetProposal, ID: p.ID}); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	d.Moderator, d.SignedIn = acc.Has(accounts.Moderator), acc != nil
+	if d.ShowContent {
+		d.Fediverse = s.fediverseLine(r, "proposal", p.ID)
+	}
+	s.HTML(w, r, status, "proposal", d.Title, d)
+}
+
+// supportView says whether the reader may support the proposal now, and
+// if not, why, in plain words.
+func (s *surface) supportView(r *http.Request, d *proposalData, now time.Time) error {
+	l, acc, p := s.Printer(r), web.CurrentAccount(r), d.P
+	v := &d.Support
+	switch err := proposals.SupportsOpen(p, d.Space, now); {
+	case errors.Is(err, proposals.ErrClosed):
+		v.Why = l.T("proposal.support.closed")
+	case errors.Is(err, proposals.ErrPhase):
+		v.Why = l.T("proposal.support.phase", s.whatNow(l, d.Space, now))
+	default:
+		v.Open = true
+	}
+	if acc == nil {
+		v.SignIn = "/login?next=" + url.QueryEscape("/proposals/"+p.ID+"#support")
+		return nil
+	}
+	supported, err := s.proposals.Supports(r.Context(), acc.ID, []string{p.ID})
+	if err != nil {
+		return err
+	}
+	v.Supported = supported[p.ID]
+	if v.Open && !v.Supported {
+		ok, err := s.accounts.IsVerified(r.Context(), acc.ID)
+		if err != nil {
+			return err
+		}
+		v.Unverified = !ok
+	}
+	return nil
+}
+
+// eventView writes one line of the timeline.
+func (s *surface) eventView(l *i18n.Printer, sp *spaces.Space, e proposals.Event) eventView {
+	v := eventView{At: l.DateTime(e.At), Service: e.Service, Reason: e.Reason, Answer: template.HTML(e.AnswerHTML)}
+	switch e.Kind {
+	case "published", "edited", "withdrawn":
+		v.Text = l.T("proposal.event." + e.Kind)
+	case "review":
+		v.Text = l.T("proposal.event.review", sp.SupportThreshold)
+	case "answer":
+		v.Text = l.T("proposal.event.answer", l.T("proposal.state."+string(e.ToState)))
+	default:
+		v.Text = l.T("proposal.event.other", l.T("proposal.state."+string(e.ToState)))
+	}
+	return v
+}

@@ -1,0 +1,42 @@
+package participation
+
+import (
+	"html/template"
+	"net/http"
+
+	"agora/frontend/web"
+
+	"github.com/gorilla/mux"
+
+	"agora/instances/spaces"
+)
+
+// spaceData is a space's page: its description, its phases as a
+// timeline, what residents can do now, and its categories.
+type spaceData struct {
+	Space       *spaces.Space
+	Kind        string
+	Description template.HTML // rendered and sanitised by the spaces service
+	Phases      []phaseView
+	Now         string
+	CanPropose  bool
+	Categories  []web.Option
+	Done        string
+}
+
+func (s *surface) spacePage(w http.ResponseWriter, r *http.Request) {
+	sp := s.spaceBySlug(w, r, mux.Vars(r)["slug"])
+	if sp == nil {
+		return
+	}
+	l, now := s.Printer(r), s.Now()
+	d := spaceData{Space: sp, Kind: spaceKindName(l, sp.Kind), Description: template.HTML(s.spaces.DescriptionHTML(sp)),
+		Phases: s.phaseViews(l, sp, now), Now: s.whatNow(l, sp, now), CanPropose: sp.AllowsProposals(now)}
+	for _, c := range sp.Categories {
+		d.Categories = append(d.Categories, web.Option{Value: c.Slug, Label: c.Name(l.Lang)})
+	}
+	if r.URL.Query().Get("done") == "created" {
+		d.Done = "space.done.created"
+	}
+	s.HTML(w, r, http.StatusOK, "space", sp.Title, d)
+}

@@ -1,6 +1,0 @@
-package frontend
-
-import "embed"
-
-//go:embed static
-var staticFiles embed.FS

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// pageCache keeps, for a moment, the pages and API answers anonymous
+// visitors read most (lists, proposals, debates), so a crowd reading the
+// same page costs one rendering per moment, not one per visitor. Signed-in
+// visitors are never served from it: what they see depends on them (their
+// supports, their forms). It lives in the process and is safe to lose;
+// a page is at most its TTL (AGORA_PAGE_CACHE, 2 s by default) stale.
+type pageCache struct {
+	ttl      time.Duration
+	maxItems int
+	maxBody  int
+	prefixes []string // the paths whose GETs may be cached
+
+	mu      sync.Mutex
+	items   map[string]*cachedPage
+	pending map[string]*sync.WaitGroup // one rendering per key at a time
+}
+
+type cachedPage struct {
+	status int
+	header http.Header
+	body   []byte
+	until  time.Time
+}
+
+const (
+	pageCacheItems = 2000
+	pageCacheBody  = 512 << 10
+)
+
+// newPageCache keeps the GETs under the path prefixes (surfaces name
+// theirs with Kit.Cache).
+func newPageCache(ttl time.Duration, prefixes []string) *pageCache {
+	return &pageCache{ttl: ttl, maxItems: pageCacheItems, maxBody: pageCacheBody, prefixes: prefixes,
+		items: map[string]*cachedPage{}, pending: map[string]*sync.WaitGroup{}}
+}
+
+// key returns the cache key of a request, or "" when it must not be cached.
+func (c *pageCache) key(r *http.Request, sessionCookie string) string {
+	if r.Method != http.MethodGet || c.ttl <= 0 {
+		return ""
+	}
+	if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		return ""
+	}
+	if strings.Contains(r.URL.Path, "/attachments/") {
+		return ""
+	}
+	cached := false
+	for _, p := range c.prefixes {
+		if strings.HasPrefix(r.URL.Path, p) {
+			cached = true
+			break
+		}
+	}
+	if !cached {
+		return ""
+	}
+	// Everything a page may depend on for an anonymous visitor: the URL,
+	// the language asked for, the visitor's shuffle seed and what they
+	// accept (HTML or ActivityStreams JSON on the same URL).
+	var b strings.Builder
+	b.WriteString(r.URL.RequestURI())
+	for _, name := range []string{"lang", "agora_seed"} {
+		b.WriteByte('|')
+		if ck, err := r.Cookie(name); err == nil {
+			b.WriteString(ck.Value)
+		}
+	}
+	b.WriteByte('|')
+	b.WriteString(r.Header.Get("Accept-Language"))
+	b.WriteByte('|')
+	b.WriteString(r.Header.Get("Accept"))
+	return b.String()
+}
+
+func (c *pageCache) middleware(sessionCookie string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			key := c.key(r, sessionCookie)
+			if key == "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			for {
+				c.mu.Lock()
+				if p, ok := c.items[key]; ok && time.Now().Before(p.until) {
+					c.mu.Unlock()
+					p.write(w, r)
+					return
+				}
+				if wg, busy := c.pending[key]; busy {
+					c.mu.Unlock()
+					wg.Wait() // another request renders it: take its result
+					continue
+				}
+				wg := new(sync.WaitGroup)
+				wg.Add(1)
+				c.pending[key] = wg
+				c.mu.Unlock()
+				rec := &recorder{header: http.Header{}, status: http.StatusOK, limit: c.maxBody}
+				func() {
+					defer func() {
+						c.mu.Lock()
+						delete(c.pending, key)
+						if rec.cacheable() {
+							if len(c.items) >= c.maxItems {
+								c.evict()
+							}
+							c.items[key] = &cachedPage{status: rec.status, header: rec.header, body: rec.buf.Bytes(), until: time.Now().Add(c.ttl)}
+						}
+						c.mu.Unlock()
+						wg.Done()
+					}()
+					next.ServeHTTP(rec, r)
+				}()
+				rec.flushTo(w)
+				return
+			}
+		})
+	}
+}
+
+// evict drops expired pages, or everything when none has expired: the
+// cache only saves work, and refilling it is cheap.
+func (c *pageCache) evict() {
+	now := time.Now()
+	for k, p := range c.items {
+		if now.After(p.until) {
+			delete(c.items, k)
+		}
+	}
+	if len(c.items) >= c.maxItems {
+		clear(c.items)
+	}
+}
+
+func (p *cachedPage) write(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	for k, v := range p.header {
+		h[k] = v
+	}
+	w.WriteHeader(p.status)
+	if r.Method != http.MethodHead {
+		w.Write(p.body)
+	}
+}
+
+// recorder buffers a response to cache it, up to a size limit.
+type recorder struct {
+	header      http.Header
+	status      int
+	buf         bytes.Buffer
+	limit       int
+	over        bool
+	wroteHeader bool
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wroteHeader {
+		r.status, r.wroteHeader = code, true
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wroteHeader = true
+	if r.buf.Len()+len(b) > r.limit {
+		r.over = true
+	}
+	return r.buf.Write(b)
+}
+
+// cacheable: a whole, successful page that sets no cookie.
+func (r *recorder) cacheable() bool {
+	return r.status == http.StatusOK && !r.over && len(r.header.Values("Set-Cookie")) == 0
+}
+
+func (r *recorder) flushTo(w http.ResponseWriter) {
+	h := w.Header()
+	for k, v := range r.header {
+		h[k] = v
+	}
+	w.WriteHeader(r.status)
+	w.Write(r.buf.Bytes())
+}

@@ -1,0 +1,253 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+
+	"agora/frontend/i18n"
+	"agora/instances/accounts"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// Common is what every page shows whatever the request.
+type Common struct {
+	NodeName string
+	CSSURL   string
+	// Nav names the surfaces whose link the navigation shows ("cities",
+	// "apps"), set with Kit.Nav.
+	Nav map[string]bool
+}
+
+// Page is what a page template receives.
+type Page struct {
+	Common
+	L       *i18n.Printer
+	Account *accounts.Account // the signed-in account, or nil
+	Title   string            // the page's own title, before the node name
+	Path    string            // the current path, for the language switch
+	Data    any
+}
+
+// funcs are the template functions every page may use.
+var funcs = template.FuncMap{
+	"field": FieldOf,
+	"options": func(pairs ...string) []Option {
+		var out []Option
+		for i := 0; i+1 < len(pairs); i += 2 {
+			out = append(out, Option{Value: pairs[i], Label: pairs[i+1]})
+		}
+		return out
+	},
+	"withOptions": func(d Field, o []Option) Field { d.Options = o; return d },
+	// formIf passes a form to a field only when it is the one that failed.
+	"formIf": func(ok bool, f *Form) *Form {
+		if ok {
+			return f
+		}
+		return nil
+	},
+}
+
+// views holds the layout and the kit's partials, which every page set
+// clones, and the kit's own pages (the error page).
+type views struct {
+	// proto is never executed: a template cannot be cloned once it has
+	// been.
+	proto   *template.Template
+	buffers *sync.Pool
+	pages   *pageSet
+}
+
+func newViews() (*views, error) {
+	proto, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	v := &views{proto: proto, buffers: &sync.Pool{New: func() any { return new(bytes.Buffer) }}}
+	v.pages, err = v.pageSet(templateFiles, "templates/error.html")
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// pageSet is the pages of one surface. Every page is parsed when the set
+// is made, so that one that does not parse stops the node from starting;
+// the parsed copies are then dropped and each page is parsed again the
+// first time it is asked for. Each copy holds the layout and every
+// partial: kept for all pages, they were most of an idle node's heap.
+type pageSet struct {
+	proto *template.Template // the layout, the kit's partials and the surface's
+	pages map[string]*pageTemplate
+}
+
+// pageTemplate is a page's template, parsed on first use.
+type pageTemplate struct {
+	fsys fs.FS
+	file string
+	once sync.Once
+	t    *template.Template
+	err  error
+}
+
+// pageSet parses the pages named by the glob pattern in fsys (a page is
+// named after its file, without .html) over the layout, the kit's
+// partials and the partial files given.
+func (v *views) pageSet(fsys fs.FS, pattern string, partials ...string) (*pageSet, error) {
+	proto, err := v.proto.Clone()
+	if err != nil {
+		return nil, err
+	}
+	if len(partials) > 0 {
+		if proto, err = proto.ParseFS(fsys, partials...); err != nil {
+			return nil, fmt.Errorf("parse partials: %w", err)
+		}
+	}
+	names, err := fs.Glob(fsys, pattern)
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no page matches %s", pattern)
+	}
+	s := &pageSet{proto: proto, pages: map[string]*pageTemplate{}}
+	for _, file := range names {
+		p := &pageTemplate{fsys: fsys, file: file}
+		name := strings.TrimSuffix(file[strings.LastIndexByte(file, '/')+1:], ".html")
+		if _, dup := s.pages[name]; dup {
+			return nil, fmt.Errorf("page %s defined twice", name)
+		}
+		if _, err := s.parse(p); err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		s.pages[name] = p
+	}
+	debug.FreeOSMemory()
+	return s, nil
+}
+
+func (s *pageSet) parse(p *pageTemplate) (*template.Template, error) {
+	t, err := s.proto.Clone()
+	if err != nil {
+		return nil, err
+	}
+	return t.ParseFS(p.fsys, p.file)
+}
+
+func (s *pageSet) page(name string) (*template.Template, error) {
+	p, ok := s.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no page template %q", name)
+	}
+	p.once.Do(func() { p.t, p.err = s.parse(p) })
+	return p.t, p.err
+}
+
+// Pages is a surface's page set, rendered with the kit's layout.
+type Pages struct {
+	*Kit
+	set *pageSet
+	// fragments renders the surface's partials alone (comment threads),
+	// made on first use: most surfaces never render one.
+	fragOnce  sync.Once
+	fragments *template.Template
+	fragErr   error
+}
+
+// Pages parses a surface's pages: the files of fsys matching pattern
+// (e.g. "templates/*.html"), each with the layout, the kit's partials and
+// the partial files given (e.g. "templates/partials/*.html"). A template
+// that does not parse is an error now, not on a resident's page.
+func (k *Kit) Pages(fsys fs.FS, pattern string, partials ...string) (*Pages, error) {
+	set, err := k.view.pageSet(fsys, pattern, partials...)
+	if err != nil {
+		return nil, err
+	}
+	return &Pages{Kit: k, set: set}, nil
+}
+
+// HTML renders the named page with the reader's language. The page is
+// rendered to a buffer first so a template error becomes a clean 500, not
+// half a page.
+func (p *Pages) HTML(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	p.Kit.html(w, r, p.set, status, name, title, data)
+}
+
+// Fragment renders one of the surface's partial templates to a string.
+func (p *Pages) Fragment(name string, data any) (string, error) {
+	// set.proto is never executed, so it may still be cloned here.
+	p.fragOnce.Do(func() { p.fragments, p.fragErr = p.set.proto.Clone() })
+	if p.fragErr != nil {
+		return "", p.fragErr
+	}
+	var b strings.Builder
+	if err := p.fragments.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("render %s: %w", name, err)
+	}
+	return b.String(), nil
+}
+
+func (k *Kit) html(w http.ResponseWriter, r *http.Request, set *pageSet, status int, name, title string, data any) {
+	t, err := set.page(name)
+	if err != nil {
+		k.Fail(w, r, err)
+		return
+	}
+	pg := Page{Common: k.common, L: k.Printer(r), Account: CurrentAccount(r), Title: title, Path: r.URL.Path, Data: data}
+	buf := k.view.buffers.Get().(*bytes.Buffer)
+	defer func() {
+		// A buffer that grew for a huge page is left to the collector
+		// rather than kept for every small one.
+		if buf.Cap() <= 1<<20 {
+			buf.Reset()
+			k.view.buffers.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, "layout.html", pg); err != nil {
+		k.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// Fail answers a failed request: HTML for browsers, JSON for API clients.
+// It is the one place errors are logged, once.
+func (k *Kit) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := k.AsError(err)
+	if e.Status >= 500 {
+		k.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "status", e.Status, "err", e.Err)
+	} else if e.Err != nil {
+		k.log.DebugContext(r.Context(), "request refused", "method", r.Method, "path", r.URL.Path, "status", e.Status, "err", e.Err)
+	}
+	l := k.Printer(r)
+	msg := l.T(e.Key, e.Args...)
+	if WantsJSON(r) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(e.Status)
+		json.NewEncoder(w).Encode(map[string]any{"error": msg, "status": e.Status})
+		return
+	}
+	k.html(w, r, k.view.pages, e.Status, "error", l.T("error.title"), msg)
+}
+
+// WantsJSON reports whether the client asked for JSON rather than a page.
+func WantsJSON(r *http.Request) bool {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		return true
+	}
+	accept := r.Header.Get("Accept")
+	return strings.Contains(accept, "json") && !strings.Contains(accept, "text/html")
+}
