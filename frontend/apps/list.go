@@ -29,8 +29,7 @@ type appListData struct {
 	Categories, Platforms, Stats []web.Option
 	Items                        []appItem
 	Count                        string
-	Pages                        []web.PageLink
-	Prev, Next                   string
+	Paging                       web.Paging
 	MayPublish                   bool
 }
 
@@ -69,7 +68,7 @@ func (s *surface) appListPage(w http.ResponseWriter, r *http.Request) {
 	for i := range page.Items {
 		d.Items = append(d.Items, appItemOf(l, &page.Items[i]))
 	}
-	d.Pages, d.Prev, d.Next = web.Paginate(appListURL(fl), page.Page, page.Pages())
+	d.Paging = web.Paginate(l, "app.list.pages", appListURL(fl), page.Page, page.Pages())
 	s.HTML(w, r, http.StatusOK, "app_list", l.T("app.list.title"), d)
 }
 

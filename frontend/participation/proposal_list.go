@@ -34,8 +34,7 @@ type proposalListData struct {
 	States, Categories, Phases, Sorts []web.Option
 	Items                             []proposalItem
 	Count                             string // how many match, in words
-	Pages                             []web.PageLink
-	Prev, Next                        string
+	Paging                            web.Paging
 	Now                               string
 	CanPropose                        bool
 }
@@ -83,7 +82,7 @@ func (s *surface) proposalListPage(w http.ResponseWriter, r *http.Request) {
 	for _, p := range page.Items {
 		d.Items = append(d.Items, s.proposalItem(l, sp, &p))
 	}
-	d.Pages, d.Prev, d.Next = web.Paginate(listURL(sp, f), page.Page, page.Pages())
+	d.Paging = web.Paginate(l, "proposal.list.pages", listURL(sp, f), page.Page, page.Pages())
 	s.HTML(w, r, http.StatusOK, "proposal_list", l.T("proposal.list.title", sp.Title), d)
 }
 

@@ -16,26 +16,37 @@ type PageLink struct {
 	Gap     bool
 }
 
+// Paging is the links to the pages of a list, worded for the reader, as
+// the "pagination" partial shows them.
+type Paging struct {
+	Links                        []PageLink
+	Prev, Next                   string // URLs, "" at either end
+	Label                        string // names the navigation for screen readers
+	PrevText, NextText, PageText string
+}
+
 // Paginate links the pages around the current one, the first and the
-// last; gaps stand for the others.
-func Paginate(link func(int) string, cur, pages int) (out []PageLink, prev, next string) {
+// last; gaps stand for the others. label is the message key naming the
+// list's pages.
+func Paginate(l *i18n.Printer, label string, link func(int) string, cur, pages int) Paging {
+	p := Paging{Label: l.T(label), PrevText: l.T("pages.prev"), NextText: l.T("pages.next"), PageText: l.T("pages.page")}
 	if pages <= 1 {
-		return nil, "", ""
+		return p
 	}
 	if cur > 1 {
-		prev = link(min(cur-1, pages))
+		p.Prev = link(min(cur-1, pages))
 	}
 	if cur < pages {
-		next = link(cur + 1)
+		p.Next = link(cur + 1)
 	}
 	for n := 1; n <= pages; n++ {
 		if n == 1 || n == pages || (n >= cur-2 && n <= cur+2) {
-			out = append(out, PageLink{N: n, URL: link(n), Current: n == cur})
-		} else if len(out) > 0 && !out[len(out)-1].Gap {
-			out = append(out, PageLink{Gap: true})
+			p.Links = append(p.Links, PageLink{N: n, URL: link(n), Current: n == cur})
+		} else if len(p.Links) > 0 && !p.Links[len(p.Links)-1].Gap {
+			p.Links = append(p.Links, PageLink{Gap: true})
 		}
 	}
-	return out, prev, next
+	return p
 }
 
 // Bounds of the JSON lists' paging parameters.

@@ -49,6 +49,14 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"withOptions": func(d Field, o []Option) Field { d.Options = o; return d },
+	// table starts a data table: its id (for the caption's), caption and
+	// column headers; withActions adds a last column for buttons, named
+	// for screen readers only; withClass gives the table a class.
+	"table": func(id, caption string, cols ...string) Table {
+		return Table{ID: id, Caption: caption, Cols: cols}
+	},
+	"withActions": func(t Table, label string) Table { t.Actions = label; return t },
+	"withClass":   func(t Table, class string) Table { t.Class = class; return t },
 	// formIf passes a form to a field only when it is the one that failed.
 	"formIf": func(ok bool, f *Form) *Form {
 		if ok {
@@ -56,6 +64,12 @@ var funcs = template.FuncMap{
 		}
 		return nil
 	},
+}
+
+// Table is what the "table-open" partial renders.
+type Table struct {
+	ID, Caption, Class, Actions string
+	Cols                        []string
 }
 
 // views holds the layout and the kit's partials, which every page set
