@@ -109,8 +109,10 @@ type Service struct {
 	keyFetches *keyFetches
 	hosts      *hostLimiter
 	river      *river.Client[*sql.Tx]
-	stop       context.CancelFunc
-	stopped    chan struct{}
+	// beforeApply, set by tests only, runs as an inbox job starts.
+	beforeApply func(ctx context.Context, activityID string)
+	stop        context.CancelFunc
+	stopped     chan struct{}
 }
 
 // New builds the node's federation; Start runs its workers.
@@ -173,6 +175,9 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		FetchCooldown:        50 * time.Millisecond,
 		FetchPollInterval:    500 * time.Millisecond,
 		RetryPolicy:          retryPolicy{base: cfg.RetryBase},
+		// Parked jobs (discarded after their last attempt) wait for an
+		// admin that long (parked.go).
+		DiscardedJobRetentionPeriod: parkedRetention,
 	}
 	var err error
 	if database.IsPostgres(deps.DB) {

@@ -44,9 +44,17 @@ type inboxArgs struct {
 
 func (inboxArgs) Kind() string { return "ap_inbox" }
 
-// InsertOpts: an activity that keeps failing for reasons of ours (the
-// database) is retried for about a day, then left in the queue's history.
-func (inboxArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 12} }
+// InsertOpts: an activity whose application fails (the database, a peer
+// we fetch from, a panic, a process that died while applying it) is tried
+// inboxAttempts times in all, then parked (parked.go).
+func (inboxArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: inboxAttempts} }
+
+// inboxAttempts is small: the signer's actor was fetched moments before to
+// verify the signature, so an activity that fails this often will not
+// apply by waiting, and one that kills the process must not kill it
+// for long. With retryPolicy's backoff (30 s, 1 min, 2 min, 4 min), an
+// activity is parked about 8 minutes after it arrived.
+const inboxAttempts = 5
 
 // inbox receives activities, for every actor of the node (a shared inbox
 // and per-actor inboxes behave the same: recipients are read from the
@@ -174,6 +182,9 @@ type inboxWorker struct {
 // recorded as refused and not retried.
 func (w *inboxWorker) Work(ctx context.Context, job *river.Job[inboxArgs]) error {
 	s := w.s
+	if s.beforeApply != nil {
+		s.beforeApply(ctx, job.Args.ActivityID)
+	}
 	var rec received
 	if err := s.db.NewSelect().Model(&rec).Where("activity_id = ?", job.Args.ActivityID).Scan(ctx); err != nil {
 		return fmt.Errorf("read activity %s: %w", job.Args.ActivityID, err)
