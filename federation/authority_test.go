@@ -24,7 +24,10 @@ func TestUpdateDeleteAuthority(t *testing.T) {
 				"content": "<p>" + name + "</p>"}
 		}
 		seq := 0
-		next := func(actor string) string { seq++; return fmt.Sprintf("%s/activities/%d", strings.SplitN(actor, "/u/", 2)[0], seq) }
+		next := func(actor string) string {
+			seq++
+			return fmt.Sprintf("%s/activities/%d", strings.SplitN(actor, "/u/", 2)[0], seq)
+		}
 		announce := func(inner map[string]any) map[string]any {
 			return activity("Announce", next(group), group, inner)
 		}
