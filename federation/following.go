@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"html"
 	"strings"
 	"time"
 
@@ -188,6 +187,7 @@ func (s *Service) applyFollowAnswer(ctx context.Context, a *as2.Activity) (strin
 // from its Group or its author; a known one is changed only by its author
 // or the Group it belongs to, never by another actor of the same host.
 func (s *Service) mirror(ctx context.Context, activity, group, signer string, o *as2.Object, raw map[string]any) (string, error) {
+	s.cleanObject(o)
 	if _, isApp := raw[as2.TermPublicCode].(string); isApp && s.apps != nil {
 		if !sameHost(o.ID, group) {
 			return "", fmt.Errorf("%w: %s announced an app of another host", ErrInvalid, group)
@@ -200,11 +200,7 @@ func (s *Service) mirror(ctx context.Context, activity, group, signer string, o 
 	if !sameHost(o.ID, group) {
 		return "", fmt.Errorf("%w: %s announced an object of another host", ErrInvalid, group)
 	}
-	text := o.Content
-	if o.MediaType == "text/markdown" {
-		text = "<p>" + html.EscapeString(text) + "</p>"
-	}
-	content := s.markup.Sanitize(text)
+	content := o.Content // sanitised HTML (cleanObject), Markdown shown as text
 	author := ""
 	if ra, err := s.remoteActor(ctx, o.AttributedTo, false); err == nil {
 		author = cmp.Or(ra.Name, ra.PreferredUsername)
@@ -214,6 +210,7 @@ func (s *Service) mirror(ctx context.Context, activity, group, signer string, o 
 		ctxID = o.ID
 	}
 	state, _ := raw[as2.TermState].(string)
+	state = s.plain(state, 40)
 	supports := 0
 	if n, ok := raw[as2.TermSupports].(float64); ok {
 		supports = int(n)

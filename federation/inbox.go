@@ -193,6 +193,7 @@ func (w *inboxWorker) Work(ctx context.Context, job *river.Job[inboxArgs]) error
 	if err != nil {
 		return s.processed(ctx, rec.ActivityID, "refused: "+err.Error())
 	}
+	s.cleanActivity(a) // peer text is sanitised once, on the way in
 	outcome, err := s.apply(ctx, a)
 	if err != nil {
 		if !refusal(err) {

@@ -89,6 +89,7 @@ func (s *Service) remoteActor(ctx context.Context, id string, refetch bool) (*Re
 		// anything else could plant someone else's key.
 		return nil, fmt.Errorf("%w: fetched %s, got %s", ErrInvalid, id, a.ID)
 	}
+	s.cleanActor(a)
 	a.Host, a.FetchedAt = strings.ToLower(u.Host), s.now()
 	_, err = s.db.NewInsert().Model(a).On("CONFLICT (id) DO UPDATE").
 		Set("type = EXCLUDED.type, host = EXCLUDED.host, inbox = EXCLUDED.inbox, shared_inbox = EXCLUDED.shared_inbox").
