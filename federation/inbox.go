@@ -92,8 +92,11 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status := http.StatusUnauthorized
 		reason := "signature: " + signature.Reason(err)
-		if errors.Is(err, ErrBlocked) {
+		switch {
+		case errors.Is(err, ErrBlocked):
 			status, reason = http.StatusForbidden, "signature: domain blocked"
+		case signature.Reason(err) == "": // ours: the blocks could not be read
+			status, reason = http.StatusServiceUnavailable, "cannot check the signature now"
 		}
 		s.log.InfoContext(r.Context(), "inbox: refused signature", "err", err)
 		refuse(w, status, reason)
