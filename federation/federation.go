@@ -154,7 +154,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	s.client = fetch.New(fetch.Config{UserAgent: "Agora/" + cfg.Version + " (+" + cfg.BaseURL.String() + ")", AllowPrivate: cfg.AllowPrivate})
 	s.keyFetches = newKeyFetches(s.now)
 	s.verifier = &signature.Verifier{Keys: s.remoteKey, Now: s.now, BeforeFetch: s.refuseBlocked, Scheme: cfg.BaseURL.Scheme,
-		Host: cfg.BaseURL.Host}
+		Host: signedHost(cfg.BaseURL)}
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &eventWorker{s: s})
@@ -212,4 +212,13 @@ func (s *Service) Stop(ctx context.Context) error {
 		<-s.stopped
 	}
 	return s.river.Stop(ctx)
+}
+
+// signedHost is the host peers sign their requests to this node for: the
+// base URL's, without the scheme's default port (as clients send Host).
+func signedHost(base *url.URL) string {
+	if p := base.Port(); p == "443" && base.Scheme == "https" || p == "80" && base.Scheme == "http" {
+		return base.Hostname()
+	}
+	return base.Host
 }

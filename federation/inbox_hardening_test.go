@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -287,4 +288,19 @@ func TestInboxKeyFetchLimits(t *testing.T) {
 		}
 	})
 	n.sameCountsBut(t, before, "ap_received", "ap_inbox jobs", "ap_reactions")
+}
+
+func TestSignedHost(t *testing.T) {
+	for base, want := range map[string]string{
+		"https://paris15.example":      "paris15.example",
+		"https://paris15.example:443":  "paris15.example",
+		"https://paris15.example:8443": "paris15.example:8443",
+		"http://127.0.0.1:8080":        "127.0.0.1:8080",
+		"http://localhost:80":          "localhost",
+	} {
+		u, _ := url.Parse(base)
+		if got := signedHost(u); got != want {
+			t.Errorf("signedHost(%s) = %q, want %q", base, got, want)
+		}
+	}
 }

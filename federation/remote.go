@@ -132,7 +132,7 @@ func (s *Service) remoteKey(ctx context.Context, keyID string, refetch bool) (*s
 	if s.keyFetches.failedRecently(keyID) {
 		return nil, errKeyFailedRecently
 	}
-	if !s.keyFetches.allow(hostOf(keyID)) {
+	if !s.keyFetches.allow(hostName(keyID)) { // per host, whatever the port
 		return nil, errKeyFetchLimit
 	}
 	key, err := s.fetchKey(ctx, keyID, refetch)
@@ -266,4 +266,13 @@ func firstString(v any) string {
 		}
 	}
 	return ""
+}
+
+// hostName is the host of an IRI without its port, lowercased.
+func hostName(iri string) string {
+	u, err := url.Parse(iri)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
 }
