@@ -84,6 +84,9 @@ func (s *Service) apply(ctx context.Context, a *as2.Activity) (string, error) {
 	case "Follow":
 		return s.applyFollow(ctx, a)
 	case "Undo":
+		if silenced && a.Inner != nil && a.Inner.Type == "Delete" {
+			return "ignored: host silenced", nil // a restore shows content again
+		}
 		return s.applyUndo(ctx, a)
 	case "Accept", "Reject":
 		return s.applyFollowAnswer(ctx, a)
@@ -174,6 +177,9 @@ func (s *Service) applyUndo(ctx context.Context, a *as2.Activity) (string, error
 	if inner != nil && inner.Actor != a.Actor {
 		return "", fmt.Errorf("%w: undo of another actor's activity", ErrInvalid)
 	}
+	if inner != nil && inner.Type == "Delete" {
+		return s.restore(ctx, inner.ObjectID, a.Actor)
+	}
 	if inner != nil && inner.Type == "Follow" {
 		_, err := s.db.NewDelete().Model((*follower)(nil)).Where("follower = ? AND actor = ?", a.Actor, inner.ObjectID).Exec(ctx)
 		if err != nil {
@@ -213,9 +219,9 @@ func (s *Service) applyObject(ctx context.Context, a *as2.Activity, sender strin
 	}
 	switch {
 	case followed:
-		return s.mirror(ctx, a.Type, sender, o, objectMap(a.Raw))
+		return s.mirror(ctx, a.Type, sender, sender, o, objectMap(a.Raw))
 	case s.followsGroup(ctx, o.Audience):
-		return s.mirror(ctx, a.Type, o.Audience, o, objectMap(a.Raw))
+		return s.mirror(ctx, a.Type, o.Audience, sender, o, objectMap(a.Raw))
 	}
 	if o.Type != "Note" && o.Type != "Page" && o.Type != "Article" {
 		return "ignored: " + o.Type, nil
@@ -283,8 +289,8 @@ func (s *Service) applyDelete(ctx context.Context, actor, objectID string) (stri
 	if !sameHost(objectID, actor) {
 		return "", fmt.Errorf("%w: delete of an object on another host", ErrInvalid)
 	}
-	if n, err := s.forget(ctx, objectID); err != nil {
-		return "", retry(err)
+	if n, err := s.forget(ctx, objectID, actor); err != nil {
+		return "", err
 	} else if n > 0 {
 		return "remote object deleted", nil
 	}
@@ -306,13 +312,15 @@ func (s *Service) applyAnnounce(ctx context.Context, a *as2.Activity) (string, e
 		case a.Inner != nil && (a.Inner.Type == "Create" || a.Inner.Type == "Update"):
 			return s.applyObject(ctx, a.Inner, a.Actor)
 		case a.Inner != nil && a.Inner.Type == "Delete":
-			n, err := s.forget(ctx, a.Inner.ObjectID)
+			n, err := s.forget(ctx, a.Inner.ObjectID, a.Actor)
 			if err != nil {
-				return "", retry(err)
+				return "", err
 			}
 			return fmt.Sprintf("remote objects deleted: %d", n), nil
+		case a.Inner != nil && a.Inner.Type == "Undo" && a.Inner.Inner != nil && a.Inner.Inner.Type == "Delete":
+			return s.restore(ctx, a.Inner.Inner.ObjectID, a.Actor)
 		case a.Object != nil:
-			return s.mirror(ctx, "Create", a.Actor, a.Object, objectMap(a.Raw))
+			return s.mirror(ctx, "Create", a.Actor, a.Actor, a.Object, objectMap(a.Raw))
 		}
 		return "ignored: announce without an inline object", nil
 	}

@@ -116,7 +116,7 @@ func (w *backfillObjectWorker) Work(ctx context.Context, job *river.Job[backfill
 		// Only the object asked for, at its own id, is believed.
 		return river.JobCancel(fmt.Errorf("%w: fetched %s, got %s", ErrInvalid, a.Object, o.ID))
 	}
-	outcome, err := s.mirror(ctx, "Backfill", a.Group, o, raw)
+	outcome, err := s.mirror(ctx, "Backfill", a.Group, a.Group, o, raw)
 	if err != nil {
 		return backfillFailed(fmt.Errorf("backfill %s: %w", a.Object, err))
 	}

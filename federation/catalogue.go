@@ -239,7 +239,7 @@ func (s *Service) applyAdoption(ctx context.Context, a *as2.Activity) (string, e
 		return "ignored: Add of something else", nil
 	}
 	obj := objectMap(a.Raw)
-	str := func(k string) string { v, _ := obj[k].(string); return v }
+	str := func(k string) string { v, _ := obj[k].(string); return s.plain(v, maxPeerLine) }
 	since, _ := time.Parse(time.DateOnly, str(as2.TermSince))
 	d, err := s.apps.AdoptRemote(ctx, apps.RemoteAdoption{Slug: slug, Actor: a.Actor, Name: a.Object.Name,
 		Version: str(as2.TermVersion), Contact: str(as2.TermContact), Since: since, ActivityID: a.ID})
@@ -280,7 +280,7 @@ func (s *Service) applyUnadoption(ctx context.Context, a *as2.Activity) (string,
 // mirrorApp stores an app a followed catalogue announced.
 func (s *Service) mirrorApp(ctx context.Context, group string, o *as2.Object, raw map[string]any) (string, error) {
 	yml, _ := raw[as2.TermPublicCode].(string)
-	in := apps.RemoteApp{ID: o.ID, OriginActor: group, OriginNode: hostOf(group), URL: o.URL, PublicCodeYML: yml}
+	in := apps.RemoteApp{ID: o.ID, OriginActor: group, OriginNode: hostOf(group), URL: o.URL, PublicCodeYML: s.cleanPublicCode(yml)}
 	in.Deprecated, _ = raw[as2.TermDeprecated].(bool)
 	list, _ := raw[as2.TermReleases].([]any)
 	for _, r := range list {
@@ -289,7 +289,8 @@ func (s *Service) mirrorApp(ctx context.Context, group string, o *as2.Object, ra
 		changelog, _ := m["changelog"].(string)
 		date, _ := m["date"].(string)
 		day, _ := time.Parse(time.DateOnly, date)
-		in.Releases = append(in.Releases, apps.RemoteRelease{Version: version, Date: day, Changelog: changelog})
+		in.Releases = append(in.Releases, apps.RemoteRelease{Version: s.plain(version, maxPeerLine), Date: day,
+			Changelog: s.plainLines(changelog, maxPeerText)})
 	}
 	a, err := s.apps.UpsertRemote(ctx, in)
 	if err != nil {

@@ -65,6 +65,11 @@ type Config struct {
 	// CoalesceUpdates delays an update so that a burst of changes to one
 	// object (supports, edits) goes out as one (default 10 s).
 	CoalesceUpdates time.Duration
+	// InboxReadTimeout bounds the time a delivery to an inbox may take to
+	// arrive, from its headers to the last byte of its body, key fetch
+	// included (default 30 s); its answer must be written within twice
+	// that.
+	InboxReadTimeout time.Duration
 }
 
 // Deps are the services federation reads and acts on.
@@ -100,10 +105,14 @@ type Service struct {
 	keys     *keyring
 	client   *fetch.Client
 	verifier *signature.Verifier
-	hosts    *hostLimiter
-	river    *river.Client[*sql.Tx]
-	stop     context.CancelFunc
-	stopped  chan struct{}
+	// keyFetches bounds what bad signatures can make the node fetch.
+	keyFetches *keyFetches
+	hosts      *hostLimiter
+	river      *river.Client[*sql.Tx]
+	// beforeApply, set by tests only, runs as an inbox job starts.
+	beforeApply func(ctx context.Context, activityID string)
+	stop        context.CancelFunc
+	stopped     chan struct{}
 }
 
 // New builds the node's federation; Start runs its workers.
@@ -126,6 +135,9 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	if cfg.CoalesceUpdates <= 0 {
 		cfg.CoalesceUpdates = 10 * time.Second
 	}
+	if cfg.InboxReadTimeout <= 0 {
+		cfg.InboxReadTimeout = 30 * time.Second
+	}
 	s := &Service{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, ids: as2.IDs{Base: cfg.BaseURL},
 		accounts: deps.Accounts, spaces: deps.Spaces, proposals: deps.Proposals, debates: deps.Debates, mod: deps.Moderation, markup: deps.Markup, apps: deps.Apps,
 		hosts: newHostLimiter(cfg.PerHost)}
@@ -140,7 +152,9 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	}
 	s.keys = newKeyring(deps.DB, s.now)
 	s.client = fetch.New(fetch.Config{UserAgent: "Agora/" + cfg.Version + " (+" + cfg.BaseURL.String() + ")", AllowPrivate: cfg.AllowPrivate})
-	s.verifier = &signature.Verifier{Keys: s.remoteKey, Now: s.now, BeforeFetch: s.refuseBlocked, Scheme: cfg.BaseURL.Scheme}
+	s.keyFetches = newKeyFetches(s.now)
+	s.verifier = &signature.Verifier{Keys: s.remoteKey, Now: s.now, BeforeFetch: s.refuseBlocked, Scheme: cfg.BaseURL.Scheme,
+		Host: signedHost(cfg.BaseURL)}
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &eventWorker{s: s})
@@ -161,6 +175,9 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		FetchCooldown:        50 * time.Millisecond,
 		FetchPollInterval:    500 * time.Millisecond,
 		RetryPolicy:          retryPolicy{base: cfg.RetryBase},
+		// Parked jobs (discarded after their last attempt) wait for an
+		// admin that long (parked.go).
+		DiscardedJobRetentionPeriod: parkedRetention,
 	}
 	var err error
 	if database.IsPostgres(deps.DB) {
@@ -195,4 +212,13 @@ func (s *Service) Stop(ctx context.Context) error {
 		<-s.stopped
 	}
 	return s.river.Stop(ctx)
+}
+
+// signedHost is the host peers sign their requests to this node for: the
+// base URL's, without the scheme's default port (as clients send Host).
+func signedHost(base *url.URL) string {
+	if p := base.Port(); p == "443" && base.Scheme == "https" || p == "80" && base.Scheme == "http" {
+		return base.Hostname()
+	}
+	return base.Host
 }

@@ -3,8 +3,9 @@ package federation
 import (
 	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
-	"html"
 	"strings"
 	"time"
 
@@ -46,6 +47,7 @@ type RemoteObject struct {
 	Published     time.Time  `bun:"published"`
 	Updated       time.Time  `bun:"updated"`
 	DeletedAt     *time.Time `bun:"deleted_at"`
+	DeletedBy     string     `bun:"deleted_by"` // the author or the Group
 	ReceivedAt    time.Time  `bun:"received_at"`
 }
 
@@ -179,8 +181,13 @@ func (s *Service) applyFollowAnswer(ctx context.Context, a *as2.Activity) (strin
 	return "follow " + state, nil
 }
 
-// mirror keeps (or updates) an object a followed space sent.
-func (s *Service) mirror(ctx context.Context, activity, group string, o *as2.Object, raw map[string]any) (string, error) {
+// mirror keeps (or updates) an object a followed space sent, on the
+// word of signer: the Group (announcing it, or sending it itself), or
+// the actor who sent it directly. Who may (FEP-1b12): a new object comes
+// from its Group or its author; a known one is changed only by its author
+// or the Group it belongs to, never by another actor of the same host.
+func (s *Service) mirror(ctx context.Context, activity, group, signer string, o *as2.Object, raw map[string]any) (string, error) {
+	s.cleanObject(o)
 	if _, isApp := raw[as2.TermPublicCode].(string); isApp && s.apps != nil {
 		if !sameHost(o.ID, group) {
 			return "", fmt.Errorf("%w: %s announced an app of another host", ErrInvalid, group)
@@ -193,11 +200,7 @@ func (s *Service) mirror(ctx context.Context, activity, group string, o *as2.Obj
 	if !sameHost(o.ID, group) {
 		return "", fmt.Errorf("%w: %s announced an object of another host", ErrInvalid, group)
 	}
-	text := o.Content
-	if o.MediaType == "text/markdown" {
-		text = "<p>" + html.EscapeString(text) + "</p>"
-	}
-	content := s.markup.Sanitize(text)
+	content := o.Content // sanitised HTML (cleanObject), Markdown shown as text
 	author := ""
 	if ra, err := s.remoteActor(ctx, o.AttributedTo, false); err == nil {
 		author = cmp.Or(ra.Name, ra.PreferredUsername)
@@ -207,6 +210,7 @@ func (s *Service) mirror(ctx context.Context, activity, group string, o *as2.Obj
 		ctxID = o.ID
 	}
 	state, _ := raw[as2.TermState].(string)
+	state = s.plain(state, 40)
 	supports := 0
 	if n, ok := raw[as2.TermSupports].(float64); ok {
 		supports = int(n)
@@ -220,13 +224,18 @@ func (s *Service) mirror(ctx context.Context, activity, group string, o *as2.Obj
 	if obj.Updated.IsZero() {
 		obj.Updated = obj.Published
 	}
-	// A deleted object stays deleted: a late or replayed Create does not
-	// bring it back.
-	gone, err := s.db.NewSelect().Model((*RemoteObject)(nil)).Where("id = ? AND deleted_at IS NOT NULL", o.ID).Exists(ctx)
+	known, err := s.knownObject(ctx, o.ID)
 	if err != nil {
-		return "", retry(err)
+		return "", err
 	}
-	if gone {
+	switch {
+	case known != nil && !authority(known, signer):
+		return "", fmt.Errorf("%w: %s is neither the author of %s nor its Group", ErrInvalid, signer, o.ID)
+	case known == nil && signer != group && signer != o.AttributedTo:
+		return "", fmt.Errorf("%w: %s sent %s, attributed to %q, in %s", ErrInvalid, signer, o.ID, o.AttributedTo, group)
+	case known != nil && known.DeletedAt != nil:
+		// A deleted object stays deleted: a late or replayed Create does
+		// not bring it back (Undo{Delete} does: restore).
 		return "ignored: deleted before", nil
 	}
 	_, err = s.db.NewInsert().Model(obj).On("CONFLICT (id) DO UPDATE").
@@ -238,15 +247,64 @@ func (s *Service) mirror(ctx context.Context, activity, group string, o *as2.Obj
 	return strings.ToLower(activity) + " remote " + o.Type, nil
 }
 
+// knownObject is the object stored with that id, or nil.
+func (s *Service) knownObject(ctx context.Context, id string) (*RemoteObject, error) {
+	var o RemoteObject
+	err := s.db.NewSelect().Model(&o).Where("id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, retry(fmt.Errorf("read remote object %s: %w", id, err))
+	}
+	return &o, nil
+}
+
+// authority reports whether signer may change or delete o: its author,
+// or the Group it was announced in (FEP-1b12).
+func authority(o *RemoteObject, signer string) bool {
+	return signer != "" && (signer == o.AttributedTo || signer == o.Group)
+}
+
 // forget marks an object of a followed space (and, for a Page, its
-// comments) deleted; it returns how many it found.
-func (s *Service) forget(ctx context.Context, id string) (int64, error) {
+// comments) deleted by signer, who must be its author or its Group; it
+// returns how many it found.
+func (s *Service) forget(ctx context.Context, id, signer string) (int64, error) {
+	o, err := s.knownObject(ctx, id)
+	if err != nil || o == nil {
+		return 0, err
+	}
+	if !authority(o, signer) {
+		return 0, fmt.Errorf("%w: %s is neither the author of %s nor its Group", ErrInvalid, signer, id)
+	}
 	now := s.now()
-	res, err := s.db.NewUpdate().Model((*RemoteObject)(nil)).Set("deleted_at = ?", now).
+	res, err := s.db.NewUpdate().Model((*RemoteObject)(nil)).Set("deleted_at = ?", now).Set("deleted_by = ?", signer).
 		Where("(id = ? OR context = ?) AND deleted_at IS NULL", id, id).Exec(ctx)
 	if err != nil {
-		return 0, err
+		return 0, retry(err)
 	}
 	n, _ := res.RowsAffected()
 	return n, nil
+}
+
+// restore brings back an object deleted before (Undo{Delete}), with the
+// comments that went with it. Its Group may restore it; its author only
+// what the author deleted (not the Group's removal).
+func (s *Service) restore(ctx context.Context, id, signer string) (string, error) {
+	o, err := s.knownObject(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if o == nil || o.DeletedAt == nil {
+		return "ignored: nothing to undo", nil
+	}
+	if signer != o.Group && (signer != o.AttributedTo || o.DeletedBy != signer) {
+		return "", fmt.Errorf("%w: %s may not restore %s (deleted by %q)", ErrInvalid, signer, id, o.DeletedBy)
+	}
+	_, err = s.db.NewUpdate().Model((*RemoteObject)(nil)).Set("deleted_at = NULL").Set("deleted_by = ''").
+		Where("(id = ? OR context = ?) AND deleted_at IS NOT NULL AND deleted_by = ?", id, id, o.DeletedBy).Exec(ctx)
+	if err != nil {
+		return "", retry(err)
+	}
+	return "remote object restored", nil
 }

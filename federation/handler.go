@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"mime"
@@ -11,6 +12,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"agora/federation/as2"
+	"agora/federation/signature"
 	"agora/instances/debates"
 	"agora/instances/proposals"
 	"agora/instances/spaces"
@@ -82,7 +84,8 @@ func (s *Service) authorizedFetch(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.AuthorizedFetch {
 			if _, err := s.verifier.Verify(r.Context(), r, nil); err != nil {
-				http.Error(w, "signed request required: "+err.Error(), http.StatusUnauthorized)
+				s.log.DebugContext(r.Context(), "authorized fetch: refused", "err", err)
+				http.Error(w, "signed request required: "+cmp.Or(signature.Reason(err), "domain blocked"), http.StatusUnauthorized)
 				return
 			}
 		}

@@ -44,41 +44,72 @@ type inboxArgs struct {
 
 func (inboxArgs) Kind() string { return "ap_inbox" }
 
-// InsertOpts: an activity that keeps failing for reasons of ours (the
-// database) is retried for about a day, then left in the queue's history.
-func (inboxArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 12} }
+// InsertOpts: an activity whose application fails (the database, a peer
+// we fetch from, a panic, a process that died while applying it) is tried
+// inboxAttempts times in all, then parked (parked.go).
+func (inboxArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: inboxAttempts} }
+
+// inboxAttempts is small: the signer's actor was fetched moments before to
+// verify the signature, so an activity that fails this often will not
+// apply by waiting, and one that kills the process must not kill it
+// for long. With retryPolicy's backoff (30 s, 1 min, 2 min, 4 min), an
+// activity is parked about 8 minutes after it arrived.
+const inboxAttempts = 5
 
 // inbox receives activities, for every actor of the node (a shared inbox
 // and per-actor inboxes behave the same: recipients are read from the
-// activity). The order of checks is the point: the signature first,
-// before anything of the body is believed; then the activity's shape;
-// then that the key's owner is the activity's actor. Only then is it
-// stored, once, and queued; it is applied by the inbox worker.
+// activity). The order of checks is the point: the size announced first,
+// then the signature over the headers (the key fetched, the digest
+// signed) before a byte of the body is read; then the body, within the
+// read deadline, against its digest; then the activity's shape; then that
+// the key's owner is the activity's actor. Only then is it stored, once,
+// and queued; it is applied by the inbox worker.
 func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxActivity+1))
-	if err != nil {
-		http.Error(w, "cannot read body", http.StatusBadRequest)
+	// The inbox sits in front of the pages' middleware: it bounds its own
+	// time. Errors mean the writer cannot take deadlines (tests).
+	rc, now := http.NewResponseController(w), time.Now()
+	_ = rc.SetReadDeadline(now.Add(s.cfg.InboxReadTimeout))
+	_ = rc.SetWriteDeadline(now.Add(2 * s.cfg.InboxReadTimeout))
+	switch {
+	case r.ContentLength < 0:
+		refuse(w, http.StatusLengthRequired, "Content-Length required")
+		return
+	case r.ContentLength > maxActivity:
+		refuse(w, http.StatusRequestEntityTooLarge, "activity over 1 MiB")
 		return
 	}
-	if len(body) > maxActivity {
-		http.Error(w, "activity over 1 MiB", http.StatusRequestEntityTooLarge)
-		return
-	}
-	key, err := s.verifier.Verify(r.Context(), r, body)
-	if err != nil && errors.Is(err, signature.ErrKey) && selfDelete(body) {
+	key, checkBody, err := s.verifier.VerifyHeaders(r.Context(), r)
+	if err != nil && errors.Is(err, signature.ErrKey) && r.ContentLength <= maxSelfDelete {
 		// A deleted account's server announces the deletion signed with a
 		// key it no longer serves: nothing to verify, nothing to keep
 		// (we store nothing of it), and a 401 would only make it retry.
-		w.WriteHeader(http.StatusAccepted)
-		return
+		// Such a Delete is small: only then is the body read.
+		if body, rerr := readBody(r); rerr == nil && selfDelete(body) {
+			w.WriteHeader(http.StatusAccepted)
+			return
+		}
 	}
 	if err != nil {
 		status := http.StatusUnauthorized
-		if errors.Is(err, ErrBlocked) {
-			status = http.StatusForbidden
+		reason := "signature: " + signature.Reason(err)
+		switch {
+		case errors.Is(err, ErrBlocked):
+			status, reason = http.StatusForbidden, "signature: domain blocked"
+		case signature.Reason(err) == "": // ours: the blocks could not be read
+			status, reason = http.StatusServiceUnavailable, "cannot check the signature now"
 		}
 		s.log.InfoContext(r.Context(), "inbox: refused signature", "err", err)
-		http.Error(w, "signature: "+err.Error(), status)
+		refuse(w, status, reason)
+		return
+	}
+	body, err := readBody(r)
+	if err != nil {
+		s.log.InfoContext(r.Context(), "inbox: body not read", "err", err)
+		refuse(w, http.StatusBadRequest, "cannot read the body in time")
+		return
+	}
+	if err := checkBody(body); err != nil {
+		refuse(w, http.StatusUnauthorized, "signature: "+signature.Reason(err))
 		return
 	}
 	a, err := as2.Parse(body)
@@ -104,6 +135,27 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		s.log.WarnContext(r.Context(), "inbox: record peer", "err", err)
 	}
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// maxSelfDelete is the largest body read, for an actor's Delete of itself,
+// when the signing key cannot be had.
+const maxSelfDelete = 4 << 10
+
+// readBody reads exactly the Content-Length announced (at most
+// maxActivity), within the request's read deadline.
+func readBody(r *http.Request) ([]byte, error) {
+	body := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(r.Body, body); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+// refuse answers a short public reason and closes the connection, so
+// that an unread body is never drained.
+func refuse(w http.ResponseWriter, status int, reason string) {
+	w.Header().Set("Connection", "close")
+	http.Error(w, reason, status)
 }
 
 // accept stores the activity and queues it in one transaction; an
@@ -133,6 +185,9 @@ type inboxWorker struct {
 // recorded as refused and not retried.
 func (w *inboxWorker) Work(ctx context.Context, job *river.Job[inboxArgs]) error {
 	s := w.s
+	if s.beforeApply != nil {
+		s.beforeApply(ctx, job.Args.ActivityID)
+	}
 	var rec received
 	if err := s.db.NewSelect().Model(&rec).Where("activity_id = ?", job.Args.ActivityID).Scan(ctx); err != nil {
 		return fmt.Errorf("read activity %s: %w", job.Args.ActivityID, err)
@@ -141,6 +196,7 @@ func (w *inboxWorker) Work(ctx context.Context, job *river.Job[inboxArgs]) error
 	if err != nil {
 		return s.processed(ctx, rec.ActivityID, "refused: "+err.Error())
 	}
+	s.cleanActivity(a) // peer text is sanitised once, on the way in
 	outcome, err := s.apply(ctx, a)
 	if err != nil {
 		if !refusal(err) {

@@ -89,6 +89,7 @@ func (s *Service) remoteActor(ctx context.Context, id string, refetch bool) (*Re
 		// anything else could plant someone else's key.
 		return nil, fmt.Errorf("%w: fetched %s, got %s", ErrInvalid, id, a.ID)
 	}
+	s.cleanActor(a)
 	a.Host, a.FetchedAt = strings.ToLower(u.Host), s.now()
 	_, err = s.db.NewInsert().Model(a).On("CONFLICT (id) DO UPDATE").
 		Set("type = EXCLUDED.type, host = EXCLUDED.host, inbox = EXCLUDED.inbox, shared_inbox = EXCLUDED.shared_inbox").
@@ -114,16 +115,36 @@ func (s *Service) fetchSigned(ctx context.Context, id string) ([]byte, error) {
 
 // remoteKey is the signature verifier's key source: the key is found
 // through the actor that owns it (the keyId is the actor's id with a
-// fragment, as Mastodon does, or a key document naming its owner).
+// fragment, as Mastodon does, or a key document naming its owner). What
+// it fetches is bounded (keyfetch.go): a bad signature must not make the
+// node fetch without limit.
 func (s *Service) remoteKey(ctx context.Context, keyID string, refetch bool) (*signature.Key, error) {
-	actorID, _, _ := strings.Cut(keyID, "#")
-	if !refetch {
-		var a RemoteActor
-		err := s.db.NewSelect().Model(&a).Where("key_id = ?", keyID).Limit(1).Scan(ctx)
-		if err == nil {
-			return actorKeyOf(&a)
-		}
+	var known RemoteActor
+	err := s.db.NewSelect().Model(&known).Where("key_id = ?", keyID).Limit(1).Scan(ctx)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("read key %s: %w", keyID, err)
 	}
+	// A refetch (the signature did not verify with the key we have: the
+	// actor may have rotated it) is done once per keyRefetchAfter at most.
+	if err == nil && (!refetch || s.now().Sub(known.FetchedAt) < keyRefetchAfter) {
+		return actorKeyOf(&known)
+	}
+	if s.keyFetches.failedRecently(keyID) {
+		return nil, errKeyFailedRecently
+	}
+	if !s.keyFetches.allow(hostName(keyID)) { // per host, whatever the port
+		return nil, errKeyFetchLimit
+	}
+	key, err := s.fetchKey(ctx, keyID, refetch)
+	if err != nil && ctx.Err() == nil {
+		s.keyFetches.failed(keyID)
+	}
+	return key, err
+}
+
+// fetchKey fetches the actor that owns keyID and returns its key.
+func (s *Service) fetchKey(ctx context.Context, keyID string, refetch bool) (*signature.Key, error) {
+	actorID, _, _ := strings.Cut(keyID, "#")
 	a, err := s.remoteActor(ctx, actorID, refetch)
 	if err != nil && !strings.Contains(keyID, "#") {
 		// A key at its own URL (GoToSocial: …/main-key): read its owner.
@@ -245,4 +266,13 @@ func firstString(v any) string {
 		}
 	}
 	return ""
+}
+
+// hostName is the host of an IRI without its port, lowercased.
+func hostName(iri string) string {
+	u, err := url.Parse(iri)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
 }

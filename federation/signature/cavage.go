@@ -40,58 +40,74 @@ func cavageHeader(r *http.Request) string {
 	return ""
 }
 
-func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body []byte, header string) (*Key, error) {
+func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body readBody, header string) (*Key, BodyCheck, error) {
 	sig, err := parseCavage(header)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Cheap checks first, so that a bad request costs no key fetch.
 	required := []string{"(request-target)", "host", "date"}
-	if needsDigest(r.Method, body) {
+	if needsDigest(r.Method, body.has(r)) {
 		required = append(required, "digest")
 	}
 	for _, name := range required {
 		if !slices.Contains(sig.headers, name) {
-			return nil, fmt.Errorf("%w: %s", ErrMissingHeaders, name)
+			return nil, nil, fmt.Errorf("%w: %s", ErrMissingHeaders, name)
 		}
 	}
 	date, err := http.ParseTime(r.Header.Get("Date"))
 	if err != nil {
-		return nil, fmt.Errorf("%w: bad or missing Date header", ErrMalformed)
+		return nil, nil, fmt.Errorf("%w: bad or missing Date header", ErrMalformed)
 	}
 	if err := v.checkWindow("Date", date); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if sig.created != "" {
 		created, err := parseUnix(sig.created)
 		if err != nil {
-			return nil, fmt.Errorf("%w: bad created %q", ErrMalformed, sig.created)
+			return nil, nil, fmt.Errorf("%w: bad created %q", ErrMalformed, sig.created)
 		}
 		if err := v.checkWindow("created", created); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if sig.expires != "" {
 		expires, err := parseUnix(sig.expires)
 		if err != nil {
-			return nil, fmt.Errorf("%w: bad expires %q", ErrMalformed, sig.expires)
+			return nil, nil, fmt.Errorf("%w: bad expires %q", ErrMalformed, sig.expires)
 		}
 		if err := v.checkExpires(expires); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
+	bodyCheck := BodyCheck(noBodyCheck)
 	if slices.Contains(sig.headers, "digest") {
-		if err := checkDigest(r.Header.Values("Digest"), body); err != nil {
-			return nil, err
+		values := r.Header.Values("Digest")
+		bodyCheck, err = digestCheck(body,
+			func(b []byte) error { return checkDigest(values, b) },
+			func() error { return checkDigestHeader(values) })
+		if err != nil {
+			return nil, nil, err
 		}
 	}
-	signed, err := cavageSigningString(r, sig.headers, sig.created, sig.expires)
+	signed, err := cavageSigningString(r, sig.headers, sig.created, sig.expires, v.signedHost(r))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return v.withKey(ctx, sig.keyID, func(k *Key) error {
-		return verifyCavageWith(k.Public, sig.algorithm, []byte(signed), sig.signature)
+	key, err := v.withKey(ctx, sig.keyID, func(k *Key) error {
+		err := verifyCavageWith(k.Public, sig.algorithm, []byte(signed), sig.signature)
+		return v.wrongHost(r, err, func(h string) error {
+			other, err := cavageSigningString(r, sig.headers, sig.created, sig.expires, h)
+			if err != nil {
+				return err
+			}
+			return verifyCavageWith(k.Public, sig.algorithm, []byte(other), sig.signature)
+		})
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return key, bodyCheck, nil
 }
 
 // parseCavage parses keyId="...",algorithm="...",headers="...",signature="...".
@@ -173,8 +189,9 @@ func parseCavageParams(s string) (map[string]string, error) {
 }
 
 // cavageSigningString builds the string draft-cavage §2.3 signs: one
-// "name: value" line per signed header, in the signed order.
-func cavageSigningString(r *http.Request, headers []string, created, expires string) (string, error) {
+// "name: value" line per signed header, in the signed order; the host
+// line says hostValue.
+func cavageSigningString(r *http.Request, headers []string, created, expires, hostValue string) (string, error) {
 	lines := make([]string, 0, len(headers))
 	for _, name := range headers {
 		var value string
@@ -192,7 +209,7 @@ func cavageSigningString(r *http.Request, headers []string, created, expires str
 			}
 			value = expires
 		case "host":
-			value = host(r)
+			value = hostValue
 		default:
 			var ok bool
 			if value, ok = headerValue(r, name); !ok {

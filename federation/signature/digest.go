@@ -87,3 +87,50 @@ func checkContentDigest(values []string, body []byte) error {
 	}
 	return nil
 }
+
+// checkDigestHeader checks, before the body is read, that a Digest header
+// is there and carries a SHA-256 or SHA-512 digest of the right length:
+// the signature covers it, and the body is compared with it once read.
+func checkDigestHeader(values []string) error {
+	if len(values) == 0 {
+		return fmt.Errorf("%w: Digest header missing", ErrDigest)
+	}
+	for _, part := range strings.Split(strings.Join(values, ","), ",") {
+		alg, value, _ := strings.Cut(strings.TrimSpace(part), "=")
+		want := digestOf(strings.ToLower(alg), nil)
+		if want == nil {
+			continue
+		}
+		got, err := base64.StdEncoding.DecodeString(value)
+		if err != nil || len(got) != len(want) {
+			return fmt.Errorf("%w: %s digest is not base64 of the right length", ErrDigest, alg)
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: no SHA-256 or SHA-512 in Digest", ErrDigest)
+}
+
+// checkContentDigestHeader is checkDigestHeader for Content-Digest.
+func checkContentDigestHeader(values []string) error {
+	if len(values) == 0 {
+		return fmt.Errorf("%w: Content-Digest header missing", ErrDigest)
+	}
+	dict, err := httpsfv.UnmarshalDictionary(values)
+	if err != nil {
+		return fmt.Errorf("%w: cannot parse Content-Digest", ErrDigest)
+	}
+	for _, alg := range dict.Names() {
+		want := digestOf(alg, nil)
+		if want == nil {
+			continue
+		}
+		member, _ := dict.Get(alg)
+		item, ok := member.(httpsfv.Item)
+		got, isBytes := item.Value.([]byte)
+		if !ok || !isBytes || len(got) != len(want) {
+			return fmt.Errorf("%w: %s is not a byte sequence of the right length", ErrDigest, alg)
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: no sha-256 or sha-512 in Content-Digest", ErrDigest)
+}

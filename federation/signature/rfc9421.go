@@ -34,61 +34,87 @@ type sig9421 struct {
 
 // verifyRFC9421 tries the labels in order and returns the first key that
 // verifies one; if none does, the error of the first.
-func (v *Verifier) verifyRFC9421(ctx context.Context, r *http.Request, body []byte) (*Key, error) {
-	inputs, err := httpsfv.UnmarshalDictionary(r.Header.Values("Signature-Input"))
+func (v *Verifier) verifyRFC9421(ctx context.Context, r *http.Request, body readBody) (*Key, BodyCheck, error) {
+	inputs, sigs, err := parse9421Headers(r.Header.Values("Signature-Input"), r.Header.Values("Signature"))
 	if err != nil {
-		return nil, fmt.Errorf("%w: cannot parse Signature-Input", ErrMalformed)
-	}
-	sigs, err := httpsfv.UnmarshalDictionary(r.Header.Values("Signature"))
-	if err != nil {
-		return nil, fmt.Errorf("%w: cannot parse Signature", ErrMalformed)
+		return nil, nil, err
 	}
 	labels := inputs.Names()
-	if len(labels) == 0 {
-		return nil, fmt.Errorf("%w: empty Signature-Input", ErrMalformed)
-	}
 	var firstErr error
 	for _, label := range labels[:min(len(labels), maxLabels)] {
-		key, err := v.verifyLabel(ctx, r, body, label, inputs, sigs)
+		key, check, err := v.verifyLabel(ctx, r, body, label, inputs, sigs)
 		if err == nil {
-			return key, nil
+			return key, check, nil
 		}
 		if firstErr == nil {
 			firstErr = err
 		}
 	}
-	return nil, firstErr
+	return nil, nil, firstErr
 }
 
-func (v *Verifier) verifyLabel(ctx context.Context, r *http.Request, body []byte, label string, inputs, sigs *httpsfv.Dictionary) (*Key, error) {
+// parse9421Headers parses the Signature-Input and Signature
+// dictionaries; there must be at least one label.
+func parse9421Headers(input, signature []string) (inputs, sigs *httpsfv.Dictionary, err error) {
+	inputs, err = httpsfv.UnmarshalDictionary(input)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: cannot parse Signature-Input", ErrMalformed)
+	}
+	sigs, err = httpsfv.UnmarshalDictionary(signature)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: cannot parse Signature", ErrMalformed)
+	}
+	if len(inputs.Names()) == 0 {
+		return nil, nil, fmt.Errorf("%w: empty Signature-Input", ErrMalformed)
+	}
+	return inputs, sigs, nil
+}
+
+func (v *Verifier) verifyLabel(ctx context.Context, r *http.Request, body readBody, label string, inputs, sigs *httpsfv.Dictionary) (*Key, BodyCheck, error) {
 	sig, err := parse9421(label, inputs, sigs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Cheap checks first, so that a bad request costs no key fetch.
-	if err := require9421(sig.components, r.Method, body); err != nil {
-		return nil, err
+	if err := require9421(sig.components, r.Method, body.has(r)); err != nil {
+		return nil, nil, err
 	}
 	if err := v.checkWindow("created", sig.created); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !sig.expires.IsZero() {
 		if err := v.checkExpires(sig.expires); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
+	bodyCheck := BodyCheck(noBodyCheck)
 	if slices.Contains(sig.components, "content-digest") {
-		if err := checkContentDigest(r.Header.Values("Content-Digest"), body); err != nil {
-			return nil, err
+		values := r.Header.Values("Content-Digest")
+		bodyCheck, err = digestCheck(body,
+			func(b []byte) error { return checkContentDigest(values, b) },
+			func() error { return checkContentDigestHeader(values) })
+		if err != nil {
+			return nil, nil, err
 		}
 	}
-	base, err := signatureBase(r, v.scheme(r), sig.input)
+	base, err := signatureBase(r, v.scheme(r), v.signedHost(r), sig.input)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return v.withKey(ctx, sig.keyID, func(k *Key) error {
-		return verify9421With(k.Public, sig.alg, []byte(base), sig.signature)
+	key, err := v.withKey(ctx, sig.keyID, func(k *Key) error {
+		err := verify9421With(k.Public, sig.alg, []byte(base), sig.signature)
+		return v.wrongHost(r, err, func(h string) error {
+			other, err := signatureBase(r, v.scheme(r), h, sig.input)
+			if err != nil {
+				return err
+			}
+			return verify9421With(k.Public, sig.alg, []byte(other), sig.signature)
+		})
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return key, bodyCheck, nil
 }
 
 // parse9421 reads the Signature-Input and Signature members of one label.
@@ -161,7 +187,7 @@ func parse9421(label string, inputs, sigs *httpsfv.Dictionary) (*sig9421, error)
 
 // require9421 checks that the request line and, with a body, its digest
 // are covered: otherwise the signature could be replayed on another request.
-func require9421(components []string, method string, body []byte) error {
+func require9421(components []string, method string, hasBody bool) error {
 	has := func(name string) bool { return slices.Contains(components, name) }
 	if !has("@method") {
 		return fmt.Errorf("%w: @method", ErrMissingHeaders)
@@ -169,7 +195,7 @@ func require9421(components []string, method string, body []byte) error {
 	if !has("@target-uri") && !(has("@authority") && has("@path")) {
 		return fmt.Errorf("%w: @target-uri (or @authority and @path)", ErrMissingHeaders)
 	}
-	if needsDigest(method, body) && !has("content-digest") {
+	if needsDigest(method, hasBody) && !has("content-digest") {
 		return fmt.Errorf("%w: content-digest", ErrMissingHeaders)
 	}
 	return nil
@@ -178,7 +204,7 @@ func require9421(components []string, method string, body []byte) error {
 // signatureBase builds the signature base of RFC 9421 §2.5: one line per
 // covered component, then the "@signature-params" line, which serializes
 // the inner list again.
-func signatureBase(r *http.Request, scheme string, input httpsfv.InnerList) (string, error) {
+func signatureBase(r *http.Request, scheme, hostValue string, input httpsfv.InnerList) (string, error) {
 	var b strings.Builder
 	for _, it := range input.Items {
 		id, err := httpsfv.Marshal(it)
@@ -186,7 +212,7 @@ func signatureBase(r *http.Request, scheme string, input httpsfv.InnerList) (str
 			return "", fmt.Errorf("%w: bad component: %v", ErrMalformed, err)
 		}
 		name, _ := it.Value.(string)
-		value, err := componentValue(r, scheme, name)
+		value, err := componentValue(r, scheme, hostValue, name)
 		if err != nil {
 			return "", err
 		}
@@ -202,16 +228,16 @@ func signatureBase(r *http.Request, scheme string, input httpsfv.InnerList) (str
 
 // componentValue returns the value of a derived component (RFC 9421 §2.2)
 // or of a header field (§2.1).
-func componentValue(r *http.Request, scheme, name string) (string, error) {
+func componentValue(r *http.Request, scheme, hostValue, name string) (string, error) {
 	target := requestTarget(r)
 	path, query, _ := strings.Cut(target, "?")
 	switch name {
 	case "@method":
 		return r.Method, nil
 	case "@target-uri":
-		return scheme + "://" + host(r) + target, nil
+		return scheme + "://" + hostValue + target, nil
 	case "@authority", "host":
-		return host(r), nil
+		return hostValue, nil
 	case "@scheme":
 		return scheme, nil
 	case "@request-target":

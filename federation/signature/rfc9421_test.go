@@ -55,7 +55,7 @@ func (s rfcSigner) defaults() rfcSigner {
 	}
 	if s.components == nil {
 		s.components = []string{"@method", "@target-uri"}
-		if needsDigest(s.method, s.body) {
+		if needsDigest(s.method, len(s.body) > 0) {
 			s.components = append(s.components, "content-digest")
 		}
 	}
@@ -310,7 +310,7 @@ func TestRFC9421Vectors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r, body := readRequest(t, tt.name+".http")
 			sig := parseOnly(t, r)
-			base, err := signatureBase(r, "https", sig.input)
+			base, err := signatureBase(r, "https", host(r), sig.input)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -396,7 +396,7 @@ func TestComponentValue(t *testing.T) {
 		{r, "x-multi", "a, b"},
 	}
 	for _, tt := range tests {
-		got, err := componentValue(tt.r, "https", tt.name)
+		got, err := componentValue(tt.r, "https", host(tt.r), tt.name)
 		if err != nil || got != tt.want {
 			t.Errorf("%s = %q, %v; want %q", tt.name, got, err, tt.want)
 		}

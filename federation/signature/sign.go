@@ -42,7 +42,7 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 		r.Host = r.URL.Host
 	}
 	headers := []string{httpsig.RequestTarget, "host", "date"}
-	if needsDigest(r.Method, body) {
+	if needsDigest(r.Method, len(body) > 0) {
 		headers = append(headers, "digest")
 		if body == nil {
 			body = []byte{} // an empty POST still carries its digest

@@ -44,4 +44,20 @@ var (
 	ErrBadSignature = errors.New("signature does not verify")
 	// ErrKey: the key could not be fetched; the cause is wrapped too.
 	ErrKey = errors.New("cannot get signing key")
+	// ErrWrongHost: the signature verifies, but for another server's host
+	// (Verifier.Host): a delivery meant for someone else, replayed here.
+	ErrWrongHost = errors.New("signed for another host")
 )
+
+// Reason is a short public reason for a verification error, safe to send
+// back to the client: the sentinel's words, never the internal causes
+// (addresses, peers' answers) wrapped in err. It is "" for an error that
+// is none of this package's.
+func Reason(err error) string {
+	for _, e := range []error{ErrWrongHost, ErrUnsigned, ErrMalformed, ErrStale, ErrDigest, ErrMissingHeaders, ErrBadSignature, ErrKey} {
+		if errors.Is(err, e) {
+			return e.Error()
+		}
+	}
+	return ""
+}

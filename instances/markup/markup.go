@@ -5,6 +5,7 @@ package markup
 
 import (
 	"bytes"
+	stdhtml "html"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -69,3 +70,58 @@ var headingShift = strings.NewReplacer(
 )
 
 func shiftHeadings(s string) string { return headingShift.Replace(s) }
+
+// Plain returns text with no markup at all, for fields shown as plain
+// text (a name, a version, a contact): tags are dropped (scripts and
+// styles with their content), entities decoded, and again until nothing
+// changes, so that escaped markup (&lt;script&gt;) does not come back as
+// markup once decoded. Control characters go; runs of spaces become one,
+// and with multiline, line breaks are kept (at most one empty line in a
+// row), otherwise they become spaces too.
+func (r *Renderer) Plain(s string, multiline bool) string {
+	return PlainText(s, multiline)
+}
+
+// PlainText is Plain, without a Renderer.
+func PlainText(s string, multiline bool) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	strict := bluemonday.StrictPolicy()
+	for i := 0; ; i++ {
+		t := stdhtml.UnescapeString(strict.Sanitize(s))
+		if t == s {
+			break
+		}
+		if i == 4 { // still changing: drop what could start a tag
+			s = strings.NewReplacer("<", "", ">", "").Replace(t)
+			break
+		}
+		s = t
+	}
+	s = strings.Map(func(c rune) rune {
+		switch {
+		case c == '\n' || c == '\t':
+			return c
+		case c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069:
+			return -1 // controls, and bidi overrides that reorder what follows
+		}
+		return c
+	}, strings.ReplaceAll(s, "\r\n", "\n"))
+	if !multiline {
+		return strings.Join(strings.Fields(s), " ")
+	}
+	var out []string
+	blank := true // no empty line first
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.Join(strings.Fields(line), " ")
+		if line == "" {
+			if blank {
+				continue
+			}
+			blank = true
+		} else {
+			blank = false
+		}
+		out = append(out, line)
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
+}

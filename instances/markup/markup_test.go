@@ -49,3 +49,25 @@ func TestSanitizeAndText(t *testing.T) {
 		t.Errorf("Text = %q", txt)
 	}
 }
+
+func TestPlain(t *testing.T) {
+	r := New()
+	for _, tt := range []struct {
+		in        string
+		multiline bool
+		want      string
+	}{
+		{"Jeanne <b>Martin</b>", false, "Jeanne Martin"},
+		{`<meta http-equiv=refresh content="0;url=https://evil.example">Mairie`, false, "Mairie"},
+		{"&lt;script&gt;alert(1)&lt;/script&gt;Nom", false, "Nom"},
+		{"&amp;lt;img src=x onerror=alert(1)&amp;gt;", false, ""},
+		{"Tom & Jerry < 3", false, "Tom & Jerry < 3"},
+		{"a\u202eb\x00c\x1b", false, "abc"},
+		{"ligne 1\r\n\r\n\r\nligne   2\n", true, "ligne 1\n\nligne 2"},
+		{"ligne 1\nligne 2", false, "ligne 1 ligne 2"},
+	} {
+		if got := r.Plain(tt.in, tt.multiline); got != tt.want {
+			t.Errorf("Plain(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -69,3 +69,38 @@ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$`,
 	}
 	return nil
 }
+
+// addColumn adds a column (def is its type and constraints) unless the
+// table already has it: SQLite has no ADD COLUMN IF NOT EXISTS.
+func addColumn(ctx context.Context, tx bun.Tx, table, column, def string) error {
+	if isPostgres(tx) {
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s %s", table, column, def))
+		return err
+	}
+	var n int
+	if err := tx.NewRaw("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?", table, column).Scan(ctx, &n); err != nil {
+		return fmt.Errorf("columns of %s: %w", table, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s", table, column, def))
+	return err
+}
+
+// dropColumn drops a column if the table has it.
+func dropColumn(ctx context.Context, tx bun.Tx, table, column string) error {
+	if isPostgres(tx) {
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("ALTER TABLE %s DROP COLUMN IF EXISTS %s", table, column))
+		return err
+	}
+	var n int
+	if err := tx.NewRaw("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?", table, column).Scan(ctx, &n); err != nil {
+		return fmt.Errorf("columns of %s: %w", table, err)
+	}
+	if n == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s", table, column))
+	return err
+}
