@@ -64,3 +64,23 @@ func TestSessionsEnd(t *testing.T) {
 		}
 	})
 }
+
+// A signed-in visitor sent to /login?next=... goes to a page of this node
+// only: what a browser would read as another host goes to the account.
+func TestLoginRedirectStaysHere(t *testing.T) {
+	n := frontendtest.NewStaffNode(t, "sqlite")
+	token := n.Session(t, n.Account(t, "alice"))
+	for next, want := range map[string]string{
+		"/%09/evil.example":  "/account",
+		"/%0A/evil.example":  "/account",
+		"%2F%2Fevil.example": "/account",
+		"/%5Cevil.example":   "/account",
+		"/account/sessions":  "/account/sessions",
+	} {
+		w := n.Request("GET", "/login?next="+next, token, nil)
+		frontendtest.WantStatus(t, w, http.StatusSeeOther)
+		if got := w.Header().Get("Location"); got != want {
+			t.Errorf("next=%s: Location %q, want %q", next, got, want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"agora/instances/accounts"
 	"agora/storage/ratelimit"
@@ -139,10 +140,33 @@ func (k *Kit) RequireRole(role accounts.Role, h http.HandlerFunc) http.HandlerFu
 	})
 }
 
-// SafeNext keeps a post-sign-in redirect on this site.
+// SafeNext keeps a post-sign-in redirect on this site: a path that
+// starts with one "/" followed by something other than a separator,
+// once what browsers strip from a URL is gone (tabs and line breaks
+// anywhere, control characters and spaces around it), with no other
+// control character. Anything else ("//evil.example", "/\t/evil.example",
+// "/\\evil.example", "https://...") goes to the account page.
 func SafeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/account"
+	const home = "/account"
+	next = strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return -1
+		}
+		return r
+	}, next)
+	next = strings.TrimFunc(next, func(r rune) bool { return r <= ' ' })
+	if next == "/" {
+		return next
+	}
+	if len(next) < 2 || next[0] != '/' || next[1] == '/' || next[1] == '\\' {
+		return home
+	}
+	if strings.ContainsFunc(next, unicode.IsControl) {
+		return home
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" {
+		return home
 	}
 	return next
 }
