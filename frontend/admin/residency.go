@@ -105,7 +105,7 @@ func (s *surface) adminCensus(w http.ResponseWriter, r *http.Request) {
 	letters.Values["letter_days"] = "90"
 	d := adminResidencyData{Letters: letters, Census: web.EmptyForm()}
 	f := d.Census
-	mr, err := r.MultipartReader()
+	mr, err := web.ReadMultipart(r)
 	if err != nil {
 		f.Error = l.T("admin.census.error.form")
 		s.renderAdminResidency(w, r, http.StatusBadRequest, d)
@@ -116,7 +116,7 @@ func (s *surface) adminCensus(w http.ResponseWriter, r *http.Request) {
 	var importErr error
 	sawFile := false
 	for {
-		part, err := mr.NextPart()
+		part, err := mr.Next()
 		if err == io.EOF {
 			break
 		}

@@ -44,13 +44,13 @@ func (s *surface) appImageSave(w http.ResponseWriter, r *http.Request, done stri
 		s.Fail(w, r, web.HTTPError(http.StatusBadRequest, errors.New("an image form is multipart")))
 		return
 	}
-	mr, err := r.MultipartReader()
+	mr, err := web.ReadMultipart(r)
 	if err != nil {
-		s.Fail(w, r, web.HTTPError(http.StatusBadRequest, err))
+		s.Fail(w, r, err)
 		return
 	}
 	for {
-		part, err := mr.NextPart()
+		part, err := mr.Next()
 		if err == io.EOF {
 			f.Errors["image"] = l.T("app.media.missing")
 			s.renderApp(w, r, http.StatusBadRequest, slug, f, done, nil)

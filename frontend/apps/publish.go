@@ -139,12 +139,12 @@ func readPublicCodeForm(r *http.Request) (*web.Form, []byte, error) {
 		}
 		pasted = []byte(r.PostForm.Get("publiccode"))
 	} else {
-		mr, err := r.MultipartReader()
+		mr, err := web.ReadMultipart(r)
 		if err != nil {
-			return f, nil, web.HTTPError(http.StatusBadRequest, err)
+			return f, nil, err
 		}
 		for {
-			part, err := mr.NextPart()
+			part, err := mr.Next()
 			if err == io.EOF {
 				break
 			}

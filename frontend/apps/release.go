@@ -96,9 +96,9 @@ func (s *surface) appReleaseSave(w http.ResponseWriter, r *http.Request) {
 		io.Reader
 		io.Closer
 	}{bufio.NewReaderSize(r.Body, appUploadBuffer), r.Body}
-	mr, err := r.MultipartReader()
+	mr, err := web.ReadMultipart(r)
 	if err != nil {
-		s.Fail(w, r, web.HTTPError(http.StatusBadRequest, err))
+		s.Fail(w, r, err)
 		return
 	}
 	f := web.EmptyForm()
@@ -128,12 +128,12 @@ func (s *surface) appReleaseSave(w http.ResponseWriter, r *http.Request) {
 // a time, each a part of the request read as AddRelease stores it.
 // Empty file inputs are skipped, and text fields after the files
 // ignored. sent reports whether a file came.
-func artifactParts(mr *multipart.Reader, f *web.Form) (next func() (*apps.ArtifactInput, error), sent *bool, err error) {
+func artifactParts(mr *web.Multipart, f *web.Form) (next func() (*apps.ArtifactInput, error), sent *bool, err error) {
 	sent = new(bool)
 	var first *multipart.Part
 	nextFile := func() (*multipart.Part, error) {
 		for {
-			part, err := mr.NextPart()
+			part, err := mr.Next()
 			if err != nil {
 				return nil, err
 			}

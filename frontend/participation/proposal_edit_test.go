@@ -2,11 +2,13 @@ package participation_test
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/textproto"
 	"net/url"
+	"strings"
 	"testing"
 
 	"agora/frontend/frontendtest"
@@ -132,4 +134,27 @@ func TestProposalEditAttachments(t *testing.T) {
 			t.Errorf("%d attachments after the moderator's edit, want 4", got)
 		}
 	})
+}
+
+// A multipart body whose part carries more headers than the reader takes
+// is the sender's fault: 413, nothing stored, and no error in the log.
+func TestProposalPartHeadersOverLimit(t *testing.T) {
+	n := frontendtest.NewNode(t, "sqlite")
+	n.Space(t, "quartier", 0)
+	_, tok := n.Resident(t, "camille", true)
+	var body strings.Builder
+	body.WriteString("--b\r\nContent-Disposition: form-data; name=\"title\"\r\n")
+	for i := range 10_001 {
+		fmt.Fprintf(&body, "X-H%d: v\r\n", i)
+	}
+	body.WriteString("\r\nUn titre\r\n--b--\r\n")
+	r := httptest.NewRequest("POST", "/proposals/new?space=quartier", strings.NewReader(body.String()))
+	r.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+	r.AddCookie(&http.Cookie{Name: frontendtest.SessionCookie, Value: tok})
+	w := httptest.NewRecorder()
+	n.H.ServeHTTP(w, r)
+	frontendtest.WantStatus(t, w, http.StatusRequestEntityTooLarge)
+	if got := n.Count(t, "proposals"); got != 0 {
+		t.Errorf("%d proposals stored", got)
+	}
 }

@@ -124,15 +124,15 @@ func (s *surface) readProposalForm(r *http.Request, maxFiles int) (*web.Form, []
 	}
 	l := s.Printer(r)
 	f := web.EmptyForm()
-	mr, err := r.MultipartReader()
+	mr, err := web.ReadMultipart(r)
 	if err != nil {
-		return f, nil, web.HTTPError(http.StatusBadRequest, err)
+		return f, nil, err
 	}
 	var files []*web.Upload
 	var refused []string
 	tooMany := false
 	for {
-		part, err := mr.NextPart()
+		part, err := mr.Next()
 		if err == io.EOF {
 			break
 		}

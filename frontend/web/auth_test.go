@@ -22,7 +22,7 @@ func TestSafeNext(t *testing.T) {
 		{"javascript:alert(1)", "/account"},
 		{"evil.example", "/account"},
 		{"/ok\x00/x", "/account"},
-		{"/ok\x1b", "/ok"}, // trimmed at the end, as browsers do
+		{"/ok\x1b", "/ok"},                     // trimmed at the end, as browsers do
 		{"/a/b\\..\\..\\x", "/a/b\\..\\..\\x"}, // a path on this node, whatever the browser resolves
 	} {
 		if got := SafeNext(tt.next); got != tt.want {

@@ -208,9 +208,3 @@ func Refused(err error, l *i18n.Printer) (string, bool) {
 	}
 	return "", false
 }
-
-// IsTooLarge reports whether err is a body over its limit.
-func IsTooLarge(err error) bool {
-	var tooLarge *http.MaxBytesError
-	return errors.As(err, &tooLarge)
-}
