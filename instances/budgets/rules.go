@@ -53,7 +53,7 @@ func ParseRule(s string) (Rule, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "", "greedy":
 		return Greedy, nil
-	case "equalshares", "equalshares/add1", "mes":
+	case "equalshares", "equalshares/add1":
 		return EqualShares, nil
 	}
 	return "", fmt.Errorf("%w: unknown rule %q (greedy or equalshares)", ErrInvalid, s)
