@@ -85,8 +85,26 @@ func TestParsePBQuoting(t *testing.T) {
 	if pb.Meta.Currency != "EUR" || pb.Meta.Language != "fr" || pb.Meta.Subunit != "XIe arrondissement" || pb.Meta.MaxLength != 5 {
 		t.Fatalf("meta %+v", pb.Meta)
 	}
-	if _, rule, err := pb.Election("11e"); err != nil || rule != budgets.EqualShares {
+	e, rule, err := pb.Election("11e")
+	if err != nil || rule != budgets.EqualShares {
 		t.Fatalf("rule %v %v", rule, err)
+	}
+	// The file's selected column is what Equal Shares funds. Worked by
+	// hand, share 1,500,000/12 = 125,000: 11-001 and 11-004 both have 7
+	// votes and equal parts within reach (64,286 and 111,429): count 7
+	// each, 11-001 is cheaper. Its voters keep 60,714, so 11-004's
+	// supporters hold 5 × 60,714 + 2 × 125,000 < 780,000: unaffordable.
+	// Then 11-002 (count 320,000/68,929 ≈ 4.6: three of its voters pay
+	// their 60,714), 11-003 (4), 11-005 (≈ 2.6), 11-006 (2): 1,070,000
+	// spent, and 11-004 no longer fits in the 430,000 left: exhaustive.
+	h := mustCompute(t, e, rule, budgets.Options{}).Headings[0]
+	for _, p := range pb.Projects {
+		if funded := slices.Contains(h.Funded, p.ID); funded != (p.Fields["selected"] == "1") {
+			t.Errorf("%s: funded %v, selected %q", p.ID, funded, p.Fields["selected"])
+		}
+	}
+	if h.Steps != 1 || h.Used != 1_070_000 {
+		t.Errorf("steps %d used %d", h.Steps, h.Used)
 	}
 }
 
