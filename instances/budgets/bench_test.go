@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"syscall"
 	"testing"
+	"time"
 
 	"agora/instances/budgets"
 )
@@ -110,17 +112,21 @@ func weight(popularity float64, ownTheme bool) float64 {
 
 // BenchmarkRules computes a city-size edition (200,000 ballots, 600
 // projects, 20 headings) in memory: both rules side by side (what the
-// results page shows), and each rule alone.
+// results page shows), and each rule alone. cpu-ms/op is the process's
+// CPU time (all threads) per operation, a figure that holds on a
+// machine shared with other work, where ns/op does not.
 func BenchmarkRules(b *testing.B) {
 	e := cityEdition(1)
 	b.Run("Compare", func(b *testing.B) {
 		var c budgets.Comparison
+		cpu := cpuTimer(b)
 		for b.Loop() {
 			var err error
 			if c, err = budgets.Compare(e, budgets.EqualShares, budgets.Options{}); err != nil {
 				b.Fatal(err)
 			}
 		}
+		cpu()
 		steps := 0
 		for _, h := range c.Headings {
 			steps += h.Chosen.Steps
@@ -129,13 +135,46 @@ func BenchmarkRules(b *testing.B) {
 	})
 	for _, r := range []budgets.Rule{budgets.Greedy, budgets.EqualShares} {
 		b.Run(string(r), func(b *testing.B) {
+			cpu := cpuTimer(b)
 			for b.Loop() {
 				if _, err := budgets.Compute(e, r, budgets.Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			cpu()
 		})
 	}
+}
+
+// BenchmarkRulesExact is BenchmarkRules/equalshares with the exact
+// computation throughout (Options.Exact), for comparison; it takes tens
+// of seconds an operation.
+func BenchmarkRulesExact(b *testing.B) {
+	e := cityEdition(1)
+	cpu := cpuTimer(b)
+	for b.Loop() {
+		if _, err := budgets.Compute(e, budgets.EqualShares, budgets.Options{Exact: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu()
+}
+
+// cpuTimer starts counting the process's CPU time; the function it
+// returns reports it per operation.
+func cpuTimer(b *testing.B) func() {
+	start := cpuTime()
+	return func() {
+		b.ReportMetric(float64((cpuTime()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
+	}
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // TestCityEditionShape checks what the benchmark computes: every

@@ -41,6 +41,12 @@ type certifiedRun struct {
 	evals []int32
 
 	sb, sw []float64 // scratch: budgets and weights of one project's approvers with money
+
+	// live[p] is project p's approvers that may still have money: a
+	// copy of h.approvers made at each run, from which evaluate drops
+	// the groups it finds with nothing left.
+	live    [][]int32
+	liveBuf []int32
 }
 
 // fevalue is an evaluation of one project. Its exact effective vote
@@ -78,6 +84,19 @@ func (r *certifiedRun) run(num, den int64) (outcome, bool) {
 	r.err = unit * share // num/den rounded once (0 would do for den 1)
 	for g := range r.b {
 		r.b[g] = share
+	}
+	if r.live == nil {
+		n := 0
+		for _, a := range h.approvers {
+			n += len(a)
+		}
+		r.live, r.liveBuf = make([][]int32, len(h.approvers)), make([]int32, n)
+	}
+	off := 0
+	for p, a := range h.approvers {
+		r.live[p] = r.liveBuf[off : off+len(a) : off+len(a)]
+		copy(r.live[p], a)
+		off += len(a)
 	}
 	r.heap = r.heap[:0]
 	for p, v := range h.votes {
@@ -193,8 +212,12 @@ func (r *certifiedRun) evaluate(c int32) (affordable, ok bool) {
 	// passes below read it several times.
 	sb, sw := r.sb[:0], r.sw[:0]
 	var money, d float64
-	for _, g := range r.h.approvers[c] {
+	live := r.live[c]
+	n := 0
+	for _, g := range live {
 		if b := r.b[g]; b > 0 {
+			live[n] = g
+			n++
 			w := r.w[g]
 			sb = append(sb, b)
 			sw = append(sw, w)
@@ -202,6 +225,7 @@ func (r *certifiedRun) evaluate(c int32) (affordable, ok bool) {
 			d += w
 		}
 	}
+	r.live[c] = live[:n]
 	r.sb, r.sw = sb, sw
 	m := len(sb)
 	if m == 0 {
@@ -231,9 +255,11 @@ func (r *certifiedRun) evaluate(c int32) (affordable, ok bool) {
 			if b < rho {
 				s += sw[j] * b
 				pw += sw[j]
-				below = max(below, b)
-			} else {
-				above = min(above, b)
+				if b > below {
+					below = b
+				}
+			} else if b < above {
+				above = b
 			}
 		}
 		if pw == poorW && s == poorSum {
@@ -269,7 +295,7 @@ func (r *certifiedRun) evaluate(c int32) (affordable, ok bool) {
 // then exactly 0), the others ρ̂. The evaluation certified who is poor.
 func (r *certifiedRun) charge(c int32) {
 	e := &r.ev[c]
-	for _, g := range r.h.approvers[c] {
+	for _, g := range r.live[c] {
 		b := r.b[g]
 		if b == 0 {
 			continue
