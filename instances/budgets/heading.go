@@ -24,6 +24,8 @@ type heading struct {
 
 	rank  []int32 // local project → position in the tie order (lower wins)
 	order []int32 // local projects in greedy order
+
+	entries int // Σ of the groups' sizes: what a run of Equal Shares costs
 }
 
 type hproject struct {
@@ -189,6 +191,7 @@ func (h *heading) build() {
 	counts := make([]int32, len(h.projects))
 	for _, g := range h.groups {
 		h.voters += g.weight
+		h.entries += len(g.projects)
 		for _, p := range g.projects {
 			h.votes[p] += g.weight
 			counts[p]++

@@ -204,12 +204,11 @@ func Compute(e Election, r Rule, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	out := make([]HeadingResult, len(hs))
-	err = forEach(len(hs), opts.Workers, func(i int) error {
-		var err error
-		out[i], err = computeHeading(hs[i], r, opts)
-		return err
-	})
-	if err != nil {
+	var tasks []task
+	for i, h := range hs {
+		tasks = append(tasks, task{h: h, rule: r, out: &out[i], order: i})
+	}
+	if err := runTasks(tasks, opts); err != nil {
 		return Result{}, err
 	}
 	return Result{Rule: r, Headings: out}, nil
@@ -227,19 +226,13 @@ func Compare(e Election, r Rule, opts Options) (Comparison, error) {
 	}
 	other := r.Other()
 	out := make([]HeadingComparison, len(hs))
-	// One task per heading and rule, so two cores share the slow part
-	// (Equal Shares) evenly.
-	err = forEach(2*len(hs), opts.Workers, func(i int) error {
-		h, c := hs[i/2], &out[i/2]
-		var err error
-		if i%2 == 0 {
-			c.Chosen, err = computeHeading(h, r, opts)
-		} else {
-			c.Other, err = computeHeading(h, other, opts)
-		}
-		return err
-	})
-	if err != nil {
+	var tasks []task
+	for i, h := range hs {
+		tasks = append(tasks,
+			task{h: h, rule: r, out: &out[i].Chosen, order: 2 * i},
+			task{h: h, rule: other, out: &out[i].Other, order: 2*i + 1})
+	}
+	if err := runTasks(tasks, opts); err != nil {
 		return Comparison{}, err
 	}
 	for i := range out {
@@ -249,6 +242,66 @@ func Compare(e Election, r Rule, opts Options) (Comparison, error) {
 		c.OnlyOther = difference(c.Other.Funded, c.Chosen.Funded)
 	}
 	return Comparison{Rule: r, Other: other, Headings: out}, nil
+}
+
+// task is one heading under one rule.
+type task struct {
+	h     *heading
+	rule  Rule
+	out   *HeadingResult
+	order int // its place in the result: errors are reported in that order
+	err   error
+}
+
+// runTasks computes the tasks on up to opts.Workers goroutines (0:
+// GOMAXPROCS), the slowest first (Equal Shares on the heading with the
+// most ballot entries) so that no core is left alone with a long one at
+// the end. Its error is that of the first task in result order that
+// failed, so it does not depend on scheduling.
+func runTasks(tasks []task, opts Options) error {
+	cost := func(t *task) int {
+		if t.rule == Greedy {
+			return 0
+		}
+		return t.h.entries
+	}
+	slices.SortStableFunc(tasks, func(a, b task) int { return cost(&b) - cost(&a) })
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, len(tasks)))
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		next int
+	)
+	for range workers {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(tasks) {
+					return
+				}
+				t := &tasks[i]
+				*t.out, t.err = computeHeading(t.h, t.rule, opts)
+			}
+		})
+	}
+	wg.Wait()
+	var first *task
+	for i := range tasks {
+		if t := &tasks[i]; t.err != nil && (first == nil || t.order < first.order) {
+			first = t
+		}
+	}
+	if first != nil {
+		return first.err
+	}
+	return nil
 }
 
 func difference(a, b []string) []string {
@@ -297,50 +350,4 @@ func (h *heading) fill(res *HeadingResult) {
 		pr := &h.projects[p]
 		res.Projects[i] = ProjectResult{ID: pr.id, Cost: pr.cost, Votes: h.votes[p], Funded: funded[p]}
 	}
-}
-
-// forEach runs f(0..n-1) on up to workers goroutines. Its error is that
-// of the lowest index that failed, so it does not depend on scheduling.
-func forEach(n, workers int, f func(int) error) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, n)
-	errs := make([]error, n)
-	if workers <= 1 {
-		for i := range n {
-			errs[i] = f(i)
-		}
-		return firstError(errs)
-	}
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		next int
-	)
-	for range workers {
-		wg.Go(func() {
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= n {
-					return
-				}
-				errs[i] = f(i)
-			}
-		})
-	}
-	wg.Wait()
-	return firstError(errs)
-}
-
-func firstError(errs []error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
