@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -147,9 +148,12 @@ func BenchmarkRules(b *testing.B) {
 }
 
 // BenchmarkRulesExact is BenchmarkRules/equalshares with the exact
-// computation throughout (Options.Exact), for comparison; it takes tens
-// of seconds an operation.
+// computation throughout (Options.Exact), for comparison. It takes tens
+// of seconds an operation, so it runs only with AGORA_BENCH_EXACT=1.
 func BenchmarkRulesExact(b *testing.B) {
+	if os.Getenv("AGORA_BENCH_EXACT") == "" {
+		b.Skip("set AGORA_BENCH_EXACT=1 to run it (tens of seconds an operation)")
+	}
 	e := cityEdition(1)
 	cpu := cpuTimer(b)
 	for b.Loop() {
