@@ -177,3 +177,28 @@ func equalSharesNetExample(n int) budgets.Election {
 	}
 	return e
 }
+
+// abcvoting's tests (tests/test_abcrules.py, "profile4", committee size
+// 2: {0,1,3}, {0,1}, {0,1}, {0,3}, {2,3}) give the committees of Equal
+// Shares under every tie-breaking: without completion {0}; with the AV
+// completion (fill by approvals) {0,1} or {0,3}. By hand, each voter
+// starts with 2/5: 0 has 4 supporters (q = 1/4), who keep 3/20; then 1
+// (3 × 3/20) and 3 (3/20 + 3/20 + 2/5) are out of reach. The complete
+// rule here (Add1 then the fill) tries share 1, which buys 0, 1 and 3
+// for 3 > 2, so it keeps {0} and fills with 1 (tie with 3 on votes and
+// cost, broken by id).
+func TestAbcvotingProfile4(t *testing.T) {
+	e := committee(2, "013", "01", "01", "03", "23")
+	got, trace := fixedRun(t, e)
+	if !slices.Equal(got, []string{"0"}) {
+		t.Fatalf("without completion: %v, want [0]", got)
+	}
+	checkTrace(t, trace, []step{{"0", "1/4", "4"}})
+	res, err := budgets.Compute(e, budgets.EqualShares, budgets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := res.Headings[0]; !slices.Equal(h.Funded, []string{"0", "1"}) || h.Filled != 1 || len(h.Ties) != 1 {
+		t.Fatalf("complete: %v, filled %d, ties %+v", h.Funded, h.Filled, h.Ties)
+	}
+}
