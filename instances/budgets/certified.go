@@ -30,10 +30,9 @@ import "math"
 type certifiedRun struct {
 	h *heading
 
-	b   []float64 // group → budget
-	w   []float64 // group → weight
-	err float64   // E
-	top float64   // the per-voter share: no budget exceeds it
+	g   []voters // group → its budget and weight
+	err float64  // E
+	top float64  // the per-voter share: no budget exceeds it
 
 	heap  []int32
 	upper []float64 // project → an upper bound of its exact effective vote count
@@ -48,6 +47,10 @@ type certifiedRun struct {
 	live    [][]int32
 	liveBuf []int32
 }
+
+// voters is a group's state: the budget of each of its voters, and how
+// many they are (side by side: evaluate reads both).
+type voters struct{ b, w float64 }
 
 // fevalue is an evaluation of one project. Its exact effective vote
 // count lies in [lo, hi]; when exact is set it is exactly lo = hi (no
@@ -64,13 +67,12 @@ const unit = 0x1p-53
 func newCertifiedRun(h *heading) *certifiedRun {
 	r := &certifiedRun{
 		h:     h,
-		b:     make([]float64, len(h.groups)),
-		w:     make([]float64, len(h.groups)),
+		g:     make([]voters, len(h.groups)),
 		upper: make([]float64, len(h.projects)),
 		ev:    make([]fevalue, len(h.projects)),
 	}
 	for g, gr := range h.groups {
-		r.w[g] = float64(gr.weight)
+		r.g[g].w = float64(gr.weight)
 	}
 	return r
 }
@@ -82,8 +84,8 @@ func (r *certifiedRun) run(num, den int64) (outcome, bool) {
 	share := float64(num) / float64(den)
 	r.top = share
 	r.err = unit * share // num/den rounded once (0 would do for den 1)
-	for g := range r.b {
-		r.b[g] = share
+	for g := range r.g {
+		r.g[g].b = share
 	}
 	if r.live == nil {
 		n := 0
@@ -215,10 +217,10 @@ func (r *certifiedRun) evaluate(c int32) (affordable, ok bool) {
 	live := r.live[c]
 	n := 0
 	for _, g := range live {
-		if b := r.b[g]; b > 0 {
+		if v := r.g[g]; v.b > 0 {
+			b, w := v.b, v.w
 			live[n] = g
 			n++
-			w := r.w[g]
 			sb = append(sb, b)
 			sw = append(sw, w)
 			money += w * b
@@ -296,14 +298,14 @@ func (r *certifiedRun) evaluate(c int32) (affordable, ok bool) {
 func (r *certifiedRun) charge(c int32) {
 	e := &r.ev[c]
 	for _, g := range r.live[c] {
-		b := r.b[g]
-		if b == 0 {
+		v := &r.g[g]
+		if v.b == 0 {
 			continue
 		}
-		if b < e.rho {
-			r.b[g] = 0
+		if v.b < e.rho {
+			v.b = 0
 		} else {
-			r.b[g] = b - e.rho
+			v.b -= e.rho
 		}
 	}
 	r.err += e.delta + unit*r.top
