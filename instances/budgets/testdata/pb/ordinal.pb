@@ -1,0 +1,24 @@
+META
+key;value
+description;An ordinal ballot, preferences in order
+country;Worldwide
+unit;Example
+instance;1
+num_projects;4
+num_votes;3
+budget;100
+vote_type;ordinal
+rule;unknown
+min_length;2
+max_length;4
+PROJECTS
+project_id;cost
+p1;40
+p2;30
+p3;50
+p4;20
+VOTES
+voter_id;vote
+a;p3,p1,p2
+b;p1,p2
+c;p4,p3,p1,p2
