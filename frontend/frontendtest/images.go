@@ -77,11 +77,15 @@ func PNG(t testing.TB) []byte {
 	return bytes.Join([][]byte{b[:end], PNGChunk("tEXt", []byte("Comment\x00GPS 48.8414N 2.2930E")), b[end:]}, nil)
 }
 
-// HugePNG is the start of a PNG that says it is w×h.
-func HugePNG(w, h uint32) []byte {
+// HugePNG is the start of a PNG that says it is w×h, 8-bit RGB.
+func HugePNG(w, h uint32) []byte { return HeaderPNG(w, h, 8, 2) }
+
+// HeaderPNG is the start of a PNG that says it is w×h, of the bit depth
+// and colour type given (16 and 6: 16-bit RGBA).
+func HeaderPNG(w, h uint32, depth, colorType byte) []byte {
 	ihdr := binary.BigEndian.AppendUint32(nil, w)
 	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	ihdr = append(ihdr, 8, 2, 0, 0, 0)
+	ihdr = append(ihdr, depth, colorType, 0, 0, 0)
 	return bytes.Join([][]byte{[]byte("\x89PNG\r\n\x1a\n"), PNGChunk("IHDR", ihdr), PNGChunk("IDAT", []byte{0x78, 0x9c})}, nil)
 }
 

@@ -109,6 +109,7 @@ func TestAttachments(t *testing.T) {
 			{"oversized", []propFile{{name: "grande.jpg", contentType: "image/jpeg", data: big}}, "« grande.jpg » dépasse 10 Mo."},
 			{"broken image", []propFile{{name: "cassee.jpg", data: append([]byte{0xff, 0xd8, 0xff, 0xdb}, "pas une image"...)}}, "« cassee.jpg » n’a pas pu être lue comme une image."},
 			{"too many pixels", []propFile{{name: "immense.png", data: frontendtest.HugePNG(10000, 5000)}}, "« immense.png » dépasse 40 mégapixels"},
+			{"a small file of a huge 16-bit image", []propFile{{name: "lourde.png", data: frontendtest.HeaderPNG(6300, 6300, 16, 6)}}, "« lourde.png » est une image trop lourde à traiter"},
 			{"empty", []propFile{{name: "vide.pdf", data: nil}}, "« vide.pdf » est vide."},
 			{"six files", []propFile{{name: "1.png", data: tiny}, {name: "2.png", data: tiny}, {name: "3.png", data: tiny},
 				{name: "4.png", data: tiny}, {name: "5.png", data: tiny}, {name: "6.png", data: tiny}}, "Une proposition a au plus 5 pièces jointes."},

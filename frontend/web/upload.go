@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 	"io"
@@ -16,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"agora/frontend/i18n"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // Limits of a file sent with a form.
@@ -24,9 +28,42 @@ const (
 	UploadMaxPixels = 40_000_000 // each image, checked before it is decoded
 )
 
-// imageSlots is how many images a process decodes at once (Kit.images):
-// a 40-megapixel image takes some 160 MiB while it is turned and encoded.
-const imageSlots = 2
+// Memory for images. A small file can hold a big image (a 300 KB PNG of
+// 6300×6300 16-bit pixels decodes to 300 MiB), so what an image will take
+// once decoded, and turned, is reckoned from its header before it is:
+// one over imageMemoryMax is refused, and a process decodes at most
+// imageMemoryBudget worth at once (Kit.images), the others waiting.
+const (
+	imageMemoryMax    = 192 << 20
+	imageMemoryBudget = 2 * imageMemoryMax
+)
+
+func newImageBudget() *semaphore.Weighted { return semaphore.NewWeighted(imageMemoryBudget) }
+
+// imageMemory is what decoding an image of cfg takes, in bytes, and
+// turning it (orient makes two RGBA copies) when it must be turned.
+func imageMemory(cfg image.Config, turn bool) int64 {
+	pixels := int64(cfg.Width) * int64(cfg.Height)
+	bpp := int64(8) // 16-bit RGBA, and anything unknown
+	switch cfg.ColorModel {
+	case color.GrayModel, color.AlphaModel:
+		bpp = 1
+	case color.Gray16Model, color.Alpha16Model:
+		bpp = 2
+	case color.YCbCrModel:
+		bpp = 3 // 4:4:4 at most
+	case color.RGBAModel, color.NRGBAModel, color.CMYKModel:
+		bpp = 4
+	}
+	if _, ok := cfg.ColorModel.(color.Palette); ok {
+		bpp = 1
+	}
+	n := pixels * bpp
+	if turn {
+		n += 2 * pixels * 4
+	}
+	return n
+}
 
 // Upload is a file of a form, checked and ready to store: an image decoded
 // and encoded again, so that EXIF (GPS position, device) and every other
@@ -126,12 +163,18 @@ func (k *Kit) cleanImage(ctx context.Context, raw *os.File, ct, shown string) (*
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > UploadMaxPixels {
 		return nil, &refusedFile{"attachment.error.pixels", []any{shown, UploadMaxPixels / 1_000_000}}
 	}
-	select {
-	case k.images <- struct{}{}:
-		defer func() { <-k.images }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	orientation := 1
+	if ct == "image/jpeg" {
+		orientation = exifOrientation(raw)
 	}
+	need := imageMemory(cfg, orientation > 1)
+	if need > imageMemoryMax {
+		return nil, &refusedFile{"attachment.error.memory", []any{shown}}
+	}
+	if err := k.images.Acquire(ctx, need); err != nil {
+		return nil, err
+	}
+	defer k.images.Release(need)
 	if _, err := raw.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("read upload: %w", err)
 	}
@@ -139,9 +182,7 @@ func (k *Kit) cleanImage(ctx context.Context, raw *os.File, ct, shown string) (*
 	if err != nil {
 		return nil, &refusedFile{"attachment.error.broken", []any{shown}}
 	}
-	if ct == "image/jpeg" {
-		img = orient(img, exifOrientation(raw))
-	}
+	img = orient(img, orientation)
 	out, err := os.CreateTemp("", "agora-upload-*")
 	if err != nil {
 		return nil, fmt.Errorf("upload: %w", err)

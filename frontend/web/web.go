@@ -28,6 +28,7 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/semaphore"
 
 	"agora/frontend/i18n"
 	"agora/instances/accounts"
@@ -94,8 +95,8 @@ type Kit struct {
 	uploads        map[string]int64
 	uploadPatterns map[string]int64
 	downloads      []string
-	cached         []string      // path prefixes whose anonymous GETs the page cache keeps
-	images         chan struct{} // a slot per image being decoded (see upload.go)
+	cached         []string            // path prefixes whose anonymous GETs the page cache keeps
+	images         *semaphore.Weighted // bytes of images being decoded (see upload.go)
 }
 
 // New builds the kit and its router, on which surfaces register.
@@ -108,7 +109,7 @@ func New(cfg Config, deps Deps) (*Kit, error) {
 	}
 	k := &Kit{cfg: cfg, log: deps.Logger, https: cfg.BaseURL.Scheme == "https",
 		accounts: deps.Accounts, limiter: deps.Limiter, secret: deps.Secret, clock: deps.Now,
-		uploads: map[string]int64{}, uploadPatterns: map[string]int64{}, images: make(chan struct{}, imageSlots)}
+		uploads: map[string]int64{}, uploadPatterns: map[string]int64{}, images: newImageBudget()}
 	if k.log == nil {
 		k.log = slog.New(slog.DiscardHandler)
 	}
