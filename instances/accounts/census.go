@@ -228,8 +228,8 @@ func (s *Service) ImportCensus(ctx context.Context, actor Actor, salt string, r 
 // MatchCensus verifies an account whose identity is in a live census
 // import. One census entry verifies one account only.
 func (s *Service) MatchCensus(ctx context.Context, actor Actor, accountID string, id Identity) error {
-	if !s.actsFor(actor, accountID) {
-		return ErrForbidden
+	if err := s.mayActFor(ctx, actor, accountID); err != nil {
+		return err
 	}
 	var imports []CensusImport
 	if err := s.db.NewSelect().Model(&imports).Where("expires_at > ?", s.now()).Scan(ctx); err != nil {

@@ -42,7 +42,7 @@ var ErrAttachments = errors.New("at most 5 files per proposal, each a JPEG or PN
 // under the rules of an author's edit: until the first support and
 // within EditWindow of publication.
 func (s *Service) Attach(ctx context.Context, actor accounts.Actor, id string, files []Attachment) error {
-	author, err := person(actor)
+	author, err := s.person(ctx, actor)
 	if err != nil {
 		return err
 	}

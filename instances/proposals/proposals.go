@@ -164,18 +164,21 @@ type Input struct {
 }
 
 // person returns who a binding act is for: the resident at the desk when
-// an agent acts for them, else the signed-in account.
-func person(actor accounts.Actor) (*accounts.Account, error) {
+// an agent acts for them, else the signed-in account. An agent never acts
+// for staff (accounts.CheckDeskTarget): the error is then ErrForbidden
+// and accounts.ErrStaffTarget both.
+func (s *Service) person(ctx context.Context, actor accounts.Actor) (*accounts.Account, error) {
 	if actor.Account == nil {
 		return nil, ErrSignIn
 	}
-	if actor.OnBehalfOf != nil {
-		if !actor.Account.Has(accounts.Agent) {
-			return nil, ErrForbidden
-		}
-		return actor.OnBehalfOf, nil
+	who, err := accounts.ForResident(ctx, s.db, actor)
+	switch {
+	case errors.Is(err, accounts.ErrStaffTarget):
+		return nil, fmt.Errorf("%w: %w", ErrForbidden, err)
+	case errors.Is(err, accounts.ErrForbidden):
+		return nil, ErrForbidden
 	}
-	return actor.Account, nil
+	return who, err
 }
 
 func enteredBy(actor accounts.Actor) (string, string) {
@@ -212,7 +215,7 @@ func (s *Service) check(sp *spaces.Space, in *Input) error {
 
 // Create publishes a proposal in a space during its proposal phase.
 func (s *Service) Create(ctx context.Context, actor accounts.Actor, spaceID string, in Input) (*Proposal, error) {
-	author, err := person(actor)
+	author, err := s.person(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
