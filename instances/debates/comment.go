@@ -112,7 +112,8 @@ type NewComment struct {
 }
 
 // Add writes a comment as the signed-in resident, or as the resident
-// present at an agent's desk. A reply takes its parent's target.
+// present at an agent's desk. A reply takes its parent's target. Past
+// CommentLimits it writes nothing and returns a *RateLimitError.
 func (s *Service) Add(ctx context.Context, actor accounts.Actor, in NewComment) (*Comment, error) {
 	who, enteredBy, err := author(ctx, s.db, actor)
 	if err != nil {
@@ -135,6 +136,9 @@ func (s *Service) Add(ctx context.Context, actor accounts.Actor, in NewComment) 
 		c.Desk = ""
 	}
 	if err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.paced(ctx, tx, c.AuthorID); err != nil {
+			return err
+		}
 		return s.add(ctx, tx, c)
 	}); err != nil {
 		return nil, err

@@ -75,7 +75,7 @@ func (s *Service) Edit(ctx context.Context, actor accounts.Actor, id string, in 
 			return fmt.Errorf("edit proposal: %w", err)
 		}
 		if len(in.Attachments) > 0 {
-			if err := insertAttachments(ctx, tx, id, in.Attachments); err != nil {
+			if err := s.insertAttachments(ctx, tx, p.AuthorID, id, in.Attachments); err != nil {
 				return err
 			}
 		}

@@ -21,6 +21,7 @@ import (
 	"agora/instances/outbox"
 	"agora/instances/spaces"
 	"agora/storage/database"
+	"agora/storage/ratelimit"
 )
 
 // State is where a proposal stands.
@@ -141,14 +142,25 @@ type Service struct {
 	spaces   *spaces.Service
 	now      func() time.Time
 	keys     keyCache // see list.go
+	quota    int64    // bytes of files per author, 0 for none
+
+	authorLimits, deskLimits []ratelimit.Rule // ProposalLimits, DeskLimits unless set
 }
 
-// NewService returns the proposals service; now is the clock (nil: time.Now).
-func NewService(db *bun.DB, md *markup.Renderer, acc *accounts.Service, sp *spaces.Service, now func() time.Time) *Service {
+// NewService returns the proposals service; now is the clock (nil:
+// time.Now). The attachment quota is DefaultAttachmentQuota unless an
+// option says otherwise.
+func NewService(db *bun.DB, md *markup.Renderer, acc *accounts.Service, sp *spaces.Service, now func() time.Time, opts ...Option) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, md: md, accounts: acc, spaces: sp, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
+	s := &Service{db: db, md: md, accounts: acc, spaces: sp, quota: DefaultAttachmentQuota,
+		authorLimits: ProposalLimits, deskLimits: DeskLimits,
+		now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Input is what a resident writes.
@@ -213,7 +225,10 @@ func (s *Service) check(sp *spaces.Space, in *Input) error {
 	return nil
 }
 
-// Create publishes a proposal in a space during its proposal phase.
+// Create publishes a proposal in a space during its proposal phase,
+// within ProposalLimits for its author and DeskLimits for the agent who
+// enters it at a desk (a *RateLimitError otherwise), its files within
+// the author's attachment quota (a *QuotaError).
 func (s *Service) Create(ctx context.Context, actor accounts.Actor, spaceID string, in Input) (*Proposal, error) {
 	author, err := s.person(ctx, actor)
 	if err != nil {
@@ -241,11 +256,14 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, spaceID stri
 		CreatedAt: now, UpdatedAt: now,
 	}
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.paceProposal(ctx, tx, author.ID, by, now); err != nil {
+			return err
+		}
 		if _, err := tx.NewInsert().Model(p).Exec(ctx); err != nil {
 			return fmt.Errorf("insert proposal: %w", err)
 		}
 		if len(in.Attachments) > 0 {
-			if err := insertAttachments(ctx, tx, p.ID, in.Attachments); err != nil {
+			if err := s.insertAttachments(ctx, tx, author.ID, p.ID, in.Attachments); err != nil {
 				return err
 			}
 		}
