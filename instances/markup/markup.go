@@ -44,9 +44,12 @@ func New() *Renderer {
 
 // Markdown renders Markdown to sanitised HTML. Headings are shifted down to
 // h3 and h4 so a resident's text never competes with the page's own.
+// Quotes and lists nested deeper than maxNesting, and brackets left open
+// past maxOpenBrackets, are shown as text (see tame), so the time and
+// room it takes grow with the text, not faster.
 func (r *Renderer) Markdown(src string) string {
 	var buf bytes.Buffer
-	if err := r.md.Convert([]byte(src), &buf); err != nil {
+	if err := r.md.Convert([]byte(tame(src)), &buf); err != nil {
 		// goldmark only fails on writer errors, which a buffer never has.
 		return r.policy.Sanitize("<p>" + src + "</p>")
 	}
