@@ -91,14 +91,13 @@ func Wait(newestFirst []time.Time, rules []Rule, now time.Time) time.Duration {
 	return wait
 }
 
-// Longest returns the rule with the longest window, which says how far
-// back Wait needs acts, and how many.
+// Longest returns how far back, and how many acts, Wait needs to see:
+// the longest window of the rules and their largest Max.
 func Longest(rules []Rule) Rule {
 	var l Rule
 	for _, r := range rules {
-		if r.Window > l.Window || r.Window == l.Window && r.Max > l.Max {
-			l = r
-		}
+		l.Window = max(l.Window, r.Window)
+		l.Max = max(l.Max, r.Max)
 	}
 	return l
 }

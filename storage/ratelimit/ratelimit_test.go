@@ -76,4 +76,7 @@ func TestWait(t *testing.T) {
 	if l := ratelimit.Longest(rules); l != rules[1] {
 		t.Errorf("Longest = %v", l)
 	}
+	if l := ratelimit.Longest([]ratelimit.Rule{{Max: 50, Window: time.Minute}, {Max: 20, Window: time.Hour}}); l.Max != 50 || l.Window != time.Hour {
+		t.Errorf("Longest of a larger short rule = %v", l)
+	}
 }
