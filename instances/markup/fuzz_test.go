@@ -21,7 +21,7 @@ const maxFuzzInput = 64 << 10
 // their depth was bounded (testdata/fuzz/FuzzRender/deep-quotes).
 const outputFactor = 12
 
-// FuzzRender feeds the Markdown renderer and the sanitiser anything: they
+// FuzzRender feeds the Markdown renderer, the sanitiser and Plain anything: they
 // never panic, and what they return holds only allowed elements and
 // attributes, never a script, an event handler, a style attribute, a
 // <meta>, <form> or <iframe>, nor a link whose scheme is not http,
@@ -78,6 +78,15 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 		_ = r.Text(src)
+		for _, multiline := range []bool{false, true} {
+			out := r.Plain(src, multiline)
+			if len(out) > 3*len(src) { // an invalid byte becomes U+FFFD, three bytes
+				t.Fatalf("Plain: %d bytes out of %d in", len(out), len(src))
+			}
+			if tag := firstTag(out); tag != "" {
+				t.Fatalf("Plain(%q) = %q: holds the tag %s", src, out, tag)
+			}
+		}
 	})
 }
 
@@ -142,6 +151,19 @@ func badURL(v string) string {
 		return ""
 	}
 	return "link scheme " + u.Scheme
+}
+
+// firstTag returns the first tag a browser would read in s, "" if none.
+func firstTag(s string) string {
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			return z.Token().String()
+		}
+	}
 }
 
 func contains(list []string, s string) bool {

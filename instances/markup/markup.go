@@ -87,10 +87,11 @@ func (r *Renderer) Plain(s string, multiline bool) string {
 
 // PlainText is Plain, without a Renderer.
 func PlainText(s string, multiline bool) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	// Controls go first: dropped after the tags, "<\x00a>" became "<a>".
+	s = dropControls(strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\r\n", "\n"))
 	strict := bluemonday.StrictPolicy()
 	for i := 0; ; i++ {
-		t := stdhtml.UnescapeString(strict.Sanitize(s))
+		t := dropControls(stdhtml.UnescapeString(strict.Sanitize(s))) // "&#1;" decodes to one
 		if t == s {
 			break
 		}
@@ -100,15 +101,7 @@ func PlainText(s string, multiline bool) string {
 		}
 		s = t
 	}
-	s = strings.Map(func(c rune) rune {
-		switch {
-		case c == '\n' || c == '\t':
-			return c
-		case c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069:
-			return -1 // controls, and bidi overrides that reorder what follows
-		}
-		return c
-	}, strings.ReplaceAll(s, "\r\n", "\n"))
+	s = dropControls(strings.ReplaceAll(s, "\r\n", "\n")) // entities may have decoded into some
 	if !multiline {
 		return strings.Join(strings.Fields(s), " ")
 	}
@@ -127,4 +120,18 @@ func PlainText(s string, multiline bool) string {
 		out = append(out, line)
 	}
 	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+// dropControls removes control characters but line breaks and tabs, and
+// the bidi overrides that reorder what follows.
+func dropControls(s string) string {
+	return strings.Map(func(c rune) rune {
+		switch {
+		case c == '\n' || c == '\t':
+			return c
+		case c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069:
+			return -1
+		}
+		return c
+	}, s)
 }
