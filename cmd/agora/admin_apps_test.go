@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -102,6 +103,46 @@ func TestAdminAppsImport(t *testing.T) {
 		code, out, errOut = runCmd(t, env, "admin", "apps", "import", srv.URL+"/publiccode.yml")
 		if code != 0 || !strings.Contains(out, "https://agora.example/apps/cantine") {
 			t.Errorf("loopback URL allowed: exit %d %q %s", code, out, errOut)
+		}
+	})
+}
+
+// A hostile publiccode.yml (an alias naming the list that holds it, a
+// document nested thousands deep) is refused by a real agora process
+// with a clear message and exit code 1; it used to end in "fatal error:
+// stack overflow", which takes the whole process down.
+func TestAdminAppsImportHostileYAML(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, dialect string) {
+		dir := t.TempDir()
+		files := map[string]struct{ body, want string }{
+			"cycle.yml":  {"publiccodeYmlVersion: \"0.4\"\na: &a [*a]\n", "(file):2: an alias names a node that contains it"},
+			"mutual.yml": {"publiccodeYmlVersion: \"0.4\"\na: &a {b: &b [*a, *b]}\n", "a node that contains it"},
+			"merge.yml":  {"publiccodeYmlVersion: \"0.4\"\na: &a {<<: *a}\n", "a node that contains it"},
+			"deep.yml": {"publiccodeYmlVersion: \"0.4\"\nx: " + strings.Repeat("[", 9000) + strings.Repeat("]", 9000) + "\n",
+				"(file):2: the document nests deeper than"},
+		}
+		for name, f := range files {
+			t.Run(name, func(t *testing.T) {
+				path := filepath.Join(dir, name)
+				if err := os.WriteFile(path, []byte(f.body), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				cmd := exec.Command(os.Args[0], "admin", "apps", "import", path)
+				cmd.Env = append(os.Environ(), "AGORA_TEST_HELPER=cli", "AGORA_DATA_DIR="+dir,
+					"AGORA_DATABASE_URL="+storagetest.DatabaseURL(t, dialect), "AGORA_BASE_URL=https://agora.example")
+				var stdout, stderr strings.Builder
+				cmd.Stdout, cmd.Stderr = &stdout, &stderr
+				err := cmd.Run()
+				code := cmd.ProcessState.ExitCode()
+				if code != 1 || strings.Contains(stderr.String(), "fatal error") || strings.Contains(stderr.String(), "goroutine ") {
+					t.Fatalf("exit %d (%v), want 1\nstdout: %s\nstderr: %.2000s", code, err, stdout.String(), stderr.String())
+				}
+				for _, want := range []string{f.want, "1 problem(s), nothing was published"} {
+					if !strings.Contains(stderr.String(), want) {
+						t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+					}
+				}
+			})
 		}
 	})
 }

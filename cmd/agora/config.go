@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -32,6 +33,26 @@ type Config struct {
 	FederationAllowPrivate    bool
 	FederationAuthorizedFetch bool
 	FederationAllowlist       bool
+	// AttachmentQuota is how many bytes of files the proposals of one
+	// resident may hold; 0 for no quota.
+	AttachmentQuota int64
+}
+
+// byteSize reads a size: a number of bytes, or one with a binary unit
+// (K, M, G, T, with or without "iB" or "B": 200M, 200MB, 200MiB are all
+// 200 × 2^20).
+func byteSize(v string) (int64, error) {
+	s := strings.TrimSpace(v)
+	upper := strings.ToUpper(s)
+	num := strings.TrimRight(upper, "KMGTIB ")
+	unit := strings.TrimSpace(upper[len(num):])
+	unit = strings.TrimSuffix(strings.TrimSuffix(unit, "B"), "I")
+	shift, ok := map[string]uint{"": 0, "K": 10, "M": 20, "G": 30, "T": 40}[unit]
+	n, err := strconv.ParseInt(num, 10, 64)
+	if !ok || err != nil || n < 0 || n > 1<<(62-shift) {
+		return 0, fmt.Errorf("%q is not a size such as 200MiB, 2GiB or 0", v)
+	}
+	return n << shift, nil
 }
 
 // boolean reads an on/off setting.
@@ -142,6 +163,12 @@ var options = []option{
 	{flag: "federation-allowlist", env: "AGORA_FEDERATION_ALLOWLIST", def: "false",
 		usage: "federate only with hosts an admin allowed (a closed federation of partner cities)",
 		set:   func(c *Config, v string) (err error) { c.FederationAllowlist, err = boolean(v); return err }},
+	{flag: "attachment-quota", env: "AGORA_ATTACHMENT_QUOTA", def: "200MiB",
+		usage: "bytes of files the proposals of one resident may hold, e.g. 200MiB or 1GiB (0: no quota)",
+		set: func(c *Config, v string) (err error) {
+			c.AttachmentQuota, err = byteSize(v)
+			return err
+		}},
 	{flag: "trusted-proxies", env: "AGORA_TRUSTED_PROXIES", def: "127.0.0.0/8,::1/128",
 		usage: "comma-separated networks of reverse proxies whose X-Forwarded-For names the client",
 		set: func(c *Config, v string) error {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -27,7 +28,7 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != ":8080" || c.BaseURL.String() != "http://localhost:8080" || c.DataDir != "./data" ||
-		c.DatabaseURL != "" || c.BlobURL != "" || c.LogFormat != "text" || c.NodeName != "Agora" {
+		c.DatabaseURL != "" || c.BlobURL != "" || c.LogFormat != "text" || c.NodeName != "Agora" || c.AttachmentQuota != 200<<20 {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -51,6 +52,10 @@ func TestConfigPrecedence(t *testing.T) {
 		{"base URL trailing slash", nil, map[string]string{"AGORA_BASE_URL": "https://agora.example.org/"}, func(c Config) string { return c.BaseURL.String() }, "https://agora.example.org"},
 		{"json logs", nil, map[string]string{"AGORA_LOG_FORMAT": "json"}, func(c Config) string { return c.LogFormat }, "json"},
 		{"debug level", nil, map[string]string{"AGORA_LOG_LEVEL": "debug"}, func(c Config) string { return c.LogLevel.String() }, "DEBUG"},
+		{"quota in GiB", nil, map[string]string{"AGORA_ATTACHMENT_QUOTA": "1GiB"}, func(c Config) string { return strconv.FormatInt(c.AttachmentQuota, 10) }, "1073741824"},
+		{"quota in MB", []string{"--attachment-quota", "50MB"}, nil, func(c Config) string { return strconv.FormatInt(c.AttachmentQuota, 10) }, "52428800"},
+		{"quota in bytes", nil, map[string]string{"AGORA_ATTACHMENT_QUOTA": "1000"}, func(c Config) string { return strconv.FormatInt(c.AttachmentQuota, 10) }, "1000"},
+		{"no quota", nil, map[string]string{"AGORA_ATTACHMENT_QUOTA": "0"}, func(c Config) string { return strconv.FormatInt(c.AttachmentQuota, 10) }, "0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,6 +80,9 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{map[string]string{"AGORA_BASE_URL": "https://x.org/agora"}, "no path"},
 		{map[string]string{"AGORA_LOG_LEVEL": "loud"}, "AGORA_LOG_LEVEL"},
 		{map[string]string{"AGORA_LOG_FORMAT": "xml"}, "AGORA_LOG_FORMAT"},
+		{map[string]string{"AGORA_ATTACHMENT_QUOTA": "lots"}, "AGORA_ATTACHMENT_QUOTA (--attachment-quota)"},
+		{map[string]string{"AGORA_ATTACHMENT_QUOTA": "-1M"}, "AGORA_ATTACHMENT_QUOTA"},
+		{map[string]string{"AGORA_ATTACHMENT_QUOTA": "9999999T"}, "AGORA_ATTACHMENT_QUOTA"},
 		{map[string]string{"AGORA_NODE_NAME": "   "}, "AGORA_NODE_NAME"},
 		{map[string]string{"AGORA_DATABASE_URL_FILE": "/no/such/file"}, "AGORA_DATABASE_URL (--database-url): read AGORA_DATABASE_URL_FILE"},
 	}

@@ -23,10 +23,15 @@ import (
 
 // TestMain lets the test binary play the agora binary: a test re-executes
 // it with AGORA_TEST_HELPER=serve to get a real process, with real signals
-// and a real exit code, whose handler also has a slow route.
+// and a real exit code, whose handler also has a slow route; with
+// AGORA_TEST_HELPER=cli it runs its arguments as the agora command line
+// does, so a crash (which no recover catches) is seen as a crash.
 func TestMain(m *testing.M) {
-	if os.Getenv("AGORA_TEST_HELPER") == "serve" {
+	switch os.Getenv("AGORA_TEST_HELPER") {
+	case "serve":
 		os.Exit(helperServe())
+	case "cli":
+		os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }

@@ -101,7 +101,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	limiter := ratelimit.New(n.db, secret, nil)
 	md := markup.New()
 	spacesSvc := spaces.NewService(n.db, md, nil)
-	proposalsSvc := proposals.NewService(n.db, md, accountsSvc, spacesSvc, nil)
+	proposalsSvc := proposals.NewService(n.db, md, accountsSvc, spacesSvc, nil, proposals.WithAttachmentQuota(cfg.AttachmentQuota))
 	debatesSvc := debates.NewService(n.db, md, nil)
 	moderationSvc := moderation.NewService(n.db, nil)
 	appsSvc := apps.NewService(n.db, n.blobs, nil, apps.Options{})

@@ -363,8 +363,8 @@ type Profile struct {
 // UpdateProfile changes an account's profile: the resident themselves, or
 // an agent at a desk for them.
 func (s *Service) UpdateProfile(ctx context.Context, actor Actor, accountID string, p Profile) error {
-	if !s.actsFor(actor, accountID) {
-		return ErrForbidden
+	if err := s.mayActFor(ctx, actor, accountID); err != nil {
+		return err
 	}
 	p.DisplayName = strings.TrimSpace(p.DisplayName)
 	if n := utf8.RuneCountInString(p.DisplayName); n < 1 || n > 80 {

@@ -137,6 +137,46 @@ func (s *Service) ImportCensus(ctx context.Context, actor Actor, salt string, r 
 	if ttl <= 0 || ttl > 2*365*24*time.Hour {
 		return nil, errors.New("a census import is valid for up to 2 years")
 	}
+	hashes, err := ParseCensus(r)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	imp := &CensusImport{ID: newID()[:10], Salt: salt, ImportedBy: actor.id(), ImportedAt: now,
+		ExpiresAt: now.Add(ttl), Entries: len(hashes)}
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(imp).Exec(ctx); err != nil {
+			return fmt.Errorf("store census import: %w", err)
+		}
+		rows := make([]censusEntry, 0, 1000)
+		for i, h := range hashes {
+			rows = append(rows, censusEntry{Hash: h, Import: imp.ID, ExpiresAt: imp.ExpiresAt})
+			if len(rows) == cap(rows) || i == len(hashes)-1 {
+				// A hash already present from an earlier import keeps its row
+				// (and whoever used it) but now lives as long as this import.
+				if _, err := tx.NewInsert().Model(&rows).On("CONFLICT (hash) DO UPDATE").
+					Set(`"import" = EXCLUDED."import", expires_at = EXCLUDED.expires_at`).Exec(ctx); err != nil {
+					return fmt.Errorf("store census entries: %w", err)
+				}
+				rows = rows[:0]
+			}
+		}
+		return s.audit(ctx, tx, actor, "residency.census_import", "",
+			fmt.Sprintf("import=%s entries=%d expires=%s", imp.ID, imp.Entries, imp.ExpiresAt.Format(time.DateOnly)), "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return imp, nil
+}
+
+// ParseCensus reads a census file (a CSV whose header is the single
+// column "hash", then one hash of 64 hexadecimal digits a line) and
+// returns its hashes, lower-cased, each once, in order. A file with any
+// bad line is refused whole: a *CensusError lists the lines (at most
+// 20, and how many more). Other errors are failures to read r. It holds
+// at most MaxCensusEntries hashes, and one line at a time besides.
+func ParseCensus(r io.Reader) ([]string, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -196,40 +236,14 @@ func (s *Service) ImportCensus(ctx context.Context, actor Actor, salt string, r 
 	if len(errs.Lines) > 0 {
 		return nil, errs
 	}
-	now := s.now()
-	imp := &CensusImport{ID: newID()[:10], Salt: salt, ImportedBy: actor.id(), ImportedAt: now,
-		ExpiresAt: now.Add(ttl), Entries: len(hashes)}
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewInsert().Model(imp).Exec(ctx); err != nil {
-			return fmt.Errorf("store census import: %w", err)
-		}
-		rows := make([]censusEntry, 0, 1000)
-		for i, h := range hashes {
-			rows = append(rows, censusEntry{Hash: h, Import: imp.ID, ExpiresAt: imp.ExpiresAt})
-			if len(rows) == cap(rows) || i == len(hashes)-1 {
-				// A hash already present from an earlier import keeps its row
-				// (and whoever used it) but now lives as long as this import.
-				if _, err := tx.NewInsert().Model(&rows).On("CONFLICT (hash) DO UPDATE").
-					Set(`"import" = EXCLUDED."import", expires_at = EXCLUDED.expires_at`).Exec(ctx); err != nil {
-					return fmt.Errorf("store census entries: %w", err)
-				}
-				rows = rows[:0]
-			}
-		}
-		return s.audit(ctx, tx, actor, "residency.census_import", "",
-			fmt.Sprintf("import=%s entries=%d expires=%s", imp.ID, imp.Entries, imp.ExpiresAt.Format(time.DateOnly)), "")
-	})
-	if err != nil {
-		return nil, err
-	}
-	return imp, nil
+	return hashes, nil
 }
 
 // MatchCensus verifies an account whose identity is in a live census
 // import. One census entry verifies one account only.
 func (s *Service) MatchCensus(ctx context.Context, actor Actor, accountID string, id Identity) error {
-	if !s.actsFor(actor, accountID) {
-		return ErrForbidden
+	if err := s.mayActFor(ctx, actor, accountID); err != nil {
+		return err
 	}
 	var imports []CensusImport
 	if err := s.db.NewSelect().Model(&imports).Where("expires_at > ?", s.now()).Scan(ctx); err != nil {

@@ -69,8 +69,8 @@ type recoveryCode struct {
 // NewRecoveryCodes replaces an account's recovery codes with ten new ones,
 // returned once: only their hashes are kept.
 func (s *Service) NewRecoveryCodes(ctx context.Context, actor Actor, accountID string) ([]string, error) {
-	if !s.actsFor(actor, accountID) {
-		return nil, ErrForbidden
+	if err := s.mayActFor(ctx, actor, accountID); err != nil {
+		return nil, err
 	}
 	codes := make([]string, RecoveryCodeCount)
 	rows := make([]recoveryCode, RecoveryCodeCount)
@@ -183,9 +183,13 @@ func (s *Service) newOneTimeCode(ctx context.Context, actor Actor, accountID, ki
 		if err != nil {
 			return err
 		}
-		// A code opens the account: only an admin may open a staff one.
-		if !actor.can(Admin) && len(acc.Roles) > 0 {
-			return ErrForbidden
+		// A code opens the account: only an admin, away from a desk, may
+		// open a staff one.
+		if err := CheckDeskTarget(ctx, tx, actor, acc.ID); err != nil {
+			return err
+		}
+		if !actor.can(Admin) && acc.IsStaff() {
+			return ErrStaffTarget
 		}
 		if _, err := tx.NewDelete().Model((*oneTimeCode)(nil)).
 			Where("account_id = ? AND kind = ? AND used_at IS NULL", accountID, kind).Exec(ctx); err != nil {

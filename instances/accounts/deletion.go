@@ -19,8 +19,8 @@ var ErrNoDeletion = errors.New("no deletion is pending")
 
 // RequestDeletion schedules the erasure of an account after DeletionGrace.
 func (s *Service) RequestDeletion(ctx context.Context, actor Actor, accountID string) (time.Time, error) {
-	if !s.actsFor(actor, accountID) {
-		return time.Time{}, ErrForbidden
+	if err := s.mayActFor(ctx, actor, accountID); err != nil {
+		return time.Time{}, err
 	}
 	now := s.now()
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -39,8 +39,8 @@ func (s *Service) RequestDeletion(ctx context.Context, actor Actor, accountID st
 
 // CancelDeletion keeps an account whose deletion is pending.
 func (s *Service) CancelDeletion(ctx context.Context, actor Actor, accountID string) error {
-	if !s.actsFor(actor, accountID) {
-		return ErrForbidden
+	if err := s.mayActFor(ctx, actor, accountID); err != nil {
+		return err
 	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		res, err := tx.NewUpdate().Model((*Account)(nil)).Set("deletion_requested_at = NULL").

@@ -40,8 +40,8 @@ var (
 
 // AddPasskey records a verified credential for an account.
 func (s *Service) AddPasskey(ctx context.Context, actor Actor, p *Passkey) error {
-	if !s.actsFor(actor, p.AccountID) {
-		return ErrForbidden
+	if err := s.mayActFor(ctx, actor, p.AccountID); err != nil {
+		return err
 	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		return s.addPasskey(ctx, tx, actor, p)
@@ -107,8 +107,8 @@ func (s *Service) UsePasskey(ctx context.Context, id []byte, signCount uint32) e
 
 // RenamePasskey changes the name shown for a passkey.
 func (s *Service) RenamePasskey(ctx context.Context, actor Actor, accountID string, id []byte, name string) error {
-	if !s.actsFor(actor, accountID) {
-		return ErrForbidden
+	if err := s.mayActFor(ctx, actor, accountID); err != nil {
+		return err
 	}
 	name = strings.TrimSpace(name)
 	if name == "" || len([]rune(name)) > 60 {
@@ -128,8 +128,8 @@ func (s *Service) RenamePasskey(ctx context.Context, actor Actor, accountID stri
 // RemovePasskey deletes one passkey of an account. The last one goes only
 // if an unused recovery code remains, so nobody locks themselves out.
 func (s *Service) RemovePasskey(ctx context.Context, actor Actor, accountID string, id []byte) error {
-	if !s.actsFor(actor, accountID) {
-		return ErrForbidden
+	if err := s.mayActFor(ctx, actor, accountID); err != nil {
+		return err
 	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		p := new(Passkey)

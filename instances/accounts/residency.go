@@ -106,6 +106,9 @@ func (s *Service) VerifyAtDesk(ctx context.Context, actor Actor, accountID, docu
 		return ErrDocument
 	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := CheckDeskTarget(ctx, tx, actor, accountID); err != nil {
+			return err
+		}
 		return s.verify(ctx, tx, actor, accountID, MethodDesk, document)
 	})
 }
@@ -150,6 +153,9 @@ func (s *Service) RevokeResidency(ctx context.Context, actor Actor, accountID, r
 		return errors.New("a reason is required")
 	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := CheckDeskTarget(ctx, tx, actor, accountID); err != nil {
+			return err
+		}
 		res, err := tx.NewUpdate().Model((*Residency)(nil)).
 			Set("revoked_at = ?", s.now()).Set("revoked_reason = ?", reason).
 			Where("account_id = ? AND revoked_at IS NULL", accountID).Exec(ctx)
@@ -216,8 +222,8 @@ func (s *Service) NewLetterBatch(ctx context.Context, actor Actor, n int, ttl ti
 
 // UseLetterCode verifies the actor's own account with a letter code.
 func (s *Service) UseLetterCode(ctx context.Context, actor Actor, accountID, code string) error {
-	if !s.actsFor(actor, accountID) {
-		return ErrForbidden
+	if err := s.mayActFor(ctx, actor, accountID); err != nil {
+		return err
 	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		res, err := tx.NewUpdate().Model((*letterCode)(nil)).

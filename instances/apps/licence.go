@@ -3,6 +3,7 @@ package apps
 import (
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/github/go-spdx/v2/spdxexp"
 )
@@ -48,9 +49,69 @@ func ParseLicence(expr string) (Licence, error) {
 	}
 	slices.Sort(ids)
 	l.IDs = ids
-	ok, err := spdxexp.Satisfies(withException.ReplaceAllString(l.Expression, ""), osiLicences)
-	l.OSIApproved = err == nil && ok
+	l.OSIApproved = osiApproved(withException.ReplaceAllString(l.Expression, ""))
 	return l, nil
+}
+
+// osiApproved evaluates a normalised expression without exceptions:
+// each licence against the OSI list (through go-spdx, which knows "+"
+// and deprecated identifiers), AND as all, OR as any. It does not call
+// spdxexp.Satisfies on the whole expression: that expands it into
+// disjunctive normal form first, 2^k terms for k "(A OR B)" groups
+// joined by AND, so a 490-character expression takes hours and
+// gigabytes. Here it is one pass (shunting-yard, no recursion) over at
+// most maxLicenceLen bytes.
+func osiApproved(expr string) bool {
+	tokens := strings.Fields(strings.NewReplacer("(", " ( ", ")", " ) ").Replace(expr))
+	prec := map[string]int{"OR": 1, "AND": 2}
+	var ops []string
+	var vals []bool
+	apply := func() bool {
+		if len(vals) < 2 {
+			return false
+		}
+		a, b := vals[len(vals)-2], vals[len(vals)-1]
+		vals = vals[:len(vals)-2]
+		if ops[len(ops)-1] == "AND" {
+			vals = append(vals, a && b)
+		} else {
+			vals = append(vals, a || b)
+		}
+		ops = ops[:len(ops)-1]
+		return true
+	}
+	for _, t := range tokens {
+		switch up := strings.ToUpper(t); {
+		case t == "(":
+			ops = append(ops, t)
+		case t == ")":
+			for len(ops) > 0 && ops[len(ops)-1] != "(" {
+				if !apply() {
+					return false
+				}
+			}
+			if len(ops) == 0 {
+				return false
+			}
+			ops = ops[:len(ops)-1]
+		case prec[up] > 0:
+			for len(ops) > 0 && prec[ops[len(ops)-1]] >= prec[up] {
+				if !apply() {
+					return false
+				}
+			}
+			ops = append(ops, up)
+		default:
+			ok, err := spdxexp.Satisfies(t, osiLicences)
+			vals = append(vals, err == nil && ok)
+		}
+	}
+	for len(ops) > 0 {
+		if ops[len(ops)-1] == "(" || !apply() {
+			return false
+		}
+	}
+	return len(vals) == 1 && vals[0]
 }
 
 type licenceError string

@@ -171,8 +171,11 @@ var lineRE = regexp.MustCompile(`^yaml: line (\d+): `)
 // MaxPublicCodeSize bytes (and one more, to know there is more: a larger
 // file is refused without being read), refuses a file with too many
 // entries before parsing it, parses YAML into a node tree, so every
-// problem carries its field path and line, and refuses documents whose
-// aliases would expand past a small budget.
+// problem carries its field path and line, and refuses documents nested
+// deeper than any publiccode.yml, whose aliases form a cycle, or whose
+// aliases would expand past a small budget. Every walk of the tree is
+// bounded: the checks above use no recursion, and what reads the tree
+// afterwards recurses only into merge keys, at most maxMergeDepth deep.
 //
 // When the document does not pass, Parse returns no PublicCode, every
 // problem found, and an *InvalidError (errors.Is(err, ErrInvalid); also
@@ -224,8 +227,15 @@ func parseNode(r io.Reader) (*yaml.Node, []FieldError, error) {
 		}
 		return fail(FieldError{Line: line, Code: "syntax", Message: "the file holds more than one YAML document"})
 	}
-	if n := aliasGrowth(&doc); n > maxAliasNodes {
-		return fail(FieldError{Line: firstAlias(&doc), Code: "alias",
+	switch sh := measure(&doc); {
+	case sh.depthLine > 0:
+		return fail(FieldError{Line: sh.depthLine, Code: "too_complex",
+			Message: fmt.Sprintf("the document nests deeper than %d levels", maxDepth)})
+	case sh.cycleLine > 0:
+		return fail(FieldError{Line: sh.cycleLine, Code: "alias",
+			Message: "an alias names a node that contains it: it would expand without end"})
+	case sh.growth > maxAliasNodes:
+		return fail(FieldError{Line: sh.firstAlias, Code: "alias",
 			Message: fmt.Sprintf("aliases expand the document by more than %d nodes", maxAliasNodes)})
 	}
 	return &doc, nil, nil
@@ -275,50 +285,119 @@ func syntaxError(err error) FieldError {
 	return fe
 }
 
-// aliasGrowth returns how many nodes the aliases of a tree add once
-// expanded, counting each anchored subtree once (memoised), so it runs in
-// time linear in the document however deep the aliases nest. It stops
-// counting once past the budget.
-func aliasGrowth(root *yaml.Node) int {
-	size := map[*yaml.Node]int{}
-	var expanded func(n *yaml.Node) int
-	expanded = func(n *yaml.Node) int {
-		if s, ok := size[n]; ok {
-			return s
-		}
-		s := 1
-		if n.Kind == yaml.AliasNode && n.Alias != nil {
-			s = expanded(n.Alias)
-		}
-		for _, c := range n.Content {
-			s += expanded(c)
-			if s > 1<<40 {
-				break
-			}
-		}
-		size[n] = s
-		return s
-	}
-	var real func(n *yaml.Node) int
-	real = func(n *yaml.Node) int {
-		s := 1
-		for _, c := range n.Content {
-			s += real(c)
-		}
-		return s
-	}
-	return expanded(root) - real(root)
+// maxDepth bounds how deep a document nests, aliases not followed. A
+// publiccode.yml nests five levels (description, a language, features,
+// an item, and the document); yaml.v3 allows 10,000 flow levels and as
+// many indents.
+const maxDepth = 32
+
+// maxMergeDepth bounds merge keys (<<) whose mappings merge others in
+// turn, each level read by a call of its own.
+const maxMergeDepth = 8
+
+// shape is what the bounded walks of a node tree learn before anything
+// else reads it: none recurses, each visits every node at most once.
+type shape struct {
+	depthLine  int // line of the first node nested deeper than maxDepth, 0 if none
+	nodes      int // nodes of the tree, aliases not followed
+	firstAlias int // line of the first alias, 0 if none
+	cycleLine  int // line of an alias inside the node it names, 0 if none
+	growth     int // nodes aliases add once expanded, saturating
 }
 
-// firstAlias returns the line of the first alias in a tree.
-func firstAlias(n *yaml.Node) int {
-	if n.Kind == yaml.AliasNode {
-		return n.Line
+// measure walks the tree as written (iteratively, so a deep document
+// costs heap, not stack, and stops at the first node past maxDepth),
+// then, if it has aliases, their expansion.
+func measure(root *yaml.Node) shape {
+	var sh shape
+	type at struct {
+		n     *yaml.Node
+		depth int
 	}
-	for _, c := range n.Content {
-		if l := firstAlias(c); l > 0 {
-			return l
+	stack := []at{{root, 0}}
+	for len(stack) > 0 {
+		top := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		sh.nodes++
+		if top.depth > maxDepth {
+			sh.depthLine = top.n.Line
+			return sh
+		}
+		if top.n.Kind == yaml.AliasNode && sh.firstAlias == 0 {
+			sh.firstAlias = top.n.Line
+		}
+		for i := len(top.n.Content) - 1; i >= 0; i-- { // document order
+			stack = append(stack, at{top.n.Content[i], top.depth + 1})
 		}
 	}
-	return 0
+	if sh.firstAlias == 0 {
+		return sh
+	}
+	size, cycle := expandedSize(root)
+	if cycle != nil {
+		sh.cycleLine = cycle.Line
+		return sh
+	}
+	sh.growth = size - sh.nodes
+	return sh
+}
+
+// saturation is where expanded sizes stop growing: far past any budget,
+// far from overflowing.
+const saturation = 1 << 40
+
+// expandedSize returns how many nodes a tree holds once its aliases are
+// expanded, or the alias that names a node containing it (a cycle: an
+// endless expansion). It walks iteratively, depth first, and memoises the
+// size of each finished node, so a subtree named by many aliases is
+// counted once and the walk is linear in the document; a node still on
+// the walk's path, met again through an alias, is the cycle.
+func expandedSize(root *yaml.Node) (int, *yaml.Node) {
+	size := map[*yaml.Node]int{}
+	onPath := map[*yaml.Node]bool{root: true}
+	type frame struct {
+		n    *yaml.Node
+		next int // children started
+		sum  int // their sizes
+	}
+	children := func(n *yaml.Node) []*yaml.Node {
+		if n.Kind == yaml.AliasNode {
+			if n.Alias == nil {
+				return nil
+			}
+			return []*yaml.Node{n.Alias}
+		}
+		return n.Content
+	}
+	add := func(a, b int) int { return min(a+b, saturation) }
+	stack := []frame{{n: root}}
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		if kids := children(f.n); f.next < len(kids) {
+			c := kids[f.next]
+			f.next++
+			if s, done := size[c]; done {
+				f.sum = add(f.sum, s)
+				continue
+			}
+			if onPath[c] {
+				return 0, f.n
+			}
+			onPath[c] = true
+			stack = append(stack, frame{n: c})
+			continue
+		}
+		s := f.sum // an alias is as large as what it names
+		if f.n.Kind != yaml.AliasNode || f.n.Alias == nil {
+			s = add(s, 1)
+		}
+		size[f.n] = s
+		delete(onPath, f.n)
+		stack = stack[:len(stack)-1]
+		if len(stack) > 0 {
+			p := &stack[len(stack)-1]
+			p.sum = add(p.sum, s)
+		}
+	}
+	return size[root], nil
 }

@@ -43,12 +43,17 @@ type object struct {
 	fields map[string]field
 }
 
-// deref follows aliases.
+// deref follows aliases. An alias never names another alias in a tree
+// yaml.v3 builds (an alias cannot carry an anchor), so one step is all
+// there is; the bound only keeps a hand-made cycle from looping.
 func deref(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
+	for range maxDepth {
+		if n == nil || n.Kind != yaml.AliasNode {
+			return n
+		}
 		n = n.Alias
 	}
-	return n
+	return nil
 }
 
 func isNull(n *yaml.Node) bool {
@@ -84,6 +89,13 @@ func join(path, key string) string {
 // the mapping win over merged ones. It reports duplicate keys. It returns
 // nil, having reported it, when n is not a mapping.
 func (c *checker) object(n *yaml.Node, path string) *object {
+	return c.mapping(n, path, 0)
+}
+
+// mapping is object for a mapping reached through depth merge keys: a
+// merged mapping may merge others, read by a call of their own, and
+// Parse refused cycles already, but the depth is bounded all the same.
+func (c *checker) mapping(n *yaml.Node, path string, depth int) *object {
 	n = deref(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		c.add(n, path, "type", "want a mapping, found %s", kindName(n))
@@ -103,19 +115,26 @@ func (c *checker) object(n *yaml.Node, path string) *object {
 		}
 		o.fields[k.Value] = field{k, v}
 	}
+	if len(merges) > 0 && depth >= maxMergeDepth {
+		c.add(merges[0], path, "too_complex", "merge keys (<<) nest more than %d deep", maxMergeDepth)
+		return o
+	}
 	for _, m := range merges {
 		m = deref(m)
+		if m == nil {
+			continue
+		}
 		sources := []*yaml.Node{m}
 		if m.Kind == yaml.SequenceNode {
 			sources = m.Content
 		}
 		for _, s := range sources {
 			s = deref(s)
-			if s.Kind != yaml.MappingNode {
+			if s == nil || s.Kind != yaml.MappingNode {
 				c.add(s, path, "type", "a merge key (<<) wants a mapping")
 				continue
 			}
-			merged := c.object(s, path)
+			merged := c.mapping(s, path, depth+1)
 			for k, f := range merged.fields {
 				if _, ok := o.fields[k]; !ok {
 					o.fields[k] = f

@@ -112,9 +112,10 @@ type NewComment struct {
 }
 
 // Add writes a comment as the signed-in resident, or as the resident
-// present at an agent's desk. A reply takes its parent's target.
+// present at an agent's desk. A reply takes its parent's target. Past
+// CommentLimits it writes nothing and returns a *RateLimitError.
 func (s *Service) Add(ctx context.Context, actor accounts.Actor, in NewComment) (*Comment, error) {
-	who, enteredBy, err := author(actor)
+	who, enteredBy, err := author(ctx, s.db, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -135,6 +136,9 @@ func (s *Service) Add(ctx context.Context, actor accounts.Actor, in NewComment) 
 		c.Desk = ""
 	}
 	if err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.paced(ctx, tx, c.AuthorID); err != nil {
+			return err
+		}
 		return s.add(ctx, tx, c)
 	}); err != nil {
 		return nil, err
@@ -191,8 +195,11 @@ func (s *Service) Edit(ctx context.Context, actor accounts.Actor, id, body strin
 		if c, err = lockComment(ctx, tx, id); err != nil {
 			return err
 		}
-		if c.Remote() || !actsFor(actor, c.AuthorID) {
+		if c.Remote() {
 			return ErrForbidden
+		}
+		if err := mayChange(ctx, tx, actor, c.AuthorID); err != nil {
+			return err
 		}
 		return s.edit(ctx, tx, c, body, html, actorID(actor))
 	})
@@ -243,8 +250,13 @@ func (s *Service) Delete(ctx context.Context, actor accounts.Actor, id string) e
 		if err != nil {
 			return err
 		}
-		if actor.Account != nil && (c.Remote() || !actsFor(actor, c.AuthorID)) {
+		if actor.Account != nil && c.Remote() {
 			return ErrForbidden
+		}
+		if actor.Account != nil {
+			if err := mayChange(ctx, tx, actor, c.AuthorID); err != nil {
+				return err
+			}
 		}
 		return s.remove(ctx, tx, c)
 	})

@@ -61,7 +61,7 @@ type NewDebate struct {
 // resident, or by an agent at a desk for the resident present (the
 // resident is its author; the agent and the desk are kept beside).
 func (s *Service) CreateDebate(ctx context.Context, actor accounts.Actor, in NewDebate) (*Debate, error) {
-	who, enteredBy, err := author(actor)
+	who, enteredBy, err := author(ctx, s.db, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -111,8 +111,8 @@ func (s *Service) EditDebate(ctx context.Context, actor accounts.Actor, id strin
 		return nil, err
 	}
 	return s.changeDebate(ctx, id, func(ctx context.Context, tx bun.Tx, d *Debate) error {
-		if !actsFor(actor, d.AuthorID) {
-			return ErrForbidden
+		if err := mayChange(ctx, tx, actor, d.AuthorID); err != nil {
+			return err
 		}
 		if err := d.open(); err != nil {
 			return err
@@ -146,8 +146,10 @@ func (s *Service) CloseDebate(ctx context.Context, actor accounts.Actor, id, con
 	}
 	return s.changeDebate(ctx, id, func(ctx context.Context, tx bun.Tx, d *Debate) error {
 		staff := actor.OnBehalfOf == nil && MayClose(actor.Account)
-		if !staff && !actsFor(actor, d.AuthorID) {
-			return ErrForbidden
+		if !staff {
+			if err := mayChange(ctx, tx, actor, d.AuthorID); err != nil {
+				return err
+			}
 		}
 		if d.State != DebateOpen {
 			return ErrClosed
@@ -172,8 +174,10 @@ func MayClose(a *accounts.Account) bool {
 // the debate stays; moderators hide it if it must go.
 func (s *Service) DeleteDebate(ctx context.Context, actor accounts.Actor, id string) error {
 	_, err := s.changeDebate(ctx, id, func(ctx context.Context, tx bun.Tx, d *Debate) error {
-		if actor.Account != nil && !actsFor(actor, d.AuthorID) {
-			return ErrForbidden
+		if actor.Account != nil {
+			if err := mayChange(ctx, tx, actor, d.AuthorID); err != nil {
+				return err
+			}
 		}
 		n, err := tx.NewSelect().Model((*Comment)(nil)).
 			Where("target_kind = ? AND target_id = ?", TargetDebate, d.ID).Count(ctx)

@@ -14,6 +14,7 @@
 package debates
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -103,25 +104,36 @@ func NewService(db *bun.DB, md *markup.Renderer, now func() time.Time) *Service 
 
 // author returns whom an act is written as, and the agent who entered it
 // at a desk if any: a signed-in resident acts for themselves, an agent
-// for the resident present at their desk.
-func author(actor accounts.Actor) (*accounts.Account, string, error) {
-	if actor.Account == nil || actor.Account.Deleted() {
+// for the resident present at their desk, never for staff (the desk rule
+// of accounts.CheckDeskTarget: the error is then ErrForbidden and
+// accounts.ErrStaffTarget both).
+func author(ctx context.Context, db bun.IDB, actor accounts.Actor) (*accounts.Account, string, error) {
+	who, err := accounts.ForResident(ctx, db, actor)
+	switch {
+	case errors.Is(err, accounts.ErrStaffTarget):
+		return nil, "", fmt.Errorf("%w: %w", ErrForbidden, err)
+	case errors.Is(err, accounts.ErrForbidden):
 		return nil, "", ErrForbidden
+	case err != nil:
+		return nil, "", err
 	}
 	if actor.OnBehalfOf == nil {
-		return actor.Account, "", nil
+		return who, "", nil
 	}
-	if !actor.Account.Has(accounts.Agent) || actor.OnBehalfOf.Deleted() {
-		return nil, "", ErrForbidden
-	}
-	return actor.OnBehalfOf, actor.Account.ID, nil
+	return who, actor.Account.ID, nil
 }
 
-// actsFor reports whether actor may change what accountID wrote: it is
+// mayChange checks that actor may change what accountID wrote: it is
 // theirs, or an agent acts at a desk for them.
-func actsFor(actor accounts.Actor, accountID string) bool {
-	who, _, err := author(actor)
-	return err == nil && accountID != "" && who.ID == accountID
+func mayChange(ctx context.Context, db bun.IDB, actor accounts.Actor, accountID string) error {
+	who, _, err := author(ctx, db, actor)
+	if err != nil {
+		return err
+	}
+	if accountID == "" || who.ID != accountID {
+		return ErrForbidden
+	}
+	return nil
 }
 
 // actorID is the account that acted, "" for the node.

@@ -150,7 +150,7 @@ func (f *fixture) debate(t testing.TB) *debates.Debate {
 // order is known.
 func (f *fixture) comment(t testing.TB, actor accounts.Actor, target debates.Target, parentID, body string) *debates.Comment {
 	t.Helper()
-	f.clock.Advance(time.Second)
+	f.clock.Advance(7 * time.Second) // apart enough for CommentLimits: ten a minute
 	c, err := f.svc.Add(f.ctx, actor, debates.NewComment{Target: target, ParentID: parentID, Body: body})
 	if err != nil {
 		t.Fatalf("comment %q: %v", body, err)

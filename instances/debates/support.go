@@ -29,7 +29,7 @@ type commentSupport struct {
 // the city must act on. An account supports a comment once; supporting it
 // again changes nothing.
 func (s *Service) Support(ctx context.Context, actor accounts.Actor, commentID string) error {
-	who, enteredBy, err := author(actor)
+	who, enteredBy, err := author(ctx, s.db, actor)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Service) Support(ctx context.Context, actor accounts.Actor, commentID s
 // resident's present. It is always possible, and withdrawing a support
 // never given changes nothing.
 func (s *Service) Withdraw(ctx context.Context, actor accounts.Actor, commentID string) error {
-	who, _, err := author(actor)
+	who, _, err := author(ctx, s.db, actor)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,12 @@ func BenchmarkThread300(b *testing.B) {
 		b.Run(dialect, func(b *testing.B) {
 			f := newFixture(b, dialect)
 			bob := f.account(b, "bob")
+			// Seven authors taking turns, a second apart: each writes
+			// every seven seconds, within CommentLimits.
+			authors := []*accounts.Account{f.alice}
+			for i := range 6 {
+				authors = append(authors, f.account(b, fmt.Sprintf("author_%d", i)))
+			}
 			rng := rand.New(rand.NewPCG(1, 2))
 			var ids []string
 			for i := range 300 {
@@ -27,7 +33,7 @@ func BenchmarkThread300(b *testing.B) {
 					parent = ids[rng.IntN(len(ids))]
 				}
 				f.clock.Advance(time.Second)
-				c, err := f.svc.Add(f.ctx, accounts.As(f.alice), debates.NewComment{Target: f.proposal, ParentID: parent,
+				c, err := f.svc.Add(f.ctx, accounts.As(authors[i%len(authors)]), debates.NewComment{Target: f.proposal, ParentID: parent,
 					Body: fmt.Sprintf("Comment %d, with *some* Markdown and a [link](https://example.org/%d).", i, i)})
 				if err != nil {
 					b.Fatal(err)

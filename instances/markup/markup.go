@@ -44,9 +44,12 @@ func New() *Renderer {
 
 // Markdown renders Markdown to sanitised HTML. Headings are shifted down to
 // h3 and h4 so a resident's text never competes with the page's own.
+// Quotes and lists nested deeper than maxNesting, and brackets left open
+// past maxOpenBrackets, are shown as text (see tame), so the time and
+// room it takes grow with the text, not faster.
 func (r *Renderer) Markdown(src string) string {
 	var buf bytes.Buffer
-	if err := r.md.Convert([]byte(src), &buf); err != nil {
+	if err := r.md.Convert([]byte(tame(src)), &buf); err != nil {
 		// goldmark only fails on writer errors, which a buffer never has.
 		return r.policy.Sanitize("<p>" + src + "</p>")
 	}
@@ -84,10 +87,11 @@ func (r *Renderer) Plain(s string, multiline bool) string {
 
 // PlainText is Plain, without a Renderer.
 func PlainText(s string, multiline bool) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	// Controls go first: dropped after the tags, "<\x00a>" became "<a>".
+	s = dropControls(strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\r\n", "\n"))
 	strict := bluemonday.StrictPolicy()
 	for i := 0; ; i++ {
-		t := stdhtml.UnescapeString(strict.Sanitize(s))
+		t := dropControls(stdhtml.UnescapeString(strict.Sanitize(s))) // "&#1;" decodes to one
 		if t == s {
 			break
 		}
@@ -97,15 +101,7 @@ func PlainText(s string, multiline bool) string {
 		}
 		s = t
 	}
-	s = strings.Map(func(c rune) rune {
-		switch {
-		case c == '\n' || c == '\t':
-			return c
-		case c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069:
-			return -1 // controls, and bidi overrides that reorder what follows
-		}
-		return c
-	}, strings.ReplaceAll(s, "\r\n", "\n"))
+	s = dropControls(strings.ReplaceAll(s, "\r\n", "\n")) // entities may have decoded into some
 	if !multiline {
 		return strings.Join(strings.Fields(s), " ")
 	}
@@ -124,4 +120,18 @@ func PlainText(s string, multiline bool) string {
 		out = append(out, line)
 	}
 	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+// dropControls removes control characters but line breaks and tabs, and
+// the bidi overrides that reorder what follows.
+func dropControls(s string) string {
+	return strings.Map(func(c rune) rune {
+		switch {
+		case c == '\n' || c == '\t':
+			return c
+		case c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069:
+			return -1
+		}
+		return c
+	}, s)
 }

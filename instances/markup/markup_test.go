@@ -71,3 +71,44 @@ func TestPlain(t *testing.T) {
 		}
 	}
 }
+
+// Deep nesting is rendered in room (and time) in proportion to the text:
+// 64,000 ">" made 1.7 MB of HTML in 24 s, 20,000 "1. " 440 KB in 9 s.
+// Ten levels still nest; deeper markers are shown as typed.
+func TestMarkdownNestingBounded(t *testing.T) {
+	r := New()
+	for name, src := range map[string]string{
+		"quotes":         strings.Repeat(">", 64000),
+		"spaced quotes":  strings.Repeat("> ", 32000) + "x",
+		"bullets":        strings.Repeat("- ", 32000) + "x",
+		"numbered":       strings.Repeat("1. ", 20000) + "x",
+		"mixed":          strings.Repeat("> - 2) ", 9000) + "x",
+		"one per line":   strings.Repeat("> > > > > > > > > > > > > > > x\n", 2000),
+		"open brackets":  strings.Repeat("[", 32000) + strings.Repeat("]", 32000),
+		"escaped alread": strings.Repeat(`\[`, 30000),
+	} {
+		out := r.Markdown(src)
+		if len(out) > 5*len(src)+1024 {
+			t.Errorf("%s: %d bytes of HTML for %d of text", name, len(out), len(src))
+		}
+	}
+	ten := strings.Repeat("> ", 10) + "dix"
+	if out := r.Markdown(ten); strings.Count(out, "<blockquote>") != 10 || !strings.Contains(out, "dix") {
+		t.Errorf("ten quotes: %q", out)
+	}
+	out := r.Markdown(strings.Repeat("> ", 12) + "douze")
+	if strings.Count(out, "<blockquote>") != 10 || !strings.Contains(out, "&gt; &gt; douze") {
+		t.Errorf("twelve quotes: %q", out)
+	}
+	if out := r.Markdown("1. un\n   - deux\n     > trois [lien](https://example.org) [x]"); !strings.Contains(out, `<a href="https://example.org"`) || !strings.Contains(out, "[x]") {
+		t.Errorf("ordinary nesting changed: %q", out)
+	}
+}
+
+func TestTameKeepsText(t *testing.T) {
+	for _, src := range []string{"", "a > b", "- x\n- y\n", "3) z", "2026. année", `\> déjà`, "[a](b) [c]", "x\r\n> y"} {
+		if got := tame(src); got != src {
+			t.Errorf("tame(%q) = %q", src, got)
+		}
+	}
+}

@@ -42,17 +42,20 @@ func (r *Report) Open() bool { return r.ResolvedAt == nil }
 // Reporting again what one reported, while that report is open, returns
 // the open report and writes nothing.
 func (s *Service) Report(ctx context.Context, actor accounts.Actor, t Target, why string) (*Report, error) {
-	if actor.Account == nil || actor.Account.Deleted() {
+	// The resident at an agent's desk reports, never a staff account
+	// (the desk rule): then the error is ErrForbidden and
+	// accounts.ErrStaffTarget both.
+	who, err := accounts.ForResident(ctx, s.db, actor)
+	switch {
+	case errors.Is(err, accounts.ErrStaffTarget):
+		return nil, fmt.Errorf("%w: %w", ErrForbidden, err)
+	case errors.Is(err, accounts.ErrForbidden):
 		return nil, ErrForbidden
+	case err != nil:
+		return nil, err
 	}
-	reporter := actor.Account.ID
-	if actor.OnBehalfOf != nil {
-		if !actor.Account.Has(accounts.Agent) || actor.OnBehalfOf.Deleted() {
-			return nil, ErrForbidden
-		}
-		reporter = actor.OnBehalfOf.ID
-	}
-	why, err := reason(why, ErrReason)
+	reporter := who.ID
+	why, err = reason(why, ErrReason)
 	if err != nil {
 		return nil, err
 	}

@@ -42,7 +42,7 @@ var ErrAttachments = errors.New("at most 5 files per proposal, each a JPEG or PN
 // under the rules of an author's edit: until the first support and
 // within EditWindow of publication.
 func (s *Service) Attach(ctx context.Context, actor accounts.Actor, id string, files []Attachment) error {
-	author, err := person(actor)
+	author, err := s.person(ctx, actor)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (s *Service) Attach(ctx context.Context, actor accounts.Actor, id string, f
 		case !p.AuthorMayEdit(now):
 			return ErrEditWindow
 		}
-		if err := insertAttachments(ctx, tx, id, files); err != nil {
+		if err := s.insertAttachments(ctx, tx, p.AuthorID, id, files); err != nil {
 			return err
 		}
 		return outboxed(ctx, tx, now, outbox.Update, id, actor.Account.ID)
@@ -83,15 +83,18 @@ func checkAttachments(files []Attachment) error {
 }
 
 // insertAttachments adds the rows of files after a proposal's own, in
-// the caller's transaction (which also suits Create, should it take
-// files with the proposal).
-func insertAttachments(ctx context.Context, tx bun.Tx, id string, files []Attachment) error {
+// the caller's transaction, within its author's quota (a *QuotaError
+// otherwise).
+func (s *Service) insertAttachments(ctx context.Context, tx bun.Tx, authorID, id string, files []Attachment) error {
 	n, err := tx.NewSelect().Model((*Attachment)(nil)).Where("proposal_id = ?", id).Count(ctx)
 	if err != nil {
 		return fmt.Errorf("count attachments: %w", err)
 	}
 	if int(n)+len(files) > MaxAttachments {
 		return ErrAttachments
+	}
+	if err := s.withinQuota(ctx, tx, authorID, files); err != nil {
+		return err
 	}
 	rows := make([]Attachment, len(files))
 	for i, f := range files {

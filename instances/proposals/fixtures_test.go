@@ -14,6 +14,7 @@ import (
 	"agora/instances/markup"
 	"agora/instances/proposals"
 	"agora/instances/spaces"
+	"agora/storage/ratelimit"
 	"agora/storage/storagetest"
 )
 
@@ -64,8 +65,12 @@ func newFixture(t testing.TB, dialect string) *fixture {
 	acc := accounts.NewService(db, c.Now)
 	sp := spaces.NewService(db, md, c.Now)
 	return &fixture{ctx: t.Context(), db: db, acc: acc, spaces: sp,
-		svc: proposals.NewService(db, md, acc, sp, c.Now), clock: c, dialect: dialect}
+		svc: proposals.NewService(db, md, acc, sp, c.Now, unpaced), clock: c, dialect: dialect}
 }
+
+// unpaced lifts the limits on publishing for tests that publish many
+// proposals at one frozen time; pace_test.go tests the real ones.
+var unpaced = proposals.WithProposalLimits([]ratelimit.Rule{{Max: 1000, Window: time.Minute}}, []ratelimit.Rule{{Max: 1000, Window: time.Minute}})
 
 // account opens an account as the node itself, with the given roles;
 // officials answer for the "Voirie" service.

@@ -75,7 +75,7 @@ func (s *Service) Edit(ctx context.Context, actor accounts.Actor, id string, in 
 			return fmt.Errorf("edit proposal: %w", err)
 		}
 		if len(in.Attachments) > 0 {
-			if err := insertAttachments(ctx, tx, id, in.Attachments); err != nil {
+			if err := s.insertAttachments(ctx, tx, p.AuthorID, id, in.Attachments); err != nil {
 				return err
 			}
 		}
@@ -93,7 +93,7 @@ func (s *Service) Edit(ctx context.Context, actor accounts.Actor, id string, in 
 
 // Withdraw lets the author take a proposal back. It is final.
 func (s *Service) Withdraw(ctx context.Context, actor accounts.Actor, id string) error {
-	author, err := person(actor)
+	author, err := s.person(ctx, actor)
 	if err != nil {
 		return err
 	}
@@ -183,7 +183,7 @@ func (s *Service) Answer(ctx context.Context, actor accounts.Actor, id string, t
 // desk, entered by an agent). Crossing the space's threshold sends a
 // published proposal to review, in the same transaction.
 func (s *Service) Support(ctx context.Context, actor accounts.Actor, id string) error {
-	who, err := person(actor)
+	who, err := s.person(ctx, actor)
 	if err != nil {
 		return err
 	}
@@ -227,7 +227,7 @@ func (s *Service) Support(ctx context.Context, actor accounts.Actor, id string) 
 
 // Unsupport withdraws a support while the support phase is open.
 func (s *Service) Unsupport(ctx context.Context, actor accounts.Actor, id string) error {
-	who, err := person(actor)
+	who, err := s.person(ctx, actor)
 	if err != nil {
 		return err
 	}

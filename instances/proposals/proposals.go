@@ -21,6 +21,7 @@ import (
 	"agora/instances/outbox"
 	"agora/instances/spaces"
 	"agora/storage/database"
+	"agora/storage/ratelimit"
 )
 
 // State is where a proposal stands.
@@ -141,14 +142,25 @@ type Service struct {
 	spaces   *spaces.Service
 	now      func() time.Time
 	keys     keyCache // see list.go
+	quota    int64    // bytes of files per author, 0 for none
+
+	authorLimits, deskLimits []ratelimit.Rule // ProposalLimits, DeskLimits unless set
 }
 
-// NewService returns the proposals service; now is the clock (nil: time.Now).
-func NewService(db *bun.DB, md *markup.Renderer, acc *accounts.Service, sp *spaces.Service, now func() time.Time) *Service {
+// NewService returns the proposals service; now is the clock (nil:
+// time.Now). The attachment quota is DefaultAttachmentQuota unless an
+// option says otherwise.
+func NewService(db *bun.DB, md *markup.Renderer, acc *accounts.Service, sp *spaces.Service, now func() time.Time, opts ...Option) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, md: md, accounts: acc, spaces: sp, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
+	s := &Service{db: db, md: md, accounts: acc, spaces: sp, quota: DefaultAttachmentQuota,
+		authorLimits: ProposalLimits, deskLimits: DeskLimits,
+		now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Input is what a resident writes.
@@ -164,18 +176,21 @@ type Input struct {
 }
 
 // person returns who a binding act is for: the resident at the desk when
-// an agent acts for them, else the signed-in account.
-func person(actor accounts.Actor) (*accounts.Account, error) {
+// an agent acts for them, else the signed-in account. An agent never acts
+// for staff (accounts.CheckDeskTarget): the error is then ErrForbidden
+// and accounts.ErrStaffTarget both.
+func (s *Service) person(ctx context.Context, actor accounts.Actor) (*accounts.Account, error) {
 	if actor.Account == nil {
 		return nil, ErrSignIn
 	}
-	if actor.OnBehalfOf != nil {
-		if !actor.Account.Has(accounts.Agent) {
-			return nil, ErrForbidden
-		}
-		return actor.OnBehalfOf, nil
+	who, err := accounts.ForResident(ctx, s.db, actor)
+	switch {
+	case errors.Is(err, accounts.ErrStaffTarget):
+		return nil, fmt.Errorf("%w: %w", ErrForbidden, err)
+	case errors.Is(err, accounts.ErrForbidden):
+		return nil, ErrForbidden
 	}
-	return actor.Account, nil
+	return who, err
 }
 
 func enteredBy(actor accounts.Actor) (string, string) {
@@ -210,9 +225,12 @@ func (s *Service) check(sp *spaces.Space, in *Input) error {
 	return nil
 }
 
-// Create publishes a proposal in a space during its proposal phase.
+// Create publishes a proposal in a space during its proposal phase,
+// within ProposalLimits for its author and DeskLimits for the agent who
+// enters it at a desk (a *RateLimitError otherwise), its files within
+// the author's attachment quota (a *QuotaError).
 func (s *Service) Create(ctx context.Context, actor accounts.Actor, spaceID string, in Input) (*Proposal, error) {
-	author, err := person(actor)
+	author, err := s.person(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -238,11 +256,14 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, spaceID stri
 		CreatedAt: now, UpdatedAt: now,
 	}
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.paceProposal(ctx, tx, author.ID, by, now); err != nil {
+			return err
+		}
 		if _, err := tx.NewInsert().Model(p).Exec(ctx); err != nil {
 			return fmt.Errorf("insert proposal: %w", err)
 		}
 		if len(in.Attachments) > 0 {
-			if err := insertAttachments(ctx, tx, p.ID, in.Attachments); err != nil {
+			if err := s.insertAttachments(ctx, tx, author.ID, p.ID, in.Attachments); err != nil {
 				return err
 			}
 		}

@@ -72,3 +72,32 @@ func (l *Limiter) Purge(ctx context.Context, maxWindow time.Duration) error {
 	_, err := l.db.NewDelete().Model((*row)(nil)).Where("window_start < ?", l.now().UTC().Add(-maxWindow)).Exec(ctx)
 	return err
 }
+
+// Wait returns how long until one more act is within every rule, given
+// when the acts in the longest rule's window happened, newest first (0:
+// now). Rules of this kind slide: they count the acts themselves, kept
+// where they are stored (comments, proposals), so a refused attempt
+// costs nothing and every process sees the same.
+func Wait(newestFirst []time.Time, rules []Rule, now time.Time) time.Duration {
+	var wait time.Duration
+	for _, r := range rules {
+		if r.Max <= 0 || len(newestFirst) < r.Max {
+			continue
+		}
+		if d := newestFirst[r.Max-1].Add(r.Window).Sub(now); d > wait {
+			wait = d
+		}
+	}
+	return wait
+}
+
+// Longest returns how far back, and how many acts, Wait needs to see:
+// the longest window of the rules and their largest Max.
+func Longest(rules []Rule) Rule {
+	var l Rule
+	for _, r := range rules {
+		l.Window = max(l.Window, r.Window)
+		l.Max = max(l.Max, r.Max)
+	}
+	return l
+}

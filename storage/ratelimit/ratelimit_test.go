@@ -46,3 +46,37 @@ func TestAllow(t *testing.T) {
 		}
 	})
 }
+
+func TestWait(t *testing.T) {
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	rules := []ratelimit.Rule{{Max: 2, Window: time.Minute}, {Max: 3, Window: time.Hour}}
+	ago := func(ds ...time.Duration) []time.Time {
+		out := make([]time.Time, len(ds))
+		for i, d := range ds {
+			out[i] = now.Add(-d)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		times []time.Time
+		want  time.Duration
+	}{
+		{"none", nil, 0},
+		{"one", ago(time.Second), 0},
+		{"two in the minute", ago(10*time.Second, 20*time.Second), 40 * time.Second},
+		{"two, one older than the minute", ago(10*time.Second, 70*time.Second), 0},
+		{"three in the hour", ago(2*time.Minute, 3*time.Minute, 50*time.Minute), 10 * time.Minute},
+		{"both rules: the longer wait", ago(10*time.Second, 20*time.Second, 59*time.Minute), time.Minute},
+	} {
+		if got := ratelimit.Wait(tc.times, rules, now); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if l := ratelimit.Longest(rules); l != rules[1] {
+		t.Errorf("Longest = %v", l)
+	}
+	if l := ratelimit.Longest([]ratelimit.Rule{{Max: 50, Window: time.Minute}, {Max: 20, Window: time.Hour}}); l.Max != 50 || l.Window != time.Hour {
+		t.Errorf("Longest of a larger short rule = %v", l)
+	}
+}
