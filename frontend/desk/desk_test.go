@@ -219,3 +219,26 @@ func TestDeskName(t *testing.T) {
 		frontendtest.WantBody(t, w, `value="`+frontendtest.Desk+`"`, "@staff_agent", "Non vérifiée", `scope="col"`)
 	})
 }
+
+// A staff account shown at the desk has no form to act on it, and a post
+// made anyway is refused with the reason, nothing changed.
+func TestDeskStaffAccount(t *testing.T) {
+	frontendtest.OnEachDialect(t, frontendtest.NewStaffNode, func(t *testing.T, n *frontendtest.Node) {
+		agent := n.Session(t, n.Staff[accounts.Agent])
+		page := "/desk/accounts/" + n.Staff[accounts.Admin].ID
+		w := n.Request("GET", page, agent, nil)
+		frontendtest.WantStatus(t, w, http.StatusOK)
+		frontendtest.WantBody(t, w, "Compte du personnel : adressez-vous à un administrateur.")
+		frontendtest.WantNoBody(t, w, `action="`+page+`/verify`, `action="`+page+`/profile`, `action="`+page+`/sheet"`)
+		before := n.Audit(t, accounts.AuditFilter{SubjectID: n.Staff[accounts.Admin].ID})
+		w = n.Request("POST", page+"/profile", agent, url.Values{"desk": {frontendtest.Desk}, "display_name": {"Pirate"}, "language": {"fr"}, "present": {"on"}})
+		frontendtest.WantStatus(t, w, http.StatusForbidden)
+		frontendtest.WantBody(t, w, "il se modifie depuis l’administration, pas au guichet")
+		if after := n.Audit(t, accounts.AuditFilter{SubjectID: n.Staff[accounts.Admin].ID}); len(after) != len(before) {
+			t.Errorf("audit entries %d → %d: something was done", len(before), len(after))
+		}
+		if acc, _ := n.Accounts.ByID(t.Context(), n.Staff[accounts.Admin].ID); acc.DisplayName == "Pirate" {
+			t.Error("the agent renamed an admin")
+		}
+	})
+}

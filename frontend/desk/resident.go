@@ -27,6 +27,7 @@ type residentData struct {
 	Documents []web.Option
 	Entries   []web.AuditView
 	Done      string
+	Staff     bool // a staff account: the desk shows it, acts on it never
 }
 
 // deskField is the desk field of one of the resident page's forms; each
@@ -77,7 +78,7 @@ func (s *surface) renderResident(w http.ResponseWriter, r *http.Request, status 
 		s.Fail(w, r, err)
 		return
 	}
-	d := residentData{Resident: resident, Residency: res, State: res.State(s.Now()),
+	d := residentData{Resident: resident, Residency: res, State: res.State(s.Now()), Staff: resident.IsStaff(),
 		Forms: map[string]*web.Form{}, Summaries: map[string]string{}, Desks: map[string]deskField{}}
 	if res != nil && res.VerifierID != "" {
 		if v, err := s.accounts.ByID(ctx, res.VerifierID); err == nil && !v.Deleted() {

@@ -77,6 +77,11 @@ func NewNode(t testing.TB, dialect string) *Node {
 	return NewNodeOn(t, storagetest.MigratedDB(t, dialect))
 }
 
+// BulkProposals is how many proposals an author of a test node may
+// publish: tests fill lists and feeds from one account at a frozen
+// clock, far past what residents may (the limits have their own tests).
+var BulkProposals = []ratelimit.Rule{{Max: 10_000, Window: time.Minute}}
+
 // NewNodeOn builds the node over db; tweaks change its Deps before the
 // handler is made (a fake Federation, the catalogue...).
 func NewNodeOn(t testing.TB, db *bun.DB, tweaks ...func(*frontend.Deps)) *Node {
@@ -85,7 +90,7 @@ func NewNodeOn(t testing.TB, db *bun.DB, tweaks ...func(*frontend.Deps)) *Node {
 	md := markup.New()
 	acc := accounts.NewService(db, clock.Now)
 	sp := spaces.NewService(db, md, clock.Now)
-	pr := proposals.NewService(db, md, acc, sp, clock.Now)
+	pr := proposals.NewService(db, md, acc, sp, clock.Now, proposals.WithProposalLimits(BulkProposals, nil))
 	dbt := debates.NewService(db, md, clock.Now)
 	mod := moderation.NewService(db, clock.Now)
 	deps := frontend.Deps{

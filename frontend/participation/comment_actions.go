@@ -3,8 +3,6 @@ package participation
 import (
 	"context"
 	"net/http"
-	"strconv"
-	"time"
 
 	"agora/frontend/web"
 
@@ -12,7 +10,6 @@ import (
 
 	"agora/instances/accounts"
 	"agora/instances/debates"
-	"agora/storage/ratelimit"
 )
 
 // The acts on comments. Each goes back to the comment in its thread,
@@ -28,9 +25,6 @@ func (s *surface) commentAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	f := web.NewForm(r)
 	target := debates.Target{Kind: debates.TargetKind(f.Values["target_kind"]), ID: f.Values["target_id"]}
-	if !s.commentAllowed(w, r, f, func(status int) { s.renderCommentAdd(w, r, status, target, f) }) {
-		return
-	}
 	c, err := s.debates.Add(r.Context(), accounts.As(web.CurrentAccount(r)), debates.NewComment{Target: target,
 		Body: r.PostForm.Get("comment"), Alignment: debates.Alignment(f.Values["alignment"])})
 	if err != nil {
@@ -38,42 +32,6 @@ func (s *surface) commentAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, web.CommentURL(c.Target(), c.ID, "added"), http.StatusSeeOther)
-}
-
-// Limits on writing comments and replies, per author: enough for a
-// resident taken by a lively debate (a reply every few seconds for a
-// while), not for a script filling threads. They count the comments
-// written, from the comments themselves: a post refused for its content
-// costs nothing, the windows slide, and every process sees the same. A
-// comment an agent types at a desk counts for the resident it is by.
-var limitComments = []ratelimit.Rule{{Max: 10, Window: time.Minute}, {Max: 100, Window: 24 * time.Hour}}
-
-// commentAllowed checks that the signed-in account may write one more
-// comment or reply now. Once a limit is reached, the form comes back
-// (show) with a 429, a Retry-After header, the message above it and the
-// text kept, and nothing is written.
-func (s *surface) commentAllowed(w http.ResponseWriter, r *http.Request, f *web.Form, show func(status int)) bool {
-	longest, now := limitComments[len(limitComments)-1], s.Now()
-	written, err := s.debates.WrittenSince(r.Context(), web.CurrentAccount(r).ID, now.Add(-longest.Window), longest.Max)
-	if err != nil {
-		s.Fail(w, r, err)
-		return false
-	}
-	var wait time.Duration
-	for _, rule := range limitComments { // written is newest first
-		if len(written) >= rule.Max {
-			if d := written[rule.Max-1].Add(rule.Window).Sub(now); d > wait {
-				wait = d
-			}
-		}
-	}
-	if wait <= 0 {
-		return true
-	}
-	w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-	f.Error = s.Printer(r).T("comment.error.rate", int((wait+time.Minute-1)/time.Minute))
-	show(http.StatusTooManyRequests)
-	return false
 }
 
 func (s *surface) commentReplyPage(w http.ResponseWriter, r *http.Request) {
@@ -92,9 +50,6 @@ func (s *surface) commentReplySave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := web.NewForm(r)
-	if !s.commentAllowed(w, r, f, func(status int) { s.renderCommentReply(w, r, status, parent, f) }) {
-		return
-	}
 	c, err := s.debates.Add(r.Context(), accounts.As(web.CurrentAccount(r)), debates.NewComment{ParentID: parent.ID,
 		Body: r.PostForm.Get("comment"), Alignment: debates.Alignment(f.Values["alignment"])})
 	if err != nil {

@@ -44,6 +44,10 @@ func (s *surface) renderProposalEdit(w http.ResponseWriter, r *http.Request, sta
 	d.Edit, d.Moderate, d.FilesAgain = true, moderate, filesAgain
 	d.FilesHave, d.MaxFiles = len(have), max(0, proposals.MaxAttachments-len(have))
 	d.Action = "/proposals/edit?id=" + url.QueryEscape(p.ID)
+	if d.Room, err = s.room(r, p.AuthorID); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	r2 := r.WithContext(r.Context())
 	r2.URL = &url.URL{Path: "/proposals/" + p.ID + "/edit"}
 	s.HTML(w, r2, status, "proposal_form", s.Printer(r).T("proposal.edit.title"), d)
@@ -105,19 +109,17 @@ func (s *surface) proposalEditSave(w http.ResponseWriter, r *http.Request) {
 	// for an edit that then fails harms nothing); their rows are written
 	// with the edit, in its transaction.
 	if len(files) > 0 {
+		if err := s.proposals.FitsQuota(r.Context(), p.AuthorID, uploadBytes(files)); err != nil {
+			s.refused(w, r, f, err, func(status int) { s.renderProposalEdit(w, r, status, p, sp, f, moderate, true) })
+			return
+		}
 		if in.Attachments, err = s.storeUploads(r.Context(), files); err != nil {
 			s.Fail(w, r, fmt.Errorf("store the files of an edit: %w", err))
 			return
 		}
 	}
 	if err := s.proposals.Edit(r.Context(), accounts.As(web.CurrentAccount(r)), p.ID, in, reason); err != nil {
-		e := s.AsError(err)
-		if e.Status >= 500 || e.Status == http.StatusNotFound {
-			s.Fail(w, r, err)
-			return
-		}
-		s.FailForm(r, f, err)
-		s.renderProposalEdit(w, r, e.Status, p, sp, f, moderate, sent)
+		s.refused(w, r, f, err, func(status int) { s.renderProposalEdit(w, r, status, p, sp, f, moderate, sent) })
 		return
 	}
 	http.Redirect(w, r, "/proposals/"+url.PathEscape(p.ID)+"?done=edited", http.StatusSeeOther)

@@ -31,7 +31,8 @@ type proposalFormData struct {
 	FilesHave         int    // how many the proposal has already, for an edit
 	MaxMiB            int
 	MaxMegapixels     int
-	FilesAgain        bool // files were sent with a form that failed: choose them again
+	FilesAgain        bool   // files were sent with a form that failed: choose them again
+	Room              string // how much of the author's quota of files is used, once some is
 }
 
 // newProposalFormData fills what the form shows of the space.
@@ -46,6 +47,17 @@ func (s *surface) newProposalFormData(r *http.Request, sp *spaces.Space, f *web.
 		}
 	}
 	return d
+}
+
+// room says how much of an author's quota of files their proposals use,
+// or "" when there is no quota or they use none.
+func (s *surface) room(r *http.Request, authorID string) (string, error) {
+	used, quota, err := s.proposals.AttachmentUse(r.Context(), authorID)
+	if err != nil || quota == 0 || used == 0 {
+		return "", err
+	}
+	l := s.Printer(r)
+	return l.T("attachment.quota", l.Size(used), l.Size(quota)), nil
 }
 
 // proposalInput reads the text fields of the proposal form. Coordinates

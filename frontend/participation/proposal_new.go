@@ -35,7 +35,11 @@ func (s *surface) renderProposalNew(w http.ResponseWriter, r *http.Request, stat
 	d := s.newProposalFormData(r, sp, f)
 	d.Action = "/proposals/new?space=" + url.QueryEscape(sp.Slug)
 	d.FilesAgain = filesAgain
-	if err := s.mayPropose(r, &d); err != nil {
+	err := s.mayPropose(r, &d)
+	if err == nil {
+		d.Room, err = s.room(r, web.CurrentAccount(r).ID)
+	}
+	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -85,8 +89,17 @@ func (s *surface) proposalNewSave(w http.ResponseWriter, r *http.Request) {
 	}
 	// Files go to the blob store first (content-addressed: a file stored
 	// for a proposal that then fails harms nothing), and their rows are
-	// written with the proposal, in its transaction.
+	// written with the proposal, in its transaction; files that could not
+	// be kept within the author's quota are not stored at all.
 	if len(files) > 0 {
+		author := actor.Account
+		if actor.OnBehalfOf != nil {
+			author = actor.OnBehalfOf
+		}
+		if err := s.proposals.FitsQuota(r.Context(), author.ID, uploadBytes(files)); err != nil {
+			s.refused(w, r, f, err, func(status int) { s.renderProposalNew(w, r, status, sp, f, true) })
+			return
+		}
 		if in.Attachments, err = s.storeUploads(r.Context(), files); err != nil {
 			s.Fail(w, r, fmt.Errorf("store the files of a new proposal: %w", err))
 			return
@@ -94,13 +107,7 @@ func (s *surface) proposalNewSave(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := s.proposals.Create(r.Context(), actor, sp.ID, in)
 	if err != nil {
-		e := s.AsError(err)
-		if e.Status >= 500 || e.Status == http.StatusNotFound {
-			s.Fail(w, r, err)
-			return
-		}
-		s.FailForm(r, f, err)
-		s.renderProposalNew(w, r, e.Status, sp, f, sent)
+		s.refused(w, r, f, err, func(status int) { s.renderProposalNew(w, r, status, sp, f, sent) })
 		return
 	}
 	if actor.OnBehalfOf != nil {
@@ -189,4 +196,24 @@ func proposalField(p *multipart.Part) (string, error) {
 		return "", web.HTTPError(http.StatusBadRequest, fmt.Errorf("field %q over %d bytes", p.FormName(), proposalFieldMax))
 	}
 	return string(b), nil
+}
+
+// refused shows a proposal form again (show) with what the service
+// refused, or the error page for a failure of the node or a proposal that
+// is gone.
+func (s *surface) refused(w http.ResponseWriter, r *http.Request, f *web.Form, err error, show func(status int)) {
+	if e := s.AsError(err); e.Status >= 500 || e.Status == http.StatusNotFound {
+		s.Fail(w, r, err)
+		return
+	}
+	show(s.Refuse(w, r, f, err))
+}
+
+// uploadBytes is the size of the files of a form, as they will be stored.
+func uploadBytes(files []*web.Upload) int64 {
+	var n int64
+	for _, u := range files {
+		n += u.Size
+	}
+	return n
 }

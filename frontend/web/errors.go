@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"time"
 
+	"agora/frontend/i18n"
 	"agora/instances/accounts"
 	"agora/instances/debates"
 	"agora/instances/moderation"
@@ -19,10 +22,39 @@ import (
 type Error struct {
 	Status int
 	Key    string // i18n key of the message shown to the reader
-	Args   []any  // values for the message's verbs
+	Args   []any  // values for the message's verbs (Bytes are written in the reader's words)
 	Field  string
-	Err    error
+	// RetryAfter, when set, is how long the client should wait before
+	// trying again (a 429), sent as Retry-After.
+	RetryAfter time.Duration
+	Err        error
 }
+
+// Bytes is a size in a message's arguments, written the way the reader's
+// language writes sizes.
+type Bytes int64
+
+// Message is the error's message in the reader's language.
+func (e *Error) Message(l *i18n.Printer) string {
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		if b, ok := a.(Bytes); ok {
+			a = l.Size(int64(b))
+		}
+		args[i] = a
+	}
+	return l.T(e.Key, args...)
+}
+
+// retryAfter sends Retry-After for an error that says when to try again.
+func (e *Error) retryAfter(w http.ResponseWriter) {
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
+	}
+}
+
+// minutes rounds a wait up to whole minutes, as messages say it.
+func minutes(d time.Duration) int { return int((d + time.Minute - 1) / time.Minute) }
 
 func (e *Error) Error() string {
 	if e.Err == nil {
@@ -59,6 +91,9 @@ func (k *Kit) AsError(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
+	if e := waitError(err); e != nil {
+		return e
+	}
 	for _, d := range k.errors {
 		if errors.Is(err, d.Err) {
 			return &Error{Status: d.Status, Key: d.Key, Field: d.Field, Err: err}
@@ -67,10 +102,35 @@ func (k *Kit) AsError(err error) *Error {
 	return HTTPError(http.StatusInternalServerError, err)
 }
 
+// waitError maps the domain's refusals that say how long to wait or how
+// much room is left, whose messages carry those figures.
+func waitError(err error) *Error {
+	var comments *debates.RateLimitError
+	var proposal *proposals.RateLimitError
+	var quota *proposals.QuotaError
+	switch {
+	case errors.As(err, &comments):
+		return &Error{Status: http.StatusTooManyRequests, Key: "comment.error.rate", Args: []any{minutes(comments.Wait)},
+			RetryAfter: comments.Wait, Err: err}
+	case errors.As(err, &proposal) && proposal.Desk:
+		return &Error{Status: http.StatusTooManyRequests, Key: "proposal.error.rate_desk", Args: []any{minutes(proposal.Wait)},
+			RetryAfter: proposal.Wait, Err: err}
+	case errors.As(err, &proposal):
+		return &Error{Status: http.StatusTooManyRequests, Key: "proposal.error.rate", Args: []any{minutes(proposal.Wait)},
+			RetryAfter: proposal.Wait, Err: err}
+	case errors.As(err, &quota):
+		return &Error{Status: http.StatusRequestEntityTooLarge, Key: "attachment.error.quota",
+			Args: []any{Bytes(quota.Used), Bytes(quota.Limit), Bytes(quota.Adding)}, Field: "attachments", Err: err}
+	}
+	return nil
+}
+
 // domainErrors maps the errors of the domain that several surfaces meet
 // (accounts, spaces, proposals, debates, moderation) to what a reader is
 // told. A surface whose domain is its own adds its table with MapErrors.
 var domainErrors = []DomainError{
+	// Before every ErrForbidden, which it is too.
+	{accounts.ErrStaffTarget, http.StatusForbidden, "desk.error.staff", ""},
 	{accounts.ErrNotFound, http.StatusNotFound, "account.error.not_found", ""},
 	{accounts.ErrForbidden, http.StatusForbidden, "error.role", ""},
 	{accounts.ErrUnknownRole, http.StatusBadRequest, "account.error.role", "role"},

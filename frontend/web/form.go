@@ -35,12 +35,22 @@ func (f *Form) Invalid() bool { return f != nil && (f.Error != "" || len(f.Error
 // FailForm records err's message next to its field, or above the form.
 func (k *Kit) FailForm(r *http.Request, f *Form, err error) {
 	e := k.AsError(err)
-	msg := k.Printer(r).T(e.Key, e.Args...)
+	msg := e.Message(k.Printer(r))
 	if e.Field != "" {
 		f.Errors[e.Field] = msg
 		return
 	}
 	f.Error = msg
+}
+
+// Refuse records err's message in the form as FailForm does, sends
+// Retry-After when the error says when to try again, and returns the
+// status the page showing the form again answers with.
+func (k *Kit) Refuse(w http.ResponseWriter, r *http.Request, f *Form, err error) int {
+	e := k.AsError(err)
+	k.FailForm(r, f, err)
+	e.retryAfter(w)
+	return e.Status
 }
 
 // ParseForm parses a posted form, answering 400 when it cannot.

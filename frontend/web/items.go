@@ -57,6 +57,5 @@ func (k *Kit) FormFailed(w http.ResponseWriter, r *http.Request, f *Form, err er
 		k.Fail(w, r, err)
 		return
 	}
-	k.FailForm(r, f, err)
-	show(e.Status)
+	show(k.Refuse(w, r, f, err))
 }

@@ -247,7 +247,8 @@ func (k *Kit) Fail(w http.ResponseWriter, r *http.Request, err error) {
 		k.log.DebugContext(r.Context(), "request refused", "method", r.Method, "path", r.URL.Path, "status", e.Status, "err", e.Err)
 	}
 	l := k.Printer(r)
-	msg := l.T(e.Key, e.Args...)
+	msg := e.Message(l)
+	e.retryAfter(w)
 	if WantsJSON(r) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(e.Status)

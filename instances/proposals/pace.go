@@ -167,16 +167,31 @@ func (s *Service) withinQuota(ctx context.Context, tx bun.IDB, authorID string, 
 	if err := accounts.Serialize(ctx, tx, authorID, accounts.PaceAttachments, s.now()); err != nil {
 		return err
 	}
-	used, err := attachmentBytes(ctx, tx, authorID)
-	if err != nil {
-		return err
-	}
 	var adding int64
 	for _, f := range files {
 		adding += f.Size
+	}
+	return s.fits(ctx, tx, authorID, adding)
+}
+
+func (s *Service) fits(ctx context.Context, db bun.IDB, authorID string, adding int64) error {
+	used, err := attachmentBytes(ctx, db, authorID)
+	if err != nil {
+		return err
 	}
 	if used+adding > s.quota {
 		return &QuotaError{Used: used, Adding: adding, Limit: s.quota}
 	}
 	return nil
+}
+
+// FitsQuota says, before files are stored, whether adding bytes more to
+// an author's proposals would pass the quota (a *QuotaError then), so
+// that files which cannot be kept are not written to the blob store.
+// The act that adds them checks again, in its transaction.
+func (s *Service) FitsQuota(ctx context.Context, authorID string, adding int64) error {
+	if s.quota == 0 || adding == 0 {
+		return nil
+	}
+	return s.fits(ctx, s.db, authorID, adding)
 }
