@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"bytes"
 	"encoding/base64"
 	"net/http"
 	"slices"
@@ -140,6 +141,22 @@ func (s *surface) passkeyRemove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	acc := web.CurrentAccount(r)
+	if !s.ParseForm(w, r) {
+		return
+	}
+	keys, err := s.accounts.Passkeys(r.Context(), acc.ID)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	i := slices.IndexFunc(keys, func(k accounts.Passkey) bool { return bytes.Equal(k.ID, id) })
+	if i < 0 {
+		s.accountFailed(w, r, "passkeys", accounts.ErrNotFound)
+		return
+	}
+	if !s.Confirmed(w, r, s.Printer(r).T("passkey.confirm.remove", keys[i].Name), "/account#passkeys") {
+		return
+	}
 	if err := s.accounts.RemovePasskey(r.Context(), accounts.As(acc), acc.ID, id); err != nil {
 		s.accountFailed(w, r, "passkeys", err)
 		return

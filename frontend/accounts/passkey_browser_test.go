@@ -165,6 +165,11 @@ func TestPasskeyJourneyInBrowser(t *testing.T) {
 		if status := b.Submit(`main form[action="/account/passkeys/` + removeKey + `/remove"] button[type=submit]`); status != 200 {
 			t.Fatalf("remove the passkey: status %d", status)
 		}
+		j.pageSays("Supprimer la clé d’accès « Clé USB de Camille » ?")
+		j.accessible()
+		if status := b.Submit(`main form button.primary`); status != 200 {
+			t.Fatalf("confirm the removal: status %d", status)
+		}
 		j.accessible()
 		j.pageSays(msg.T("account.done.passkey_removed"))
 		if cards := j.passkeyCards(); len(cards) != 1 || strings.Contains(cards[0], "Clé USB") {

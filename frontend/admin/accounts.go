@@ -136,6 +136,13 @@ func (s *surface) adminRoleSave(w http.ResponseWriter, r *http.Request) {
 	if remove {
 		service = ""
 	}
+	what := l.T("admin.confirm.grant", l.T("admin.role."+string(role)), "@"+acc.Handle, acc.DisplayName)
+	if remove {
+		what = l.T("admin.confirm.remove", l.T("admin.role."+string(role)), "@"+acc.Handle, acc.DisplayName)
+	}
+	if !s.Confirmed(w, r, what, "/admin/accounts?"+url.Values{"q": {q}}.Encode()) {
+		return
+	}
 	if err := s.accounts.SetRole(r.Context(), accounts.As(admin), acc.ID, role, service, remove, reason); err != nil {
 		if e := s.AsError(err); e.Status < 500 && !errors.Is(err, accounts.ErrForbidden) {
 			s.FailForm(r, f, err)

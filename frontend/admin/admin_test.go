@@ -66,7 +66,29 @@ func TestAdminChangesRolesAndReadsTheLog(t *testing.T) {
 		}
 
 		// Granted, then removed, each with its reason.
-		w = n.Request("POST", roles, admin, url.Values{"q": {"cam"}, "role": {"official"}, "service": {"Propreté"}, "op": {"grant"}, "reason": {"nouvelle cheffe de service"}})
+		grant := url.Values{"q": {"cam"}, "role": {"official"}, "service": {"Propreté"}, "op": {"grant"}, "reason": {"nouvelle cheffe de service"}}
+		// Posted without confirmation (a form slipped into a page, say),
+		// or with a confirmation made for another session or other
+		// fields, it only shows the page that asks to confirm.
+		w = n.Request("POST", roles, admin, grant)
+		frontendtest.WantStatus(t, w, http.StatusOK)
+		frontendtest.WantBody(t, w, "Donner le rôle « Service de la ville » à @camille", `name="confirm"`)
+		forged := url.Values{"confirm": {"forged"}}
+		for k, v := range grant {
+			forged[k] = v
+		}
+		frontendtest.WantBody(t, n.Request("POST", roles, admin, forged), "Rien n’est fait tant que vous ne confirmez pas")
+		other := n.Session(t, adminAcc)
+		first := n.Request("POST", roles, other, grant)
+		stolen := url.Values{"confirm": {frontendtest.ConfirmToken(t, first)}}
+		for k, v := range grant {
+			stolen[k] = v
+		}
+		frontendtest.WantBody(t, n.Request("POST", roles, admin, stolen), "Rien n’est fait tant que vous ne confirmez pas")
+		if acc, _ := n.Accounts.ByID(t.Context(), camille.ID); acc.Has(accounts.Official) {
+			t.Fatal("role granted without confirmation")
+		}
+		w = n.Confirmed(t, roles, admin, grant)
 		frontendtest.WantStatus(t, w, http.StatusSeeOther)
 		if loc := w.Header().Get("Location"); !strings.HasPrefix(loc, "/admin/accounts?") || !strings.Contains(loc, "q=cam") {
 			t.Errorf("redirect to %q, want the search again", loc)
@@ -74,7 +96,7 @@ func TestAdminChangesRolesAndReadsTheLog(t *testing.T) {
 		if acc, _ := n.Accounts.ByID(t.Context(), camille.ID); !acc.Has(accounts.Official) {
 			t.Fatal("role not granted")
 		}
-		w = n.Request("POST", roles, admin, url.Values{"role": {"official"}, "op": {"remove"}, "reason": {"a quitté le service"}})
+		w = n.Confirmed(t, roles, admin, url.Values{"role": {"official"}, "op": {"remove"}, "reason": {"a quitté le service"}})
 		frontendtest.WantStatus(t, w, http.StatusSeeOther)
 		if acc, _ := n.Accounts.ByID(t.Context(), camille.ID); acc.Has(accounts.Official) {
 			t.Fatal("role not removed")

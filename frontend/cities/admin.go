@@ -251,6 +251,9 @@ func (s *surface) federationBlockSet(w http.ResponseWriter, r *http.Request) {
 		s.renderFederationAdmin(w, r, http.StatusBadRequest, federationAdminData{Follow: web.EmptyForm(), Block: f})
 		return
 	}
+	if !s.Confirmed(w, r, l.T("federation.block.confirm", l.T("federation.block.severity."+f.Values["severity"]), host), "/admin/federation#blocks") {
+		return
+	}
 	if err := s.federation.SetBlock(r.Context(), host, f.Values["severity"], f.Values["reason"], web.CurrentAccount(r).ID); err != nil {
 		if !errors.Is(err, ErrFederationInput) {
 			s.Fail(w, r, err)

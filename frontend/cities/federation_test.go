@@ -32,7 +32,7 @@ var fedGuards = []fedGuard{
 	{"GET", "/admin/federation", true, nil, http.StatusOK},
 	{"POST", "/admin/federation/follow", true, url.Values{"target": {"@velo@grenoble.example"}}, http.StatusSeeOther},
 	{"POST", "/admin/federation/unfollow", true, url.Values{"actor": {"https://nantes.example/spaces/parcs"}}, http.StatusSeeOther},
-	{"POST", "/admin/federation/blocks", true, url.Values{"host": {"bad.example"}, "severity": {"silence"}}, http.StatusSeeOther},
+	{"POST", "/admin/federation/blocks", true, url.Values{"host": {"bad.example"}, "severity": {"silence"}}, http.StatusOK}, // the page asking to confirm
 	{"POST", "/admin/federation/blocks/remove", true, url.Values{"host": {"spam.example"}}, http.StatusSeeOther},
 	{"GET", "/cities", false, nil, http.StatusOK},
 	{"GET", "/cities/item?id=" + url.QueryEscape(fedProposal), false, nil, http.StatusOK},
@@ -99,8 +99,9 @@ func TestFederationRouteGuards(t *testing.T) {
 				if want != g.allowed && len(calls) > 0 {
 					t.Errorf("a refused visitor changed federation: %v", calls)
 				}
-				if want == g.allowed && g.method == http.MethodPost && len(calls) != 1 {
-					t.Errorf("calls %v, want one", calls)
+				asked := strings.Contains(w.Body.String(), `name="confirm"`) // a sensitive act waits for confirmation
+				if want == g.allowed && g.method == http.MethodPost && len(calls) != map[bool]int{true: 0, false: 1}[asked] {
+					t.Errorf("calls %v, want one, none when confirmation is asked", calls)
 				}
 			})
 		}
@@ -279,7 +280,13 @@ func TestFederationBlockInput(t *testing.T) {
 			n := newFederatedNode(t, fed)
 			admin := n.Staff[accounts.Admin]
 			token := n.Session(t, admin)
-			w := n.Request("POST", "/admin/federation/blocks", token, url.Values{"host": {tt.host}, "severity": {tt.severity}, "reason": {tt.reason}})
+			form := url.Values{"host": {tt.host}, "severity": {tt.severity}, "reason": {tt.reason}}
+			var w *httptest.ResponseRecorder
+			if tt.want == "" || tt.fedErr != nil {
+				w = n.Confirmed(t, "/admin/federation/blocks", token, form)
+			} else {
+				w = n.Request("POST", "/admin/federation/blocks", token, form)
+			}
 			calls := fed.Calls()
 			if tt.want == "" {
 				frontendtest.WantStatus(t, w, http.StatusSeeOther)

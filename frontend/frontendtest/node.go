@@ -8,11 +8,13 @@
 package frontendtest
 
 import (
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -248,3 +250,28 @@ func Cookie(resp *http.Response, name string) *http.Cookie {
 
 // Desk is the name of the desk agents work at in tests.
 const Desk = "Mairie du 15e – guichet 2"
+
+var confirmToken = regexp.MustCompile(`name="confirm" value="([^"]+)"`)
+
+// Confirmed posts form to target as Request does, which must answer with
+// the page asking to confirm a sensitive act, then posts it again with
+// that page's token, and returns the second answer.
+func (n *Node) Confirmed(t testing.TB, target, token string, form url.Values) *httptest.ResponseRecorder {
+	t.Helper()
+	w := n.Request("POST", target, token, form)
+	again := url.Values{"confirm": {ConfirmToken(t, w)}}
+	for k, v := range form {
+		again[k] = v
+	}
+	return n.Request("POST", target, token, again)
+}
+
+// ConfirmToken is the token of a page asking to confirm a sensitive act.
+func ConfirmToken(t testing.TB, w *httptest.ResponseRecorder) string {
+	t.Helper()
+	m := confirmToken.FindStringSubmatch(w.Body.String())
+	if w.Code != http.StatusOK || m == nil {
+		t.Fatalf("status %d, want the page asking to confirm\n%s", w.Code, w.Body)
+	}
+	return html.UnescapeString(m[1])
+}

@@ -88,7 +88,7 @@ func newViews() (*views, error) {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
 	v := &views{proto: proto, buffers: &sync.Pool{New: func() any { return new(bytes.Buffer) }}}
-	v.pages, err = v.pageSet(templateFiles, "templates/error.html")
+	v.pages, err = v.pageSet(templateFiles, "templates/pages/*.html")
 	if err != nil {
 		return nil, err
 	}
