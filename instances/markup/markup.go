@@ -6,6 +6,7 @@ package markup
 import (
 	"bytes"
 	stdhtml "html"
+	"regexp"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -85,10 +86,16 @@ func (r *Renderer) Plain(s string, multiline bool) string {
 	return PlainText(s, multiline)
 }
 
+// blockTag is a tag after which text starts a new line.
+var blockTag = regexp.MustCompile(`(?i)<(?:br|/?(?:p|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|section|article))\b`)
+
 // PlainText is Plain, without a Renderer.
 func PlainText(s string, multiline bool) string {
 	// Controls go first: dropped after the tags, "<\x00a>" became "<a>".
 	s = dropControls(strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\r\n", "\n"))
+	// A tag that ends a paragraph or a line ends a word too: "<p>a</p><p>b</p>"
+	// reads "a b", not "ab".
+	s = blockTag.ReplaceAllString(s, "\n$0")
 	strict := bluemonday.StrictPolicy()
 	for i := 0; ; i++ {
 		t := dropControls(stdhtml.UnescapeString(strict.Sanitize(s))) // "&#1;" decodes to one

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -149,6 +150,9 @@ func frozenRich(s string) string {
 	return strings.TrimSpace(frozenPolicy.Sanitize(strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")))
 }
 
+// frozenBlockTag is markup's blockTag.
+var frozenBlockTag = regexp.MustCompile(`(?i)<(?:br|/?(?:p|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|section|article))\b`)
+
 // frozenWebURL is federation's webURL: an http(s) URL, or "".
 func frozenWebURL(v string) string {
 	u, err := url.Parse(v)
@@ -160,10 +164,22 @@ func frozenWebURL(v string) string {
 
 // frozenPlain is markup.PlainText, cut to max runes as federation does.
 func frozenPlain(s string, multiline bool, max int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	dropControls := func(s string) string {
+		return strings.Map(func(c rune) rune {
+			switch {
+			case c == '\n' || c == '\t':
+				return c
+			case c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069:
+				return -1
+			}
+			return c
+		}, s)
+	}
+	s = dropControls(strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\r\n", "\n"))
+	s = frozenBlockTag.ReplaceAllString(s, "\n$0")
 	strict := bluemonday.StrictPolicy()
 	for i := 0; ; i++ {
-		t := html.UnescapeString(strict.Sanitize(s))
+		t := dropControls(html.UnescapeString(strict.Sanitize(s)))
 		if t == s {
 			break
 		}
@@ -173,15 +189,7 @@ func frozenPlain(s string, multiline bool, max int) string {
 		}
 		s = t
 	}
-	s = strings.Map(func(c rune) rune {
-		switch {
-		case c == '\n' || c == '\t':
-			return c
-		case c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069:
-			return -1
-		}
-		return c
-	}, strings.ReplaceAll(s, "\r\n", "\n"))
+	s = dropControls(strings.ReplaceAll(s, "\r\n", "\n"))
 	if !multiline {
 		s = strings.Join(strings.Fields(s), " ")
 	} else {
