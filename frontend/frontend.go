@@ -117,7 +117,7 @@ func register(k *web.Kit, d Deps) error {
 		return err
 	}
 	if d.Federation != nil {
-		if err := cities.Register(k, d.Federation); err != nil {
+		if err := cities.Register(k, d.Federation, d.Markup); err != nil {
 			return err
 		}
 	}

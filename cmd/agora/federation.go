@@ -116,3 +116,28 @@ func (f federationPages) SetBlock(ctx context.Context, host, severity, reason, b
 func (f federationPages) RemoveBlock(ctx context.Context, host string) error {
 	return input(f.s.RemoveBlock(ctx, host))
 }
+
+func (f federationPages) ParkedJobs(ctx context.Context, limit int) ([]cities.ParkedJob, error) {
+	jobs, err := f.s.ParkedJobs(ctx, limit)
+	out := make([]cities.ParkedJob, 0, len(jobs))
+	for _, j := range jobs {
+		out = append(out, cities.ParkedJob{ID: j.ID, Kind: j.Kind, Summary: j.Summary, Attempts: j.Attempts, LastError: j.LastError, At: j.At})
+	}
+	return out, err
+}
+
+func (f federationPages) RetryParked(ctx context.Context, id int64) error {
+	return parkedInput(f.s.RetryParked(ctx, id))
+}
+
+func (f federationPages) DropParked(ctx context.Context, id int64) error {
+	return parkedInput(f.s.DropParked(ctx, id))
+}
+
+// parkedInput turns "no such parked job" into the frontend's bad input.
+func parkedInput(err error) error {
+	if errors.Is(err, federation.ErrNotParked) {
+		return fmt.Errorf("%w: %v", cities.ErrFederationInput, err)
+	}
+	return err
+}

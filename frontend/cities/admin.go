@@ -31,6 +31,8 @@ type federationAdminData struct {
 	Severities     []web.Option
 	Done           string
 	SeverityLabels map[string]string
+	Parked         []parkedView
+	ParkedError    string // a retry or drop of a job that is not parked
 }
 
 type followedView struct {
@@ -59,7 +61,7 @@ const (
 var blockSeverities = []string{"suspend", "silence", "allow"}
 
 // federationDone are the confirmations a redirect may ask the page to show.
-var federationDone = []string{"follow_sent", "unfollowed", "block_set", "block_removed"}
+var federationDone = []string{"follow_sent", "unfollowed", "block_set", "block_removed", "parked_retried", "parked_dropped"}
 
 func (s *surface) federationAdminPage(w http.ResponseWriter, r *http.Request) {
 	s.renderFederationAdmin(w, r, http.StatusOK, federationAdminData{Follow: web.EmptyForm(), Block: web.EmptyForm()})
@@ -129,6 +131,15 @@ func (s *surface) renderFederationAdmin(w http.ResponseWriter, r *http.Request, 
 			v.Severity = label
 		}
 		d.Blocks = append(d.Blocks, v)
+	}
+	parked, err := s.federation.ParkedJobs(ctx, parkedShown)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	for _, j := range parked {
+		d.Parked = append(d.Parked, parkedView{ID: j.ID, Kind: l.T("federation.parked.kind." + j.Kind), Summary: j.Summary,
+			Attempts: j.Attempts, Last: j.LastError, At: l.DateTime(j.At)})
 	}
 	if done := r.URL.Query().Get("done"); slices.Contains(federationDone, done) {
 		d.Done = l.T("federation.done." + done)

@@ -7,6 +7,7 @@ package cities
 import (
 	"embed"
 	"fmt"
+	"html/template"
 
 	"context"
 	"errors"
@@ -14,6 +15,7 @@ import (
 
 	"agora/frontend/web"
 	"agora/instances/accounts"
+	"agora/instances/markup"
 )
 
 //go:embed templates
@@ -22,7 +24,14 @@ var templates embed.FS
 type surface struct {
 	*web.Pages
 	federation Federation
+	markup     *markup.Renderer
 }
+
+// peerHTML is HTML a peer sent, for a template. Federation sanitised it
+// on the way in; it is sanitised again here with the same policy, so that
+// the only text a page marks as HTML is the sanitiser's own output, even
+// for a row an older version stored raw.
+func (s *surface) peerHTML(h string) template.HTML { return template.HTML(s.markup.Sanitize(h)) }
 
 // Register serves the federation pages on the kit's router and links
 // "Other cities" from the navigation: the admin's page (followed spaces,
@@ -30,7 +39,7 @@ type surface struct {
 // anyone may read, where a signed-in resident may comment. The
 // ActivityPub surface itself (actors, inboxes, WebFinger) is the
 // federation package's.
-func Register(k *web.Kit, fed Federation) error {
+func Register(k *web.Kit, fed Federation, md *markup.Renderer) error {
 	if fed == nil || k.Accounts() == nil {
 		return errors.New("the federation pages need federation and accounts")
 	}
@@ -38,7 +47,10 @@ func Register(k *web.Kit, fed Federation) error {
 	if err != nil {
 		return fmt.Errorf("cities: %w", err)
 	}
-	s := &surface{Pages: pages, federation: fed}
+	if md == nil {
+		md = markup.New()
+	}
+	s := &surface{Pages: pages, federation: fed, markup: md}
 	k.Nav("cities")
 
 	anyone, signedIn, admin := k.Anyone(), k.SignedIn(), k.Role(accounts.Admin)
@@ -50,6 +62,8 @@ func Register(k *web.Kit, fed Federation) error {
 	admin.Post("/admin/federation/unfollow", s.federationUnfollow)
 	admin.Post("/admin/federation/blocks", s.federationBlockSet)
 	admin.Post("/admin/federation/blocks/remove", s.federationBlockRemove)
+	admin.Post("/admin/federation/parked/{id}/retry", s.parkedRetry)
+	admin.Post("/admin/federation/parked/{id}/drop", s.parkedDrop)
 	return nil
 }
 
@@ -79,6 +93,24 @@ type Federation interface {
 	Blocks(ctx context.Context) ([]DomainBlock, error)
 	SetBlock(ctx context.Context, host, severity, reason, byAccountID string) error
 	RemoveBlock(ctx context.Context, host string) error
+
+	// ParkedJobs are the jobs that failed too often and wait for an admin
+	// (latest first); RetryParked runs one again, DropParked deletes it.
+	// ErrFederationInput for an id that is not a parked job.
+	ParkedJobs(ctx context.Context, limit int) ([]ParkedJob, error)
+	RetryParked(ctx context.Context, id int64) error
+	DropParked(ctx context.Context, id int64) error
+}
+
+// ParkedJob is a job of federation that failed too often (an activity
+// that could not be applied, a delivery refused for days...).
+type ParkedJob struct {
+	ID        int64
+	Kind      string // ap_inbox, ap_deliver, ...
+	Summary   string // what it is about, in one line
+	Attempts  int
+	LastError string
+	At        time.Time
 }
 
 // ErrFederationInput is bad input to a federation act; its message says

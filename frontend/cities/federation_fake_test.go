@@ -33,6 +33,7 @@ type fakeFederation struct {
 	waiting  int
 	failing  int
 	blocks   []cities.DomainBlock
+	parked   []cities.ParkedJob
 }
 
 // fedCall is one call that changes something, with its arguments.
@@ -231,6 +232,8 @@ func (f *fakeFederation) seed() *fakeFederation {
 	}
 	f.waiting, f.failing = 5, 2
 	f.blocks = []cities.DomainBlock{{Host: "spam.example", Severity: "suspend", Reason: "Pourriels", Since: f.now.Add(-240 * time.Hour)}}
+	f.parked = []cities.ParkedJob{{ID: 41, Kind: "ap_inbox", Summary: "Create from https://spam.example/users/x", Attempts: 5,
+		LastError: "panic: <script>boom</script>", At: f.now.Add(-time.Hour)}}
 	return f
 }
 
@@ -239,4 +242,37 @@ func (f *fakeFederation) seed() *fakeFederation {
 func newFederatedNode(t testing.TB, fed frontend.Federation) *frontendtest.Node {
 	t.Helper()
 	return frontendtest.NewNodeOn(t, storagetest.MigratedDB(t, "sqlite"), func(d *frontend.Deps) { d.Federation = fed })
+}
+
+func (f *fakeFederation) ParkedJobs(_ context.Context, limit int) ([]cities.ParkedJob, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.parked[:min(limit, len(f.parked))]), f.errs["ParkedJobs"]
+}
+
+// RetryParked leaves the job listed (the real one runs it again).
+func (f *fakeFederation) RetryParked(_ context.Context, id int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.record("RetryParked", fmt.Sprint(id)); err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(f.parked, func(j cities.ParkedJob) bool { return j.ID == id }) {
+		return fmt.Errorf("%w: no parked job %d", cities.ErrFederationInput, id)
+	}
+	return nil
+}
+
+func (f *fakeFederation) DropParked(_ context.Context, id int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.record("DropParked", fmt.Sprint(id)); err != nil {
+		return err
+	}
+	i := slices.IndexFunc(f.parked, func(j cities.ParkedJob) bool { return j.ID == id })
+	if i < 0 {
+		return fmt.Errorf("%w: no parked job %d", cities.ErrFederationInput, id)
+	}
+	f.parked = slices.Delete(f.parked, i, i+1)
+	return nil
 }

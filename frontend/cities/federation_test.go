@@ -34,6 +34,8 @@ var fedGuards = []fedGuard{
 	{"POST", "/admin/federation/unfollow", true, url.Values{"actor": {"https://nantes.example/spaces/parcs"}}, http.StatusSeeOther},
 	{"POST", "/admin/federation/blocks", true, url.Values{"host": {"bad.example"}, "severity": {"silence"}}, http.StatusOK}, // the page asking to confirm
 	{"POST", "/admin/federation/blocks/remove", true, url.Values{"host": {"spam.example"}}, http.StatusSeeOther},
+	{"POST", "/admin/federation/parked/{id}/retry", true, url.Values{}, http.StatusSeeOther},
+	{"POST", "/admin/federation/parked/{id}/drop", true, url.Values{}, http.StatusSeeOther},
 	{"GET", "/cities", false, nil, http.StatusOK},
 	{"GET", "/cities/item?id=" + url.QueryEscape(fedProposal), false, nil, http.StatusOK},
 	{"POST", "/cities/comment", false, url.Values{"id": {fedProposal}, "comment": {"Bonne idée"}}, http.StatusSeeOther},
@@ -42,7 +44,7 @@ var fedGuards = []fedGuard{
 // Every route the surface registers has a line in fedGuards, and
 // every line is a registered route.
 func TestFederationGuardTableIsComplete(t *testing.T) {
-	registered := frontendtest.Routes(t, func(k *web.Kit) error { return cities.Register(k, newFakeFederation()) })
+	registered := frontendtest.Routes(t, func(k *web.Kit) error { return cities.Register(k, newFakeFederation(), nil) })
 	var listed []string
 	for _, g := range fedGuards {
 		path, _, _ := strings.Cut(g.path, "?")
@@ -77,7 +79,7 @@ func TestFederationRouteGuards(t *testing.T) {
 					token = n.Session(t, n.Staff[v])
 				}
 				before := len(fed.Calls())
-				w := n.Request(g.method, g.path, token, g.form)
+				w := n.Request(g.method, strings.ReplaceAll(g.path, "{id}", "41"), token, g.form)
 				want := g.allowed
 				switch {
 				case v == "" && g.method == http.MethodGet && g.admin:
@@ -568,4 +570,51 @@ func TestFediverseReactionsAskedForThePage(t *testing.T) {
 	}
 	w = n.Request("GET", "/proposals/"+other.ID, "", nil)
 	frontendtest.WantBody(t, w, "Sur le fédivers : 9 j’aime, 9 partages")
+}
+
+// The admin's page lists the jobs that failed too often, with their last
+// error as text; a job can be run again or dropped, and one that is not
+// parked (any more) is said so.
+func TestFederationParkedJobs(t *testing.T) {
+	t.Parallel()
+	fed := newFakeFederation().seed()
+	n := newFederatedNode(t, fed)
+	token := n.Session(t, n.Staff[accounts.Admin])
+	w := n.Request("GET", "/admin/federation", token, nil)
+	frontendtest.WantBody(t, w, "Travaux en échec", "Activité reçue", "Create from https://spam.example/users/x",
+		"panic: &lt;script&gt;boom&lt;/script&gt;", `action="/admin/federation/parked/41/retry"`)
+	w = n.Request("POST", "/admin/federation/parked/41/retry", token, url.Values{})
+	frontendtest.WantStatus(t, w, http.StatusSeeOther)
+	frontendtest.WantBody(t, n.Request("GET", redirected(w), token, nil), "Le travail est relancé.")
+	w = n.Request("POST", "/admin/federation/parked/41/drop", token, url.Values{})
+	frontendtest.WantStatus(t, w, http.StatusSeeOther)
+	frontendtest.WantBody(t, n.Request("GET", redirected(w), token, nil), "Le travail est supprimé.", "Aucun travail en échec.")
+	for _, id := range []string{"41", "99999999999999999999", "x"} {
+		w = n.Request("POST", "/admin/federation/parked/"+id+"/drop", token, url.Values{})
+		frontendtest.WantStatus(t, w, http.StatusNotFound)
+		frontendtest.WantBody(t, w, "Ce travail n’est plus en échec")
+	}
+	want := []fedCall{{"RetryParked", []string{"41"}}, {"DropParked", []string{"41"}}, {"DropParked", []string{"41"}}}
+	if calls := fed.Calls(); !sameCalls(calls, want) {
+		t.Errorf("calls %v, want %v", calls, want)
+	}
+}
+
+// Text from a peer stored raw by an older version (a Group's summary, a
+// proposal's content, a comment) is never rendered as markup: summaries
+// are shown as text, content is sanitised again on the page.
+func TestPeerTextNeverTrusted(t *testing.T) {
+	t.Parallel()
+	fed := newFakeFederation().seed()
+	hostile := `<meta http-equiv="refresh" content="0;url=https://evil.example"><form action="/admin/accounts/x/roles" method="post"><button>Continuer</button></form><script>alert(1)</script>`
+	fed.followed[0].Summary = "<p>Les idées du 12e.</p>" + hostile
+	fed.items[0].ContentHTML += hostile
+	fed.items[1].ContentHTML += hostile
+	n := newFederatedNode(t, fed)
+	for _, page := range []string{"/cities", "/cities/item?id=" + url.QueryEscape(fedProposal)} {
+		w := n.Request("GET", page, "", nil)
+		frontendtest.WantStatus(t, w, http.StatusOK)
+		frontendtest.WantNoBody(t, w, "<meta http-equiv", `action="/admin/accounts`, "<script>alert", "evil.example")
+	}
+	frontendtest.WantBody(t, n.Request("GET", "/cities", "", nil), `<p class="summary">Les idées du 12e. Continuer</p>`)
 }

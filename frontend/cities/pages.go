@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"agora/frontend/web"
+	"agora/instances/markup"
 
 	"agora/frontend/i18n"
 )
@@ -22,7 +23,7 @@ type citiesData struct {
 
 type citySpaceView struct {
 	Name, Handle, Host, URL string
-	Summary                 template.HTML // sanitised by federation
+	Summary                 string // as text: a Group's summary is never shown as HTML
 	Items                   []cityItemView
 }
 
@@ -39,7 +40,7 @@ type cityItemData struct {
 	Published, DateISO      string
 	Updated                 string        // "" when never edited
 	Original                string        // its page on its node
-	Content                 template.HTML // sanitised by federation
+	Content                 template.HTML // sanitised on the way in, and again here
 	Space                   *RemoteSpace  // nil when no longer followed
 	Comments                []remoteCommentView
 	Form                    *web.Form
@@ -79,7 +80,7 @@ func (s *surface) citiesPage(w http.ResponseWriter, r *http.Request) {
 			s.Fail(w, r, err)
 			return
 		}
-		v := citySpaceView{Name: sp.Name, Handle: sp.Handle, Host: sp.Host, URL: sp.ActorID, Summary: template.HTML(sp.Summary)}
+		v := citySpaceView{Name: sp.Name, Handle: sp.Handle, Host: sp.Host, URL: sp.ActorID, Summary: markup.PlainText(sp.Summary, false)}
 		if v.Host == "" {
 			v.Host = hostOf(sp.ActorID)
 		}
@@ -165,7 +166,7 @@ func (s *surface) renderCityItem(w http.ResponseWriter, r *http.Request, status 
 	}
 	d := cityItemData{ID: it.ID, Title: remoteTitle(l, it), Author: it.Author, Host: hostOf(it.ID),
 		State: remoteState(l, it.State), Supports: remoteSupports(l, it), Published: l.DateTime(it.Published),
-		DateISO: it.Published.UTC().Format(time.RFC3339), Original: it.URL, Content: template.HTML(it.ContentHTML), Form: f}
+		DateISO: it.Published.UTC().Format(time.RFC3339), Original: it.URL, Content: s.peerHTML(it.ContentHTML), Form: f}
 	if d.Original == "" {
 		d.Original = it.ID
 	}
@@ -186,7 +187,7 @@ func (s *surface) renderCityItem(w http.ResponseWriter, r *http.Request, status 
 	here := s.BaseURL().Host
 	for _, c := range comments {
 		v := remoteCommentView{ID: c.ID, Author: c.Author, AuthorURL: c.AuthorID, Origin: hostOf(c.AuthorID),
-			Date: l.DateTime(c.Published), DateISO: c.Published.UTC().Format(time.RFC3339), Body: template.HTML(c.ContentHTML)}
+			Date: l.DateTime(c.Published), DateISO: c.Published.UTC().Format(time.RFC3339), Body: s.peerHTML(c.ContentHTML)}
 		if v.Origin == "" {
 			v.Origin = hostOf(c.ID)
 		}
