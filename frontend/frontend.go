@@ -8,6 +8,7 @@ package frontend
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -146,6 +147,14 @@ func registerParticipation(k *web.Kit, d Deps) error {
 		return err
 	}
 	return opendata.Register(k, opendata.Deps{Spaces: d.Spaces, Proposals: d.Proposals, Debates: d.Debates})
+}
+
+// Secure wraps a handler in the security headers every answer of the node
+// carries; serve puts it around federation's answers (ActivityPub JSON,
+// WebFinger, NodeInfo, the inboxes), which the frontend's handler never
+// sees.
+func Secure(base *url.URL, h http.Handler) http.Handler {
+	return web.SecurityHeaders(base.Scheme == "https")(h)
 }
 
 // Timeouts of the HTTP server (see web).

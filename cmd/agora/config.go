@@ -169,8 +169,8 @@ var options = []option{
 			c.AttachmentQuota, err = byteSize(v)
 			return err
 		}},
-	{flag: "trusted-proxies", env: "AGORA_TRUSTED_PROXIES", def: "127.0.0.0/8,::1/128",
-		usage: "comma-separated networks of reverse proxies whose X-Forwarded-For names the client",
+	{flag: "trusted-proxies", env: "AGORA_TRUSTED_PROXIES", def: "",
+		usage: "comma-separated networks of reverse proxies whose X-Forwarded-For names the client (none by default: the peer is the client)",
 		set: func(c *Config, v string) error {
 			c.TrustedProxies = nil
 			for _, part := range strings.Split(v, ",") {

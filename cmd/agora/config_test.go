@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -28,7 +29,8 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != ":8080" || c.BaseURL.String() != "http://localhost:8080" || c.DataDir != "./data" ||
-		c.DatabaseURL != "" || c.BlobURL != "" || c.LogFormat != "text" || c.NodeName != "Agora" || c.AttachmentQuota != 200<<20 {
+		c.DatabaseURL != "" || c.BlobURL != "" || c.LogFormat != "text" || c.NodeName != "Agora" || c.AttachmentQuota != 200<<20 ||
+		len(c.TrustedProxies) != 0 {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -56,6 +58,7 @@ func TestConfigPrecedence(t *testing.T) {
 		{"quota in MB", []string{"--attachment-quota", "50MB"}, nil, func(c Config) string { return strconv.FormatInt(c.AttachmentQuota, 10) }, "52428800"},
 		{"quota in bytes", nil, map[string]string{"AGORA_ATTACHMENT_QUOTA": "1000"}, func(c Config) string { return strconv.FormatInt(c.AttachmentQuota, 10) }, "1000"},
 		{"no quota", nil, map[string]string{"AGORA_ATTACHMENT_QUOTA": "0"}, func(c Config) string { return strconv.FormatInt(c.AttachmentQuota, 10) }, "0"},
+		{"a proxy", nil, map[string]string{"AGORA_TRUSTED_PROXIES": "127.0.0.1/32, 10.0.0.0/8"}, func(c Config) string { return fmt.Sprint(c.TrustedProxies) }, "[127.0.0.1/32 10.0.0.0/8]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

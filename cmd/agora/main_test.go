@@ -341,3 +341,39 @@ func TestAdminBackup(t *testing.T) {
 		t.Fatal("backup without --to accepted")
 	}
 }
+
+// Every answer of a running node carries the security headers: pages,
+// and what federation answers before the pages (ActivityPub JSON,
+// WebFinger, NodeInfo, a refused inbox delivery).
+func TestEveryAnswerIsSecured(t *testing.T) {
+	h := startHelper(t, "AGORA_DATA_DIR="+t.TempDir(), "AGORA_DATABASE_URL="+storagetest.DatabaseURL(t, "sqlite"))
+	base := "http://" + h.addr
+	for _, tt := range []struct{ method, path, accept string }{
+		{"GET", "/", ""},
+		{"GET", "/.well-known/webfinger?resource=acct:nobody@localhost", ""},
+		{"GET", "/.well-known/nodeinfo", ""},
+		{"GET", "/actor", "application/activity+json"},
+		{"POST", "/inbox", "application/activity+json"},
+		{"GET", "/no/such/page", ""},
+	} {
+		r, err := http.NewRequest(tt.method, base+tt.path, strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.accept != "" {
+			r.Header.Set("Accept", tt.accept)
+			r.Header.Set("Content-Type", tt.accept)
+		}
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s %s (%d): X-Content-Type-Options %q", tt.method, tt.path, resp.StatusCode, got)
+		}
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
+			t.Errorf("%s %s (%d): Content-Security-Policy %q", tt.method, tt.path, resp.StatusCode, csp)
+		}
+	}
+}

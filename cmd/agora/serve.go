@@ -155,7 +155,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	if err != nil {
 		return err
 	}
-	handler = fed.Handler(handler)
+	handler = frontend.Secure(cfg.BaseURL, fed.Handler(handler))
 	if hooks.wrap != nil {
 		handler = hooks.wrap(handler)
 	}

@@ -213,17 +213,20 @@ func TestAppReleaseUploadAndDownload(t *testing.T) {
 			admin := n.Session(t, n.Staff[accounts.Admin])
 			tarball, notes := make([]byte, 2<<20+123), []byte("Notes de version : corrections.\n")
 			rand.Read(tarball)
+			copy(tarball, "\x1f\x8b\x08") // a gzip stream starts so
+			htmlPage := []byte("<!doctype html><html><body><script>alert(document.cookie)</script></body></html>")
 
 			w := n.appMultipart(t, "/apps/"+a.Slug+"/releases/new", admin,
 				appField("version", "2.0.0"), appField("date", "2026-11-20"), appField("changelog", "- **Carte** des signalements"),
 				appFile("artifacts", "signalements-2.0.0.tar.gz", "application/gzip", tarball),
-				appFile("artifacts", "NOTES.txt", "text/plain; charset=utf-8", notes))
+				appFile("artifacts", "NOTES.txt", "text/plain; charset=utf-8", notes),
+				appFile("artifacts", "installer.zip", "application/zip", htmlPage))
 			frontendtest.WantStatus(t, w, http.StatusSeeOther)
 			if loc := w.Header().Get("Location"); loc != "/apps/"+a.Slug+"?done=released#releases" {
 				t.Errorf("redirect to %q", loc)
 			}
 			rels, err := n.apps.Releases(t.Context(), a.Slug)
-			if err != nil || len(rels) != 1 || len(rels[0].Artifacts) != 2 {
+			if err != nil || len(rels) != 1 || len(rels[0].Artifacts) != 3 {
 				t.Fatalf("releases %+v %v", rels, err)
 			}
 			tar := rels[0].Artifacts[0]
@@ -252,7 +255,7 @@ func TestAppReleaseUploadAndDownload(t *testing.T) {
 			frontendtest.WantStatus(t, rw, http.StatusOK)
 			h := rw.Header()
 			for key, want := range map[string]string{
-				"Content-Type": "application/gzip", "Content-Disposition": `attachment; filename=signalements-2.0.0.tar.gz`,
+				"Content-Type": "application/x-gzip", "Content-Disposition": `attachment; filename=signalements-2.0.0.tar.gz`,
 				"X-Content-Type-Options": "nosniff", "ETag": `"` + tar.SHA256 + `"`, "Accept-Ranges": "bytes",
 				"Content-Length": fmt.Sprint(len(tarball)),
 			} {
@@ -276,6 +279,11 @@ func TestAppReleaseUploadAndDownload(t *testing.T) {
 			notesURL := "/apps/" + a.Slug + "/artifacts/" + rels[0].Artifacts[1].ID
 			if rw := n.Request("GET", notesURL, "", nil); rw.Body.String() != string(notes) || rw.Header().Get("Content-Type") != "text/plain; charset=utf-8" {
 				t.Errorf("notes: %q %v", rw.Body, rw.Header())
+			}
+			// The type served is what the file is, not what the uploader
+			// said: a page sent as a zip is served as bytes to save.
+			if rw := n.Request("GET", "/apps/"+a.Slug+"/artifacts/"+rels[0].Artifacts[2].ID, "", nil); rw.Header().Get("Content-Type") != "application/octet-stream" {
+				t.Errorf("a page sent as a zip served as %q", rw.Header().Get("Content-Type"))
 			}
 			// An artifact under another app's address is not found.
 			other := appPublish(t, n, "Autre")

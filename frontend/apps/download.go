@@ -2,8 +2,11 @@ package apps
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"time"
 
 	"agora/frontend/web"
@@ -15,9 +18,10 @@ import (
 )
 
 // appArtifact serves a file of a release from the blob store, local or
-// S3, as a stream: ranges work (a download resumes), the type is the
-// one recorded, the browser saves it under its name and never sniffs it,
-// and the ETag is its SHA-256, which a client can check.
+// S3, as a stream: ranges work (a download resumes), the type is what
+// its content is (never the uploader's word), the browser saves it under
+// its name and never sniffs it, and the ETag is its SHA-256, which a
+// client can check.
 func (s *surface) appArtifact(w http.ResponseWriter, r *http.Request) {
 	ctx, vars := r.Context(), mux.Vars(r)
 	releases, err := s.apps.Releases(ctx, vars["slug"])
@@ -28,7 +32,7 @@ func (s *surface) appArtifact(w http.ResponseWriter, r *http.Request) {
 	for _, rel := range releases {
 		for _, f := range rel.Artifacts {
 			if f.ID == vars["id"] {
-				s.serveBlob(w, r, f.BlobKey, f.SHA256, f.MediaType, "attachment", f.Name)
+				s.serveBlob(w, r, f.BlobKey, f.SHA256, "", "attachment", f.Name)
 				return
 			}
 		}
@@ -58,6 +62,7 @@ func (s *surface) appMedia(w http.ResponseWriter, r *http.Request) {
 
 // serveBlob streams a blob with http.ServeContent, which answers ranges,
 // HEAD and conditional requests (If-None-Match on the ETag, If-Range).
+// An empty mediaType is read from the blob's first bytes (downloadType).
 func (s *surface) serveBlob(w http.ResponseWriter, r *http.Request, key, sha, mediaType, disposition, name string) {
 	obj, err := s.blobs.Open(r.Context(), key)
 	if errors.Is(err, blobs.ErrNotFound) {
@@ -68,6 +73,12 @@ func (s *surface) serveBlob(w http.ResponseWriter, r *http.Request, key, sha, me
 		return
 	}
 	defer obj.Close()
+	if mediaType == "" {
+		if mediaType, err = downloadType(obj); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+	}
 	h := w.Header()
 	h.Set("Content-Type", mediaType)
 	params := map[string]string{}
@@ -85,4 +96,27 @@ func (s *surface) serveBlob(w http.ResponseWriter, r *http.Request, key, sha, me
 	h.Set("ETag", `"`+sha+`"`)
 	h.Set("Cache-Control", "public, max-age=86400")
 	http.ServeContent(w, r, "", time.Time{}, obj)
+}
+
+// downloadTypes are the types a release file may be served with, when
+// its content is one of them: archives, documents and images. Anything
+// else, a page or a script above all, goes as application/octet-stream.
+var downloadTypes = []string{"application/zip", "application/x-gzip", "application/pdf", "application/wasm",
+	"image/png", "image/jpeg", "image/webp", "image/gif", "text/plain; charset=utf-8"}
+
+// downloadType reads what a file is from its first bytes, and leaves it
+// at its start.
+func downloadType(f io.ReadSeeker) (string, error) {
+	head := make([]byte, 512)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return "", fmt.Errorf("read the start of a file: %w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", fmt.Errorf("rewind a file: %w", err)
+	}
+	if ct := http.DetectContentType(head[:n]); slices.Contains(downloadTypes, ct) {
+		return ct, nil
+	}
+	return "application/octet-stream", nil
 }

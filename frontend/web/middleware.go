@@ -44,11 +44,13 @@ func withLocale(c *i18n.Catalog, secure bool) func(http.Handler) http.Handler {
 }
 
 // contentSecurityPolicy allows nothing inline: scripts and styles come
-// from this node's own files only.
+// from this node's own files only. JSON answers carry it too.
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-func securityHeaders(hsts bool) func(http.Handler) http.Handler {
+// SecurityHeaders sets the headers every answer of the node carries:
+// the CSP, nosniff, no framing, no referrer to other sites, HSTS on https.
+func SecurityHeaders(hsts bool) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()

@@ -183,7 +183,7 @@ func (k *Kit) Handler() (http.Handler, error) {
 	h = deadlines(RequestReadTimeout, RequestWriteTimeout, UploadReadTimeout,
 		func(r *http.Request) bool { return k.UploadLimit(r) > 0 || k.isDownload(r) })(h)
 	h = withLocale(k.catalog, k.https)(h)
-	h = securityHeaders(k.https)(h)
+	h = SecurityHeaders(k.https)(h)
 	h = recoverPanics(k.log, k.Fail)(h)
 	h = observe(k.log, k.metrics)(h)
 	return h, nil
