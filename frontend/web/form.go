@@ -1,6 +1,7 @@
 package web
 
 import (
+	"agora/frontend/i18n"
 	"net/http"
 	"strings"
 )
@@ -28,6 +29,18 @@ func NewForm(r *http.Request) *Form {
 
 // EmptyForm is a form with nothing typed yet.
 func EmptyForm() *Form { return &Form{Values: map[string]string{}, Errors: map[string]string{}} }
+
+// Alert is the message above a form that failed: its own error, or a
+// general one pointing at the fields; "" when nothing failed.
+func (f *Form) Alert(l *i18n.Printer) string {
+	switch {
+	case !f.Invalid():
+		return ""
+	case f.Error != "":
+		return f.Error
+	}
+	return l.T("form.invalid")
+}
 
 // Invalid reports whether the form has any message.
 func (f *Form) Invalid() bool { return f != nil && (f.Error != "" || len(f.Errors) > 0) }
