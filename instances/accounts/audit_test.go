@@ -255,28 +255,28 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 			"DELETE FROM audit_log",
 			"DELETE FROM audit_log WHERE action = 'session.start'",
 		} {
-			before := f.state(t)
+			before := f.State(t)
 			if _, err := f.db.ExecContext(f.ctx, q); err == nil {
 				t.Errorf("%s succeeded on %s", q, f.dialect)
 			} else if !strings.Contains(err.Error(), "append-only") {
 				t.Errorf("%s failed for another reason: %v", q, err)
 			}
-			f.unchanged(t, before, q)
+			f.Unchanged(t, before, q)
 		}
-		before := f.state(t)
+		before := f.State(t)
 		if _, err := f.db.NewUpdate().Model((*accounts.AuditEntry)(nil)).Set("desk = ?", "x").Where("id > 0").Exec(f.ctx); err == nil {
 			t.Error("a bun UPDATE succeeded")
 		}
 		if _, err := f.db.NewDelete().Model((*accounts.AuditEntry)(nil)).Where("id > 0").Exec(f.ctx); err == nil {
 			t.Error("a bun DELETE succeeded")
 		}
-		f.unchanged(t, before, "bun UPDATE and DELETE")
+		f.Unchanged(t, before, "bun UPDATE and DELETE")
 		if f.dialect == "postgres" {
 			if _, err := f.db.ExecContext(f.ctx, "TRUNCATE audit_log"); err == nil || !strings.Contains(err.Error(), "append-only") {
 				t.Errorf("TRUNCATE audit_log: %v, want refused as append-only", err)
 			}
 		}
-		if n := f.count(t, "audit_log", ""); n != 11 {
+		if n := f.Count(t, "audit_log", ""); n != 11 {
 			t.Fatalf("%d entries, want 11", n)
 		}
 	})

@@ -149,10 +149,10 @@ func TestImportAndMatchCensus(t *testing.T) {
 			{"salt too short", accounts.As(admin), "fifteen-chars-x", accounts.ErrSalt},
 			{"no salt", accounts.As(admin), "", accounts.ErrSalt},
 		} {
-			before := f.state(t)
+			before := f.State(t)
 			_, err := f.svc.ImportCensus(f.ctx, tt.actor, tt.salt, strings.NewReader(file), year)
 			wantErr(t, err, tt.want, tt.name)
-			f.unchanged(t, before, tt.name)
+			f.Unchanged(t, before, tt.name)
 		}
 
 		imp, err := f.svc.ImportCensus(f.ctx, accounts.As(admin), salt, strings.NewReader(file), year)
@@ -162,8 +162,8 @@ func TestImportAndMatchCensus(t *testing.T) {
 		if imp.Entries != len(people) || imp.ImportedBy != admin.ID || !imp.ExpiresAt.Equal(start.Add(year)) {
 			t.Fatalf("import %+v", imp)
 		}
-		if f.count(t, "census_entries", "import = ?", imp.ID) != len(people) || f.count(t, "census_imports", "") != 1 {
-			t.Fatalf("stored %q %q", f.rows(t, "census_imports"), f.rows(t, "census_entries"))
+		if f.Count(t, "census_entries", "import = ?", imp.ID) != len(people) || f.Count(t, "census_imports", "") != 1 {
+			t.Fatalf("stored %q %q", f.Rows(t, "census_imports"), f.Rows(t, "census_entries"))
 		}
 		e := f.lastAudit(t, "residency.census_import", "")
 		if e.ActorID != admin.ID || !strings.Contains(e.Details, fmt.Sprintf("import=%s entries=%d", imp.ID, len(people))) {
@@ -185,9 +185,9 @@ func TestImportAndMatchCensus(t *testing.T) {
 			{"for someone else", accounts.As(bob), alice.ID, typed, accounts.ErrForbidden},
 		}
 		for _, tt := range refusals {
-			before := f.state(t)
+			before := f.State(t)
 			wantErr(t, f.svc.MatchCensus(f.ctx, tt.actor, tt.id, tt.who), tt.want, tt.name)
-			f.unchanged(t, before, tt.name)
+			f.Unchanged(t, before, tt.name)
 		}
 
 		if err := f.svc.MatchCensus(f.ctx, accounts.As(alice), alice.ID, typed); err != nil {
@@ -200,14 +200,14 @@ func TestImportAndMatchCensus(t *testing.T) {
 		if e := f.lastAudit(t, "residency.verify", alice.ID); e.Details != "method=census" {
 			t.Fatalf("audit %+v", e)
 		}
-		if n := f.count(t, "census_entries", "used_by = ?", alice.ID); n != 1 {
+		if n := f.Count(t, "census_entries", "used_by = ?", alice.ID); n != 1 {
 			t.Fatalf("%d entries used by alice", n)
 		}
 
 		// One entry verifies one account: bob cannot reuse alice's identity.
-		before := f.state(t)
+		before := f.State(t)
 		wantErr(t, f.svc.MatchCensus(f.ctx, accounts.As(bob), bob.ID, people[0]), accounts.ErrNoCensusMatch, "bob as alice")
-		f.unchanged(t, before, "a census entry used twice")
+		f.Unchanged(t, before, "a census entry used twice")
 		f.wantResidency(t, bob.ID, accounts.Unverified)
 
 		// Alice may renew with her own entry.
@@ -227,9 +227,9 @@ func TestImportAndMatchCensus(t *testing.T) {
 
 		// The import expires.
 		f.clock.Advance(year)
-		before = f.state(t)
+		before = f.State(t)
 		wantErr(t, f.svc.MatchCensus(f.ctx, accounts.As(carol), carol.ID, people[2]), accounts.ErrNoCensusMatch, "expired import")
-		f.unchanged(t, before, "a match against an expired import")
+		f.Unchanged(t, before, "a match against an expired import")
 
 		// A new import, with a new salt, verifies again.
 		salt2 := "sel-de-la-ville-2027"
@@ -264,13 +264,13 @@ func TestReimportCensusRenews(t *testing.T) {
 		if err := f.svc.MatchCensus(f.ctx, accounts.As(bob), bob.ID, people[1]); err != nil {
 			t.Fatalf("a person listed in the live import: %v", err)
 		}
-		before := f.state(t)
+		before := f.State(t)
 		wantErr(t, f.svc.MatchCensus(f.ctx, accounts.As(bob), bob.ID, people[0]), accounts.ErrNoCensusMatch, "bob with alice's renewed entry")
-		f.unchanged(t, before, "bob with alice's renewed entry")
+		f.Unchanged(t, before, "bob with alice's renewed entry")
 		if err := f.svc.MatchCensus(f.ctx, accounts.As(alice), alice.ID, people[0]); err != nil {
 			t.Fatalf("alice renewing against the new import: %v", err)
 		}
-		if n := f.count(t, "census_entries", "import = ?", second.ID); n != len(people) {
+		if n := f.Count(t, "census_entries", "import = ?", second.ID); n != len(people) {
 			t.Fatalf("%d entries belong to the live import", n)
 		}
 	})
@@ -309,7 +309,7 @@ func TestImportCensusRefusesBadFiles(t *testing.T) {
 	run(t, func(t *testing.T, f *fixture) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				before := f.state(t)
+				before := f.State(t)
 				imp, err := f.svc.ImportCensus(f.ctx, accounts.System, salt, strings.NewReader(tt.file), time.Hour)
 				var ce *accounts.CensusError
 				if !errors.As(err, &ce) || imp != nil {
@@ -326,10 +326,10 @@ func TestImportCensusRefusesBadFiles(t *testing.T) {
 				if !strings.Contains(err.Error(), "nothing imported") {
 					t.Errorf("message %q", err)
 				}
-				if f.count(t, "census_entries", "") != 0 || f.count(t, "census_imports", "") != 0 {
+				if f.Count(t, "census_entries", "") != 0 || f.Count(t, "census_imports", "") != 0 {
 					t.Fatal("a refused file was partly imported")
 				}
-				f.unchanged(t, before, "a refused census file")
+				f.Unchanged(t, before, "a refused census file")
 			})
 		}
 	})

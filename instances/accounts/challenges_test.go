@@ -15,7 +15,7 @@ func TestChallengeTakenOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, row := range f.rows(t, "webauthn_challenges") {
+		for _, row := range f.Rows(t, "webauthn_challenges") {
 			if strings.Contains(row, "browser-secret") {
 				t.Fatalf("the browser secret is stored in clear: %s", row)
 			}
@@ -29,7 +29,7 @@ func TestChallengeTakenOnce(t *testing.T) {
 			!c.ExpiresAt.Equal(start.Add(accounts.ChallengeTTL)) {
 			t.Fatalf("took %+v", c)
 		}
-		if n := f.count(t, "webauthn_challenges", ""); n != 0 {
+		if n := f.Count(t, "webauthn_challenges", ""); n != 0 {
 			t.Fatalf("%d challenges left after taking the only one", n)
 		}
 		_, err = f.svc.TakeChallenge(f.ctx, id, "browser-secret", "add")
@@ -70,11 +70,11 @@ func TestChallengeRefusals(t *testing.T) {
 				wantErr(t, err, accounts.ErrChallenge, "retrying")
 			})
 		}
-		before := f.state(t)
+		before := f.State(t)
 		_, err = f.svc.TakeChallenge(f.ctx, "no-such-id", "browser-secret", "login")
 		wantErr(t, err, accounts.ErrChallenge, "unknown id")
-		f.unchanged(t, before, "an unknown challenge id")
-		if n := f.count(t, "webauthn_challenges", "id = ?", other); n != 1 {
+		f.Unchanged(t, before, "an unknown challenge id")
+		if n := f.Count(t, "webauthn_challenges", "id = ?", other); n != 1 {
 			t.Fatal("another browser's challenge was touched")
 		}
 	})

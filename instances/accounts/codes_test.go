@@ -16,7 +16,7 @@ var codeForm = regexp.MustCompile(`^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}
 // or without its dashes.
 func (f *fixture) noPlainCodes(t testing.TB, table string, codes []string) {
 	t.Helper()
-	rows := strings.ToLower(strings.Join(f.rows(t, table), "\n"))
+	rows := strings.ToLower(strings.Join(f.Rows(t, table), "\n"))
 	for _, c := range codes {
 		if strings.Contains(rows, c) || strings.Contains(rows, strings.ReplaceAll(c, "-", "")) {
 			t.Fatalf("%s holds the code %s in clear", table, c)
@@ -29,10 +29,10 @@ func TestRecoveryCodes(t *testing.T) {
 		alice := f.account(t, "alice")
 		bob := f.account(t, "bob")
 
-		before := f.state(t)
+		before := f.State(t)
 		_, err := f.svc.NewRecoveryCodes(f.ctx, accounts.As(bob), alice.ID)
 		wantErr(t, err, accounts.ErrForbidden, "bob makes alice's codes")
-		f.unchanged(t, before, "a refused NewRecoveryCodes")
+		f.Unchanged(t, before, "a refused NewRecoveryCodes")
 
 		codes, err := f.svc.NewRecoveryCodes(f.ctx, accounts.As(alice), alice.ID)
 		if err != nil {
@@ -48,7 +48,7 @@ func TestRecoveryCodes(t *testing.T) {
 			}
 			seen[c] = true
 		}
-		if n := f.count(t, "recovery_codes", "account_id = ?", alice.ID); n != 10 {
+		if n := f.Count(t, "recovery_codes", "account_id = ?", alice.ID); n != 10 {
 			t.Fatalf("%d rows", n)
 		}
 		f.noPlainCodes(t, "recovery_codes", codes)
@@ -71,7 +71,7 @@ func TestRecoveryCodes(t *testing.T) {
 		}
 		var first error
 		for _, tt := range refusals {
-			before := f.state(t)
+			before := f.State(t)
 			_, err := f.svc.UseRecoveryCode(f.ctx, tt.handle, tt.code)
 			wantErr(t, err, accounts.ErrCodeInvalid, tt.name)
 			if first == nil {
@@ -79,7 +79,7 @@ func TestRecoveryCodes(t *testing.T) {
 			} else if err.Error() != first.Error() {
 				t.Fatalf("%s says %q, another refusal said %q: they must not differ", tt.name, err, first)
 			}
-			f.unchanged(t, before, tt.name)
+			f.Unchanged(t, before, tt.name)
 		}
 
 		// Each code works once, however it is typed.
@@ -99,10 +99,10 @@ func TestRecoveryCodes(t *testing.T) {
 				t.Fatalf("code opened %s", acc.Handle)
 			}
 			f.wantLeft(t, alice.ID, 10-i-1)
-			before := f.state(t)
+			before := f.State(t)
 			_, err = f.svc.UseRecoveryCode(f.ctx, "alice", codes[i])
 			wantErr(t, err, accounts.ErrCodeInvalid, "a used code")
-			f.unchanged(t, before, "a used code")
+			f.Unchanged(t, before, "a used code")
 		}
 		if e := f.lastAudit(t, "recovery.use", alice.ID); e.ActorID != alice.ID {
 			t.Fatalf("audit %+v", e)
@@ -115,13 +115,13 @@ func TestRecoveryCodes(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.wantLeft(t, alice.ID, 10)
-		if n := f.count(t, "recovery_codes", "account_id = ?", alice.ID); n != 10 {
+		if n := f.Count(t, "recovery_codes", "account_id = ?", alice.ID); n != 10 {
 			t.Fatalf("%d rows after regenerating", n)
 		}
-		before = f.state(t)
+		before = f.State(t)
 		_, err = f.svc.UseRecoveryCode(f.ctx, "alice", codes[5])
 		wantErr(t, err, accounts.ErrCodeInvalid, "an old unused code")
-		f.unchanged(t, before, "an old code")
+		f.Unchanged(t, before, "an old code")
 		for i, c := range fresh {
 			if _, err := f.svc.UseRecoveryCode(f.ctx, "alice", c); err != nil {
 				t.Fatal(err)
@@ -149,15 +149,15 @@ func TestLoginLink(t *testing.T) {
 		moderator := f.account(t, "moderator_1", accounts.Moderator)
 
 		for _, actor := range []accounts.Actor{accounts.As(alice), accounts.As(agent), accounts.As(moderator), {Account: agent, OnBehalfOf: alice, Desk: "d"}} {
-			before := f.state(t)
+			before := f.State(t)
 			_, err := f.svc.NewLoginLinkToken(f.ctx, actor, alice.ID)
 			wantErr(t, err, accounts.ErrForbidden, "login link by "+actor.Account.Handle)
-			f.unchanged(t, before, "a refused login link")
+			f.Unchanged(t, before, "a refused login link")
 		}
-		before := f.state(t)
+		before := f.State(t)
 		_, err := f.svc.NewLoginLinkToken(f.ctx, accounts.System, "nobody")
 		wantErr(t, err, accounts.ErrNotFound, "login link for nobody")
-		f.unchanged(t, before, "a login link for nobody")
+		f.Unchanged(t, before, "a login link for nobody")
 
 		token, err := f.svc.NewLoginLinkToken(f.ctx, accounts.As(admin), alice.ID)
 		if err != nil {
@@ -168,10 +168,10 @@ func TestLoginLink(t *testing.T) {
 			t.Fatalf("audit %+v", e)
 		}
 		// Not a setup code.
-		before = f.state(t)
+		before = f.State(t)
 		_, err = f.svc.UseOneTimeCode(f.ctx, accounts.CodeSetup, token)
 		wantErr(t, err, accounts.ErrCodeInvalid, "login link used as a setup code")
-		f.unchanged(t, before, "a code of the wrong kind")
+		f.Unchanged(t, before, "a code of the wrong kind")
 
 		f.clock.Advance(accounts.LoginLinkTTL) // still valid at the last moment
 		acc, err := f.svc.UseOneTimeCode(f.ctx, accounts.CodeLoginLink, token)
@@ -181,10 +181,10 @@ func TestLoginLink(t *testing.T) {
 		if e := f.lastAudit(t, "code.login_link.use", alice.ID); e.ActorID != alice.ID {
 			t.Fatalf("audit %+v", e)
 		}
-		before = f.state(t)
+		before = f.State(t)
 		_, err = f.svc.UseOneTimeCode(f.ctx, accounts.CodeLoginLink, token)
 		wantErr(t, err, accounts.ErrCodeInvalid, "login link used twice")
-		f.unchanged(t, before, "a used login link")
+		f.Unchanged(t, before, "a used login link")
 
 		// Expiry: 15 minutes.
 		late, err := f.svc.NewLoginLinkToken(f.ctx, accounts.System, alice.ID)
@@ -192,10 +192,10 @@ func TestLoginLink(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.clock.Advance(accounts.LoginLinkTTL + time.Second)
-		before = f.state(t)
+		before = f.State(t)
 		_, err = f.svc.UseOneTimeCode(f.ctx, accounts.CodeLoginLink, late)
 		wantErr(t, err, accounts.ErrCodeInvalid, "expired login link")
-		f.unchanged(t, before, "an expired login link")
+		f.Unchanged(t, before, "an expired login link")
 		if accounts.LoginLinkTTL != 15*time.Minute {
 			t.Fatalf("LoginLinkTTL = %s", accounts.LoginLinkTTL)
 		}
@@ -227,10 +227,10 @@ func TestSetupCode(t *testing.T) {
 			{"no such account", desk, "nobody", accounts.ErrNotFound},
 		}
 		for _, tt := range refusals {
-			before := f.state(t)
+			before := f.State(t)
 			_, err := f.svc.NewSetupCode(f.ctx, tt.actor, tt.id)
 			wantErr(t, err, tt.want, tt.name)
-			f.unchanged(t, before, tt.name)
+			f.Unchanged(t, before, tt.name)
 		}
 
 		old, err := f.svc.NewSetupCode(f.ctx, desk, alice.ID)
@@ -249,17 +249,17 @@ func TestSetupCode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := f.count(t, "one_time_codes", "account_id = ?", alice.ID); n != 1 {
+		if n := f.Count(t, "one_time_codes", "account_id = ?", alice.ID); n != 1 {
 			t.Fatalf("%d codes for alice, want the new one only", n)
 		}
-		before := f.state(t)
+		before := f.State(t)
 		_, err = f.svc.UseOneTimeCode(f.ctx, accounts.CodeSetup, old)
 		wantErr(t, err, accounts.ErrCodeInvalid, "replaced setup code")
-		f.unchanged(t, before, "a replaced setup code")
-		before = f.state(t)
+		f.Unchanged(t, before, "a replaced setup code")
+		before = f.State(t)
 		_, err = f.svc.UseOneTimeCode(f.ctx, accounts.CodeLoginLink, code)
 		wantErr(t, err, accounts.ErrCodeInvalid, "setup code used as a login link")
-		f.unchanged(t, before, "a code of the wrong kind")
+		f.Unchanged(t, before, "a code of the wrong kind")
 
 		// Valid 30 days, typed loosely, once.
 		f.clock.Advance(accounts.SetupCodeTTL)
@@ -267,16 +267,16 @@ func TestSetupCode(t *testing.T) {
 		if err != nil || acc.ID != alice.ID {
 			t.Fatalf("UseOneTimeCode = %v, %v", acc, err)
 		}
-		before = f.state(t)
+		before = f.State(t)
 		_, err = f.svc.UseOneTimeCode(f.ctx, accounts.CodeSetup, code)
 		wantErr(t, err, accounts.ErrCodeInvalid, "setup code used twice")
-		f.unchanged(t, before, "a used setup code")
+		f.Unchanged(t, before, "a used setup code")
 
 		// A used code is kept (for the record) when a new one is made.
 		if _, err := f.svc.NewSetupCode(f.ctx, accounts.As(admin), alice.ID); err != nil {
 			t.Fatal(err)
 		}
-		if n := f.count(t, "one_time_codes", "account_id = ? AND used_at IS NOT NULL", alice.ID); n != 1 {
+		if n := f.Count(t, "one_time_codes", "account_id = ? AND used_at IS NOT NULL", alice.ID); n != 1 {
 			t.Fatalf("%d used codes kept", n)
 		}
 
@@ -287,12 +287,12 @@ func TestSetupCode(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.clock.Advance(accounts.SetupCodeTTL + time.Second)
-			before := f.state(t)
+			before := f.State(t)
 			_, err = f.svc.UseOneTimeCode(f.ctx, accounts.CodeSetup, late)
 			if !errors.Is(err, accounts.ErrCodeInvalid) {
 				t.Fatalf("expired setup code: %v", err)
 			}
-			f.unchanged(t, before, "an expired setup code")
+			f.Unchanged(t, before, "an expired setup code")
 		}
 		if accounts.SetupCodeTTL != 30*24*time.Hour {
 			t.Fatalf("SetupCodeTTL = %s", accounts.SetupCodeTTL)
@@ -310,18 +310,18 @@ func TestUseSetupCodeChecksHandle(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, handle := range []string{"bob", "nobody", ""} {
-			before := f.state(t)
+			before := f.State(t)
 			_, err := f.svc.UseSetupCode(f.ctx, handle, code)
 			wantErr(t, err, accounts.ErrCodeInvalid, "setup code with handle "+handle)
-			f.unchanged(t, before, "a setup code with the wrong handle")
+			f.Unchanged(t, before, "a setup code with the wrong handle")
 		}
 		acc, err := f.svc.UseSetupCode(f.ctx, " Alice ", strings.ToUpper(code))
 		if err != nil || acc.ID != alice.ID {
 			t.Fatalf("UseSetupCode = %v, %v", acc, err)
 		}
-		before := f.state(t)
+		before := f.State(t)
 		_, err = f.svc.UseSetupCode(f.ctx, "alice", code)
 		wantErr(t, err, accounts.ErrCodeInvalid, "setup code used twice")
-		f.unchanged(t, before, "a used setup code")
+		f.Unchanged(t, before, "a used setup code")
 	})
 }

@@ -50,13 +50,13 @@ func TestCreateValidatesInput(t *testing.T) {
 	run(t, func(t *testing.T, f *fixture) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				before := f.state(t)
+				before := f.State(t)
 				acc, err := f.svc.Create(f.ctx, accounts.System, tt.in)
 				if tt.want != nil {
 					if !errors.Is(err, tt.want) {
 						t.Fatalf("Create(%+v) = %v, want %v", tt.in, err, tt.want)
 					}
-					f.unchanged(t, before, "a refused Create")
+					f.Unchanged(t, before, "a refused Create")
 					return
 				}
 				if err != nil {
@@ -87,16 +87,16 @@ func TestCreateDuplicateHandle(t *testing.T) {
 	run(t, func(t *testing.T, f *fixture) {
 		first := f.account(t, "alice")
 		for _, h := range []string{"alice", "ALICE", " Alice "} {
-			before := f.state(t)
+			before := f.State(t)
 			_, err := f.svc.Create(f.ctx, accounts.System, accounts.NewAccount{Handle: h, DisplayName: "Other Alice"})
 			wantErr(t, err, accounts.ErrHandleTaken, "Create "+h)
-			f.unchanged(t, before, "a duplicate handle")
+			f.Unchanged(t, before, "a duplicate handle")
 		}
-		before := f.state(t)
+		before := f.State(t)
 		_, err := f.svc.SignUp(f.ctx, accounts.NewAccount{Handle: "Alice", DisplayName: "Other Alice"}, passkey("k1"))
 		wantErr(t, err, accounts.ErrHandleTaken, "SignUp alice")
-		f.unchanged(t, before, "a duplicate handle at sign-up")
-		if n := f.count(t, "accounts", "handle = ?", "alice"); n != 1 {
+		f.Unchanged(t, before, "a duplicate handle at sign-up")
+		if n := f.Count(t, "accounts", "handle = ?", "alice"); n != 1 {
 			t.Fatalf("%d accounts named alice", n)
 		}
 		if got, _ := f.svc.ByHandle(f.ctx, "alice"); got.ID != first.ID || got.DisplayName != "Name of alice" {
@@ -128,10 +128,10 @@ func TestCreateGrantsRoles(t *testing.T) {
 		if len(got.Roles) != 2 || !got.Has(accounts.Agent) || !got.Has(accounts.Official) || got.Has(accounts.Admin) {
 			t.Fatalf("stored roles %+v", got.Roles)
 		}
-		if n := f.count(t, "account_roles", "account_id = ?", acc.ID); n != 2 {
+		if n := f.Count(t, "account_roles", "account_id = ?", acc.ID); n != 2 {
 			t.Fatalf("%d role rows, want 2 (resident is implicit)", n)
 		}
-		if n := f.count(t, "account_roles", "account_id = ? AND role = ? AND service = ?", acc.ID, "official", "Voirie"); n != 1 {
+		if n := f.Count(t, "account_roles", "account_id = ? AND role = ? AND service = ?", acc.ID, "official", "Voirie"); n != 1 {
 			t.Fatal("official role without its trimmed service")
 		}
 		grants := f.audit(t, accounts.AuditFilter{SubjectID: acc.ID, Action: "role.grant"})
@@ -173,12 +173,12 @@ func TestCreateWhoMay(t *testing.T) {
 		}
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				before := f.state(t)
+				before := f.State(t)
 				in := accounts.NewAccount{Handle: "new_" + string(rune('a'+i)), DisplayName: "New", Roles: tt.roles}
 				acc, err := f.svc.Create(f.ctx, tt.actor, in)
 				wantErr(t, err, tt.want, "Create")
 				if tt.want != nil {
-					f.unchanged(t, before, "a refused Create")
+					f.Unchanged(t, before, "a refused Create")
 					return
 				}
 				got, err := f.svc.ByID(f.ctx, acc.ID)
@@ -217,7 +217,7 @@ func TestSignUpIsAtomic(t *testing.T) {
 		if acc.Handle != "alice" || acc.Has(accounts.Admin) || len(acc.Roles) != 0 {
 			t.Fatalf("signed up %+v: a resident cannot give themselves a role", acc)
 		}
-		if n := f.count(t, "account_roles", ""); n != 0 {
+		if n := f.Count(t, "account_roles", ""); n != 0 {
 			t.Fatalf("%d roles after sign-up", n)
 		}
 		keys, err := f.svc.Passkeys(f.ctx, acc.ID)
@@ -248,10 +248,10 @@ func TestSignUpIsAtomic(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				before := f.state(t)
+				before := f.State(t)
 				_, err := f.svc.SignUp(f.ctx, tt.in, tt.key)
 				wantErr(t, err, tt.want, "SignUp")
-				f.unchanged(t, before, "a refused sign-up")
+				f.Unchanged(t, before, "a refused sign-up")
 				if _, err := f.svc.ByHandle(f.ctx, "bob"); !errors.Is(err, accounts.ErrNotFound) {
 					t.Fatalf("bob exists after a refused sign-up: %v", err)
 				}
@@ -287,9 +287,9 @@ func TestUpdateProfile(t *testing.T) {
 		}
 		for _, tt := range refusals {
 			t.Run(tt.name, func(t *testing.T) {
-				before := f.state(t)
+				before := f.State(t)
 				wantErr(t, f.svc.UpdateProfile(f.ctx, tt.actor, tt.id, tt.p), tt.want, "UpdateProfile")
-				f.unchanged(t, before, "a refused UpdateProfile")
+				f.Unchanged(t, before, "a refused UpdateProfile")
 			})
 		}
 
@@ -363,9 +363,9 @@ func TestHandleAvailable(t *testing.T) {
 			{"jean dupont", accounts.ErrHandleInvalid},
 			{"", accounts.ErrHandleInvalid},
 		} {
-			before := f.state(t)
+			before := f.State(t)
 			wantErr(t, f.svc.HandleAvailable(f.ctx, tt.handle), tt.want, "HandleAvailable("+tt.handle+")")
-			f.unchanged(t, before, "HandleAvailable")
+			f.Unchanged(t, before, "HandleAvailable")
 		}
 	})
 }
@@ -383,11 +383,11 @@ func TestSignUpWithChosenWebAuthnID(t *testing.T) {
 		if got, err := f.svc.ByWebAuthnID(f.ctx, id); err != nil || got.ID != acc.ID {
 			t.Fatalf("ByWebAuthnID = %v, %v", got, err)
 		}
-		before := f.state(t)
+		before := f.State(t)
 		_, err = f.svc.SignUp(f.ctx, accounts.NewAccount{Handle: "bob", DisplayName: "Bob", WebAuthnID: make([]byte, 65)}, passkey("k2"))
 		if err == nil {
 			t.Fatal("a 65-byte user handle was accepted")
 		}
-		f.unchanged(t, before, "a user handle too long")
+		f.Unchanged(t, before, "a user handle too long")
 	})
 }

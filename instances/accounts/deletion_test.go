@@ -18,13 +18,13 @@ func TestRequestAndCancelDeletion(t *testing.T) {
 		bob := f.account(t, "bob")
 		agent := f.account(t, "agent_1", accounts.Agent)
 
-		before := f.state(t)
+		before := f.State(t)
 		_, err := f.svc.RequestDeletion(f.ctx, accounts.As(bob), alice.ID)
 		wantErr(t, err, accounts.ErrForbidden, "bob deletes alice")
 		wantErr(t, f.svc.CancelDeletion(f.ctx, accounts.As(alice), alice.ID), accounts.ErrNoDeletion, "cancel with nothing pending")
 		_, err = f.svc.RequestDeletion(f.ctx, accounts.System, "nobody")
 		wantErr(t, err, accounts.ErrNotFound, "delete nobody")
-		f.unchanged(t, before, "refused deletion requests")
+		f.Unchanged(t, before, "refused deletion requests")
 
 		due, err := f.svc.RequestDeletion(f.ctx, accounts.As(alice), alice.ID)
 		if err != nil {
@@ -37,13 +37,13 @@ func TestRequestAndCancelDeletion(t *testing.T) {
 		if got.DeletionRequestedAt == nil || !got.DeletionRequestedAt.Equal(start) || got.Deleted() {
 			t.Fatalf("after request %+v", got)
 		}
-		before = f.state(t)
+		before = f.State(t)
 		_, err = f.svc.RequestDeletion(f.ctx, accounts.As(alice), alice.ID)
 		if err == nil {
 			t.Fatal("a second request succeeded")
 		}
 		wantErr(t, f.svc.CancelDeletion(f.ctx, accounts.As(bob), alice.ID), accounts.ErrForbidden, "bob cancels")
-		f.unchanged(t, before, "a second request")
+		f.Unchanged(t, before, "a second request")
 
 		// A pending deletion does not sign anyone out.
 		tok := f.session(t, alice.ID)
@@ -133,11 +133,11 @@ func TestEraseDue(t *testing.T) {
 		// Nothing happens during the grace period, up to its last moment.
 		for _, wait := range []time.Duration{time.Hour, accounts.DeletionGrace - 25*time.Hour} {
 			f.clock.Advance(wait)
-			before := f.state(t)
+			before := f.State(t)
 			if n, err := f.svc.EraseDue(f.ctx); err != nil || n != 0 {
 				t.Fatalf("EraseDue during the grace period = %d, %v", n, err)
 			}
-			f.unchanged(t, before, "EraseDue during the grace period")
+			f.Unchanged(t, before, "EraseDue during the grace period")
 		}
 		f.clock.Advance(time.Second)
 		bobTok := f.session(t, bob.ID)
@@ -158,14 +158,14 @@ func TestEraseDue(t *testing.T) {
 			t.Fatal("an erased account holds a role")
 		}
 		for _, table := range []string{"passkeys", "sessions", "recovery_codes", "one_time_codes", "residencies", "account_roles"} {
-			if n := f.count(t, table, "account_id = ?", alice.ID); n != 0 {
+			if n := f.Count(t, table, "account_id = ?", alice.ID); n != 0 {
 				t.Errorf("%d rows of %s left", n, table)
 			}
 		}
-		if n := f.count(t, "webauthn_challenges", "account_id = ? AND data <> ''", alice.ID); n != 0 {
+		if n := f.Count(t, "webauthn_challenges", "account_id = ? AND data <> ''", alice.ID); n != 0 {
 			t.Error("a challenge keeps alice's data")
 		}
-		if n := f.count(t, "accounts", ""); n != 4 {
+		if n := f.Count(t, "accounts", ""); n != 4 {
 			t.Fatalf("%d accounts, want 4", n)
 		}
 
@@ -194,7 +194,7 @@ func TestEraseDue(t *testing.T) {
 		f.wantSessions(t, map[string]bool{bobTok: true})
 		f.wantLeft(t, bob.ID, 10)
 		f.wantResidency(t, bob.ID, accounts.Verified)
-		if n := f.count(t, "passkeys", "account_id = ?", bob.ID); n != 1 {
+		if n := f.Count(t, "passkeys", "account_id = ?", bob.ID); n != 1 {
 			t.Fatal("bob lost his passkey")
 		}
 
@@ -204,7 +204,7 @@ func TestEraseDue(t *testing.T) {
 		if len(entries) < 10 || entries[0].Action != "account.erase" || entries[0].ActorID != "" {
 			t.Fatalf("audit after erasure: %v", actions(entries))
 		}
-		log := strings.ToLower(strings.Join(f.rows(t, "audit_log"), "\n"))
+		log := strings.ToLower(strings.Join(f.Rows(t, "audit_log"), "\n"))
 		for _, secret := range []string{"alice", "martin", "dupré"} {
 			if strings.Contains(log, secret) {
 				t.Errorf("the audit log still says %q", secret)

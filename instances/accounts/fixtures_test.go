@@ -21,6 +21,7 @@ type clock = storagetest.Clock
 
 // fixture is one test's service on a fresh, migrated database.
 type fixture struct {
+	storagetest.Tables
 	ctx     context.Context
 	db      *bun.DB
 	svc     *accounts.Service
@@ -37,7 +38,7 @@ func run(t *testing.T, fn func(t *testing.T, f *fixture)) {
 		t.Parallel()
 		db := storagetest.MigratedDB(t, dialect)
 		c := storagetest.NewClock(start)
-		fn(t, &fixture{ctx: t.Context(), db: db, svc: accounts.NewService(db, c.Now), clock: c, dialect: dialect})
+		fn(t, &fixture{Tables: storagetest.Tables{DB: db, Names: tables}, ctx: t.Context(), db: db, svc: accounts.NewService(db, c.Now), clock: c, dialect: dialect})
 	})
 }
 
@@ -45,26 +46,6 @@ func run(t *testing.T, fn func(t *testing.T, f *fixture)) {
 var tables = []string{
 	"accounts", "account_roles", "passkeys", "sessions", "webauthn_challenges", "recovery_codes",
 	"one_time_codes", "residencies", "letter_codes", "census_imports", "census_entries", "audit_log",
-}
-
-// state is every row of every table, to compare before and after
-// something that must change nothing.
-type state = storagetest.Snapshot
-
-func (f *fixture) state(t testing.TB) state { return storagetest.TakeSnapshot(t, f.db, tables...) }
-
-func (f *fixture) rows(t testing.TB, table string) []string { return storagetest.Rows(t, f.db, table) }
-
-// unchanged fails the test if any table differs from before.
-func (f *fixture) unchanged(t testing.TB, before state, what string) {
-	t.Helper()
-	before.Unchanged(t, f.db, what)
-}
-
-// count counts the rows of a table that match where.
-func (f *fixture) count(t testing.TB, table, where string, args ...any) int {
-	t.Helper()
-	return storagetest.Count(t, f.db, table, where, args...)
 }
 
 // account opens an account as the node itself, with the given roles.

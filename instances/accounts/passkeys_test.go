@@ -36,7 +36,7 @@ func TestUsePasskeySignCount(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				before := f.rows(t, "passkeys")
+				before := f.Rows(t, "passkeys")
 				err = f.svc.UsePasskey(f.ctx, p.ID, tt.received)
 				wantErr(t, err, tt.want, "UsePasskey")
 				keys, _ := f.svc.Passkeys(f.ctx, acc.ID)
@@ -50,7 +50,7 @@ func TestUsePasskeySignCount(t *testing.T) {
 					}
 					return
 				}
-				if after := f.rows(t, "passkeys"); strings.Join(after, "\n") != strings.Join(before, "\n") {
+				if after := f.Rows(t, "passkeys"); strings.Join(after, "\n") != strings.Join(before, "\n") {
 					t.Fatalf("a refused counter changed the passkey:\n%q\n%q", before, after)
 				}
 				if len(warnings) != 1 {
@@ -62,9 +62,9 @@ func TestUsePasskeySignCount(t *testing.T) {
 				}
 			})
 		}
-		before := f.state(t)
+		before := f.State(t)
 		wantErr(t, f.svc.UsePasskey(f.ctx, []byte("no-such-key"), 7), accounts.ErrNotFound, "unknown passkey")
-		f.unchanged(t, before, "an unknown passkey")
+		f.Unchanged(t, before, "an unknown passkey")
 	})
 }
 
@@ -85,9 +85,9 @@ func TestAddAndRenamePasskey(t *testing.T) {
 			{"name too long", accounts.As(alice), &accounts.Passkey{ID: []byte("a2"), AccountID: alice.ID, Name: strings.Repeat("é", 61)}, accounts.ErrPasskeyName},
 		}
 		for _, tt := range adds {
-			before := f.state(t)
+			before := f.State(t)
 			wantErr(t, f.svc.AddPasskey(f.ctx, tt.actor, tt.key), tt.want, tt.name)
-			f.unchanged(t, before, tt.name)
+			f.Unchanged(t, before, tt.name)
 		}
 		f.clock.Advance(time.Second) // Passkeys lists oldest first
 		if err := f.svc.AddPasskey(f.ctx, accounts.As(alice), &accounts.Passkey{ID: []byte("a2"), AccountID: alice.ID, PublicKey: []byte("k"), Name: "   "}); err != nil {
@@ -122,9 +122,9 @@ func TestAddAndRenamePasskey(t *testing.T) {
 			{"unknown key", accounts.As(alice), alice.ID, "zz", "Mine", accounts.ErrNotFound},
 		}
 		for _, tt := range renames {
-			before := f.state(t)
+			before := f.State(t)
 			wantErr(t, f.svc.RenamePasskey(f.ctx, tt.actor, tt.account, []byte(tt.id), tt.to), tt.want, "rename "+tt.name)
-			f.unchanged(t, before, "rename "+tt.name)
+			f.Unchanged(t, before, "rename "+tt.name)
 		}
 		if err := f.svc.RenamePasskey(f.ctx, accounts.As(alice), alice.ID, []byte("a1"), " "+strings.Repeat("x", 60)+" "); err != nil {
 			t.Fatal(err)
@@ -153,9 +153,9 @@ func TestRemovePasskey(t *testing.T) {
 			{"unknown key", accounts.As(alice), alice.ID, "zz", accounts.ErrNotFound},
 		}
 		for _, tt := range refusals {
-			before := f.state(t)
+			before := f.State(t)
 			wantErr(t, f.svc.RemovePasskey(f.ctx, tt.actor, tt.account, []byte(tt.id)), tt.want, tt.name)
-			f.unchanged(t, before, tt.name)
+			f.Unchanged(t, before, tt.name)
 		}
 
 		// With two, one may go; then the other is the last.
@@ -168,9 +168,9 @@ func TestRemovePasskey(t *testing.T) {
 		if e := f.lastAudit(t, "passkey.remove", alice.ID); e.ActorID != alice.ID {
 			t.Fatalf("audit %+v", e)
 		}
-		before := f.state(t)
+		before := f.State(t)
 		wantErr(t, f.svc.RemovePasskey(f.ctx, accounts.As(alice), alice.ID, []byte("a2")), accounts.ErrLastPasskey, "the last one")
-		f.unchanged(t, before, "removing the last passkey")
+		f.Unchanged(t, before, "removing the last passkey")
 
 		// Recovery codes all used count as none.
 		codes, err := f.svc.NewRecoveryCodes(f.ctx, accounts.As(alice), alice.ID)
@@ -182,9 +182,9 @@ func TestRemovePasskey(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		before = f.state(t)
+		before = f.State(t)
 		wantErr(t, f.svc.RemovePasskey(f.ctx, accounts.As(alice), alice.ID, []byte("a2")), accounts.ErrLastPasskey, "the last one, codes all used")
-		f.unchanged(t, before, "removing the last passkey with used codes")
+		f.Unchanged(t, before, "removing the last passkey with used codes")
 
 		// One unused code left: the last passkey may go.
 		codes, err = f.svc.NewRecoveryCodes(f.ctx, accounts.As(alice), alice.ID)
@@ -199,10 +199,10 @@ func TestRemovePasskey(t *testing.T) {
 		if err := f.svc.RemovePasskey(f.ctx, accounts.As(alice), alice.ID, []byte("a2")); err != nil {
 			t.Fatal(err)
 		}
-		if n := f.count(t, "passkeys", "account_id = ?", alice.ID); n != 0 {
+		if n := f.Count(t, "passkeys", "account_id = ?", alice.ID); n != 0 {
 			t.Fatalf("%d passkeys left", n)
 		}
-		if n := f.count(t, "passkeys", "account_id = ?", bob.ID); n != 1 {
+		if n := f.Count(t, "passkeys", "account_id = ?", bob.ID); n != 1 {
 			t.Fatal("bob's passkey is gone")
 		}
 	})

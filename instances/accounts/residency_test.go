@@ -55,9 +55,9 @@ func TestResidencyAtDesk(t *testing.T) {
 			{"no such account", desk, "nobody", "passport", accounts.ErrNotFound},
 		}
 		for _, tt := range refusals {
-			before := f.state(t)
+			before := f.State(t)
 			wantErr(t, f.svc.VerifyAtDesk(f.ctx, tt.actor, tt.id, tt.document), tt.want, tt.name)
-			f.unchanged(t, before, tt.name)
+			f.Unchanged(t, before, tt.name)
 		}
 
 		for _, d := range accounts.Documents {
@@ -76,7 +76,7 @@ func TestResidencyAtDesk(t *testing.T) {
 			r.RevokedAt != nil || r.RevokedReason != "" {
 			t.Fatalf("residency %+v", r)
 		}
-		if n := f.count(t, "residencies", ""); n != 1 {
+		if n := f.Count(t, "residencies", ""); n != 1 {
 			t.Fatalf("%d residency rows, want one per account", n)
 		}
 		e := f.lastAudit(t, "residency.verify", alice.ID)
@@ -112,16 +112,16 @@ func TestResidencyAtDesk(t *testing.T) {
 			{"never verified", accounts.As(agent), bob.ID, "moved", accounts.ErrNotFound},
 		}
 		for _, tt := range revokes {
-			before := f.state(t)
+			before := f.State(t)
 			wantErr(t, f.svc.RevokeResidency(f.ctx, tt.actor, tt.id, tt.reason), tt.want, tt.name)
-			f.unchanged(t, before, tt.name)
+			f.Unchanged(t, before, tt.name)
 		}
 		for _, reason := range []string{"", "   "} {
-			before := f.state(t)
+			before := f.State(t)
 			if err := f.svc.RevokeResidency(f.ctx, accounts.As(agent), alice.ID, reason); err == nil {
 				t.Fatalf("revoked with reason %q", reason)
 			}
-			f.unchanged(t, before, "a revocation without a reason")
+			f.Unchanged(t, before, "a revocation without a reason")
 		}
 		if err := f.svc.RevokeResidency(f.ctx, accounts.As(admin), alice.ID, "moved to Lyon"); err != nil {
 			t.Fatal(err)
@@ -133,9 +133,9 @@ func TestResidencyAtDesk(t *testing.T) {
 		if e := f.lastAudit(t, "residency.revoke", alice.ID); e.ActorID != admin.ID || e.Reason != "moved to Lyon" {
 			t.Fatalf("audit %+v", e)
 		}
-		before := f.state(t)
+		before := f.State(t)
 		wantErr(t, f.svc.RevokeResidency(f.ctx, accounts.As(agent), alice.ID, "again"), accounts.ErrNotFound, "revoking twice")
-		f.unchanged(t, before, "revoking twice")
+		f.Unchanged(t, before, "revoking twice")
 
 		// A new verification clears the revocation.
 		f.clock.Advance(time.Hour)
@@ -173,12 +173,12 @@ func TestLetterCodes(t *testing.T) {
 			{"valid three years", accounts.As(admin), 3, 3 * 365 * 24 * time.Hour, nil},
 		}
 		for _, tt := range batches {
-			before := f.state(t)
+			before := f.State(t)
 			_, codes, err := f.svc.NewLetterBatch(f.ctx, tt.actor, tt.n, tt.ttl)
 			if err == nil || codes != nil || (tt.want != nil && !strings.Contains(err.Error(), tt.want.Error())) {
 				t.Fatalf("%s: %v, %d codes", tt.name, err, len(codes))
 			}
-			f.unchanged(t, before, tt.name)
+			f.Unchanged(t, before, tt.name)
 		}
 
 		batch, codes, err := f.svc.NewLetterBatch(f.ctx, accounts.As(admin), 4, month)
@@ -195,7 +195,7 @@ func TestLetterCodes(t *testing.T) {
 			}
 			seen[c] = true
 		}
-		if n := f.count(t, "letter_codes", "batch = ? AND used_at IS NULL", batch); n != 4 {
+		if n := f.Count(t, "letter_codes", "batch = ? AND used_at IS NULL", batch); n != 4 {
 			t.Fatalf("%d codes stored", n)
 		}
 		f.noPlainCodes(t, "letter_codes", codes)
@@ -217,9 +217,9 @@ func TestLetterCodes(t *testing.T) {
 			{"for nobody", accounts.System, "nobody", codes[0], accounts.ErrNotFound},
 		}
 		for _, tt := range refusals {
-			before := f.state(t)
+			before := f.State(t)
 			wantErr(t, f.svc.UseLetterCode(f.ctx, tt.actor, tt.id, tt.code), tt.want, tt.name)
-			f.unchanged(t, before, tt.name)
+			f.Unchanged(t, before, tt.name)
 		}
 		f.wantResidency(t, alice.ID, accounts.Unverified)
 
@@ -234,7 +234,7 @@ func TestLetterCodes(t *testing.T) {
 		if e := f.lastAudit(t, "residency.verify", alice.ID); e.Details != "method=letter" || e.ActorID != alice.ID {
 			t.Fatalf("audit %+v", e)
 		}
-		if n := f.count(t, "letter_codes", "used_by = ?", alice.ID); n != 1 {
+		if n := f.Count(t, "letter_codes", "used_by = ?", alice.ID); n != 1 {
 			t.Fatalf("%d codes used by alice", n)
 		}
 
@@ -243,9 +243,9 @@ func TestLetterCodes(t *testing.T) {
 			name string
 			acc  *accounts.Account
 		}{{"bob with alice's code", bob}, {"alice again", alice}} {
-			before := f.state(t)
+			before := f.State(t)
 			wantErr(t, f.svc.UseLetterCode(f.ctx, accounts.As(tt.acc), tt.acc.ID, codes[0]), accounts.ErrCodeInvalid, tt.name)
-			f.unchanged(t, before, tt.name)
+			f.Unchanged(t, before, tt.name)
 		}
 		f.wantResidency(t, bob.ID, accounts.Unverified)
 
@@ -262,9 +262,9 @@ func TestLetterCodes(t *testing.T) {
 		}
 		f.clock.Advance(time.Second)
 		dave := f.account(t, "dave")
-		before := f.state(t)
+		before := f.State(t)
 		wantErr(t, f.svc.UseLetterCode(f.ctx, accounts.As(dave), dave.ID, codes[3]), accounts.ErrCodeInvalid, "expired code")
-		f.unchanged(t, before, "an expired letter code")
+		f.Unchanged(t, before, "an expired letter code")
 		f.wantResidency(t, dave.ID, accounts.Unverified)
 	})
 }
@@ -272,9 +272,9 @@ func TestLetterCodes(t *testing.T) {
 func TestVerifyByOperator(t *testing.T) {
 	run(t, func(t *testing.T, f *fixture) {
 		alice := f.account(t, "alice")
-		before := f.state(t)
+		before := f.State(t)
 		wantErr(t, f.svc.VerifyByOperator(f.ctx, "nobody"), accounts.ErrNotFound, "VerifyByOperator(nobody)")
-		f.unchanged(t, before, "verifying nobody")
+		f.Unchanged(t, before, "verifying nobody")
 		if err := f.svc.VerifyByOperator(f.ctx, alice.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -80,10 +80,10 @@ func TestSetRole(t *testing.T) {
 		}
 		for _, tt := range refusals {
 			for _, remove := range []bool{false, true} {
-				before := f.state(t)
+				before := f.State(t)
 				err := f.svc.SetRole(f.ctx, tt.actor, tt.id, tt.role, "", remove, "because")
 				wantErr(t, err, tt.want, tt.name)
-				f.unchanged(t, before, tt.name)
+				f.Unchanged(t, before, tt.name)
 			}
 		}
 
@@ -107,7 +107,7 @@ func TestSetRole(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, _ = f.svc.ByID(f.ctx, bob.ID)
-		if !got.Has(accounts.Official) || f.count(t, "account_roles", "account_id = ? AND role = ? AND service = ?", bob.ID, "official", "Espaces verts") != 1 {
+		if !got.Has(accounts.Official) || f.Count(t, "account_roles", "account_id = ? AND role = ? AND service = ?", bob.ID, "official", "Espaces verts") != 1 {
 			t.Fatalf("roles after system grant: %+v", got.Roles)
 		}
 		if e := f.lastAudit(t, "role.grant", bob.ID); e.ActorID != "" || e.Details != "role=official service=Espaces verts" || e.Reason != "new post" {
@@ -118,10 +118,10 @@ func TestSetRole(t *testing.T) {
 		if err := f.svc.SetRole(f.ctx, accounts.As(admin), bob.ID, accounts.Official, "Voirie", false, "moved"); err != nil {
 			t.Fatal(err)
 		}
-		if n := f.count(t, "account_roles", "account_id = ?", bob.ID); n != 2 {
+		if n := f.Count(t, "account_roles", "account_id = ?", bob.ID); n != 2 {
 			t.Fatalf("%d role rows, want 2", n)
 		}
-		if f.count(t, "account_roles", "account_id = ? AND role = ? AND service = ?", bob.ID, "official", "Voirie") != 1 {
+		if f.Count(t, "account_roles", "account_id = ? AND role = ? AND service = ?", bob.ID, "official", "Voirie") != 1 {
 			t.Fatal("service not updated")
 		}
 
@@ -139,7 +139,7 @@ func TestSetRole(t *testing.T) {
 		if err := f.svc.SetRole(f.ctx, accounts.System, bob.ID, accounts.Official, "", true, "reorganisation"); err != nil {
 			t.Fatal(err)
 		}
-		if n := f.count(t, "account_roles", "account_id = ?", bob.ID); n != 0 {
+		if n := f.Count(t, "account_roles", "account_id = ?", bob.ID); n != 0 {
 			t.Fatalf("%d role rows after removing all", n)
 		}
 		if got := actions(f.audit(t, accounts.AuditFilter{SubjectID: bob.ID, Action: "role."})); len(got) != 5 {
@@ -154,8 +154,8 @@ func TestSetRole(t *testing.T) {
 		if _, err := f.svc.EraseDue(f.ctx); err != nil {
 			t.Fatal(err)
 		}
-		before := f.state(t)
+		before := f.State(t)
 		wantErr(t, f.svc.SetRole(f.ctx, accounts.As(admin), bob.ID, accounts.Admin, "", false, "x"), accounts.ErrNotFound, "grant to a deleted account")
-		f.unchanged(t, before, "a grant to a deleted account")
+		f.Unchanged(t, before, "a grant to a deleted account")
 	})
 }

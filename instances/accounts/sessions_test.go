@@ -29,7 +29,7 @@ func TestStartAndAuthenticate(t *testing.T) {
 			t.Fatalf("Authenticate = %+v, %+v", acc, sess)
 		}
 		// Only a hash of the token is stored.
-		for _, row := range f.rows(t, "sessions") {
+		for _, row := range f.Rows(t, "sessions") {
 			if strings.Contains(row, token) {
 				t.Fatalf("session row holds the token: %s", row)
 			}
@@ -42,11 +42,11 @@ func TestStartAndAuthenticate(t *testing.T) {
 		}
 
 		for _, bad := range []string{"", "x", token + "x", strings.ToUpper(token), sess.ID} {
-			before := f.state(t)
+			before := f.State(t)
 			if _, _, err := f.svc.Authenticate(f.ctx, bad); !errors.Is(err, accounts.ErrNoSession) {
 				t.Errorf("Authenticate(%q) = %v, want ErrNoSession", bad, err)
 			}
-			f.unchanged(t, before, "a bad token")
+			f.Unchanged(t, before, "a bad token")
 		}
 
 		// A long device description is cut, and stays valid text.
@@ -99,7 +99,7 @@ func TestSessionExpiry(t *testing.T) {
 					}
 					wantErr(t, err, tt.last, "last Authenticate")
 				}
-				n := f.count(t, "sessions", "token_hash = ?", sess.ID)
+				n := f.Count(t, "sessions", "token_hash = ?", sess.ID)
 				if tt.last != nil && n != 0 {
 					t.Fatal("an expired session was met and kept")
 				}
@@ -132,7 +132,7 @@ func TestSessionTouchedAtMostOnceAMinute(t *testing.T) {
 		var prev time.Duration
 		for i, s := range steps {
 			f.clock.Advance(s.after)
-			before := f.rows(t, "sessions")
+			before := f.Rows(t, "sessions")
 			if _, _, err := f.svc.Authenticate(f.ctx, token); err != nil {
 				t.Fatal(err)
 			}
@@ -143,7 +143,7 @@ func TestSessionTouchedAtMostOnceAMinute(t *testing.T) {
 			if want := start.Add(s.lastSeen); !list[0].LastSeenAt.Equal(want) {
 				t.Fatalf("step %d: last seen %s, want %s", i, list[0].LastSeenAt, want)
 			}
-			if after := f.rows(t, "sessions"); s.lastSeen == prev && strings.Join(after, "\n") != strings.Join(before, "\n") {
+			if after := f.Rows(t, "sessions"); s.lastSeen == prev && strings.Join(after, "\n") != strings.Join(before, "\n") {
 				t.Fatalf("step %d: session row written within a minute of the last write", i)
 			}
 			prev = s.lastSeen
@@ -166,9 +166,9 @@ func TestEndSession(t *testing.T) {
 			{"unknown id", alice.ID, strings.Repeat("0", 64)},
 			{"no account", "", idA1},
 		} {
-			before := f.state(t)
+			before := f.State(t)
 			wantErr(t, f.svc.EndSession(f.ctx, tt.account, tt.id), accounts.ErrNoSession, tt.name)
-			f.unchanged(t, before, tt.name)
+			f.Unchanged(t, before, tt.name)
 		}
 
 		if err := f.svc.EndSession(f.ctx, alice.ID, idA1); err != nil {
@@ -204,11 +204,11 @@ func TestSignOut(t *testing.T) {
 	run(t, func(t *testing.T, f *fixture) {
 		alice := f.account(t, "alice")
 		tok1, tok2 := f.session(t, alice.ID), f.session(t, alice.ID)
-		before := f.state(t)
+		before := f.State(t)
 		if err := f.svc.SignOut(f.ctx, "not a token"); err != nil {
 			t.Fatal(err)
 		}
-		f.unchanged(t, before, "signing out an unknown token")
+		f.Unchanged(t, before, "signing out an unknown token")
 		if err := f.svc.SignOut(f.ctx, tok1); err != nil {
 			t.Fatal(err)
 		}
@@ -247,12 +247,12 @@ func TestPurgeExpired(t *testing.T) {
 		if err := f.svc.PurgeExpired(f.ctx); err != nil {
 			t.Fatal(err)
 		}
-		if f.count(t, "sessions", "token_hash = ?", idleID) != 0 || f.count(t, "sessions", "") != 2 {
-			t.Fatalf("sessions after purge: %q", f.rows(t, "sessions"))
+		if f.Count(t, "sessions", "token_hash = ?", idleID) != 0 || f.Count(t, "sessions", "") != 2 {
+			t.Fatalf("sessions after purge: %q", f.Rows(t, "sessions"))
 		}
-		if f.count(t, "webauthn_challenges", "") != 1 || f.count(t, "one_time_codes", "") != 1 ||
-			f.count(t, "one_time_codes", "kind = ?", accounts.CodeSetup) != 1 {
-			t.Fatalf("challenges %q, codes %q", f.rows(t, "webauthn_challenges"), f.rows(t, "one_time_codes"))
+		if f.Count(t, "webauthn_challenges", "") != 1 || f.Count(t, "one_time_codes", "") != 1 ||
+			f.Count(t, "one_time_codes", "kind = ?", accounts.CodeSetup) != 1 {
+			t.Fatalf("challenges %q, codes %q", f.Rows(t, "webauthn_challenges"), f.Rows(t, "one_time_codes"))
 		}
 
 		// The kept session is used every few days until its maximum age.
@@ -264,10 +264,10 @@ func TestPurgeExpired(t *testing.T) {
 		if err := f.svc.PurgeExpired(f.ctx); err != nil {
 			t.Fatal(err)
 		}
-		if f.count(t, "sessions", "token_hash = ?", keptID) != 0 || f.count(t, "sessions", "") != 1 {
-			t.Fatalf("sessions after the second purge: %q", f.rows(t, "sessions"))
+		if f.Count(t, "sessions", "token_hash = ?", keptID) != 0 || f.Count(t, "sessions", "") != 1 {
+			t.Fatalf("sessions after the second purge: %q", f.Rows(t, "sessions"))
 		}
-		if f.count(t, "webauthn_challenges", "") != 0 {
+		if f.Count(t, "webauthn_challenges", "") != 0 {
 			t.Fatal("expired challenge kept")
 		}
 		f.wantSessions(t, map[string]bool{fresh: true})

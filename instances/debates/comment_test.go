@@ -99,10 +99,10 @@ func TestCommentRefusals(t *testing.T) {
 			{"resident for another", accounts.Actor{Account: bob, OnBehalfOf: f.alice, Desk: "Mairie"}, debates.NewComment{Target: f.proposal, Body: "Hm."}, debates.ErrForbidden},
 		}
 		for _, tt := range tests {
-			before := f.state(t)
+			before := f.State(t)
 			_, err := f.svc.Add(f.ctx, tt.actor, tt.in)
 			wantErr(t, err, tt.want, tt.name)
-			f.unchanged(t, before, tt.name)
+			f.Unchanged(t, before, tt.name)
 		}
 
 		c, err := f.svc.Add(f.ctx, as, debates.NewComment{Target: f.proposal, Body: strings.Repeat("é", 4981) + " <script>x</script>"})
@@ -149,11 +149,11 @@ func TestCommentAtDesk(t *testing.T) {
 		}
 		// An agent acts for the resident present, not for anyone.
 		other := f.account(t, "carol")
-		before := f.state(t)
+		before := f.State(t)
 		_, err = f.svc.Edit(f.ctx, accounts.Actor{Account: agent, OnBehalfOf: other, Desk: "Mairie"}, c.ID, "Not yours.")
 		wantErr(t, err, debates.ErrForbidden, "edit for another resident")
 		wantErr(t, f.svc.Delete(f.ctx, accounts.As(agent), c.ID), debates.ErrForbidden, "delete as the agent alone")
-		f.unchanged(t, before, "refused desk acts")
+		f.Unchanged(t, before, "refused desk acts")
 		if ev := f.events(t); ev[len(ev)-1] != "update comment "+c.ID+" "+bob.ID {
 			t.Errorf("events = %q", ev)
 		}
@@ -166,7 +166,7 @@ func TestEditHistory(t *testing.T) {
 		c := f.comment(t, accounts.As(f.alice), f.proposal, "", "First words.")
 		created := f.clock.Now()
 
-		before := f.state(t)
+		before := f.State(t)
 		_, err := f.svc.Edit(f.ctx, accounts.As(bob), c.ID, "Not mine.")
 		wantErr(t, err, debates.ErrForbidden, "edit by another")
 		_, err = f.svc.Edit(f.ctx, accounts.System, c.ID, "Node.")
@@ -177,7 +177,7 @@ func TestEditHistory(t *testing.T) {
 		wantErr(t, err, debates.ErrNotFound, "edit unknown")
 		_, err = f.svc.Edit(f.ctx, accounts.As(f.alice), c.ID, "  First words. ")
 		wantErr(t, err, nil, "edit changing nothing")
-		f.unchanged(t, before, "refused or empty edits")
+		f.Unchanged(t, before, "refused or empty edits")
 
 		f.clock.Advance(time.Minute)
 		e, err := f.svc.Edit(f.ctx, accounts.As(f.alice), c.ID, "Second *words*.")
@@ -204,12 +204,12 @@ func TestEditHistory(t *testing.T) {
 		}
 
 		f.hide(t, "comments", c.ID)
-		before = f.state(t)
+		before = f.State(t)
 		_, err = f.svc.Edit(f.ctx, accounts.As(f.alice), c.ID, "Sneaky.")
 		wantErr(t, err, debates.ErrHidden, "edit hidden")
 		_, err = f.svc.History(f.ctx, c.ID)
 		wantErr(t, err, debates.ErrHidden, "history of hidden")
-		f.unchanged(t, before, "acts on a hidden comment")
+		f.Unchanged(t, before, "acts on a hidden comment")
 	})
 }
 
@@ -228,14 +228,14 @@ func TestDeleteComment(t *testing.T) {
 			t.Fatalf("count = %d", n)
 		}
 
-		before := f.state(t)
+		before := f.State(t)
 		wantErr(t, f.svc.Delete(f.ctx, accounts.As(bob), top.ID), debates.ErrForbidden, "delete another's")
 		wantErr(t, f.svc.Delete(f.ctx, accounts.As(bob), "nope"), debates.ErrNotFound, "delete unknown")
-		f.unchanged(t, before, "refused deletes")
+		f.Unchanged(t, before, "refused deletes")
 
 		// A leaf goes, with its supports.
 		wantErr(t, f.svc.Delete(f.ctx, accounts.As(bob), leaf.ID), nil, "delete leaf")
-		if f.count(t, "comments", "id = ?", leaf.ID) != 0 || f.count(t, "comment_supports", "comment_id = ?", leaf.ID) != 0 {
+		if f.Count(t, "comments", "id = ?", leaf.ID) != 0 || f.Count(t, "comment_supports", "comment_id = ?", leaf.ID) != 0 {
 			t.Errorf("leaf or its supports remain")
 		}
 		// A comment with a reply stays, emptied and marked deleted, without
@@ -254,26 +254,26 @@ func TestDeleteComment(t *testing.T) {
 			stored.EditedAt == nil || !stored.EditedAt.Equal(*edited.EditedAt) {
 			t.Errorf("emptied = %+v", stored)
 		}
-		if n := f.count(t, "comments", "id = ? AND deleted_at IS NOT NULL", top.ID); n != 1 {
+		if n := f.Count(t, "comments", "id = ? AND deleted_at IS NOT NULL", top.ID); n != 1 {
 			t.Errorf("deleted_at not stored")
 		}
-		if f.count(t, "comment_versions", "comment_id = ?", top.ID) != 0 || f.count(t, "comment_supports", "comment_id = ?", top.ID) != 0 {
+		if f.Count(t, "comment_versions", "comment_id = ?", top.ID) != 0 || f.Count(t, "comment_supports", "comment_id = ?", top.ID) != 0 {
 			t.Errorf("history or supports of a deleted comment remain")
 		}
 		if n := f.commentCount(t, f.proposal); n != 1 {
 			t.Errorf("count = %d, want 1", n)
 		}
-		before = f.state(t)
+		before = f.State(t)
 		wantErr(t, f.svc.Delete(f.ctx, accounts.As(f.alice), top.ID), debates.ErrNotFound, "delete twice")
 		_, err = f.svc.Add(f.ctx, accounts.As(bob), debates.NewComment{ParentID: top.ID, Body: "To nothing."})
 		wantErr(t, err, debates.ErrParent, "reply to a deleted comment")
 		_, err = f.svc.Edit(f.ctx, accounts.As(f.alice), top.ID, "Back.")
 		wantErr(t, err, debates.ErrNotFound, "edit a deleted comment")
-		f.unchanged(t, before, "acts on a deleted comment")
+		f.Unchanged(t, before, "acts on a deleted comment")
 
 		// The last reply gone, the empty parent goes too. The node may delete.
 		wantErr(t, f.svc.Delete(f.ctx, accounts.System, reply.ID), nil, "delete reply by the node")
-		if n := f.count(t, "comments", ""); n != 0 {
+		if n := f.Count(t, "comments", ""); n != 0 {
 			t.Errorf("%d comments remain", n)
 		}
 		if n := f.commentCount(t, f.proposal); n != 0 {

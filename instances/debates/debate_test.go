@@ -27,10 +27,10 @@ func TestCreateDebate(t *testing.T) {
 			{"a resident for another", accounts.Actor{Account: f.alice, OnBehalfOf: agent, Desk: "Mairie"}, debates.NewDebate{SpaceID: f.space, Question: "Q?"}, debates.ErrForbidden},
 		}
 		for _, tt := range refusals {
-			before := f.state(t)
+			before := f.State(t)
 			_, err := f.svc.CreateDebate(f.ctx, tt.actor, tt.in)
 			wantErr(t, err, tt.want, tt.name)
-			f.unchanged(t, before, tt.name)
+			f.Unchanged(t, before, tt.name)
 		}
 
 		d, err := f.svc.CreateDebate(f.ctx, accounts.As(f.alice), debates.NewDebate{
@@ -68,14 +68,14 @@ func TestEditAndCloseDebate(t *testing.T) {
 		moderator := f.account(t, "moderator_1", accounts.Moderator)
 		d := f.debate(t)
 
-		before := f.state(t)
+		before := f.State(t)
 		_, err := f.svc.EditDebate(f.ctx, accounts.As(bob), d.ID, debates.DebateEdit{Question: "Mine now?"})
 		wantErr(t, err, debates.ErrForbidden, "edit by another resident")
 		_, err = f.svc.EditDebate(f.ctx, accounts.As(f.alice), d.ID, debates.DebateEdit{Question: ""})
 		wantErr(t, err, debates.ErrQuestion, "edit to an empty question")
 		_, err = f.svc.EditDebate(f.ctx, accounts.As(f.alice), d.ID, debates.DebateEdit{Question: d.Question, Description: d.Description})
 		wantErr(t, err, nil, "edit changing nothing")
-		f.unchanged(t, before, "refused or empty edits")
+		f.Unchanged(t, before, "refused or empty edits")
 
 		desk := accounts.Actor{Account: agent, OnBehalfOf: f.alice, Desk: "Mairie"}
 		f.clock.Advance(time.Minute)
@@ -88,7 +88,7 @@ func TestEditAndCloseDebate(t *testing.T) {
 			t.Errorf("edited_at = %v, want %v", got.EditedAt, start.Add(time.Minute))
 		}
 
-		before = f.state(t)
+		before = f.State(t)
 		for _, tt := range []struct {
 			name       string
 			actor      accounts.Actor
@@ -103,7 +103,7 @@ func TestEditAndCloseDebate(t *testing.T) {
 			_, err := f.svc.CloseDebate(f.ctx, tt.actor, d.ID, tt.conclusion)
 			wantErr(t, err, tt.want, tt.name)
 		}
-		f.unchanged(t, before, "refused closes")
+		f.Unchanged(t, before, "refused closes")
 
 		f.clock.Advance(time.Hour)
 		closed, err := f.svc.CloseDebate(f.ctx, accounts.As(moderator), d.ID, "Agreed: *Sundays*.")
@@ -112,12 +112,12 @@ func TestEditAndCloseDebate(t *testing.T) {
 			closed.ClosedAt == nil || !closed.ClosedAt.Equal(start.Add(time.Hour+time.Minute)) {
 			t.Errorf("closed = %+v", closed)
 		}
-		before = f.state(t)
+		before = f.State(t)
 		_, err = f.svc.CloseDebate(f.ctx, accounts.As(f.alice), d.ID, "Again.")
 		wantErr(t, err, debates.ErrClosed, "close twice")
 		_, err = f.svc.EditDebate(f.ctx, accounts.As(f.alice), d.ID, debates.DebateEdit{Question: "Reopen?"})
 		wantErr(t, err, debates.ErrClosed, "edit closed")
-		f.unchanged(t, before, "acts on a closed debate")
+		f.Unchanged(t, before, "acts on a closed debate")
 
 		official := f.account(t, "official_1", accounts.Official)
 		admin := f.account(t, "admin_1", accounts.Admin)
@@ -153,7 +153,7 @@ func TestDebateAtDesk(t *testing.T) {
 		// The resident, back home, edits and closes what they asked.
 		_, err = f.svc.EditDebate(f.ctx, accounts.As(bob), d.ID, debates.DebateEdit{Question: "A market on Saturdays?"})
 		wantErr(t, err, nil, "edit by the resident")
-		before := f.state(t)
+		before := f.State(t)
 		for name, actor := range map[string]accounts.Actor{
 			"the agent alone":           accounts.As(agent),
 			"an agent for someone else": {Account: agent, OnBehalfOf: f.alice, Desk: "Mairie"},
@@ -165,7 +165,7 @@ func TestDebateAtDesk(t *testing.T) {
 		_, err = f.svc.CreateDebate(f.ctx, accounts.Actor{Account: agent, OnBehalfOf: f.alice, Desk: "Mairie"},
 			debates.NewDebate{SpaceID: f.space, Question: "  "})
 		wantErr(t, err, debates.ErrQuestion, "empty question at a desk")
-		f.unchanged(t, before, "refused desk acts")
+		f.Unchanged(t, before, "refused desk acts")
 		// Typed by the resident: no agent, no desk, whatever the actor says.
 		own, err := f.svc.CreateDebate(f.ctx, accounts.Actor{Account: bob, Desk: "Ignored"}, debates.NewDebate{SpaceID: f.space, Question: "Mine?"})
 		wantErr(t, err, nil, "create")
@@ -191,7 +191,7 @@ func TestClosedDebateRefusesComments(t *testing.T) {
 		wantErr(t, f.svc.TakesComments(f.ctx, f.proposal), debates.ErrHidden, "a hidden proposal")
 		wantErr(t, f.svc.TakesComments(f.ctx, debates.Target{Kind: debates.TargetDebate, ID: "nope"}), debates.ErrNotFound, "no such debate")
 		wantErr(t, f.svc.TakesComments(f.ctx, debates.Target{Kind: "space", ID: f.space}), debates.ErrTarget, "not a target")
-		before := f.state(t)
+		before := f.State(t)
 		_, err := f.svc.Add(f.ctx, accounts.As(bob), debates.NewComment{Target: target, Body: "Late."})
 		wantErr(t, err, debates.ErrClosed, "comment on a closed debate")
 		_, err = f.svc.Add(f.ctx, accounts.As(f.alice), debates.NewComment{ParentID: c.ID, Body: "Late reply."})
@@ -203,7 +203,7 @@ func TestClosedDebateRefusesComments(t *testing.T) {
 		_, err = f.svc.AddRemote(f.ctx, debates.RemoteComment{APID: "https://social.example/notes/1",
 			Actor: "https://social.example/users/zoe", Target: target, Content: "<p>Late</p>"})
 		wantErr(t, err, debates.ErrClosed, "remote comment on a closed debate")
-		f.unchanged(t, before, "acts on a closed debate")
+		f.Unchanged(t, before, "acts on a closed debate")
 
 		// Its author may still take their words back.
 		wantErr(t, f.svc.Delete(f.ctx, accounts.As(bob), c.ID), nil, "delete on a closed debate")
@@ -220,15 +220,15 @@ func TestDeleteDebate(t *testing.T) {
 		target := debates.Target{Kind: debates.TargetDebate, ID: d.ID}
 		c := f.comment(t, accounts.As(bob), target, "", "First!")
 
-		before := f.state(t)
+		before := f.State(t)
 		wantErr(t, f.svc.DeleteDebate(f.ctx, accounts.As(bob), d.ID), debates.ErrForbidden, "delete by another")
 		wantErr(t, f.svc.DeleteDebate(f.ctx, accounts.As(f.alice), d.ID), debates.ErrHasComments, "delete with comments")
 		wantErr(t, f.svc.DeleteDebate(f.ctx, accounts.As(f.alice), "nope"), debates.ErrNotFound, "delete unknown")
-		f.unchanged(t, before, "refused deletes")
+		f.Unchanged(t, before, "refused deletes")
 
 		wantErr(t, f.svc.Delete(f.ctx, accounts.As(bob), c.ID), nil, "delete the comment")
 		wantErr(t, f.svc.DeleteDebate(f.ctx, accounts.As(f.alice), d.ID), nil, "delete")
-		if n := f.count(t, "debates", "id = ?", d.ID); n != 0 {
+		if n := f.Count(t, "debates", "id = ?", d.ID); n != 0 {
 			t.Errorf("debate still there")
 		}
 		ev := f.events(t)

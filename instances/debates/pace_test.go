@@ -54,10 +54,10 @@ func TestCommentLimitHoldsInParallel(t *testing.T) {
 				t.Fatalf("refusal %v, want a RateLimitError within a minute", err)
 			}
 		}
-		if n := f.count(t, "comments", "author_id = ?", f.alice.ID); n != 10 {
+		if n := f.Count(t, "comments", "author_id = ?", f.alice.ID); n != 10 {
 			t.Errorf("%d comments stored", n)
 		}
-		if n := f.count(t, "outbox_events", "kind = 'create' AND object_type = 'comment'"); n != 10 {
+		if n := f.Count(t, "outbox_events", "kind = 'create' AND object_type = 'comment'"); n != 10 {
 			t.Errorf("%d create events", n)
 		}
 		// A minute later, ten more; the day's hundred hold too.
@@ -68,13 +68,13 @@ func TestCommentLimitHoldsInParallel(t *testing.T) {
 			}
 		}
 		f.clock.Advance(time.Minute)
-		before := f.state(t)
+		before := f.State(t)
 		_, err := f.svc.Add(f.ctx, accounts.As(f.alice), debates.NewComment{Target: f.proposal, Body: "Cent unième"})
 		var rl *debates.RateLimitError
 		if !errors.As(err, &rl) || rl.Wait < 23*time.Hour {
 			t.Fatalf("the 101st comment of the day: %v, want a wait of about a day", err)
 		}
-		f.unchanged(t, before, "a refused comment")
+		f.Unchanged(t, before, "a refused comment")
 	})
 }
 

@@ -35,13 +35,13 @@ func TestAddRemote(t *testing.T) {
 		}
 
 		// The same object again: the same comment, nothing written.
-		before := f.state(t)
+		before := f.State(t)
 		again, err := f.svc.AddRemote(f.ctx, in)
 		wantErr(t, err, nil, "add again")
 		if again.ID != c.ID {
 			t.Errorf("second delivery made comment %s, first was %s", again.ID, c.ID)
 		}
-		f.unchanged(t, before, "second delivery")
+		f.Unchanged(t, before, "second delivery")
 		if n := f.commentCount(t, f.proposal); n != 1 {
 			t.Errorf("count = %d", n)
 		}
@@ -53,7 +53,7 @@ func TestAddRemote(t *testing.T) {
 			t.Errorf("reply = %+v", reply)
 		}
 
-		before = f.state(t)
+		before = f.State(t)
 		for _, tt := range []struct {
 			name string
 			in   debates.RemoteComment
@@ -72,7 +72,7 @@ func TestAddRemote(t *testing.T) {
 			_, err := f.svc.AddRemote(f.ctx, tt.in)
 			wantErr(t, err, tt.want, tt.name)
 		}
-		f.unchanged(t, before, "refused remote comments")
+		f.Unchanged(t, before, "refused remote comments")
 	})
 }
 
@@ -83,7 +83,7 @@ func TestEditAndDeleteRemote(t *testing.T) {
 		wantErr(t, err, nil, "add")
 		reply := f.comment(t, accounts.As(f.alice), f.proposal, c.ID, "A local reply.")
 
-		before := f.state(t)
+		before := f.State(t)
 		_, err = f.svc.EditRemote(f.ctx, *c.APID, mallory, "<p>Hijacked</p>")
 		wantErr(t, err, debates.ErrForbidden, "edit by another actor")
 		wantErr(t, f.svc.DeleteRemote(f.ctx, *c.APID, mallory), debates.ErrForbidden, "delete by another actor")
@@ -96,7 +96,7 @@ func TestEditAndDeleteRemote(t *testing.T) {
 		wantErr(t, err, debates.ErrForbidden, "local edit of a remote comment")
 		wantErr(t, f.svc.Delete(f.ctx, accounts.As(f.alice), c.ID), debates.ErrForbidden, "local delete of a remote comment")
 		wantErr(t, f.svc.DeleteRemote(f.ctx, reply.ID, zoe), debates.ErrNotFound, "remote delete of a local comment")
-		f.unchanged(t, before, "refused remote acts")
+		f.Unchanged(t, before, "refused remote acts")
 
 		e, err := f.svc.EditRemote(f.ctx, *c.APID, zoe, "<p>Second <em>thoughts</em></p>")
 		wantErr(t, err, nil, "edit")
@@ -116,13 +116,13 @@ func TestEditAndDeleteRemote(t *testing.T) {
 			t.Errorf("comment with a reply not kept empty: %+v", stored)
 		}
 		// A replayed Create does not bring it back.
-		before = f.state(t)
+		before = f.State(t)
 		again, err := f.svc.AddRemote(f.ctx, debates.RemoteComment{APID: *c.APID, Actor: zoe, Target: f.proposal, Content: "<p>First</p>"})
 		wantErr(t, err, nil, "replay")
 		if again.ID != c.ID || !again.Deleted() {
 			t.Errorf("replay = %+v", again)
 		}
-		f.unchanged(t, before, "replayed create")
+		f.Unchanged(t, before, "replayed create")
 		wantErr(t, f.svc.DeleteRemote(f.ctx, *c.APID, zoe), debates.ErrNotFound, "delete twice")
 
 		ev := f.events(t)
@@ -159,10 +159,10 @@ func TestAddRemoteConcurrently(t *testing.T) {
 				break
 			}
 		}
-		if n := f.count(t, "comments", ""); n != 1 {
+		if n := f.Count(t, "comments", ""); n != 1 {
 			t.Errorf("%d comments, want 1", n)
 		}
-		if n := f.count(t, "outbox_events", ""); n != 1 {
+		if n := f.Count(t, "outbox_events", ""); n != 1 {
 			t.Errorf("%d events, want 1", n)
 		}
 		if n := f.commentCount(t, f.proposal); n != 1 {

@@ -21,7 +21,7 @@ func TestSupports(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows := f.count(t, "comment_supports", "comment_id = ?", c.ID)
+			rows := f.Count(t, "comment_supports", "comment_id = ?", c.ID)
 			if stored.SupportCount != rows {
 				t.Errorf("support_count %d, but %d supports", stored.SupportCount, rows)
 			}
@@ -43,7 +43,7 @@ func TestSupports(t *testing.T) {
 			t.Errorf("bob supports %v", mine)
 		}
 
-		before := f.state(t)
+		before := f.State(t)
 		for _, tt := range []struct {
 			name  string
 			actor accounts.Actor
@@ -57,7 +57,7 @@ func TestSupports(t *testing.T) {
 			wantErr(t, f.svc.Support(f.ctx, tt.actor, tt.id), tt.want, "support by "+tt.name)
 			wantErr(t, f.svc.Withdraw(f.ctx, tt.actor, tt.id), tt.want, "withdraw by "+tt.name)
 		}
-		f.unchanged(t, before, "refused supports")
+		f.Unchanged(t, before, "refused supports")
 
 		wantErr(t, f.svc.Withdraw(f.ctx, accounts.As(bob), c.ID), nil, "withdraw")
 		wantErr(t, f.svc.Withdraw(f.ctx, accounts.As(bob), c.ID), nil, "withdraw again")
@@ -70,9 +70,9 @@ func TestSupports(t *testing.T) {
 		}
 
 		f.hide(t, "comments", c.ID)
-		before = f.state(t)
+		before = f.State(t)
 		wantErr(t, f.svc.Support(f.ctx, accounts.As(agent), c.ID), debates.ErrHidden, "support hidden")
-		f.unchanged(t, before, "support of a hidden comment")
+		f.Unchanged(t, before, "support of a hidden comment")
 		// Withdrawing stays possible.
 		wantErr(t, f.svc.Withdraw(f.ctx, accounts.As(carol), c.ID), nil, "withdraw from hidden")
 		if n := supports(); n != 1 {
@@ -109,18 +109,18 @@ func TestSupportAtDesk(t *testing.T) {
 		}
 		// The agent withdraws it for the resident; their own is another.
 		wantErr(t, f.svc.Withdraw(f.ctx, accounts.As(agent), c.ID), nil, "withdraw the agent's own")
-		if n := f.count(t, "comment_supports", ""); n != 1 {
+		if n := f.Count(t, "comment_supports", ""); n != 1 {
 			t.Errorf("the agent's own withdrawal took %d supports", 1-n)
 		}
 		wantErr(t, f.svc.Withdraw(f.ctx, desk, c.ID), nil, "withdraw at a desk")
 		stored, err := f.svc.Comment(f.ctx, c.ID)
 		wantErr(t, err, nil, "load")
-		if n := f.count(t, "comment_supports", ""); n != 0 || stored.SupportCount != 0 {
+		if n := f.Count(t, "comment_supports", ""); n != 0 || stored.SupportCount != 0 {
 			t.Errorf("after withdrawing at the desk: %d supports, count %d", n, stored.SupportCount)
 		}
 		// Typed by the resident: no agent, no desk.
 		wantErr(t, f.svc.Support(f.ctx, accounts.Actor{Account: bob, Desk: "Ignored"}, c.ID), nil, "support")
-		if n := f.count(t, "comment_supports", "entered_by IS NULL AND desk = ''"); n != 1 {
+		if n := f.Count(t, "comment_supports", "entered_by IS NULL AND desk = ''"); n != 1 {
 			t.Errorf("own support recorded with an agent or a desk")
 		}
 	})
@@ -146,7 +146,7 @@ func TestSupportsConcurrently(t *testing.T) {
 		wg.Wait()
 		stored, err := f.svc.Comment(f.ctx, c.ID)
 		wantErr(t, err, nil, "load")
-		if rows := f.count(t, "comment_supports", ""); stored.SupportCount != 8 || rows != 8 {
+		if rows := f.Count(t, "comment_supports", ""); stored.SupportCount != 8 || rows != 8 {
 			t.Errorf("support_count %d, %d supports; want 8", stored.SupportCount, rows)
 		}
 	})

@@ -2,8 +2,6 @@ package moderation_test
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -11,21 +9,21 @@ import (
 
 	"agora/instances/accounts"
 	"agora/instances/debates"
+	"agora/instances/instancestest"
 	"agora/instances/markup"
 	"agora/instances/moderation"
-	"agora/storage/database"
 	"agora/storage/storagetest"
 )
 
-// start is when every test's clock begins: a time with microseconds, so
-// the way each dialect stores fractions is exercised too.
-var start = time.Date(2026, time.November, 24, 9, 30, 0, 123456000, time.UTC)
+// start is when every test's clock begins.
+var start = instancestest.Start
 
 type clock = storagetest.Clock
 
 // fixture is one test's services on a fresh, migrated database, with a
 // space, a resident and a proposal to comment on.
 type fixture struct {
+	storagetest.Tables
 	ctx      context.Context
 	db       *bun.DB
 	svc      *moderation.Service
@@ -55,7 +53,7 @@ func newFixture(t testing.TB, dialect string) *fixture {
 	t.Helper()
 	db := storagetest.MigratedDB(t, dialect)
 	c := storagetest.NewClock(start)
-	f := &fixture{ctx: context.Background(), db: db, svc: moderation.NewService(db, c.Now),
+	f := &fixture{Tables: storagetest.Tables{DB: db, Names: tables}, ctx: context.Background(), db: db, svc: moderation.NewService(db, c.Now),
 		debates: debates.NewService(db, markup.New(), c.Now), accounts: accounts.NewService(db, c.Now), clock: c, dialect: dialect}
 	f.alice = f.account(t, "alice")
 	f.moderator = f.account(t, "moderator_1", accounts.Moderator)
@@ -67,63 +65,10 @@ func newFixture(t testing.TB, dialect string) *fixture {
 // tables are every table this package writes, and those it reads.
 var tables = []string{"reports", "moderation_log", "outbox_events", "proposals", "proposal_supports", "debates", "comments", "space_categories"}
 
-// state is every row of every table, to compare before and after
-// something that must change nothing.
-type state = storagetest.Snapshot
-
-func (f *fixture) state(t testing.TB) state { return storagetest.TakeSnapshot(t, f.db, tables...) }
-
-func (f *fixture) rows(t testing.TB, table string) []string { return storagetest.Rows(t, f.db, table) }
-
-// unchanged fails the test if any table differs from before.
-func (f *fixture) unchanged(t testing.TB, before state, what string) {
-	t.Helper()
-	before.Unchanged(t, f.db, what)
-}
-
-// count counts the rows of a table that match where.
-func (f *fixture) count(t testing.TB, table, where string, args ...any) int {
-	t.Helper()
-	return storagetest.Count(t, f.db, table, where, args...)
-}
-
 // account opens an account as the node itself, with the given roles.
 func (f *fixture) account(t testing.TB, handle string, roles ...accounts.Role) *accounts.Account {
 	t.Helper()
-	acc, err := f.accounts.Create(f.ctx, accounts.System, accounts.NewAccount{
-		Handle: handle, DisplayName: "Name of " + handle, Roles: roles,
-	})
-	if err != nil {
-		t.Fatalf("create %s: %v", handle, err)
-	}
-	return acc
-}
-
-// spaceRow and proposalRow are written with plain inserts: package
-// proposals is not this package's to depend on.
-type spaceRow struct {
-	bun.BaseModel `bun:"table:spaces"`
-
-	ID, Slug, Title, Description, Kind  string
-	TitleMax, BodyMax, SupportThreshold int
-	UnverifiedMayPropose                bool
-	CreatedAt, UpdatedAt                time.Time
-}
-
-type proposalRow struct {
-	bun.BaseModel `bun:"table:proposals"`
-
-	ID, SpaceID, AuthorID, Desk, Title, Body, BodyHTML, Category, Address, State, HiddenReason string
-	SupportCount, CommentCount                                                                 int
-	RandKey                                                                                    int64
-	CreatedAt, UpdatedAt                                                                       time.Time
-}
-
-type categoryRow struct {
-	bun.BaseModel `bun:"table:space_categories"`
-
-	SpaceID, Slug, NameFR, NameEN string
-	Position                      int
+	return instancestest.Account(t, f.accounts, handle, roles...)
 }
 
 type supportRow struct {
@@ -135,19 +80,7 @@ type supportRow struct {
 
 // newSpace adds a space with the given categories.
 func (f *fixture) newSpace(t testing.TB, slug string, categories ...string) string {
-	t.Helper()
-	s := &spaceRow{ID: database.NewID(), Slug: slug, Title: "Space " + slug, Kind: "proposals",
-		TitleMax: 150, BodyMax: 5000, CreatedAt: start, UpdatedAt: start}
-	if _, err := f.db.NewInsert().Model(s).Exec(f.ctx); err != nil {
-		t.Fatalf("insert space: %v", err)
-	}
-	for i, c := range categories {
-		row := &categoryRow{SpaceID: s.ID, Slug: c, NameFR: c, NameEN: c, Position: i}
-		if _, err := f.db.NewInsert().Model(row).Exec(f.ctx); err != nil {
-			t.Fatalf("insert category: %v", err)
-		}
-	}
-	return s.ID
+	return instancestest.Space(t, f.db, start, slug, categories...)
 }
 
 // support records supports of a proposal and sets its count, as package
@@ -185,13 +118,7 @@ func (f *fixture) supporters(t testing.TB, proposalID string) []string {
 }
 
 func (f *fixture) newProposal(t testing.TB, spaceID, authorID string) string {
-	t.Helper()
-	p := &proposalRow{ID: database.NewID(), SpaceID: spaceID, AuthorID: authorID, Title: "A bench", Body: "Here.",
-		BodyHTML: "<p>Here.</p>", State: "published", CreatedAt: start, UpdatedAt: start}
-	if _, err := f.db.NewInsert().Model(p).Exec(f.ctx); err != nil {
-		t.Fatalf("insert proposal: %v", err)
-	}
-	return p.ID
+	return instancestest.Proposal(t, f.db, start, spaceID, authorID)
 }
 
 // debate opens a debate in the fixture's space as alice.
@@ -261,52 +188,13 @@ func (f *fixture) hidden(t testing.TB, table, id string) (bool, string) {
 }
 
 // events returns the outbox as "kind type id actor" lines, oldest first.
-func (f *fixture) events(t testing.TB) []string {
-	t.Helper()
-	var rows []struct {
-		Kind       string
-		ObjectType string
-		ObjectID   string
-		ActorID    *string
-	}
-	if err := f.db.NewSelect().Table("outbox_events").Column("kind", "object_type", "object_id", "actor_id").
-		Order("id").Scan(f.ctx, &rows); err != nil {
-		t.Fatalf("read outbox: %v", err)
-	}
-	out := make([]string, len(rows))
-	for i, r := range rows {
-		actor := "-"
-		if r.ActorID != nil {
-			actor = *r.ActorID
-		}
-		out[i] = strings.Join([]string{r.Kind, r.ObjectType, r.ObjectID, actor}, " ")
-	}
-	return out
-}
+func (f *fixture) events(t testing.TB) []string { return instancestest.Events(t, f.db) }
 
 // commentCount reads a target's comment_count and checks it against its
 // visible comments.
 func (f *fixture) commentCount(t testing.TB, target debates.Target) int {
-	t.Helper()
-	table := map[debates.TargetKind]string{debates.TargetProposal: "proposals", debates.TargetDebate: "debates"}[target.Kind]
-	var n int
-	if err := f.db.NewSelect().Table(table).Column("comment_count").Where("id = ?", target.ID).Scan(f.ctx, &n); err != nil {
-		t.Fatalf("read comment count: %v", err)
-	}
-	visible := f.count(t, "comments", "target_kind = ? AND target_id = ? AND hidden_at IS NULL AND deleted_at IS NULL", target.Kind, target.ID)
-	if n != visible {
-		t.Errorf("%s %s: comment_count %d, but %d visible comments", target.Kind, target.ID, n, visible)
-	}
-	return n
+	return instancestest.CommentCount(t, f.db, target)
 }
 
 // wantErr fails unless err is want (nil meaning success).
-func wantErr(t testing.TB, err, want error, what string) {
-	t.Helper()
-	if want == nil && err != nil {
-		t.Fatalf("%s: %v, want success", what, err)
-	}
-	if want != nil && !errors.Is(err, want) {
-		t.Fatalf("%s: error %v, want %v", what, err, want)
-	}
-}
+var wantErr = instancestest.WantErr

@@ -25,20 +25,20 @@ func TestHideAndUnhide(t *testing.T) {
 		}
 		for _, it := range items {
 			t.Run(string(it.target.Kind), func(t *testing.T) {
-				before := f.state(t)
+				before := f.State(t)
 				wantErr(t, f.svc.Hide(f.ctx, f.mod(), it.target, "  "), moderation.ErrReason, "hide without a reason")
 				wantErr(t, f.svc.Hide(f.ctx, f.mod(), it.target, strings.Repeat("é", 1001)), moderation.ErrReason, "hide with a long reason")
 				wantErr(t, f.svc.Unhide(f.ctx, f.mod(), it.target, "Fine."), moderation.ErrNotHidden, "unhide what is shown")
 				wantErr(t, f.svc.Hide(f.ctx, f.mod(), moderation.Target{Kind: it.target.Kind, ID: "nope"}, "Spam."), moderation.ErrNotFound, "hide unknown")
-				f.unchanged(t, before, "refused hides")
+				f.Unchanged(t, before, "refused hides")
 
 				wantErr(t, f.svc.Hide(f.ctx, f.mod(), it.target, " Insults. "), nil, "hide")
 				if h, why := f.hidden(t, it.table, it.target.ID); !h || why != "Insults." {
 					t.Errorf("after hiding: hidden %t, reason %q", h, why)
 				}
-				before = f.state(t)
+				before = f.State(t)
 				wantErr(t, f.svc.Hide(f.ctx, f.mod(), it.target, "Again."), moderation.ErrHidden, "hide twice")
-				f.unchanged(t, before, "hiding twice")
+				f.Unchanged(t, before, "hiding twice")
 
 				f.clock.Advance(time.Second)
 				wantErr(t, f.svc.Unhide(f.ctx, accounts.System, it.target, "Appeal upheld."), nil, "unhide by the node")
@@ -87,13 +87,13 @@ func TestHideDeletedComment(t *testing.T) {
 		parent := f.comment(t, "", "Regretted.")
 		f.comment(t, parent.ID, "Reply.")
 		wantErr(t, f.debates.Delete(f.ctx, accounts.As(f.alice), parent.ID), nil, "delete")
-		before := f.state(t)
+		before := f.State(t)
 		target := moderation.Target{Kind: moderation.TargetComment, ID: parent.ID}
 		wantErr(t, f.svc.Hide(f.ctx, f.mod(), target, "Spam."), moderation.ErrNotFound, "hide a deleted comment")
 		_, err := f.svc.Report(f.ctx, accounts.As(f.alice), target, "Spam.")
 		wantErr(t, err, moderation.ErrNotFound, "report a deleted comment")
 		wantErr(t, f.svc.Hide(f.ctx, f.mod(), moderation.Target{Kind: "space", ID: f.space}, "Spam."), moderation.ErrTarget, "hide a space")
-		f.unchanged(t, before, "refused acts")
+		f.Unchanged(t, before, "refused acts")
 	})
 }
 
@@ -118,7 +118,7 @@ func TestGuards(t *testing.T) {
 			"moderator for a resident": {Account: f.moderator, OnBehalfOf: bob, Desk: "Mairie"},
 		}
 		for name, actor := range actors {
-			before := f.state(t)
+			before := f.State(t)
 			wantErr(t, f.svc.Hide(f.ctx, actor, target, "Spam."), moderation.ErrForbidden, name+" hides")
 			wantErr(t, f.svc.Unhide(f.ctx, actor, moderation.Target{Kind: moderation.TargetProposal, ID: other}, "Fine."), moderation.ErrForbidden, name+" unhides")
 			wantErr(t, f.svc.Recategorise(f.ctx, actor, f.proposal, "greenery", "Trees."), moderation.ErrForbidden, name+" recategorises")
@@ -127,7 +127,7 @@ func TestGuards(t *testing.T) {
 			wantErr(t, err, moderation.ErrForbidden, name+" resolves")
 			_, err = f.svc.Reports(f.ctx, actor, moderation.ReportFilter{})
 			wantErr(t, err, moderation.ErrForbidden, name+" lists reports")
-			f.unchanged(t, before, name+"'s refused acts")
+			f.Unchanged(t, before, name+"'s refused acts")
 		}
 		// The node may.
 		wantErr(t, f.svc.Recategorise(f.ctx, accounts.System, f.proposal, "greenery", "Trees."), nil, "node recategorises")

@@ -65,7 +65,7 @@ func TestPublicLog(t *testing.T) {
 			t.Errorf("PublicEntry fields = %q, want %q", fields, want)
 		}
 		// ...but the moderator is kept for the node's admins.
-		if n := f.count(t, "moderation_log", "moderator_id = ?", f.moderator.ID); n != 4 {
+		if n := f.Count(t, "moderation_log", "moderator_id = ?", f.moderator.ID); n != 4 {
 			t.Errorf("%d entries name the moderator, want 4", n)
 		}
 	})

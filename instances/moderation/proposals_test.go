@@ -11,7 +11,7 @@ import (
 func TestRecategorise(t *testing.T) {
 	run(t, func(t *testing.T, f *fixture) {
 		f.newSpace(t, "nord", "sports")
-		before := f.state(t)
+		before := f.State(t)
 		for _, tt := range []struct {
 			name, proposal, category, why string
 			want                          error
@@ -24,15 +24,15 @@ func TestRecategorise(t *testing.T) {
 		} {
 			wantErr(t, f.svc.Recategorise(f.ctx, f.mod(), tt.proposal, tt.category, tt.why), tt.want, tt.name)
 		}
-		f.unchanged(t, before, "refused recategorisations")
+		f.Unchanged(t, before, "refused recategorisations")
 
 		wantErr(t, f.svc.Recategorise(f.ctx, f.mod(), f.proposal, "greenery", "About trees."), nil, "recategorise")
 		if p := f.proposalFields(t, f.proposal); p.Category != "greenery" {
 			t.Errorf("category = %q", p.Category)
 		}
-		before = f.state(t)
+		before = f.State(t)
 		wantErr(t, f.svc.Recategorise(f.ctx, f.mod(), f.proposal, "greenery", "Again."), moderation.ErrNoChange, "same category")
-		f.unchanged(t, before, "recategorising to the same")
+		f.Unchanged(t, before, "recategorising to the same")
 
 		log, err := f.svc.Log(f.ctx, moderation.LogFilter{SpaceID: f.space})
 		wantErr(t, err, nil, "log")
@@ -110,7 +110,7 @@ func TestMergeRefusals(t *testing.T) {
 		f.support(t, a, bob)
 		wantErr(t, f.svc.Merge(f.ctx, f.mod(), b, c, "Same."), nil, "merge b into c")
 
-		before := f.state(t)
+		before := f.State(t)
 		for _, tt := range []struct {
 			name, from, into, why string
 			want                  error
@@ -125,6 +125,6 @@ func TestMergeRefusals(t *testing.T) {
 		} {
 			wantErr(t, f.svc.Merge(f.ctx, f.mod(), tt.from, tt.into, tt.why), tt.want, tt.name)
 		}
-		f.unchanged(t, before, "refused merges")
+		f.Unchanged(t, before, "refused merges")
 	})
 }

@@ -28,13 +28,13 @@ func TestReport(t *testing.T) {
 			if r.ReporterID != bob.ID || r.Reason != "Advertising." || r.Target() != target || !r.Open() {
 				t.Errorf("report = %+v", r)
 			}
-			before := f.state(t)
+			before := f.State(t)
 			again, err := f.svc.Report(f.ctx, accounts.As(bob), target, "Still advertising.")
 			wantErr(t, err, nil, "report again")
 			if again.ID != r.ID || again.Reason != "Advertising." {
 				t.Errorf("second report = %+v, first %+v", again, r)
 			}
-			f.unchanged(t, before, "reporting twice")
+			f.Unchanged(t, before, "reporting twice")
 		}
 		// Another reporter is another report; an agent reports for the
 		// resident at the desk.
@@ -45,7 +45,7 @@ func TestReport(t *testing.T) {
 		if r3.ReporterID != f.alice.ID {
 			t.Errorf("desk report by %q", r3.ReporterID)
 		}
-		if n := f.count(t, "reports", ""); n != 5 {
+		if n := f.Count(t, "reports", ""); n != 5 {
 			t.Errorf("%d reports, want 5", n)
 		}
 		// Once resolved, reporting again opens a new report.
@@ -57,7 +57,7 @@ func TestReport(t *testing.T) {
 			t.Errorf("a resolved report was reopened")
 		}
 
-		before := f.state(t)
+		before := f.State(t)
 		for _, tt := range []struct {
 			name   string
 			actor  accounts.Actor
@@ -76,7 +76,7 @@ func TestReport(t *testing.T) {
 			_, err := f.svc.Report(f.ctx, tt.actor, tt.target, tt.why)
 			wantErr(t, err, tt.want, tt.name)
 		}
-		f.unchanged(t, before, "refused reports")
+		f.Unchanged(t, before, "refused reports")
 	})
 }
 
@@ -89,7 +89,7 @@ func TestReportRemote(t *testing.T) {
 		if r.RemoteActor != zoe || r.ReporterID != "" || r.Reason != "no reason given" {
 			t.Errorf("flag = %+v", r)
 		}
-		before := f.state(t)
+		before := f.State(t)
 		again, err := f.svc.ReportRemote(f.ctx, zoe, target, "Again")
 		wantErr(t, err, nil, "flag again")
 		if again.ID != r.ID {
@@ -99,7 +99,7 @@ func TestReportRemote(t *testing.T) {
 		wantErr(t, err, moderation.ErrRemote, "bad actor")
 		_, err = f.svc.ReportRemote(f.ctx, zoe, moderation.Target{Kind: moderation.TargetDebate, ID: "nope"}, "x")
 		wantErr(t, err, moderation.ErrNotFound, "unknown target")
-		f.unchanged(t, before, "repeated or refused flags")
+		f.Unchanged(t, before, "repeated or refused flags")
 
 		f.clock.Advance(time.Second)
 		long, err := f.svc.ReportRemote(f.ctx, "https://other.example/u/x", target, strings.Repeat("é", 1500))
@@ -123,12 +123,12 @@ func TestResolve(t *testing.T) {
 		r, err := f.svc.Report(f.ctx, accounts.As(bob), target, "Off topic.")
 		wantErr(t, err, nil, "report")
 
-		before := f.state(t)
+		before := f.State(t)
 		_, err = f.svc.Resolve(f.ctx, f.mod(), r.ID, "")
 		wantErr(t, err, moderation.ErrResolution, "no resolution")
 		_, err = f.svc.Resolve(f.ctx, f.mod(), "nope", "Done.")
 		wantErr(t, err, moderation.ErrNotFound, "unknown report")
-		f.unchanged(t, before, "refused resolutions")
+		f.Unchanged(t, before, "refused resolutions")
 
 		f.clock.Advance(time.Hour)
 		done, err := f.svc.Resolve(f.ctx, f.mod(), r.ID, "Reviewed: allowed.")
@@ -136,10 +136,10 @@ func TestResolve(t *testing.T) {
 		if done.Open() || !done.ResolvedAt.Equal(f.clock.Now()) || done.Resolution != "Reviewed: allowed." {
 			t.Errorf("resolved = %+v", done)
 		}
-		before = f.state(t)
+		before = f.State(t)
 		_, err = f.svc.Resolve(f.ctx, f.mod(), r.ID, "Again.")
 		wantErr(t, err, moderation.ErrResolved, "resolve twice")
-		f.unchanged(t, before, "resolving twice")
+		f.Unchanged(t, before, "resolving twice")
 
 		open, err := f.svc.Reports(f.ctx, f.mod(), moderation.ReportFilter{})
 		wantErr(t, err, nil, "open reports")
@@ -186,7 +186,7 @@ func TestReportConcurrently(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if n := f.count(t, "reports", ""); n != 1 {
+		if n := f.Count(t, "reports", ""); n != 1 {
 			t.Errorf("%d reports, want 1", n)
 		}
 	})

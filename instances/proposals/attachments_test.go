@@ -38,7 +38,7 @@ func TestAttach(t *testing.T) {
 			{"six", accounts.As(author), []proposals.Attachment{photo, photo, photo, photo, photo, photo}, proposals.ErrAttachments},
 		} {
 			wantErr(t, f.svc.Attach(f.ctx, tc.actor, p.ID, tc.files), tc.want, tc.name)
-			if n := f.count(t, "proposal_attachments", ""); n != 0 {
+			if n := f.Count(t, "proposal_attachments", ""); n != 0 {
 				t.Fatalf("%s: %d attachments written", tc.name, n)
 			}
 		}
@@ -53,7 +53,7 @@ func TestAttach(t *testing.T) {
 		if len(got) != 5 || got[0].Position != 1 || got[1].Name != "plan.pdf" || got[4].Position != 5 {
 			t.Errorf("attachments %+v", got)
 		}
-		if n := f.count(t, "outbox_events", "object_id = ? AND kind = 'update'", p.ID); n != 2 {
+		if n := f.Count(t, "outbox_events", "object_id = ? AND kind = 'update'", p.ID); n != 2 {
 			t.Errorf("%d outbox updates, want one per Attach", n)
 		}
 
@@ -75,11 +75,11 @@ func TestCreateWithAttachments(t *testing.T) {
 		author := f.resident(t, "camille")
 		photo := proposals.Attachment{BlobKey: strings.Repeat("cd", 32), Name: "banc.jpg", ContentType: "image/jpeg", Size: 900}
 		in := proposals.Input{Title: "Un banc", Body: "Devant l’école.", Attachments: []proposals.Attachment{photo, {Name: "x.svg", ContentType: "image/svg+xml", BlobKey: "k", Size: 1}}}
-		before := f.state(t)
+		before := f.State(t)
 		if _, err := f.svc.Create(f.ctx, accounts.As(author), sp.ID, in); err != proposals.ErrAttachments {
 			t.Fatalf("Create with an SVG: %v, want ErrAttachments", err)
 		}
-		f.unchanged(t, before, "create with a bad file")
+		f.Unchanged(t, before, "create with a bad file")
 
 		in.Attachments = []proposals.Attachment{photo, photo}
 		p, err := f.svc.Create(f.ctx, accounts.As(author), sp.ID, in)
@@ -107,7 +107,7 @@ func TestEditWithAttachments(t *testing.T) {
 		edit := func(files ...proposals.Attachment) proposals.Input {
 			return proposals.Input{Title: "Deux bancs", Body: "Devant l’école, à l’ombre.", Attachments: files}
 		}
-		snapshot := func() state {
+		snapshot := func() storagetest.Snapshot {
 			return storagetest.TakeSnapshot(t, f.db, slices.Concat(tables, []string{"proposal_attachments"})...)
 		}
 
@@ -135,7 +135,7 @@ func TestEditWithAttachments(t *testing.T) {
 		f.refused(t, before, f.svc.Edit(f.ctx, accounts.As(author), p.ID, edit(photo), ""), proposals.ErrEditWindow, "files after the window")
 		f.refused(t, before, f.svc.Edit(f.ctx, accounts.As(mod), p.ID, edit(photo), ""), proposals.ErrReason, "files by a moderator without a reason")
 		wantErr(t, f.svc.Edit(f.ctx, accounts.As(mod), p.ID, edit(photo), "Plan lisible ajouté"), nil, "a file by a moderator")
-		if n := f.count(t, "proposal_attachments", "proposal_id = ?", p.ID); n != 4 {
+		if n := f.Count(t, "proposal_attachments", "proposal_id = ?", p.ID); n != 4 {
 			t.Errorf("%d attachments, want 4", n)
 		}
 	})

@@ -42,7 +42,7 @@ func TestConcurrentSupports(t *testing.T) {
 		if got := f.get(t, p.ID); got.SupportCount != 20 {
 			t.Errorf("support count %d, want 20", got.SupportCount)
 		}
-		if n := f.count(t, "proposal_supports", "proposal_id = ?", p.ID); n != 20 {
+		if n := f.Count(t, "proposal_supports", "proposal_id = ?", p.ID); n != 20 {
 			t.Errorf("%d support rows, want 20", n)
 		}
 
@@ -72,7 +72,7 @@ func TestConcurrentThreshold(t *testing.T) {
 		if got := f.get(t, p.ID); got.SupportCount != 20 || got.State != proposals.Review {
 			t.Errorf("after 20 supports: %d, %s", got.SupportCount, got.State)
 		}
-		if n := f.count(t, "proposal_events", "proposal_id = ? AND kind = 'review'", p.ID); n != 1 {
+		if n := f.Count(t, "proposal_events", "proposal_id = ? AND kind = 'review'", p.ID); n != 1 {
 			t.Errorf("%d review events, want 1", n)
 		}
 	})

@@ -32,7 +32,7 @@ func TestCreateOnlyInTheProposalPhase(t *testing.T) {
 		}
 		for _, tt := range tests {
 			f.clock.Set(tt.at)
-			before := f.state(t)
+			before := f.State(t)
 			_, err := f.svc.Create(f.ctx, alice, sp.ID, proposals.Input{Title: "Un banc", Body: "Sous le tilleul."})
 			if tt.want != nil {
 				f.refused(t, before, err, tt.want, "Create at "+tt.at.String())
@@ -40,12 +40,12 @@ func TestCreateOnlyInTheProposalPhase(t *testing.T) {
 				wantErr(t, err, nil, "Create at "+tt.at.String())
 			}
 		}
-		if n := f.count(t, "proposals", ""); n != 2 {
+		if n := f.Count(t, "proposals", ""); n != 2 {
 			t.Errorf("%d proposals, want 2", n)
 		}
 
 		f.clock.Set(start)
-		before := f.state(t)
+		before := f.State(t)
 		_, err := f.svc.Create(f.ctx, alice, "no-such-space", proposals.Input{Title: "Un banc", Body: "Sous le tilleul."})
 		f.refused(t, before, err, spaces.ErrNotFound, "Create in no space")
 	})
@@ -62,7 +62,7 @@ func TestCreateNeedsAVerifiedResident(t *testing.T) {
 		}
 		in := proposals.Input{Title: "Un banc", Body: "Sous le tilleul."}
 
-		before := f.state(t)
+		before := f.State(t)
 		_, err := f.svc.Create(f.ctx, accounts.System, strict.ID, in)
 		f.refused(t, before, err, proposals.ErrSignIn, "Create signed out")
 		_, err = f.svc.Create(f.ctx, accounts.System, open.ID, in)
@@ -85,7 +85,7 @@ func TestCreateNeedsAVerifiedResident(t *testing.T) {
 		carol := accounts.As(f.resident(t, "carol"))
 		f.propose(t, carol, long.ID, "Avant l'expiration")
 		f.clock.Advance(accounts.ResidencyValidity)
-		before = f.state(t)
+		before = f.State(t)
 		_, err = f.svc.Create(f.ctx, carol, long.ID, in)
 		f.refused(t, before, err, proposals.ErrNotVerified, "Create after the verification expired")
 	})
@@ -155,7 +155,7 @@ func TestCreateValidates(t *testing.T) {
 				if tt.space != nil {
 					space = tt.space
 				}
-				before := f.state(t)
+				before := f.State(t)
 				p, err := f.svc.Create(f.ctx, alice, space.ID, in)
 				if tt.want != nil {
 					f.refused(t, before, err, tt.want, "Create")
@@ -227,11 +227,11 @@ func TestCreateStores(t *testing.T) {
 			!e.At.Equal(now) || e.ProposalID != p.ID {
 			t.Errorf("event %+v", e)
 		}
-		if n := f.count(t, "outbox_events", "kind = 'create' AND object_type = 'proposal' AND object_id = ? AND actor_id = ? AND at = ?",
+		if n := f.Count(t, "outbox_events", "kind = 'create' AND object_type = 'proposal' AND object_id = ? AND actor_id = ? AND at = ?",
 			p.ID, alice.ID, now); n != 1 {
 			t.Errorf("%d outbox create events", n)
 		}
-		if n := f.count(t, "outbox_events", ""); n != 1 {
+		if n := f.Count(t, "outbox_events", ""); n != 1 {
 			t.Errorf("%d outbox events, want 1", n)
 		}
 
@@ -264,12 +264,12 @@ func TestCreateAtADesk(t *testing.T) {
 		if tl := f.timeline(t, p.ID); len(tl) != 1 || tl[0] != "published:>published" {
 			t.Errorf("timeline %q", tl)
 		}
-		if n := f.count(t, "outbox_events", "object_id = ? AND kind = 'create'", p.ID); n != 1 {
+		if n := f.Count(t, "outbox_events", "object_id = ? AND kind = 'create'", p.ID); n != 1 {
 			t.Errorf("%d outbox events", n)
 		}
 
 		// The resident present must be verified, not the agent.
-		before := f.state(t)
+		before := f.State(t)
 		_, err = f.svc.Create(f.ctx, accounts.Actor{Account: agent, OnBehalfOf: bob, Desk: "mairie-annexe"}, sp.ID,
 			proposals.Input{Title: "Un banc", Body: "Sous le tilleul."})
 		f.refused(t, before, err, proposals.ErrNotVerified, "Create at a desk for an unverified resident")

@@ -36,6 +36,7 @@ type clock = storagetest.Clock
 
 // fixture is one test's services on a fresh, migrated database.
 type fixture struct {
+	storagetest.Tables
 	ctx     context.Context
 	db      *bun.DB
 	acc     *accounts.Service
@@ -64,7 +65,7 @@ func newFixture(t testing.TB, dialect string) *fixture {
 	md := markup.New()
 	acc := accounts.NewService(db, c.Now)
 	sp := spaces.NewService(db, md, c.Now)
-	return &fixture{ctx: t.Context(), db: db, acc: acc, spaces: sp,
+	return &fixture{Tables: storagetest.Tables{DB: db, Names: tables}, ctx: t.Context(), db: db, acc: acc, spaces: sp,
 		svc: proposals.NewService(db, md, acc, sp, c.Now, unpaced), clock: c, dialect: dialect}
 }
 
@@ -182,31 +183,11 @@ func (f *fixture) exec(t testing.TB, query string, args ...any) {
 // tables are every table the proposals package writes.
 var tables = []string{"proposals", "proposal_supports", "proposal_events", "outbox_events"}
 
-// state is every row of every table, to compare before and after
-// something that must change nothing.
-type state = storagetest.Snapshot
-
-func (f *fixture) state(t testing.TB) state { return storagetest.TakeSnapshot(t, f.db, tables...) }
-
-func (f *fixture) rows(t testing.TB, table string) []string { return storagetest.Rows(t, f.db, table) }
-
-// unchanged fails the test if any table differs from before.
-func (f *fixture) unchanged(t testing.TB, before state, what string) {
-	t.Helper()
-	before.Unchanged(t, f.db, what)
-}
-
-// count counts the rows of a table that match where.
-func (f *fixture) count(t testing.TB, table, where string, args ...any) int {
-	t.Helper()
-	return storagetest.Count(t, f.db, table, where, args...)
-}
-
 // refused checks that err is want and that nothing was written.
-func (f *fixture) refused(t testing.TB, before state, err, want error, what string) {
+func (f *fixture) refused(t testing.TB, before storagetest.Snapshot, err, want error, what string) {
 	t.Helper()
 	wantErr(t, err, want, what)
-	f.unchanged(t, before, what)
+	f.Unchanged(t, before, what)
 }
 
 // wantErr fails unless err is want (nil meaning success).

@@ -34,7 +34,7 @@ func TestEdit(t *testing.T) {
 		wantErr(t, f.svc.Edit(f.ctx, alice, p.ID, proposals.Input{Title: "Trois bancs", Body: "Trois."}, ""), nil, "Edit at the end of the window")
 
 		// Bad input, someone else, or signed out: nothing changes.
-		before := f.state(t)
+		before := f.State(t)
 		f.refused(t, before, f.svc.Edit(f.ctx, alice, p.ID, proposals.Input{Title: strings.Repeat("é", 21), Body: "x"}, ""), proposals.ErrTitle, "Edit with a long title")
 		f.refused(t, before, f.svc.Edit(f.ctx, alice, p.ID, proposals.Input{Title: "Un banc", Body: " "}, ""), proposals.ErrBody, "Edit with no body")
 		f.refused(t, before, f.svc.Edit(f.ctx, alice, p.ID, proposals.Input{Title: "Un banc", Body: "x", Category: "parcs"}, ""), proposals.ErrCategory, "Edit with a category")
@@ -71,14 +71,14 @@ func TestEdit(t *testing.T) {
 		if e := events[3]; e.ActorID != mod.ID || e.Reason != "Adresse personnelle retirée" || !e.At.Equal(f.clock.Now()) {
 			t.Errorf("moderator's edit %+v", e)
 		}
-		if n := f.count(t, "outbox_events", "object_id = ? AND kind = 'update'", p.ID); n != 3 {
+		if n := f.Count(t, "outbox_events", "object_id = ? AND kind = 'update'", p.ID); n != 3 {
 			t.Errorf("%d outbox updates, want 3", n)
 		}
 
 		// A moderator editing their own proposal is its author: the window holds.
 		own := f.propose(t, accounts.As(mod), sp.ID, "Le mien")
 		f.clock.Advance(16 * time.Minute)
-		before = f.state(t)
+		before = f.State(t)
 		f.refused(t, before, f.svc.Edit(f.ctx, accounts.As(mod), own.ID, edit, "I moderate"), proposals.ErrEditWindow, "Edit of one's own proposal late")
 	})
 }
@@ -91,7 +91,7 @@ func TestEditEndsAtTheFirstSupport(t *testing.T) {
 		p := f.propose(t, alice, sp.ID, "Un banc")
 		f.clock.Advance(time.Minute)
 		wantErr(t, f.svc.Support(f.ctx, bob, p.ID), nil, "Support")
-		before := f.state(t)
+		before := f.State(t)
 		f.refused(t, before, f.svc.Edit(f.ctx, alice, p.ID, proposals.Input{Title: "Deux bancs", Body: "x"}, ""), proposals.ErrEditWindow, "Edit after a support")
 		// Even once the support is gone: it was seen supported as written.
 		wantErr(t, f.svc.Unsupport(f.ctx, bob, p.ID), nil, "Unsupport")
@@ -103,7 +103,7 @@ func TestEditEndsAtTheFirstSupport(t *testing.T) {
 		// A withdrawn proposal is not edited by its author.
 		q := f.propose(t, alice, sp.ID, "Une fontaine")
 		wantErr(t, f.svc.Withdraw(f.ctx, alice, q.ID), nil, "Withdraw")
-		before = f.state(t)
+		before = f.State(t)
 		f.refused(t, before, f.svc.Edit(f.ctx, alice, q.ID, proposals.Input{Title: "Deux fontaines", Body: "x"}, ""), proposals.ErrEditWindow, "Edit once withdrawn")
 	})
 }
@@ -118,7 +118,7 @@ func TestWithdraw(t *testing.T) {
 		p := f.propose(t, alice, sp.ID, "Un banc")
 		wantErr(t, f.svc.Support(f.ctx, bob, p.ID), nil, "Support")
 
-		before := f.state(t)
+		before := f.State(t)
 		f.refused(t, before, f.svc.Withdraw(f.ctx, bob, p.ID), proposals.ErrForbidden, "Withdraw by another resident")
 		f.refused(t, before, f.svc.Withdraw(f.ctx, mod, p.ID), proposals.ErrForbidden, "Withdraw by a moderator")
 		f.refused(t, before, f.svc.Withdraw(f.ctx, accounts.System, p.ID), proposals.ErrSignIn, "Withdraw signed out")
@@ -137,10 +137,10 @@ func TestWithdraw(t *testing.T) {
 		}
 
 		// It is final: nothing moves it, nobody supports it any more.
-		before = f.state(t)
+		before = f.State(t)
 		f.refused(t, before, f.svc.Withdraw(f.ctx, alice, p.ID), proposals.ErrTransition, "Withdraw twice")
 		f.refused(t, before, f.svc.Support(f.ctx, accounts.As(f.resident(t, "carol")), p.ID), proposals.ErrClosed, "Support once withdrawn")
-		before = f.state(t)
+		before = f.State(t)
 		f.refused(t, before, f.svc.Unsupport(f.ctx, bob, p.ID), proposals.ErrClosed, "Unsupport once withdrawn")
 		f.refused(t, before, f.svc.Answer(f.ctx, official, p.ID, proposals.Accepted, "Oui."), proposals.ErrTransition, "Answer once withdrawn")
 
@@ -151,14 +151,14 @@ func TestWithdraw(t *testing.T) {
 		for _, to := range []proposals.State{proposals.Study, proposals.Accepted, proposals.Rejected} {
 			r := f.propose(t, alice, sp.ID, "Réponse "+string(to))
 			wantErr(t, f.svc.Answer(f.ctx, official, r.ID, to, "Réponse."), nil, "Answer "+string(to))
-			before := f.state(t)
+			before := f.State(t)
 			f.refused(t, before, f.svc.Withdraw(f.ctx, alice, r.ID), proposals.ErrTransition, "Withdraw once "+string(to))
 		}
 
 		// An agent at a desk withdraws for the author who is present.
 		agent := f.account(t, "agent_mairie", accounts.Agent)
 		s := f.propose(t, alice, sp.ID, "Un kiosque")
-		before = f.state(t)
+		before = f.State(t)
 		f.refused(t, before, f.svc.Withdraw(f.ctx, accounts.Actor{Account: agent, OnBehalfOf: bob.Account, Desk: "mairie"}, s.ID),
 			proposals.ErrForbidden, "Withdraw at a desk for someone else")
 		wantErr(t, f.svc.Withdraw(f.ctx, accounts.Actor{Account: agent, OnBehalfOf: alice.Account, Desk: "mairie"}, s.ID), nil, "Withdraw at a desk")
@@ -177,7 +177,7 @@ func TestSupport(t *testing.T) {
 		dan := accounts.As(f.account(t, "dan"))
 		p := f.propose(t, alice, sp.ID, "Un banc")
 
-		before := f.state(t)
+		before := f.State(t)
 		f.refused(t, before, f.svc.Support(f.ctx, dan, p.ID), proposals.ErrNotVerified, "Support by an unverified resident")
 		f.refused(t, before, f.svc.Support(f.ctx, accounts.System, p.ID), proposals.ErrSignIn, "Support signed out")
 		f.refused(t, before, f.svc.Support(f.ctx, bob, "nope"), proposals.ErrNotFound, "Support of nothing")
@@ -187,16 +187,16 @@ func TestSupport(t *testing.T) {
 		if got := f.get(t, p.ID); got.SupportCount != 1 || got.State != proposals.Published {
 			t.Errorf("after a support: %+v", got)
 		}
-		if n := f.count(t, "proposal_supports", "proposal_id = ? AND account_id = ? AND created_at = ? AND entered_by IS NULL AND desk = ''",
+		if n := f.Count(t, "proposal_supports", "proposal_id = ? AND account_id = ? AND created_at = ? AND entered_by IS NULL AND desk = ''",
 			p.ID, bob.Account.ID, f.clock.Now()); n != 1 {
 			t.Errorf("%d support rows", n)
 		}
-		if n := f.count(t, "outbox_events", "object_id = ? AND kind = 'update' AND actor_id = ?", p.ID, bob.Account.ID); n != 1 {
+		if n := f.Count(t, "outbox_events", "object_id = ? AND kind = 'update' AND actor_id = ?", p.ID, bob.Account.ID); n != 1 {
 			t.Errorf("%d outbox updates", n)
 		}
 
 		// Once only: the second changes nothing.
-		before = f.state(t)
+		before = f.State(t)
 		f.refused(t, before, f.svc.Support(f.ctx, bob, p.ID), proposals.ErrAlreadySupported, "Support twice")
 
 		// The author may support their own proposal like anyone.
@@ -206,7 +206,7 @@ func TestSupport(t *testing.T) {
 		f.clock.Set(supportsFrom)
 		wantErr(t, f.svc.Support(f.ctx, carol, p.ID), nil, "Support in the supports phase")
 		f.clock.Set(evaluationFrom)
-		before = f.state(t)
+		before = f.State(t)
 		f.refused(t, before, f.svc.Support(f.ctx, accounts.As(f.resident(t, "erin")), p.ID), proposals.ErrPhase, "Support in the evaluation phase")
 		if got := f.get(t, p.ID); got.SupportCount != 3 {
 			t.Errorf("support count %d, want 3", got.SupportCount)
@@ -227,19 +227,19 @@ func TestSupportClosed(t *testing.T) {
 		hidden := f.propose(t, alice, sp.ID, "Caché")
 		wantErr(t, f.svc.Support(f.ctx, bob, hidden.ID), nil, "Support")
 		f.exec(t, "UPDATE proposals SET hidden_at = ?, hidden_reason = 'insultes' WHERE id = ?", start, hidden.ID)
-		before := f.state(t)
+		before := f.State(t)
 		f.refused(t, before, f.svc.Support(f.ctx, alice, hidden.ID), proposals.ErrClosed, "Support of a hidden proposal")
 		f.refused(t, before, f.svc.Unsupport(f.ctx, bob, hidden.ID), proposals.ErrClosed, "Unsupport of a hidden proposal")
 
 		for _, to := range []proposals.State{proposals.Study, proposals.Accepted, proposals.Rejected} {
 			p := f.propose(t, alice, sp.ID, "Réponse "+string(to))
 			wantErr(t, f.svc.Answer(f.ctx, official, p.ID, to, "Réponse."), nil, "Answer")
-			before := f.state(t)
+			before := f.State(t)
 			f.refused(t, before, f.svc.Support(f.ctx, bob, p.ID), proposals.ErrClosed, "Support once "+string(to))
 		}
 		merged := f.propose(t, alice, sp.ID, "Fusionné")
 		f.exec(t, "UPDATE proposals SET state = 'merged' WHERE id = ?", merged.ID)
-		before = f.state(t)
+		before = f.State(t)
 		f.refused(t, before, f.svc.Support(f.ctx, bob, merged.ID), proposals.ErrClosed, "Support once merged")
 
 		// Under review it still takes supports.
@@ -309,11 +309,11 @@ func TestSupportAtADesk(t *testing.T) {
 		if got := f.get(t, p.ID); got.SupportCount != 1 {
 			t.Errorf("support count %d", got.SupportCount)
 		}
-		if n := f.count(t, "proposal_supports", "proposal_id = ? AND account_id = ? AND entered_by = ? AND desk = 'mairie-annexe'",
+		if n := f.Count(t, "proposal_supports", "proposal_id = ? AND account_id = ? AND entered_by = ? AND desk = 'mairie-annexe'",
 			p.ID, bob.ID, agent.ID); n != 1 {
 			t.Errorf("%d support rows for bob entered by the agent", n)
 		}
-		if n := f.count(t, "proposal_supports", "account_id = ?", agent.ID); n != 0 {
+		if n := f.Count(t, "proposal_supports", "account_id = ?", agent.ID); n != 0 {
 			t.Errorf("the agent supports %d proposals", n)
 		}
 		got, err := f.svc.Supports(f.ctx, bob.ID, []string{p.ID})
@@ -324,7 +324,7 @@ func TestSupportAtADesk(t *testing.T) {
 			t.Error("Supports(agent) lists the resident's support")
 		}
 
-		before := f.state(t)
+		before := f.State(t)
 		f.refused(t, before, f.svc.Support(f.ctx, accounts.As(bob), p.ID), proposals.ErrAlreadySupported, "Support again by the resident")
 		f.refused(t, before, f.svc.Support(f.ctx, atDesk, p.ID), proposals.ErrAlreadySupported, "Support again at the desk")
 		f.refused(t, before, f.svc.Support(f.ctx, accounts.Actor{Account: agent, OnBehalfOf: dan, Desk: "mairie-annexe"}, p.ID),
@@ -348,7 +348,7 @@ func TestUnsupport(t *testing.T) {
 		carol := accounts.As(f.resident(t, "carol"))
 		p := f.propose(t, alice, sp.ID, "Un banc")
 
-		before := f.state(t)
+		before := f.State(t)
 		f.refused(t, before, f.svc.Unsupport(f.ctx, bob, p.ID), proposals.ErrNotSupported, "Unsupport without support")
 		f.refused(t, before, f.svc.Unsupport(f.ctx, accounts.System, p.ID), proposals.ErrSignIn, "Unsupport signed out")
 		f.refused(t, before, f.svc.Unsupport(f.ctx, bob, "nope"), proposals.ErrNotFound, "Unsupport of nothing")
@@ -359,17 +359,17 @@ func TestUnsupport(t *testing.T) {
 		if got := f.get(t, p.ID); got.SupportCount != 1 {
 			t.Errorf("support count %d, want 1", got.SupportCount)
 		}
-		if n := f.count(t, "proposal_supports", "proposal_id = ?", p.ID); n != 1 {
+		if n := f.Count(t, "proposal_supports", "proposal_id = ?", p.ID); n != 1 {
 			t.Errorf("%d support rows", n)
 		}
-		before = f.state(t)
+		before = f.State(t)
 		f.refused(t, before, f.svc.Unsupport(f.ctx, bob, p.ID), proposals.ErrNotSupported, "Unsupport twice")
 
 		// Supporting again counts again.
 		wantErr(t, f.svc.Support(f.ctx, bob, p.ID), nil, "Support again")
 		wantErr(t, f.svc.Unsupport(f.ctx, bob, p.ID), nil, "Unsupport again")
 		wantErr(t, f.svc.Unsupport(f.ctx, carol, p.ID), nil, "Unsupport carol")
-		before = f.state(t)
+		before = f.State(t)
 		f.refused(t, before, f.svc.Unsupport(f.ctx, carol, p.ID), proposals.ErrNotSupported, "Unsupport at zero")
 		if got := f.get(t, p.ID); got.SupportCount != 0 {
 			t.Errorf("support count %d, want 0", got.SupportCount)
@@ -385,7 +385,7 @@ func TestUnsupport(t *testing.T) {
 		// Outside the support phases, supports stay as they are.
 		wantErr(t, f.svc.Support(f.ctx, carol, p.ID), nil, "Support")
 		f.clock.Set(evaluationFrom)
-		before = f.state(t)
+		before = f.State(t)
 		f.refused(t, before, f.svc.Unsupport(f.ctx, carol, p.ID), proposals.ErrPhase, "Unsupport in evaluation")
 	})
 }
@@ -447,7 +447,7 @@ func TestAnswer(t *testing.T) {
 		p := f.propose(t, alice, sp.ID, "Un banc")
 
 		// Only officials answer; the answer is required.
-		before := f.state(t)
+		before := f.State(t)
 		for _, who := range []*accounts.Account{
 			alice.Account, f.account(t, "moderatrice", accounts.Moderator), f.account(t, "admin_ville", accounts.Admin),
 			f.account(t, "agent_mairie", accounts.Agent),
@@ -487,7 +487,7 @@ func TestAnswer(t *testing.T) {
 				t.Errorf("after answering %s: %+v", s.to, got)
 			}
 		}
-		before = f.state(t)
+		before = f.State(t)
 		f.refused(t, before, f.svc.Answer(f.ctx, accounts.As(official), p.ID, proposals.Rejected, "Non."), proposals.ErrTransition, "Answer implemented → rejected")
 
 		events, err := f.svc.Timeline(f.ctx, p.ID)
@@ -518,7 +518,7 @@ func TestAnswer(t *testing.T) {
 				t.Errorf("event %s carries an answer: %+v", e.Kind, e)
 			}
 		}
-		if n := f.count(t, "outbox_events", "object_id = ? AND kind = 'update'", p.ID); n != 6 {
+		if n := f.Count(t, "outbox_events", "object_id = ? AND kind = 'update'", p.ID); n != 6 {
 			t.Errorf("%d outbox updates, want 6 (edit, 2 supports, 3 answers)", n)
 		}
 

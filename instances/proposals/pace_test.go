@@ -67,10 +67,10 @@ func TestProposalLimitHoldsInParallel(t *testing.T) {
 				t.Fatalf("refusal %v, want a RateLimitError within ten minutes", err)
 			}
 		}
-		if n := f.count(t, "proposals", "author_id = ?", alice.ID); n != 5 {
+		if n := f.Count(t, "proposals", "author_id = ?", alice.ID); n != 5 {
 			t.Errorf("%d proposals stored", n)
 		}
-		if n := f.count(t, "outbox_events", "object_type = 'proposal'"); n != 5 {
+		if n := f.Count(t, "outbox_events", "object_type = 'proposal'"); n != 5 {
 			t.Errorf("%d outbox events", n)
 		}
 		for range 3 {
@@ -119,7 +119,7 @@ func TestProposalLimitsAtADesk(t *testing.T) {
 		if _, err := svc.Create(f.ctx, accounts.As(carol), sp.ID, proposals.Input{Title: "De chez moi", Body: "Oui."}); err != nil {
 			t.Errorf("carol at home: %v", err)
 		}
-		if n := f.count(t, "proposals", "entered_by = ?", agent.ID); n != 7 {
+		if n := f.Count(t, "proposals", "entered_by = ?", agent.ID); n != 7 {
 			t.Errorf("%d proposals entered at the desk, want 7", n)
 		}
 	})
@@ -147,7 +147,7 @@ func TestAttachmentQuotaHoldsInParallel(t *testing.T) {
 				t.Fatalf("refusal %v, want a full QuotaError", err)
 			}
 		}
-		if n := f.count(t, "proposals", "author_id = ?", alice.ID); n != 10 {
+		if n := f.Count(t, "proposals", "author_id = ?", alice.ID); n != 10 {
 			t.Errorf("%d proposals stored, want 10", n)
 		}
 		if used, quota, err := svc.AttachmentUse(f.ctx, alice.ID); err != nil || used != 10*size || quota != 10*size {

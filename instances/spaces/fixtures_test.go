@@ -24,6 +24,7 @@ type clock = storagetest.Clock
 
 // fixture is one test's services on a fresh, migrated database.
 type fixture struct {
+	storagetest.Tables
 	ctx     context.Context
 	db      *bun.DB
 	acc     *accounts.Service
@@ -41,7 +42,7 @@ func run(t *testing.T, fn func(t *testing.T, f *fixture)) {
 		t.Parallel()
 		db := storagetest.MigratedDB(t, dialect)
 		c := storagetest.NewClock(start)
-		fn(t, &fixture{ctx: t.Context(), db: db, acc: accounts.NewService(db, c.Now),
+		fn(t, &fixture{Tables: storagetest.Tables{DB: db, Names: tables}, ctx: t.Context(), db: db, acc: accounts.NewService(db, c.Now),
 			svc: spaces.NewService(db, markup.New(), c.Now), clock: c, dialect: dialect})
 	})
 }
@@ -58,20 +59,6 @@ func (f *fixture) account(t testing.TB, handle string, roles ...accounts.Role) *
 
 // tables are every table the spaces package writes.
 var tables = []string{"spaces", "space_phases", "space_categories"}
-
-// state is every row of every table, to compare before and after
-// something that must change nothing.
-type state = storagetest.Snapshot
-
-func (f *fixture) state(t testing.TB) state { return storagetest.TakeSnapshot(t, f.db, tables...) }
-
-func (f *fixture) rows(t testing.TB, table string) []string { return storagetest.Rows(t, f.db, table) }
-
-// unchanged fails the test if any table differs from before.
-func (f *fixture) unchanged(t testing.TB, before state, what string) {
-	t.Helper()
-	before.Unchanged(t, f.db, what)
-}
 
 // wantErr fails unless err is want (nil meaning success).
 func wantErr(t testing.TB, err, want error, what string) {

@@ -122,14 +122,14 @@ func TestCreateValidates(t *testing.T) {
 				in := valid()
 				in.Slug = fmt.Sprintf("case-%d", i)
 				tt.change(&in)
-				before := f.state(t)
+				before := f.State(t)
 				sp, err := f.svc.Create(f.ctx, accounts.System, in)
 				if tt.want != nil {
 					wantErr(t, err, tt.want, "Create")
 					if sp != nil {
 						t.Errorf("a refused Create returned %+v", sp)
 					}
-					f.unchanged(t, before, "a refused Create")
+					f.Unchanged(t, before, "a refused Create")
 					return
 				}
 				wantErr(t, err, nil, "Create")
@@ -153,10 +153,10 @@ func TestCreateSlugTaken(t *testing.T) {
 		for _, slug := range []string{"budget-2027", "BUDGET-2027", " Budget-2027 "} {
 			in := valid()
 			in.Slug, in.Title = slug, "Another budget"
-			before := f.state(t)
+			before := f.State(t)
 			_, err := f.svc.Create(f.ctx, accounts.System, in)
 			wantErr(t, err, spaces.ErrSlugTaken, "Create "+slug)
-			f.unchanged(t, before, "a taken slug")
+			f.Unchanged(t, before, "a taken slug")
 		}
 		got, err := f.svc.BySlug(f.ctx, "budget-2027")
 		wantErr(t, err, nil, "BySlug")
@@ -226,18 +226,18 @@ func TestCreateWhoMay(t *testing.T) {
 		for name, acc := range others {
 			in := valid()
 			in.Slug = "by-" + name
-			before := f.state(t)
+			before := f.State(t)
 			_, err := f.svc.Create(f.ctx, accounts.As(acc), in)
 			wantErr(t, err, spaces.ErrForbidden, "Create by "+name)
-			f.unchanged(t, before, "Create by a "+name)
+			f.Unchanged(t, before, "Create by a "+name)
 		}
 		// An agent at a desk for an administrator is still an agent.
 		in := valid()
 		in.Slug = "at-desk"
-		before := f.state(t)
+		before := f.State(t)
 		_, err := f.svc.Create(f.ctx, accounts.Actor{Account: others["agent"], OnBehalfOf: admin, Desk: "mairie"}, in)
 		wantErr(t, err, spaces.ErrForbidden, "Create at a desk for an admin")
-		f.unchanged(t, before, "Create at a desk")
+		f.Unchanged(t, before, "Create at a desk")
 
 		// Validation comes after the permission: a forbidden actor learns nothing.
 		in = valid()

@@ -96,3 +96,29 @@ func Count(t testing.TB, db bun.IDB, table, where string, args ...any) int {
 	}
 	return int(n)
 }
+
+// Tables is a test's view of its database: the tables its package writes
+// (Names), to snapshot before something that must change nothing, and to
+// read or count rows. A domain package's fixture embeds it.
+type Tables struct {
+	DB    *bun.DB
+	Names []string
+}
+
+// State is every row of every table of t.Names.
+func (d Tables) State(t testing.TB) Snapshot { return TakeSnapshot(t, d.DB, d.Names...) }
+
+// Unchanged fails the test if any table differs from before.
+func (d Tables) Unchanged(t testing.TB, before Snapshot, what string) {
+	t.Helper()
+	before.Unchanged(t, d.DB, what)
+}
+
+// Rows is every row of a table, as text, sorted.
+func (d Tables) Rows(t testing.TB, table string) []string { return Rows(t, d.DB, table) }
+
+// Count counts the rows of a table that match where.
+func (d Tables) Count(t testing.TB, table, where string, args ...any) int {
+	t.Helper()
+	return Count(t, d.DB, table, where, args...)
+}
