@@ -32,12 +32,7 @@ type fedNode struct {
 
 func newFedNode(t *testing.T, name, dialect string) *fedNode {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	// localhost, not the IP: passkeys need a domain (WebAuthn RP id).
 	base := "http://localhost:" + addr[strings.LastIndex(addr, ":")+1:]
 	n := &fedNode{name: name, base: base, clients: map[string]*http.Client{}, env: map[string]string{
@@ -48,6 +43,25 @@ func newFedNode(t *testing.T, name, dialect string) *fedNode {
 	if code, _, stderr := runCmd(t, n.env, "migrate", "up"); code != 0 {
 		t.Fatalf("%s: migrate: %s", name, stderr)
 	}
+	n.openDB(t)
+	return n
+}
+
+// freeAddr returns a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// openDB opens the node's database for the test's checks, and dumps what
+// the node did if the test fails.
+func (n *fedNode) openDB(t *testing.T) {
+	t.Helper()
 	db, err := database.Open(context.Background(), n.env["AGORA_DATABASE_URL"], n.env["AGORA_DATA_DIR"])
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +73,6 @@ func newFedNode(t *testing.T, name, dialect string) *fedNode {
 		db.Close()
 	})
 	n.db = db
-	return n
 }
 
 func (n *fedNode) start(t *testing.T) {
@@ -323,6 +336,6 @@ func (n *fedNode) dump(t *testing.T) {
 		t.Logf("%s received %s from %s: %s", n.name, r.Type, r.Actor, r.Outcome)
 	}
 	if n.proc != nil {
-		t.Logf("%s log:\n%s", n.name, n.proc.log.String())
+		t.Logf("%s log:\n%s", n.name, n.proc.log())
 	}
 }
