@@ -426,7 +426,7 @@ func clusterPageCache(t *testing.T, n *cluster, ttl time.Duration) {
 func clusterFiles(t *testing.T, n *cluster) {
 	n.lb.pin(0)
 	pdf := []byte("%PDF-1.4\n% plan du square, deux processus\n%%EOF\n")
-	id := proposeWithFile(t, n.fedNode, n.clients["alice"], "budget", "Un composteur square Violet", "plan.pdf", pdf)
+	id := proposeWithFile(t, n.fedNode, n.clients["alice"], "budget", "", "Un composteur square Violet", "plan.pdf", pdf)
 	n.lb.pin(n.last())
 	resp := do(t, http.DefaultClient, http.MethodGet, n.base+"/proposals/"+id+"/attachments/1", nil, "")
 	if resp.status != http.StatusOK || resp.body != string(pdf) || resp.process != strconv.Itoa(n.last()) {
@@ -600,13 +600,17 @@ func postProposal(c *http.Client, base, space, title string) (response, error) {
 	return response{resp.StatusCode, string(b), resp.Header.Get("Location"), resp.Header.Get("X-Test-Process")}, nil
 }
 
-// proposeWithFile posts a new proposal with one file and returns its id.
-func proposeWithFile(t *testing.T, n *fedNode, c *http.Client, space, title, name string, data []byte) string {
+// proposeWithFile posts a new proposal with one file and returns its id;
+// category is "" in a space without categories.
+func proposeWithFile(t *testing.T, n *fedNode, c *http.Client, space, category, title, name string, data []byte) string {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	mw.WriteField("title", title)
 	mw.WriteField("body", "Le plan est joint.")
+	if category != "" {
+		mw.WriteField("category", category)
+	}
 	fw, _ := mw.CreateFormFile("attachments", name)
 	fw.Write(data)
 	mw.Close()
