@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -32,22 +33,43 @@ type fedNode struct {
 
 func newFedNode(t *testing.T, name, dialect string) *fedNode {
 	t.Helper()
+	return newNode(t, name, map[string]string{"AGORA_DATABASE_URL": storagetest.DatabaseURL(t, dialect)})
+}
+
+// newNode makes a node's settings (env over the defaults), migrates its
+// database and opens it for checks; start runs it.
+func newNode(t *testing.T, name string, env map[string]string) *fedNode {
+	t.Helper()
+	addr := freeAddr(t)
+	// localhost, not the IP: passkeys need a domain (WebAuthn RP id).
+	base := "http://localhost:" + addr[strings.LastIndex(addr, ":")+1:]
+	n := &fedNode{name: name, base: base, clients: map[string]*http.Client{}, env: map[string]string{
+		"AGORA_ADDR": addr, "AGORA_BASE_URL": base, "AGORA_DATA_DIR": t.TempDir(), "AGORA_NODE_NAME": name,
+		"AGORA_FEDERATION_ALLOW_PRIVATE": "true", "AGORA_PAGE_CACHE": "0s", "AGORA_LOG_LEVEL": "info",
+	}}
+	maps.Copy(n.env, env)
+	if code, _, stderr := runCmd(t, n.env, "migrate", "up"); code != 0 {
+		t.Fatalf("%s: migrate: %s", name, stderr)
+	}
+	n.openDB(t)
+	return n
+}
+
+// freeAddr returns a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	// localhost, not the IP: passkeys need a domain (WebAuthn RP id).
-	base := "http://localhost:" + addr[strings.LastIndex(addr, ":")+1:]
-	n := &fedNode{name: name, base: base, clients: map[string]*http.Client{}, env: map[string]string{
-		"AGORA_ADDR": addr, "AGORA_BASE_URL": base, "AGORA_DATA_DIR": t.TempDir(),
-		"AGORA_DATABASE_URL": storagetest.DatabaseURL(t, dialect), "AGORA_NODE_NAME": name,
-		"AGORA_FEDERATION_ALLOW_PRIVATE": "true", "AGORA_PAGE_CACHE": "0s", "AGORA_LOG_LEVEL": "info",
-	}}
-	if code, _, stderr := runCmd(t, n.env, "migrate", "up"); code != 0 {
-		t.Fatalf("%s: migrate: %s", name, stderr)
-	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// openDB opens the node's database for the test's checks, and dumps what
+// the node did if the test fails.
+func (n *fedNode) openDB(t *testing.T) {
+	t.Helper()
 	db, err := database.Open(context.Background(), n.env["AGORA_DATABASE_URL"], n.env["AGORA_DATA_DIR"])
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +81,6 @@ func newFedNode(t *testing.T, name, dialect string) *fedNode {
 		db.Close()
 	})
 	n.db = db
-	return n
 }
 
 func (n *fedNode) start(t *testing.T) {
@@ -92,6 +113,18 @@ func (n *fedNode) admin(t *testing.T, args ...string) string {
 func (n *fedNode) user(t *testing.T, handle string, public bool, flags ...string) *http.Client {
 	t.Helper()
 	n.admin(t, append([]string{"create-user", "--handle", handle, "--display-name", strings.ToUpper(handle[:1]) + handle[1:]}, flags...)...)
+	c := n.signIn(t, handle)
+	if public {
+		n.post(t, c, "/account/profile", url.Values{"display_name": {strings.ToUpper(handle[:1]) + handle[1:]}, "language": {"fr"}, "public": {"on"}}, http.StatusOK)
+	}
+	n.clients[handle] = c
+	return c
+}
+
+// signIn signs an account in through a login link and returns its
+// browser.
+func (n *fedNode) signIn(t *testing.T, handle string) *http.Client {
+	t.Helper()
 	lines := strings.Split(strings.TrimSpace(n.admin(t, "login-link", "--handle", handle)), "\n")
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
@@ -100,8 +133,8 @@ func (n *fedNode) user(t *testing.T, handle string, public bool, flags ...string
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if public {
-		n.post(t, c, "/account/profile", url.Values{"display_name": {strings.ToUpper(handle[:1]) + handle[1:]}, "language": {"fr"}, "public": {"on"}}, http.StatusOK)
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/account" {
+		t.Fatalf("%s: sign-in link of %s: %d on %s", n.name, handle, resp.StatusCode, resp.Request.URL)
 	}
 	n.clients[handle] = c
 	return c
@@ -323,6 +356,6 @@ func (n *fedNode) dump(t *testing.T) {
 		t.Logf("%s received %s from %s: %s", n.name, r.Type, r.Actor, r.Outcome)
 	}
 	if n.proc != nil {
-		t.Logf("%s log:\n%s", n.name, n.proc.log.String())
+		t.Logf("%s log:\n%s", n.name, n.proc.log())
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -192,15 +193,30 @@ func TestMigrateCommand(t *testing.T) {
 
 // helperProcess is the test binary running as `agora serve`.
 type helperProcess struct {
-	cmd   *exec.Cmd
-	addr  string
-	lines chan string
-	log   strings.Builder
+	cmd  *exec.Cmd
+	addr string
+
+	// Every line the process wrote to stderr is kept, read or not: a
+	// process whose log nobody reads must never block on a full pipe.
+	mu    sync.Mutex
+	lines []string
+	seen  int           // lines waitLine has looked at
+	ended bool          // stderr is closed
+	more  chan struct{} // a line came or stderr closed
 }
 
 // startHelper starts a serve process with the given environment and waits
 // until it listens.
 func startHelper(t *testing.T, env ...string) *helperProcess {
+	t.Helper()
+	h := launchHelper(t, env...)
+	h.listening(t)
+	return h
+}
+
+// launchHelper starts a serve process and returns at once; listening
+// waits until it serves.
+func launchHelper(t *testing.T, env ...string) *helperProcess {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(append(os.Environ(), "AGORA_TEST_HELPER=serve", "AGORA_ADDR=127.0.0.1:0"), env...)
@@ -212,36 +228,70 @@ func startHelper(t *testing.T, env ...string) *helperProcess {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	h := &helperProcess{cmd: cmd, lines: make(chan string, 100)}
+	h := &helperProcess{cmd: cmd, more: make(chan struct{}, 1)}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			h.lines <- sc.Text()
+			h.mu.Lock()
+			h.lines = append(h.lines, sc.Text())
+			h.mu.Unlock()
+			h.signal()
 		}
-		close(h.lines)
+		h.mu.Lock()
+		h.ended = true
+		h.mu.Unlock()
+		h.signal()
 	}()
-	h.addr = regexp.MustCompile(`addr=(\S+)`).FindStringSubmatch(h.waitLine(t, "msg=listening"))[1]
 	return h
 }
 
-// waitLine waits for a log line containing substr and returns it.
+// listening waits until the process listens and returns its address.
+func (h *helperProcess) listening(t *testing.T) string {
+	t.Helper()
+	h.addr = regexp.MustCompile(`addr=(\S+)`).FindStringSubmatch(h.waitLine(t, "msg=listening"))[1]
+	return h.addr
+}
+
+func (h *helperProcess) signal() {
+	select {
+	case h.more <- struct{}{}:
+	default:
+	}
+}
+
+// waitLine waits for a log line containing substr, after the lines it
+// already looked at, and returns it.
 func (h *helperProcess) waitLine(t *testing.T, substr string) string {
 	t.Helper()
 	timeout := time.After(20 * time.Second)
 	for {
-		select {
-		case l, ok := <-h.lines:
-			if !ok {
-				t.Fatalf("process ended before %q:\n%s", substr, h.log.String())
-			}
-			h.log.WriteString(l + "\n")
+		h.mu.Lock()
+		for h.seen < len(h.lines) {
+			l := h.lines[h.seen]
+			h.seen++
 			if strings.Contains(l, substr) {
+				h.mu.Unlock()
 				return l
 			}
+		}
+		ended := h.ended
+		h.mu.Unlock()
+		if ended {
+			t.Fatalf("process ended before %q:\n%s", substr, h.log())
+		}
+		select {
+		case <-h.more:
 		case <-timeout:
-			t.Fatalf("no %q within 20s:\n%s", substr, h.log.String())
+			t.Fatalf("no %q within 20s:\n%s", substr, h.log())
 		}
 	}
+}
+
+// log returns everything the process wrote to stderr so far.
+func (h *helperProcess) log() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return strings.Join(h.lines, "\n")
 }
 
 // The real process: starts on a random port, becomes ready, serves, and on
@@ -310,7 +360,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 		}
 		h.waitLine(t, "msg=stopped")
 		if err := h.cmd.Wait(); err != nil {
-			t.Fatalf("exit: %v\n%s", err, h.log.String())
+			t.Fatalf("exit: %v\n%s", err, h.log())
 		}
 		if h.cmd.ProcessState.ExitCode() != 0 {
 			t.Fatalf("exit code %d", h.cmd.ProcessState.ExitCode())

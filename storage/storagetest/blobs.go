@@ -72,41 +72,57 @@ func newLocalBlobStore(tb testing.TB) *BlobStore {
 
 func newS3BlobStore(tb testing.TB) *BlobStore {
 	tb.Helper()
+	raw := S3URL(tb)
+	client, _ := S3Client(tb)
+	u, _ := url.Parse(raw)
+	bucket, prefix, _ := strings.Cut(strings.Trim(u.Path, "/"), "/")
+	dataDir := tb.TempDir()
+	s, err := blobs.Open(tb.Context(), raw, dataDir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &BlobStore{Store: s, Files: func(tb testing.TB) []string {
+		return append(listS3(tb.Context(), tb, client, bucket, prefix), walkFiles(tb, dataDir)...)
+	}}
+}
+
+// S3URL returns the blob URL of an empty prefix of the S3 server S3URLEnv
+// names, for this test alone: s3://ACCESS:SECRET@HOST:PORT/BUCKET/PREFIX.
+// Every object under it is removed when the test ends. Several stores, or
+// several processes, opened on it share its objects, as the processes of
+// one node do. It skips the test (or fails it in CI) when S3URLEnv is
+// unset.
+func S3URL(tb testing.TB) string {
+	tb.Helper()
 	client, u := S3Client(tb)
 	bucket, basePrefix, _ := strings.Cut(strings.Trim(u.Path, "/"), "/")
-	ctx := tb.Context()
 
 	// A random prefix per test keeps parallel tests and runs apart.
 	prefix := strings.Trim(basePrefix+"/test-"+strings.ToLower(rand.Text()), "/")
 	u.Path = "/" + bucket + "/" + prefix
-	dataDir := tb.TempDir()
-	s, err := blobs.Open(ctx, u.String(), dataDir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	list := func(ctx context.Context, tb testing.TB) []string {
-		var names []string
-		for oi := range client.ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: prefix + "/", Recursive: true}) {
-			if oi.Err != nil {
-				tb.Fatalf("list S3 prefix %s: %v", prefix, oi.Err)
-			}
-			names = append(names, strings.TrimPrefix(oi.Key, prefix+"/"))
-		}
-		return names
-	}
 	tb.Cleanup(func() {
 		// tb.Context() is already cancelled when cleanups run.
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		for _, name := range list(ctx, tb) {
+		for _, name := range listS3(ctx, tb, client, bucket, prefix) {
 			if err := client.RemoveObject(ctx, bucket, prefix+"/"+name, minio.RemoveObjectOptions{}); err != nil {
 				tb.Errorf("clean up S3 object %s/%s: %v", prefix, name, err)
 			}
 		}
 	})
-	return &BlobStore{Store: s, Files: func(tb testing.TB) []string {
-		return append(list(tb.Context(), tb), walkFiles(tb, dataDir)...)
-	}}
+	return u.String()
+}
+
+// listS3 lists the objects under prefix, relative to it.
+func listS3(ctx context.Context, tb testing.TB, client *minio.Client, bucket, prefix string) []string {
+	var names []string
+	for oi := range client.ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: prefix + "/", Recursive: true}) {
+		if oi.Err != nil {
+			tb.Fatalf("list S3 prefix %s: %v", prefix, oi.Err)
+		}
+		names = append(names, strings.TrimPrefix(oi.Key, prefix+"/"))
+	}
+	return names
 }
 
 // walkFiles lists the regular files under dir, relative to it.
