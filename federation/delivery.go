@@ -123,8 +123,13 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	if err != nil {
 		return err
 	}
-	release, err := s.hosts.acquire(ctx, host)
+	wait, cancel := context.WithTimeout(ctx, hostWait)
+	release, err := s.hosts.acquire(wait, host)
+	cancel()
 	if err != nil {
+		if ctx.Err() == nil {
+			return river.JobSnooze(hostBusyDelay())
+		}
 		return err
 	}
 	err = s.client.Post(ctx, a.Inbox, a.Activity, signer)
@@ -149,6 +154,14 @@ func (s *Service) signer(ctx context.Context, actor string) (*signature.Signer, 
 	}
 	return &signature.Signer{KeyID: as2.KeyID(actor), Private: key.private, Now: s.now}, nil
 }
+
+// A delivery that finds every slot of its host taken (by deliveries the
+// host answers slowly) waits hostWait at most, then gives its worker back
+// and is tried again after hostBusyDelay (a snooze, not an attempt), so
+// that one slow peer cannot hold every worker.
+const hostWait = time.Second
+
+func hostBusyDelay() time.Duration { return 5*time.Second + rand.N(10*time.Second) }
 
 // hostLimiter bounds the deliveries running at once to one host, so a
 // slow peer cannot take every worker.
