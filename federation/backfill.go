@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -65,6 +66,10 @@ type backfillWorker struct {
 	s *Service
 }
 
+func (w *backfillWorker) NextRetry(job *river.Job[backfillArgs]) time.Time {
+	return w.s.retryAfter.next(job.JobRow, w.s.cfg.RetryBase)
+}
+
 // Work reads the Group's outbox and queues a fetch of each object it
 // lists on the Group's own host, newest first, up to the bound.
 func (w *backfillWorker) Work(ctx context.Context, job *river.Job[backfillArgs]) error {
@@ -74,7 +79,7 @@ func (w *backfillWorker) Work(ctx context.Context, job *river.Job[backfillArgs])
 	}
 	ids, err := s.outboxObjects(ctx, group)
 	if err != nil {
-		return backfillFailed(fmt.Errorf("backfill %s: %w", group, err))
+		return s.backfillFailed(job.JobRow, fmt.Errorf("backfill %s: %w", group, err))
 	}
 	if len(ids) == 0 {
 		return nil
@@ -95,6 +100,10 @@ type backfillObjectWorker struct {
 	s *Service
 }
 
+func (w *backfillObjectWorker) NextRetry(job *river.Job[backfillObjectArgs]) time.Time {
+	return w.s.retryAfter.next(job.JobRow, w.s.cfg.RetryBase)
+}
+
 // Work fetches one object of a followed Group and keeps it.
 func (w *backfillObjectWorker) Work(ctx context.Context, job *river.Job[backfillObjectArgs]) error {
 	s, a := w.s, job.Args
@@ -106,7 +115,7 @@ func (w *backfillObjectWorker) Work(ctx context.Context, job *river.Job[backfill
 	}
 	body, err := s.fetchSigned(ctx, a.Object)
 	if err != nil {
-		return backfillFailed(fmt.Errorf("backfill %s: %w", a.Object, err))
+		return s.backfillFailed(job.JobRow, fmt.Errorf("backfill %s: %w", a.Object, err))
 	}
 	o, raw, err := as2.ParseObject(body)
 	if err != nil {
@@ -118,7 +127,7 @@ func (w *backfillObjectWorker) Work(ctx context.Context, job *river.Job[backfill
 	}
 	outcome, err := s.mirror(ctx, "Backfill", a.Group, a.Group, o, raw)
 	if err != nil {
-		return backfillFailed(fmt.Errorf("backfill %s: %w", a.Object, err))
+		return s.backfillFailed(job.JobRow, fmt.Errorf("backfill %s: %w", a.Object, err))
 	}
 	s.log.DebugContext(ctx, "backfill", "object", a.Object, "outcome", outcome)
 	return nil
@@ -140,12 +149,13 @@ func (s *Service) mayBackfill(ctx context.Context, group string) (bool, error) {
 
 // backfillFailed ends the job for good when retrying cannot help (a
 // refusal, a 404, a document that is not what was asked), else lets
-// River retry it with backoff.
-func backfillFailed(err error) error {
+// River retry it with backoff, or after the peer's Retry-After, as a
+// delivery.
+func (s *Service) backfillFailed(job *rivertype.JobRow, err error) error {
 	if fetch.Permanent(err) || refusal(err) {
 		return river.JobCancel(err)
 	}
-	return err
+	return s.retryAfter.note(job, err)
 }
 
 // outboxObjects reads a Group's outbox and returns the ids it lists that

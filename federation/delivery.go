@@ -46,6 +46,39 @@ func (p retryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
 	return time.Now().Add(backoff(p.base, job.Attempt))
 }
 
+// retryAfters carries a peer's Retry-After (a 429 or 503 saying when to
+// come back) from a job's Work to its NextRetry, which River calls next,
+// in the same process, for the error Work returned: River's retry policy
+// does not see that error. Honoured so rather than by a snooze, the wait
+// is an attempt: a peer answering 429 for ever cannot keep a job alive
+// for ever.
+type retryAfters struct{ m sync.Map } // job id → time.Duration
+
+// maxRetryAfter: a peer asking to wait longer is not believed; the
+// backoff applies.
+const maxRetryAfter = 6 * time.Hour
+
+// note keeps err's Retry-After, when under maxRetryAfter, for the job's
+// next try, and returns err.
+func (r *retryAfters) note(job *rivertype.JobRow, err error) error {
+	var se *fetch.StatusError
+	if errors.As(err, &se) && se.RetryAfter > 0 && se.RetryAfter < maxRetryAfter && job.Attempt < job.MaxAttempts {
+		r.m.Store(job.ID, se.RetryAfter)
+	}
+	return err
+}
+
+// next is when to try the job again: after the backoff from base, or
+// after the peer's Retry-After when that is later; zero (River's policy,
+// the backoff) when the peer said nothing.
+func (r *retryAfters) next(job *rivertype.JobRow, base time.Duration) time.Time {
+	v, ok := r.m.LoadAndDelete(job.ID)
+	if !ok {
+		return time.Time{}
+	}
+	return time.Now().Add(max(v.(time.Duration), backoff(base, job.Attempt)))
+}
+
 func backoff(base time.Duration, attempt int) time.Duration {
 	d := base << min(max(attempt-1, 0), 10)
 	d = min(d, 6*time.Hour)
@@ -59,6 +92,10 @@ type deliveryWorker struct {
 
 func (w *deliveryWorker) Timeout(*river.Job[deliveryArgs]) time.Duration {
 	return min(30*time.Second, w.s.cfg.RescueAfter)
+}
+
+func (w *deliveryWorker) NextRetry(job *river.Job[deliveryArgs]) time.Time {
+	return w.s.retryAfter.next(job.JobRow, w.s.cfg.RetryBase)
 }
 
 // Work posts the activity, recording the peer's health. A permanent
@@ -86,8 +123,13 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	if err != nil {
 		return err
 	}
-	release, err := s.hosts.acquire(ctx, host)
+	wait, cancel := context.WithTimeout(ctx, hostWait)
+	release, err := s.hosts.acquire(wait, host)
+	cancel()
 	if err != nil {
+		if ctx.Err() == nil {
+			return river.JobSnooze(hostBusyDelay())
+		}
 		return err
 	}
 	err = s.client.Post(ctx, a.Inbox, a.Activity, signer)
@@ -101,11 +143,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[deliveryArgs])
 	if fetch.Permanent(err) {
 		return river.JobCancel(fmt.Errorf("deliver to %s: %w", a.Inbox, err))
 	}
-	var se *fetch.StatusError
-	if errors.As(err, &se) && se.RetryAfter > 0 && se.RetryAfter < 6*time.Hour {
-		return river.JobSnooze(se.RetryAfter)
-	}
-	return fmt.Errorf("deliver to %s: %w", a.Inbox, err)
+	return s.retryAfter.note(job.JobRow, fmt.Errorf("deliver to %s: %w", a.Inbox, err))
 }
 
 // signer signs as a local actor (its IRI), with its key.
@@ -116,6 +154,14 @@ func (s *Service) signer(ctx context.Context, actor string) (*signature.Signer, 
 	}
 	return &signature.Signer{KeyID: as2.KeyID(actor), Private: key.private, Now: s.now}, nil
 }
+
+// A delivery that finds every slot of its host taken (by deliveries the
+// host answers slowly) waits hostWait at most, then gives its worker back
+// and is tried again after hostBusyDelay (a snooze, not an attempt), so
+// that one slow peer cannot hold every worker.
+const hostWait = time.Second
+
+func hostBusyDelay() time.Duration { return 5*time.Second + rand.N(10*time.Second) }
 
 // hostLimiter bounds the deliveries running at once to one host, so a
 // slow peer cannot take every worker.

@@ -108,6 +108,7 @@ type Service struct {
 	// keyFetches bounds what bad signatures can make the node fetch.
 	keyFetches *keyFetches
 	hosts      *hostLimiter
+	retryAfter retryAfters // peers' Retry-After, from a job's Work to its NextRetry
 	river      *river.Client[*sql.Tx]
 	// beforeApply, set by tests only, runs as an inbox job starts.
 	beforeApply func(ctx context.Context, activityID string)

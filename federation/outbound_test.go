@@ -2,13 +2,17 @@ package federation
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river/rivertype"
+
 	"agora/federation/as2"
+	"agora/federation/fetch"
 	"agora/instances/accounts"
 	"agora/instances/debates"
 	"agora/instances/outbox"
@@ -346,6 +350,41 @@ func TestBackoff(t *testing.T) {
 			if got < tc.want*8/10 || got > tc.want*12/10 {
 				t.Errorf("attempt %d: %s, want %s ± 20%%", tc.attempt, got, tc.want)
 			}
+		}
+	}
+}
+
+// A peer's Retry-After (under 6 h), noted when a job's Work fails,
+// delays that job's next try past the backoff, once; a longer one, or
+// none, or one on the last attempt, leaves River's policy (the backoff).
+func TestRetryAfterDelaysTheNextTry(t *testing.T) {
+	var r retryAfters
+	for i, tc := range []struct {
+		err      error
+		attempt  int
+		min, max time.Duration // 0, 0: River's policy
+	}{
+		{&fetch.StatusError{Code: 429, RetryAfter: time.Minute}, 1, time.Minute - time.Second, time.Minute},
+		{fmt.Errorf("deliver to x: %w", &fetch.StatusError{Code: 503, RetryAfter: 5 * time.Hour}), 3, 5*time.Hour - time.Second, 5 * time.Hour},
+		{&fetch.StatusError{Code: 429, RetryAfter: time.Second}, 4, 6 * time.Second, 10 * time.Second}, // the backoff is longer
+		{&fetch.StatusError{Code: 429, RetryAfter: 7 * time.Hour}, 1, 0, 0},
+		{&fetch.StatusError{Code: 429, RetryAfter: time.Minute}, 17, 0, 0},
+		{&fetch.StatusError{Code: 500}, 1, 0, 0},
+		{errors.New("connection refused"), 1, 0, 0},
+	} {
+		job := &rivertype.JobRow{ID: int64(i), Attempt: tc.attempt, MaxAttempts: deliveryAttempts}
+		if err := r.note(job, tc.err); err != tc.err {
+			t.Errorf("note changed the error: %v", err)
+		}
+		next := r.next(job, time.Second)
+		switch got := time.Until(next); {
+		case tc.max == 0 && !next.IsZero():
+			t.Errorf("after %q at attempt %d: next try in %s, want River's policy", tc.err, tc.attempt, got)
+		case tc.max != 0 && (got < tc.min || got > tc.max):
+			t.Errorf("after %q at attempt %d: next try in %s, want %s to %s", tc.err, tc.attempt, got, tc.min, tc.max)
+		}
+		if again := r.next(job, time.Second); !again.IsZero() {
+			t.Errorf("a Retry-After served twice")
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"agora/federation"
+	"agora/frontend/browsertest"
 	"agora/storage/storagetest"
 )
 
@@ -34,7 +35,8 @@ func TestMain(m *testing.M) {
 	case "cli":
 		os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	// One Chromium for the page tests of the binary (started only if one runs).
+	browsertest.Main(m)
 }
 
 func helperServe() int {
@@ -58,9 +60,15 @@ func helperServe() int {
 		})
 	}
 	// Federation tests run several nodes: retries, coalescing and the
-	// rescue of a crashed delivery take seconds, not minutes.
+	// rescue of a crashed delivery take seconds, not minutes. The rescue
+	// also bounds each job's time, so a test that needs jobs to last as
+	// long as in production (a slow peer) sets AGORA_TEST_RESCUE_AFTER.
+	rescueAfter := 3 * time.Second
+	if d, err := time.ParseDuration(os.Getenv("AGORA_TEST_RESCUE_AFTER")); err == nil {
+		rescueAfter = d
+	}
 	fast := func(c *federation.Config) {
-		c.RetryBase, c.CoalesceUpdates, c.RescueAfter = time.Second, time.Second, 3*time.Second
+		c.RetryBase, c.CoalesceUpdates, c.RescueAfter = time.Second, time.Second, rescueAfter
 	}
 	if err := serve(context.Background(), cfg, e, serveHooks{wrap: slow, federation: fast}); err != nil {
 		fmt.Fprintf(os.Stderr, "agora: %v\n", err)

@@ -366,3 +366,78 @@ func (r *recorder) Failed() bool {
 	defer r.mu.Unlock()
 	return len(r.errors)+len(r.fatals) > 0
 }
+
+// hostileSite serves pages that do what a page of the node must never
+// do, each with the policy it needs to do it (none, or the node's).
+func hostileSite() http.Handler {
+	mux := http.NewServeMux()
+	html := func(path, csp, body string) {
+		mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			if csp != "" {
+				w.Header().Set("Content-Security-Policy", csp)
+			}
+			fmt.Fprint(w, page("Page", body))
+		})
+	}
+	html("/clean", strictCSP, `<p>Rien.</p><p><a href="https://elsewhere.example/">lien</a></p>`)
+	html("/inline-script", strictCSP, `<script>document.title = "ran";</script>`)
+	html("/remote-image", "default-src 'self'", `<img src="http://127.0.0.1:9/x.png" alt="x">`)
+	html("/inline-style", strictCSP, `<p style="color: red">rouge</p>`)
+	html("/refresh-away", "", `<meta http-equiv="refresh" content="1;url=http://evil.invalid/">`)
+	html("/refresh-here", "", `<meta http-equiv="refresh" content="0;url=/clean">`)
+	html("/refresh-later", "", `<meta http-equiv="refresh" content="3600;url=/clean">`)
+	html("/script-nav", "", `<script>location.href = "/clean";</script>`)
+	html("/alert", "", `<script>alert("pwned");</script>`)
+	html("/frame", "", `<iframe title="x" src="/clean"></iframe>`)
+	html("/popup", "", `<script>window.open("/clean");</script>`)
+	return mux
+}
+
+// WatchIncidents sees every kind of incident on a page made for it, and
+// none on a clean page; AssertNoIncidents reports them as one error.
+func TestIncidents(t *testing.T) {
+	t.Parallel()
+	base := Serve(t, hostileSite())
+	for _, tc := range []struct {
+		path string
+		want string // kind of incident expected; "" for none
+	}{
+		{"/clean", ""},
+		{"/inline-script", "csp"},
+		{"/remote-image", "csp"},
+		{"/inline-style", "csp"},
+		{"/refresh-away", "navigation"},
+		{"/refresh-here", "navigation"},
+		{"/refresh-later", "refresh"},
+		{"/script-nav", "navigation"},
+		{"/alert", "dialog"},
+		{"/frame", "frame"},
+		{"/popup", "window"},
+	} {
+		t.Run(strings.TrimPrefix(tc.path, "/"), func(t *testing.T) {
+			t.Parallel()
+			b := New(t)
+			g := b.WatchIncidents(base)
+			b.Open(base + tc.path)
+			rec := &recorder{TB: t}
+			var clean bool
+			rec.do(func(tb testing.TB) { clean = g.assertNoIncidents(tb, 1500*time.Millisecond) })
+			if clean != (tc.want == "") {
+				t.Errorf("the check says clean: %v", clean)
+			}
+			if len(rec.fatals) != 0 {
+				t.Fatalf("the check stopped: %q", rec.fatals)
+			}
+			switch {
+			case tc.want == "" && len(rec.errors) != 0:
+				t.Errorf("incidents on a clean page: %q", rec.errors)
+			case tc.want != "" && len(rec.errors) != 1:
+				t.Errorf("reported %d errors, want one naming a %s incident: %q", len(rec.errors), tc.want, rec.errors)
+			case tc.want != "" && !strings.Contains(rec.errors[0], "  - "+tc.want+": "):
+				t.Errorf("no %s incident in %q", tc.want, rec.errors[0])
+			}
+			t.Logf("%s: %q", tc.path, rec.errors)
+		})
+	}
+}
