@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"testing"
+	"time"
 
 	"agora/frontend/frontendtest"
 	"agora/instances/accounts"
@@ -29,6 +30,14 @@ func BenchmarkPages(b *testing.B) {
 			for i := range 499 {
 				n.Propose(b, author, sp, fmt.Sprintf("Proposition %d", i))
 			}
+			// Five writers, a comment every 7 s (moved on the node's
+			// clock): well inside debates.CommentLimits, as a lively
+			// thread would be.
+			writers := []*accounts.Account{author, reader}
+			for _, h := range []string{"w3", "w4", "w5"} {
+				w, _ := n.Resident(b, h, true)
+				writers = append(writers, w)
+			}
 			rng := rand.New(rand.NewPCG(1, 2))
 			var ids []string
 			for i := range 300 {
@@ -36,10 +45,8 @@ func BenchmarkPages(b *testing.B) {
 				if i >= 100 {
 					parent = ids[rng.IntN(len(ids))]
 				}
-				who := author
-				if i%3 == 0 {
-					who = reader
-				}
+				who := writers[i%len(writers)]
+				n.Clock.Advance(7 * time.Second)
 				c, err := n.Debates.Add(b.Context(), accounts.As(who), debates.NewComment{
 					Target: debates.Target{Kind: debates.TargetProposal, ID: hot.ID}, ParentID: parent,
 					Body: fmt.Sprintf("Commentaire %d, avec du *Markdown* et un [lien](https://example.org/%d).", i, i)})
@@ -47,7 +54,7 @@ func BenchmarkPages(b *testing.B) {
 					b.Fatal(err)
 				}
 				ids = append(ids, c.ID)
-				if i%7 == 0 && who != reader {
+				if i%7 == 0 && who.ID != reader.ID {
 					if err := n.Debates.Support(b.Context(), accounts.As(reader), c.ID); err != nil {
 						b.Fatal(err)
 					}
