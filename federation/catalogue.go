@@ -310,7 +310,7 @@ func (s *Service) catalogueActor(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.serve(w, r, as2.Renderer{IDs: s.ids}.Catalogue(s.cfg.NodeName, key.publicPEM))
+	s.serve(w, r, as2.Renderer{IDs: s.ids}.Catalogue(s.nodeName(r.Context()), key.publicPEM))
 }
 
 // appObject serves an app's Page.

@@ -116,7 +116,7 @@ func (s *Service) nodeinfo(w http.ResponseWriter, r *http.Request) {
 			"localPosts":    count("proposals", "hidden_at IS NULL"),
 			"localComments": count("comments", "deleted_at IS NULL AND remote_actor IS NULL"),
 		},
-		"metadata": map[string]any{"nodeName": s.cfg.NodeName},
+		"metadata": map[string]any{"nodeName": s.nodeName(r.Context())},
 	})
 }
 

@@ -1,11 +1,13 @@
 package federation
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -260,4 +262,27 @@ func TestAuthorizedFetch(t *testing.T) {
 			t.Errorf("signed GET: %d, want 200", resp.StatusCode)
 		}
 	})
+}
+
+// The node's name as its admin sets it is the one peers read, on the
+// node's actor and in nodeinfo; unset, it is the configured name.
+func TestNodeNameFollowsTheAdmin(t *testing.T) {
+	var name atomic.Value
+	name.Store("")
+	n := newNode(t, "sqlite", func(c *Config) {
+		c.Name = func(context.Context) string { return name.Load().(string) }
+	})
+	for _, want := range []string{"Paris 15", "Mairie du 15e"} {
+		if want != "Paris 15" {
+			name.Store(want)
+		}
+		_, body := n.get(t, "/actor", "application/activity+json")
+		if doc := decode(t, body); doc["name"] != want {
+			t.Errorf("actor name %v, want %q", doc["name"], want)
+		}
+		_, body = n.get(t, "/nodeinfo/2.1", "")
+		if !strings.Contains(string(body), `"nodeName":"`+want+`"`) {
+			t.Errorf("nodeinfo: %s, want nodeName %q", body, want)
+		}
+	}
 }

@@ -45,7 +45,10 @@ import (
 type Config struct {
 	BaseURL  *url.URL
 	NodeName string
-	Version  string
+	// Name, when set, is the node's name now (an admin may change it);
+	// NodeName otherwise.
+	Name    func(context.Context) string
+	Version string
 	// AllowPrivate lets the node fetch from and deliver to private and
 	// loopback addresses: for tests on one machine only.
 	AllowPrivate bool
@@ -222,4 +225,14 @@ func signedHost(base *url.URL) string {
 		return base.Hostname()
 	}
 	return base.Host
+}
+
+// nodeName is the node's name as it is now.
+func (s *Service) nodeName(ctx context.Context) string {
+	if s.cfg.Name != nil {
+		if name := s.cfg.Name(ctx); name != "" {
+			return name
+		}
+	}
+	return s.cfg.NodeName
 }

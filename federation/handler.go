@@ -121,7 +121,7 @@ func (s *Service) instanceActor(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.serve(w, r, as2.Renderer{IDs: s.ids}.Application(s.cfg.NodeName, key.publicPEM))
+	s.serve(w, r, as2.Renderer{IDs: s.ids}.Application(s.nodeName(r.Context()), key.publicPEM))
 }
 
 func (s *Service) groupActor(w http.ResponseWriter, r *http.Request) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"agora/frontend/about"
 	"agora/frontend/accounts"
 	"agora/frontend/admin"
 	"agora/frontend/apps"
@@ -29,6 +30,7 @@ import (
 	"agora/instances/markup"
 	modsvc "agora/instances/moderation"
 	"agora/instances/proposals"
+	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/blobs"
 )
@@ -77,6 +79,14 @@ type Deps struct {
 	// catalogue writes to (downloads are served from it).
 	Apps *appsvc.Service
 
+	// Site, when set, is how the admin has the node present itself (name,
+	// accent, logo, welcome, the legal pages' texts): the legal pages and
+	// the admin's page for it are served. It needs Blobs (the logo).
+	Site *site.Service
+	// AttachmentQuota is the bytes of files one resident's proposals may
+	// hold (0: none), as the page on personal data says.
+	AttachmentQuota int64
+
 	// Now is the clock pages decide with (phases, windows, expiries); the
 	// services must use the same one. Nil means time.Now.
 	Now func() time.Time
@@ -90,7 +100,7 @@ func New(cfg Config, d Deps) (http.Handler, error) {
 		reg = prometheus.NewRegistry()
 	}
 	k, err := web.New(cfg, web.Deps{Logger: d.Logger, Registry: reg, Accounts: d.Accounts,
-		Limiter: d.Limiter, Secret: d.Secret, Now: d.Now})
+		Limiter: d.Limiter, Secret: d.Secret, Site: d.Site, Now: d.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -110,12 +120,18 @@ func register(k *web.Kit, d Deps) error {
 		if err := desk.Register(k); err != nil {
 			return err
 		}
-		if err := admin.Register(k, admin.Deps{Accounts: d.Accounts, Spaces: d.Spaces}); err != nil {
+		if err := admin.Register(k, admin.Deps{Accounts: d.Accounts, Spaces: d.Spaces, Site: d.Site, Blobs: d.Blobs}); err != nil {
 			return err
 		}
 	}
 	if err := registerParticipation(k, d); err != nil {
 		return err
+	}
+	if d.Site != nil {
+		if err := about.Register(k, about.Deps{Site: d.Site, Blobs: d.Blobs, Markup: d.Markup, Spaces: d.Spaces,
+			AttachmentQuota: d.AttachmentQuota}); err != nil {
+			return err
+		}
 	}
 	if d.Federation != nil {
 		if err := cities.Register(k, d.Federation, d.Markup); err != nil {

@@ -23,6 +23,7 @@ import (
 	"agora/instances/markup"
 	"agora/instances/moderation"
 	"agora/instances/proposals"
+	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/database"
 	"agora/storage/ratelimit"
@@ -102,11 +103,19 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	md := markup.New()
 	spacesSvc := spaces.NewService(n.db, md, nil)
 	proposalsSvc := proposals.NewService(n.db, md, accountsSvc, spacesSvc, nil, proposals.WithAttachmentQuota(cfg.AttachmentQuota))
+	siteSvc := site.NewService(n.db, nil)
 	debatesSvc := debates.NewService(n.db, md, nil)
 	moderationSvc := moderation.NewService(n.db, nil)
 	appsSvc := apps.NewService(n.db, n.blobs, nil, apps.Options{})
 	fedCfg := federation.Config{
 		BaseURL: cfg.BaseURL, NodeName: cfg.NodeName, Version: buildVersion(),
+		Name: func(ctx context.Context) string {
+			st, err := siteSvc.Get(ctx)
+			if err != nil {
+				return ""
+			}
+			return st.Name
+		},
 		AllowPrivate: cfg.FederationAllowPrivate, AuthorizedFetch: cfg.FederationAuthorizedFetch, Allowlist: cfg.FederationAllowlist,
 	}
 	if hooks.federation != nil {
@@ -147,6 +156,9 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Blobs:      n.blobs,
 		Federation: federationPages{fed},
 		Apps:       appsSvc,
+		Site:       siteSvc,
+
+		AttachmentQuota: cfg.AttachmentQuota,
 		Checks: []frontend.Check{
 			{Name: "database", Check: func(ctx context.Context) error { return database.Ready(ctx, n.db) }},
 			{Name: "blobs", Check: n.blobs.Ping},

@@ -5,6 +5,7 @@
 package accounts
 
 import (
+	"context"
 	"crypto/rand"
 	"embed"
 	"errors"
@@ -36,7 +37,7 @@ func Register(k *web.Kit) error {
 	if err != nil {
 		return fmt.Errorf("accounts: %w", err)
 	}
-	wa, err := newWebAuthn(k.NodeName(), k.BaseURL())
+	wa, err := newWebAuthn(k.NodeName(context.Background()), k.BaseURL())
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,9 @@ import (
 
 	"agora/frontend/web"
 	"agora/instances/accounts"
+	"agora/instances/site"
 	"agora/instances/spaces"
+	"agora/storage/blobs"
 )
 
 // censusUploadLimit is the body limit of a census file upload: a city's
@@ -26,12 +28,18 @@ type Deps struct {
 	Accounts *accounts.Service
 	// Spaces, when set, lets the admin open participatory spaces.
 	Spaces *spaces.Service
+	// Site, when set, lets the admin set how the node presents itself;
+	// Blobs keeps its logo.
+	Site  *site.Service
+	Blobs blobs.Store
 }
 
 type surface struct {
 	*web.Pages
 	accounts *accounts.Service
 	spaces   *spaces.Service
+	site     *site.Service
+	blobs    blobs.Store
 }
 
 // Register serves the administration on the kit's router.
@@ -43,7 +51,11 @@ func Register(k *web.Kit, d Deps) error {
 	if err != nil {
 		return fmt.Errorf("admin: %w", err)
 	}
-	s := &surface{Pages: pages, accounts: d.Accounts, spaces: d.Spaces}
+	if d.Site != nil && d.Blobs == nil {
+		return errors.New("the administration needs the blob store for the site's logo")
+	}
+	s := &surface{Pages: pages, accounts: d.Accounts, spaces: d.Spaces, site: d.Site, blobs: d.Blobs}
+	k.MapErrors(siteErrors...)
 	s.routes()
 	return nil
 }
@@ -60,6 +72,13 @@ func (s *surface) routes() {
 	admin.Post("/admin/residency/letters", s.adminLetters)
 	admin.Post("/admin/residency/census", s.adminCensus)
 	s.Upload("/admin/residency/census", censusUploadLimit)
+	if s.site != nil {
+		admin.Get("/admin/site", s.sitePage)
+		admin.Post("/admin/site", s.siteSave)
+		admin.Post("/admin/site/logo", s.siteLogoSave)
+		s.Upload("/admin/site/logo", logoUploadLimit)
+		admin.Post("/admin/site/logo/remove", s.siteLogoRemove)
+	}
 	if s.spaces != nil {
 		admin.Get("/admin/spaces/new", s.spaceNewPage)
 		admin.Post("/admin/spaces/new", s.spaceNewSave)
@@ -68,5 +87,5 @@ func (s *surface) routes() {
 
 // adminPage is the administration's home: links to its pages.
 func (s *surface) adminPage(w http.ResponseWriter, r *http.Request) {
-	s.HTML(w, r, http.StatusOK, "admin", s.Printer(r).T("admin.title"), nil)
+	s.HTML(w, r, http.StatusOK, "admin", s.Printer(r).T("admin.title"), s.site != nil)
 }

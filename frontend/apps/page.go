@@ -134,7 +134,7 @@ func (s *surface) renderApp(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	if d.Forms["adopt"].Values["name"] == "" && failed != "adopt" {
-		d.Forms["adopt"].Values["name"] = s.NodeName()
+		d.Forms["adopt"].Values["name"] = s.NodeName(ctx)
 		if len(d.Releases) > 0 {
 			d.Forms["adopt"].Values["version"] = d.Releases[0].Version
 		}

@@ -28,6 +28,7 @@ import (
 	"agora/instances/markup"
 	"agora/instances/moderation"
 	"agora/instances/proposals"
+	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/ratelimit"
 	"agora/storage/storagetest"
@@ -99,7 +100,7 @@ func NewNodeOn(t testing.TB, db *bun.DB, tweaks ...func(*frontend.Deps)) *Node {
 		Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
 		Accounts: acc, Limiter: ratelimit.New(db, Secret, clock.Now), Secret: Secret,
 		Spaces: sp, Proposals: pr, Debates: dbt, Moderation: mod, Markup: md,
-		Blobs: storagetest.NewBlobStore(t, "local"), Now: clock.Now,
+		Blobs: storagetest.NewBlobStore(t, "local"), Site: site.NewService(db, clock.Now), Now: clock.Now,
 	}
 	for _, tweak := range tweaks {
 		tweak(&deps)

@@ -210,3 +210,18 @@ func midnight(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 && t.S
 func (p *Printer) CivilDate(t time.Time) string {
 	return p.Date(t.UTC().Add(12 * time.Hour))
 }
+
+// Span writes a duration in the largest whole unit that fits it: "2 ans",
+// "30 jours", "1 heure", "15 minutes".
+func (p *Printer) Span(d time.Duration) string {
+	day := 24 * time.Hour
+	switch {
+	case d >= 365*day && d%(365*day) == 0:
+		return p.Plural("span.years", int(d/(365*day)))
+	case d >= day && d%day == 0:
+		return p.Plural("span.days", int(d/day))
+	case d >= time.Hour && d%time.Hour == 0:
+		return p.Plural("span.hours", int(d/time.Hour))
+	}
+	return p.Plural("span.minutes", int(d/time.Minute))
+}

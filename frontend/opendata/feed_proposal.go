@@ -41,7 +41,7 @@ func (s *surface) proposalFeed(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	l := s.Printer(r)
+	l, node := s.Printer(r), s.NodeName(r.Context())
 	links := s.Links()
 	q := langQuery(web.ChosenLang(r, l))
 	title := p.Title
@@ -52,19 +52,19 @@ func (s *surface) proposalFeed(w http.ResponseWriter, r *http.Request) {
 		Lang:     l.Lang,
 		ID:       links.ProposalFeed(p.ID, nil),
 		Title:    atomText{Body: l.T("feed.proposal.title", title)},
-		Subtitle: &atomText{Body: l.T("feed.proposal.subtitle", s.NodeName())},
+		Subtitle: &atomText{Body: l.T("feed.proposal.subtitle", node)},
 		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: links.ProposalFeed(p.ID, q)},
 			{Rel: "alternate", Type: "text/html", Href: withQuery(links.ProposalPage(p.ID), q), Hreflang: l.Lang},
 		},
-		Author: &atomPerson{Name: s.NodeName()},
+		Author: &atomPerson{Name: node},
 	}
 	updated := p.UpdatedAt
 	for _, e := range slices.Backward(events) {
 		if e.At.After(updated) {
 			updated = e.At
 		}
-		f.Entries = append(f.Entries, s.eventEntry(p, e, l, q))
+		f.Entries = append(f.Entries, s.eventEntry(node, p, e, l, q))
 	}
 	for _, c := range comments {
 		at := c.CreatedAt
@@ -116,7 +116,7 @@ func (s *surface) commentEntry(p *proposals.Proposal, c *debates.Comment, l *i18
 // eventEntry is one line of a proposal's timeline as a feed entry. Who
 // acted is never named, only their part: the author, the city service
 // that answered, moderation, or the node itself.
-func (s *surface) eventEntry(p *proposals.Proposal, e proposals.Event, l *i18n.Printer, q url.Values) atomEntry {
+func (s *surface) eventEntry(node string, p *proposals.Proposal, e proposals.Event, l *i18n.Printer, q url.Values) atomEntry {
 	links := s.Links()
 	at := atomTime(e.At)
 	entry := atomEntry{
@@ -144,11 +144,11 @@ func (s *surface) eventEntry(p *proposals.Proposal, e proposals.Event, l *i18n.P
 	case "review":
 		entry.Title.Body = l.T("feed.event.review")
 		content = para(l.T("feed.event.review.text"))
-		who = s.NodeName()
+		who = node
 	case "answer":
 		entry.Title.Body = l.T("feed.event.answer", l.T("feed.state."+string(e.ToState)))
 		content = e.AnswerHTML
-		who = cmp.Or(e.Service, s.NodeName())
+		who = cmp.Or(e.Service, node)
 	case "withdrawn":
 		entry.Title.Body = l.T("feed.event.withdrawn")
 		content = para(l.T("feed.event.withdrawn.text"))
@@ -156,7 +156,7 @@ func (s *surface) eventEntry(p *proposals.Proposal, e proposals.Event, l *i18n.P
 		// A kind this feed does not know yet (moderation, merges): say
 		// where the proposal now stands.
 		entry.Title.Body = l.T("feed.event.state", l.T("feed.state."+string(e.ToState)))
-		who = s.NodeName()
+		who = node
 		if e.Reason != "" {
 			content = para(l.T("feed.event.reason", e.Reason))
 		}

@@ -36,12 +36,12 @@ func (s *surface) spaceFeed(w http.ResponseWriter, r *http.Request) {
 		Lang:     l.Lang,
 		ID:       links.SpaceFeed(sp.Slug, nil),
 		Title:    atomText{Body: l.T("feed.space.title", sp.Title)},
-		Subtitle: &atomText{Body: l.T("feed.space.subtitle", s.NodeName())},
+		Subtitle: &atomText{Body: l.T("feed.space.subtitle", s.NodeName(r.Context()))},
 		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: links.SpaceFeed(sp.Slug, q)},
 			{Rel: "alternate", Type: "text/html", Href: withQuery(links.SpacePage(sp.Slug), q), Hreflang: l.Lang},
 		},
-		Author: &atomPerson{Name: s.NodeName()},
+		Author: &atomPerson{Name: s.NodeName(r.Context())},
 	}
 	updated := sp.UpdatedAt
 	for i := range page.Items {

@@ -1,10 +1,13 @@
 package participation
 
 import (
+	"cmp"
 	"fmt"
+	"html/template"
 	"net/http"
 
 	"agora/frontend/web"
+	"agora/instances/markup"
 )
 
 // home welcomes residents with the node's open spaces, so a first visit
@@ -16,6 +19,15 @@ func (s *surface) home(w http.ResponseWriter, r *http.Request) {
 		if d, err = s.spaceList(r); err != nil {
 			s.Fail(w, r, err)
 			return
+		}
+	}
+	if st, ok := s.Site(r.Context()); ok {
+		text := st.WelcomeFR
+		if s.Printer(r).Lang == "en" {
+			text = cmp.Or(st.WelcomeEN, text)
+		}
+		if text != "" {
+			d.Welcome = template.HTML(s.homeMarkup().Markdown(text))
 		}
 	}
 	s.HTML(w, r, http.StatusOK, "home", "", d)
@@ -31,4 +43,13 @@ func RegisterHome(k *web.Kit) error {
 	s := &surface{Pages: pages}
 	k.Anyone().Get("/", s.home)
 	return nil
+}
+
+// homeMarkup renders the welcome text, also on a node without
+// participation.
+func (s *surface) homeMarkup() *markup.Renderer {
+	if s.markup == nil {
+		return markup.New()
+	}
+	return s.markup
 }

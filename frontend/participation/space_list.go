@@ -1,6 +1,7 @@
 package participation
 
 import (
+	"html/template"
 	"net/http"
 
 	"agora/instances/spaces"
@@ -9,7 +10,8 @@ import (
 // spaceListData is every space of the node, each with what residents can
 // do there now.
 type spaceListData struct {
-	Spaces []spaceSummary
+	Spaces  []spaceSummary
+	Welcome template.HTML // the admin's welcome text, on the home page
 }
 
 type spaceSummary struct {

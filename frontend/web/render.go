@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -23,6 +24,12 @@ var templateFiles embed.FS
 type Common struct {
 	NodeName string
 	CSSURL   string
+	// SiteCSSURL and LogoURL are the admin's accent and logo ("" for
+	// the defaults), with a hash of what they are so browsers keep them.
+	SiteCSSURL, LogoURL string
+	// A11yStatus is the accessibility statement's conformity (none,
+	// partial, full), which the footer states as the RGAA asks.
+	A11yStatus string
 	// Nav names the surfaces whose link the navigation shows ("cities",
 	// "apps"), set with Kit.Nav.
 	Nav map[string]bool
@@ -218,6 +225,17 @@ func (k *Kit) html(w http.ResponseWriter, r *http.Request, set *pageSet, status 
 		return
 	}
 	pg := Page{Common: k.common, L: k.Printer(r), Account: CurrentAccount(r), Title: title, Path: r.URL.Path, Data: data}
+	pg.A11yStatus = "none"
+	if st, ok := k.Site(r.Context()); ok {
+		pg.NodeName = cmp.Or(st.Name, pg.NodeName)
+		pg.A11yStatus = cmp.Or(st.A11yStatus, "none")
+		if st.Accent != "" {
+			pg.SiteCSSURL = "/site.css?v=" + strings.TrimPrefix(st.Accent, "#")
+		}
+		if st.LogoKey != "" {
+			pg.LogoURL = "/site/logo?v=" + st.LogoKey[:min(12, len(st.LogoKey))]
+		}
+	}
 	buf := k.view.buffers.Get().(*bytes.Buffer)
 	defer func() {
 		// A buffer that grew for a huge page is left to the collector

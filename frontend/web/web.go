@@ -32,6 +32,7 @@ import (
 
 	"agora/frontend/i18n"
 	"agora/instances/accounts"
+	"agora/instances/site"
 	"agora/storage/ratelimit"
 )
 
@@ -59,6 +60,9 @@ type Deps struct {
 	Accounts *accounts.Service
 	Limiter  RateLimiter
 	Secret   []byte
+	// Site, when set, is how the admin has the node present itself: its
+	// name (over Config.NodeName), accent, logo, welcome, legal texts.
+	Site *site.Service
 	// Now is the clock pages decide with (phases, windows, expiries); the
 	// services must use the same one. Nil means time.Now.
 	Now func() time.Time
@@ -81,6 +85,7 @@ type Kit struct {
 	limiter  RateLimiter
 	secret   []byte
 	clock    func() time.Time
+	site     *site.Service
 
 	router *mux.Router
 	view   *views // the layout, the shared partials and the kit's own pages
@@ -108,7 +113,7 @@ func New(cfg Config, deps Deps) (*Kit, error) {
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	k := &Kit{cfg: cfg, log: deps.Logger, https: cfg.BaseURL.Scheme == "https",
-		accounts: deps.Accounts, limiter: deps.Limiter, secret: deps.Secret, clock: deps.Now,
+		accounts: deps.Accounts, limiter: deps.Limiter, secret: deps.Secret, clock: deps.Now, site: deps.Site,
 		uploads: map[string]int64{}, uploadPatterns: map[string]int64{}, images: newImageBudget()}
 	if k.log == nil {
 		k.log = slog.New(slog.DiscardHandler)
@@ -192,13 +197,41 @@ func (k *Kit) Handler() (http.Handler, error) {
 // The node as the kit knows it.
 
 func (k *Kit) Log() *slog.Logger           { return k.log }
-func (k *Kit) NodeName() string            { return k.cfg.NodeName }
+func (k *Kit) SiteService() *site.Service  { return k.site }
 func (k *Kit) BaseURL() *url.URL           { return k.cfg.BaseURL }
 func (k *Kit) HTTPS() bool                 { return k.https }
 func (k *Kit) Catalog() *i18n.Catalog      { return k.catalog }
 func (k *Kit) Location() *time.Location    { return k.catalog.Location }
 func (k *Kit) Accounts() *accounts.Service { return k.accounts }
 func (k *Kit) Secret() []byte              { return k.secret }
+
+// DefaultNodeName is the configured name (AGORA_NODE_NAME), which pages
+// show when the admin set none.
+func (k *Kit) DefaultNodeName() string { return k.cfg.NodeName }
+
+// NodeName is the territory's name as pages show it: the admin's, else
+// the configured one.
+func (k *Kit) NodeName(ctx context.Context) string {
+	if st, ok := k.Site(ctx); ok && st.Name != "" {
+		return st.Name
+	}
+	return k.cfg.NodeName
+}
+
+// Site is how the admin has the node present itself, and false when the
+// node has no site settings or they cannot be read now (pages then show
+// the defaults rather than fail; the error is logged).
+func (k *Kit) Site(ctx context.Context) (site.Settings, bool) {
+	if k.site == nil {
+		return site.Settings{}, false
+	}
+	st, err := k.site.Get(ctx)
+	if err != nil {
+		k.log.WarnContext(ctx, "read the site's settings", "err", err)
+		return site.Settings{}, false
+	}
+	return st, true
+}
 
 // Now is the time pages decide with, in UTC.
 func (k *Kit) Now() time.Time { return k.clock().UTC() }
@@ -218,6 +251,10 @@ func (k *Kit) Printer(r *http.Request) *i18n.Printer {
 
 // Nav shows a surface's link in the site's navigation ("cities", "apps").
 func (k *Kit) Nav(name string) { k.common.Nav[name] = true }
+
+// Navigates reports whether the navigation links a surface: whether the
+// node serves it.
+func (k *Kit) Navigates(name string) bool { return k.common.Nav[name] }
 
 // Upload raises the body limit of the POST or PUT route at path to max
 // bytes (and its deadlines to an hour).

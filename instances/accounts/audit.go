@@ -28,8 +28,15 @@ type AuditEntry struct {
 // audit appends an entry inside the caller's transaction, so the act and
 // its record commit together or not at all.
 func (s *Service) audit(ctx context.Context, tx bun.IDB, actor Actor, action, subjectID, details, reason string) error {
+	return Record(ctx, tx, s.now(), actor, action, subjectID, details, reason)
+}
+
+// Record appends an entry to the audit log inside the caller's
+// transaction: other domains record their acts on the node (its
+// settings, its spaces) with it, in the transaction of the act.
+func Record(ctx context.Context, tx bun.IDB, at time.Time, actor Actor, action, subjectID, details, reason string) error {
 	e := &AuditEntry{
-		At: s.now(), ActorID: actor.id(), Action: action, SubjectID: subjectID,
+		At: at, ActorID: actor.id(), Action: action, SubjectID: subjectID,
 		Desk: actor.Desk, Details: details, Reason: reason,
 	}
 	if actor.OnBehalfOf != nil {
