@@ -17,6 +17,7 @@ import (
 	"agora/frontend/accounts"
 	"agora/frontend/admin"
 	"agora/frontend/apps"
+	"agora/frontend/budgets"
 	"agora/frontend/cities"
 	"agora/frontend/desk"
 	"agora/frontend/moderation"
@@ -29,6 +30,7 @@ import (
 	"agora/instances/debates"
 	"agora/instances/markup"
 	modsvc "agora/instances/moderation"
+	"agora/instances/projects"
 	"agora/instances/proposals"
 	"agora/instances/site"
 	"agora/instances/spaces"
@@ -78,6 +80,10 @@ type Deps struct {
 	// /api/v1/apps); it needs Accounts, and Blobs must be the store the
 	// catalogue writes to (downloads are served from it).
 	Apps *appsvc.Service
+
+	// Projects, when set with Spaces, serves the participatory budgets'
+	// pages (/budgets, /api/v1/budgets).
+	Projects *projects.Service
 
 	// Site, when set, is how the admin has the node present itself (name,
 	// accent, logo, welcome, the legal pages' texts): the legal pages and
@@ -161,6 +167,11 @@ func registerParticipation(k *web.Kit, d Deps) error {
 	if err := moderation.Register(k, moderation.Deps{Accounts: d.Accounts, Spaces: d.Spaces, Proposals: d.Proposals,
 		Debates: d.Debates, Moderation: d.Moderation, Markup: d.Markup}); err != nil {
 		return err
+	}
+	if d.Projects != nil {
+		if err := budgets.Register(k, budgets.Deps{Projects: d.Projects, Spaces: d.Spaces}); err != nil {
+			return err
+		}
 	}
 	return opendata.Register(k, opendata.Deps{Spaces: d.Spaces, Proposals: d.Proposals, Debates: d.Debates})
 }

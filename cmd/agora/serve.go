@@ -22,6 +22,7 @@ import (
 	"agora/instances/demo"
 	"agora/instances/markup"
 	"agora/instances/moderation"
+	"agora/instances/projects"
 	"agora/instances/proposals"
 	"agora/instances/site"
 	"agora/instances/spaces"
@@ -157,6 +158,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Federation: federationPages{fed},
 		Apps:       appsSvc,
 		Site:       siteSvc,
+		Projects:   projects.NewService(n.db, n.blobs, nil),
 
 		AttachmentQuota: cfg.AttachmentQuota,
 		Checks: []frontend.Check{

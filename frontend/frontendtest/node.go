@@ -27,6 +27,7 @@ import (
 	"agora/instances/debates"
 	"agora/instances/markup"
 	"agora/instances/moderation"
+	"agora/instances/projects"
 	"agora/instances/proposals"
 	"agora/instances/site"
 	"agora/instances/spaces"
@@ -102,6 +103,7 @@ func NewNodeOn(t testing.TB, db *bun.DB, tweaks ...func(*frontend.Deps)) *Node {
 		Spaces: sp, Proposals: pr, Debates: dbt, Moderation: mod, Markup: md,
 		Blobs: storagetest.NewBlobStore(t, "local"), Site: site.NewService(db, clock.Now), Now: clock.Now,
 	}
+	deps.Projects = projects.NewService(db, deps.Blobs, clock.Now)
 	for _, tweak := range tweaks {
 		tweak(&deps)
 	}

@@ -1,0 +1,59 @@
+// Package budgets is the surface of participatory budgets: a space's
+// editions, an edition's projects and its result by both rules side by
+// side, each project's follow-up once funded (officials post its
+// milestones), the .pb file of an imported edition, and the JSON of
+// /api/v1/budgets. The editions are instances/projects'.
+package budgets
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"agora/frontend/web"
+	"agora/instances/accounts"
+	"agora/instances/projects"
+	"agora/instances/spaces"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// Deps are the services the surface uses.
+type Deps struct {
+	Projects *projects.Service
+	Spaces   *spaces.Service
+}
+
+type surface struct {
+	*web.Pages
+	projects *projects.Service
+	spaces   *spaces.Service
+}
+
+// Register serves the surface on the kit's router.
+func Register(k *web.Kit, d Deps) error {
+	if d.Projects == nil || d.Spaces == nil {
+		return errors.New("the budget pages need the editions and the spaces")
+	}
+	pages, err := k.Pages(templates, "templates/*.html")
+	if err != nil {
+		return fmt.Errorf("budgets: %w", err)
+	}
+	s := &surface{Pages: pages, projects: d.Projects, spaces: d.Spaces}
+	k.MapErrors(
+		web.MapError(projects.ErrNotFound, http.StatusNotFound, "error.not_found", ""),
+		web.MapError(projects.ErrForbidden, http.StatusForbidden, "error.role", ""),
+		web.MapError(projects.ErrNotFunded, http.StatusConflict, "budget.error.not_funded", ""),
+	)
+	anyone := k.Anyone()
+	anyone.Get("/spaces/{slug}/budgets", s.spaceBudgets)
+	anyone.Get("/budgets/{id}", s.budgetPage)
+	anyone.Get("/budgets/{id}/budget.pb", s.pbFile)
+	anyone.Get("/budgets/projects/{id}", s.projectPage)
+	k.Role(accounts.Official).Post("/budgets/projects/{id}/milestones", s.milestoneSave)
+	k.OpenData("/api/v1/budgets/{id}", s.budgetJSON)
+	k.OpenData("/api/v1/budgets/{id}/results", s.resultsJSON)
+	return nil
+}

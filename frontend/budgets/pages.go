@@ -1,0 +1,361 @@
+package budgets
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"agora/frontend/web"
+	"agora/instances/accounts"
+	"agora/instances/budgets"
+	"agora/instances/projects"
+	"agora/instances/spaces"
+)
+
+// spaceBudgetsData is a space's editions.
+type spaceBudgetsData struct {
+	Space   *spaces.Space
+	Budgets []budgetLine
+}
+
+type budgetLine struct {
+	ID, Title, Results string // Results: the date of the result, or ""
+}
+
+func (s *surface) spaceBudgets(w http.ResponseWriter, r *http.Request) {
+	sp, err := s.spaces.BySlug(r.Context(), mux.Vars(r)["slug"])
+	if errors.Is(err, spaces.ErrNotFound) {
+		err = web.HTTPError(http.StatusNotFound, err)
+	}
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	list, err := s.projects.OfSpace(r.Context(), sp.ID)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	l := s.Printer(r)
+	d := spaceBudgetsData{Space: sp}
+	for _, b := range list {
+		line := budgetLine{ID: b.ID, Title: b.Title}
+		if !b.ResultsAt.IsZero() {
+			line.Results = l.Date(b.ResultsAt)
+		}
+		d.Budgets = append(d.Budgets, line)
+	}
+	s.HTML(w, r, http.StatusOK, "space_budgets", l.T("budget.space.title", sp.Title), d)
+}
+
+// budgetData is an edition with its projects by heading.
+type budgetData struct {
+	Budget    *projects.Budget
+	Space     *spaces.Space
+	Rule      string // the chosen rule's name
+	Other     string // the other rule's name
+	Ballot    string // how residents choose, in words
+	Total     string
+	Decided   bool
+	Headings  []headingView
+	HasPBFile bool
+}
+
+type headingView struct {
+	Name, Amount, Used, UsedOther string
+	Projects                      []projectLine
+}
+
+type projectLine struct {
+	ID, Ref, Title, Theme, Cost, Status, Votes string
+	Funded, FundedOther                        bool
+	Progress                                   int
+}
+
+func (s *surface) load(w http.ResponseWriter, r *http.Request) (*projects.Budget, []projects.Project, bool) {
+	b, err := s.projects.Budget(r.Context(), mux.Vars(r)["id"])
+	if err == nil {
+		var list []projects.Project
+		if list, err = s.projects.Projects(r.Context(), b.ID); err == nil {
+			return b, list, true
+		}
+	}
+	s.Fail(w, r, err)
+	return nil, nil, false
+}
+
+func (s *surface) budgetPage(w http.ResponseWriter, r *http.Request) {
+	b, list, ok := s.load(w, r)
+	if !ok {
+		return
+	}
+	l := s.Printer(r)
+	d := budgetData{Budget: b, Rule: l.T("budget.rule." + string(b.Rule)), Other: l.T("budget.rule." + string(b.Rule.Other())),
+		Total: money(l.Lang, b.Total(), b.Currency), Decided: !b.ResultsAt.IsZero(), HasPBFile: b.PBKey != ""}
+	if b.BallotKind == projects.Knapsack {
+		d.Ballot = l.T("budget.ballot.knapsack")
+	} else if b.MaxChoices > 0 {
+		d.Ballot = l.T("budget.ballot.approval_max", b.MaxChoices)
+	} else {
+		d.Ballot = l.T("budget.ballot.approval")
+	}
+	if sp, err := s.spaces.ByID(r.Context(), b.SpaceID); err == nil {
+		d.Space = sp
+	}
+	for _, h := range b.Headings {
+		v := headingView{Name: h.Name, Amount: money(l.Lang, h.Amount, b.Currency)}
+		var used, usedOther int64
+		for _, p := range list {
+			if p.Heading != h.Slug {
+				continue
+			}
+			line := projectLine{ID: p.ID, Ref: p.Ref, Title: p.Title, Theme: p.Theme, Cost: money(l.Lang, p.Cost, b.Currency),
+				Votes: number(l.Lang, p.Votes), Funded: p.Funded, FundedOther: p.FundedOther, Progress: p.Progress}
+			if p.Status != "" {
+				line.Status = l.T("budget.status." + string(p.Status))
+			}
+			if p.Funded {
+				used += p.Cost
+			}
+			if p.FundedOther {
+				usedOther += p.Cost
+			}
+			v.Projects = append(v.Projects, line)
+		}
+		v.Used, v.UsedOther = money(l.Lang, used, b.Currency), money(l.Lang, usedOther, b.Currency)
+		d.Headings = append(d.Headings, v)
+	}
+	s.HTML(w, r, http.StatusOK, "budget", b.Title, d)
+}
+
+// pbFile serves an imported edition's .pb file, as it was imported.
+func (s *surface) pbFile(w http.ResponseWriter, r *http.Request) {
+	f, err := s.projects.PB(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="budget.pb"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	io.Copy(w, f)
+}
+
+// projectData is a project with its follow-up.
+type projectData struct {
+	Project    *projects.Project
+	Budget     *projects.Budget
+	Cost       string
+	Votes      string
+	ActualCost string
+	Review     string
+	Status     string
+	Timeline   []milestoneView
+	Form       *web.Form
+	Statuses   []web.Option
+	MayFollow  bool // the reader may post a milestone
+}
+
+type milestoneView struct {
+	At, Status, Text, ActualCost string
+	Progress                     int
+}
+
+func (s *surface) projectPage(w http.ResponseWriter, r *http.Request) {
+	s.showProject(w, r, http.StatusOK, web.EmptyForm())
+}
+
+func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int, f *web.Form) {
+	p, ms, err := s.projects.Project(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	b, err := s.projects.Budget(r.Context(), p.BudgetID)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	l := s.Printer(r)
+	d := projectData{Project: p, Budget: b, Cost: money(l.Lang, p.Cost, b.Currency), Review: l.T("budget.review." + string(p.Review)), Form: f,
+		Votes: number(l.Lang, p.Votes)}
+	if p.ActualCost > 0 {
+		d.ActualCost = money(l.Lang, p.ActualCost, b.Currency)
+	}
+	if p.Status != "" {
+		d.Status = l.T("budget.status." + string(p.Status))
+	}
+	for _, m := range ms {
+		v := milestoneView{At: l.Date(m.At), Status: l.T("budget.status." + string(m.Status)), Text: m.Text, Progress: m.Progress}
+		if m.ActualCost > 0 {
+			v.ActualCost = money(l.Lang, m.ActualCost, b.Currency)
+		}
+		d.Timeline = append(d.Timeline, v)
+	}
+	if acc := web.CurrentAccount(r); acc != nil && p.Funded && acc.Has(accounts.Official) {
+		d.MayFollow = true
+		for _, st := range projects.Statuses {
+			d.Statuses = append(d.Statuses, web.Option{Value: string(st), Label: l.T("budget.status." + string(st))})
+		}
+		if f.Values["status"] == "" {
+			f.Values["status"] = string(p.Status)
+			f.Values["progress"] = strconv.Itoa(p.Progress)
+		}
+	}
+	s.HTML(w, r, status, "project", p.Title, d)
+}
+
+// milestoneSave records a step of a funded project's follow-up. Every
+// field at fault is named at once; nothing changes then.
+func (s *surface) milestoneSave(w http.ResponseWriter, r *http.Request) {
+	if !s.ParseForm(w, r) {
+		return
+	}
+	f, l := web.NewForm(r), s.Printer(r)
+	in := projects.MilestoneInput{Status: projects.Status(f.Values["status"]), Text: r.PostFormValue("text")}
+	var err error
+	if v := f.Values["progress"]; v != "" {
+		if in.Progress, err = strconv.Atoi(v); err != nil {
+			f.Errors["progress"] = l.T("budget.error.progress")
+		}
+	}
+	if v := strings.ReplaceAll(strings.ReplaceAll(f.Values["actual_cost"], " ", ""), "\u202f", ""); v != "" {
+		if in.ActualCost, err = strconv.ParseInt(v, 10, 64); err != nil {
+			f.Errors["actual_cost"] = l.T("budget.error.amount")
+		}
+	}
+	for field, problem := range in.Problems() {
+		if _, done := f.Errors[field]; !done {
+			f.Errors[field] = l.T("budget.error." + problem)
+		}
+	}
+	if f.Invalid() {
+		s.showProject(w, r, http.StatusBadRequest, f)
+		return
+	}
+	id := mux.Vars(r)["id"]
+	if _, err := s.projects.AddMilestone(r.Context(), accounts.As(web.CurrentAccount(r)), id, in); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/budgets/projects/"+id+"#timeline", http.StatusSeeOther)
+}
+
+// number writes a whole number with its thousands grouped as the
+// language does: "12 345" in French, "12,345" in English.
+func number(lang string, n int64) string {
+	digits := strconv.FormatInt(max(n, -n), 10)
+	sep := ","
+	if lang != "en" {
+		sep = "\u202f" // narrow no-break space, as French typography has it
+	}
+	var b strings.Builder
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	if n < 0 {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// money writes an amount of whole currency units as residents read it:
+// "1 500 000 €" in French, "€1,500,000" in English.
+func money(lang string, n int64, currency string) string {
+	out := number(lang, n)
+	symbol := map[string]string{"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "PLN": "zł"}[currency]
+	if symbol == "" {
+		symbol = currency
+	}
+	if lang == "en" && (symbol == "€" || symbol == "$" || symbol == "£") {
+		return symbol + out
+	}
+	return out + "\u00a0" + symbol
+}
+
+// budgetJSON and resultsJSON are the API's view of an edition.
+type budgetJSON struct {
+	ID        string        `json:"id"`
+	Title     string        `json:"title"`
+	SpaceID   string        `json:"space_id"`
+	Rule      budgets.Rule  `json:"rule"`
+	Ballot    string        `json:"ballot"`
+	MaxChoice int           `json:"max_choices,omitempty"`
+	Currency  string        `json:"currency"`
+	Total     int64         `json:"total"`
+	Headings  []headingJSON `json:"headings"`
+	ResultsAt *time.Time    `json:"results_at,omitempty"`
+	PBFile    string        `json:"pb_file,omitempty"`
+}
+
+type headingJSON struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Amount int64  `json:"amount"`
+}
+
+type projectJSON struct {
+	ID          string `json:"id"`
+	Reference   string `json:"reference"`
+	Title       string `json:"title"`
+	Heading     string `json:"heading"`
+	Cost        int64  `json:"cost"`
+	Votes       int64  `json:"votes"`
+	Funded      bool   `json:"funded"`
+	FundedOther bool   `json:"funded_by_other_rule"`
+	Status      string `json:"status,omitempty"`
+	Progress    int    `json:"progress"`
+	URL         string `json:"url"`
+}
+
+func (s *surface) budgetView(b *projects.Budget) budgetJSON {
+	out := budgetJSON{ID: b.ID, Title: b.Title, SpaceID: b.SpaceID, Rule: b.Rule, Ballot: string(b.BallotKind), MaxChoice: b.MaxChoices,
+		Currency: b.Currency, Total: b.Total()}
+	for _, h := range b.Headings {
+		out.Headings = append(out.Headings, headingJSON{ID: h.Slug, Name: h.Name, Amount: h.Amount})
+	}
+	if !b.ResultsAt.IsZero() {
+		at := b.ResultsAt
+		out.ResultsAt = &at
+	}
+	if b.PBKey != "" {
+		out.PBFile = s.BaseURL().JoinPath("budgets", b.ID, "budget.pb").String()
+	}
+	return out
+}
+
+func (s *surface) budgetJSON(w http.ResponseWriter, r *http.Request) {
+	b, err := s.projects.Budget(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	s.PublicJSON(w, r, s.budgetView(b))
+}
+
+func (s *surface) resultsJSON(w http.ResponseWriter, r *http.Request) {
+	b, list, ok := s.load(w, r)
+	if !ok {
+		return
+	}
+	out := struct {
+		Budget   budgetJSON    `json:"budget"`
+		Decided  bool          `json:"decided"`
+		Projects []projectJSON `json:"projects"`
+	}{Budget: s.budgetView(b), Decided: !b.ResultsAt.IsZero(), Projects: []projectJSON{}}
+	for _, p := range list {
+		out.Projects = append(out.Projects, projectJSON{ID: p.ID, Reference: p.Ref, Title: p.Title, Heading: p.Heading, Cost: p.Cost,
+			Votes: p.Votes, Funded: p.Funded, FundedOther: p.FundedOther, Status: string(p.Status), Progress: p.Progress,
+			URL: s.BaseURL().JoinPath("budgets", "projects", p.ID).String()})
+	}
+	s.PublicJSON(w, r, out)
+}

@@ -1,0 +1,118 @@
+package projects
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"agora/instances/accounts"
+	"agora/storage/database"
+)
+
+// MilestoneInput is one step of a funded project's follow-up: where it
+// stands now, how far along, what happened, and what it has cost so far.
+type MilestoneInput struct {
+	Status     Status
+	Progress   int // percent, 0 to 100; Done is 100
+	Text       string
+	ActualCost int64 // 0: unchanged
+}
+
+// TextMax bounds a milestone's text.
+const TextMax = 5_000
+
+// AddMilestone records a step of a funded project's follow-up and moves
+// the project to it. Abandoning a project needs its reason (the text);
+// a project done is at 100 %.
+func (s *Service) AddMilestone(ctx context.Context, actor accounts.Actor, projectID string, in MilestoneInput) (*Milestone, error) {
+	if !manages(actor) {
+		return nil, ErrForbidden
+	}
+	if in.Status == Done {
+		in.Progress = 100
+	}
+	if problems := in.Problems(); len(problems) > 0 {
+		return nil, &InvalidError{Problems: problems}
+	}
+	now := s.now().UTC()
+	m := &Milestone{ID: database.NewID(), ProjectID: projectID, Status: in.Status, Progress: in.Progress,
+		Text: strings.TrimSpace(in.Text), ActualCost: in.ActualCost, AuthorID: actorID(actor), At: now}
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		p, err := projectOn(ctx, tx, projectID)
+		if err != nil {
+			return err
+		}
+		if !p.Funded {
+			return ErrNotFunded
+		}
+		if _, err := tx.NewInsert().Model(m).Exec(ctx); err != nil {
+			return fmt.Errorf("insert milestone: %w", err)
+		}
+		q := tx.NewUpdate().Model((*Project)(nil)).Where("id = ?", projectID).
+			Set("status = ?", in.Status).Set("progress = ?", in.Progress).Set("updated_at = ?", now)
+		if in.ActualCost != 0 {
+			q = q.Set("actual_cost = ?", in.ActualCost)
+		}
+		if _, err := q.Exec(ctx); err != nil {
+			return fmt.Errorf("move project: %w", err)
+		}
+		return accounts.Record(ctx, tx, now, actor, "budget.milestone", projectID, "status="+string(in.Status), "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Problem codes of a milestone's fields, which pages word.
+const (
+	ProblemEmpty    = "empty"
+	ProblemTooLong  = "too_long"
+	ProblemStatus   = "status"
+	ProblemProgress = "progress"
+	ProblemAmount   = "amount"
+)
+
+// Problems names each field of the milestone at fault, with a problem
+// code; empty when it may be recorded.
+func (in MilestoneInput) Problems() map[string]string {
+	p := map[string]string{}
+	switch err := checkText("text", in.Text, TextMax, true); {
+	case err == nil:
+	case strings.TrimSpace(in.Text) == "":
+		p["text"] = ProblemEmpty
+	default:
+		p["text"] = ProblemTooLong
+	}
+	if !slices.Contains(Statuses, in.Status) {
+		p["status"] = ProblemStatus
+	}
+	if in.Progress < 0 || in.Progress > 100 {
+		p["progress"] = ProblemProgress
+	}
+	if in.ActualCost != 0 && checkAmount("actual cost", in.ActualCost) != nil {
+		p["actual_cost"] = ProblemAmount
+	}
+	return p
+}
+
+// InvalidError refuses input, naming each field at fault; it is
+// ErrInvalid.
+type InvalidError struct {
+	Problems map[string]string // field: problem code
+}
+
+func (e *InvalidError) Error() string {
+	keys := make([]string, 0, len(e.Problems))
+	for k, v := range e.Problems {
+		keys = append(keys, k+": "+v)
+	}
+	slices.Sort(keys)
+	return ErrInvalid.Error() + ": " + strings.Join(keys, ", ")
+}
+
+// Is makes errors.Is(err, ErrInvalid) hold.
+func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
