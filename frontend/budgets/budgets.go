@@ -52,7 +52,12 @@ func Register(k *web.Kit, d Deps) error {
 	anyone.Get("/budgets/{id}", s.budgetPage)
 	anyone.Get("/budgets/{id}/budget.pb", s.pbFile)
 	anyone.Get("/budgets/projects/{id}", s.projectPage)
-	k.Role(accounts.Official).Post("/budgets/projects/{id}/milestones", s.milestoneSave)
+	official := k.Role(accounts.Official)
+	official.Get("/spaces/{slug}/budgets/new", s.newBudget)
+	official.Post("/spaces/{slug}/budgets", s.createBudget)
+	official.Post("/budgets/{id}/projects", s.addProject)
+	official.Post("/budgets/projects/{id}/review", s.review)
+	official.Post("/budgets/projects/{id}/milestones", s.milestoneSave)
 	k.OpenData("/api/v1/budgets/{id}", s.budgetJSON)
 	k.OpenData("/api/v1/budgets/{id}/results", s.resultsJSON)
 	return nil

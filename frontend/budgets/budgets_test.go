@@ -111,3 +111,68 @@ func TestOfficialFollowsAFundedProject(t *testing.T) {
 		frontendtest.WantBody(t, n.Get("/budgets/"+b.ID), "Travaux")
 	})
 }
+
+func TestOfficialOpensABudget(t *testing.T) {
+	frontendtest.OnEachDialect(t, frontendtest.NewNode, func(t *testing.T, n *frontendtest.Node) {
+		sp := n.Space(t, "budget-2027", 0)
+		camille, resident := n.Resident(t, "camille", true)
+		idea := n.Propose(t, camille, sp, "Des arbres rue Lecourbe")
+		official := n.Session(t, n.Staff[accounts.Official])
+
+		frontendtest.WantNoBody(t, n.Get("/spaces/budget-2027/budgets"), "/budgets/new")
+		frontendtest.WantBody(t, n.Request("GET", "/spaces/budget-2027/budgets", official, nil), `href="/spaces/budget-2027/budgets/new"`)
+		frontendtest.WantStatus(t, n.Request("GET", "/spaces/budget-2027/budgets/new", resident, nil), http.StatusForbidden)
+		frontendtest.WantStatus(t, n.Request("POST", "/spaces/budget-2027/budgets", resident, url.Values{"title": {"x"}}), http.StatusForbidden)
+
+		// Every field at fault at once; nothing created.
+		before := n.Count(t, "budgets")
+		w := n.Request("POST", "/spaces/budget-2027/budgets", official, url.Values{"title": {""}, "rule": {"borda"},
+			"ballot": {"approval"}, "max_choices": {"beaucoup"}, "headings": {"Saint-Lambert ; 1 000 000\nsans montant\nNecker ; -5"}})
+		frontendtest.WantStatus(t, w, http.StatusBadRequest)
+		frontendtest.WantBody(t, w, "Donnez un nom.", "Choisissez une des valeurs proposées.", "Un nombre entier entre 0 et 1 000.",
+			"Lignes à corriger : 2, 3.")
+		w = n.Request("POST", "/spaces/budget-2027/budgets", official, url.Values{"title": {"B"}, "rule": {"greedy"},
+			"ballot": {"approval"}, "headings": {"Necker ; 5\nnecker ; 6"}})
+		frontendtest.WantStatus(t, w, http.StatusBadRequest)
+		frontendtest.WantBody(t, w, "Deux enveloppes portent le même nom.")
+		if got := n.Count(t, "budgets"); got != before {
+			t.Fatalf("refused budgets created %d", got-before)
+		}
+
+		w = n.Request("POST", "/spaces/budget-2027/budgets", official, url.Values{"title": {"Budget participatif 2027"},
+			"rule": {"equalshares"}, "ballot": {"approval"}, "max_choices": {"5"},
+			"headings": {"Quartier Saint-Lambert ; 1 000 000\nTout le 15e : 2 500 000 €"}})
+		frontendtest.WantStatus(t, w, http.StatusSeeOther)
+		budgetPath := w.Header().Get("Location")
+		page := n.Request("GET", budgetPath, official, nil)
+		frontendtest.WantBody(t, page, "3\u202f500\u202f000\u00a0€", "Choisir au plus 5 projets", `<option value="quartier-saint-lambert"`,
+			`<option value="tout-le-15e"`)
+
+		// A project from an idea; refused fields named at once.
+		w = n.Request("POST", budgetPath+"/projects", official, url.Values{"heading": {"nord"}, "title": {""}, "cost": {"cher"},
+			"ideas": {"/proposals/nope"}})
+		frontendtest.WantStatus(t, w, http.StatusBadRequest)
+		frontendtest.WantBody(t, w, "Donnez un nom.", "Un montant entier positif")
+		w = n.Request("POST", budgetPath+"/projects", official, url.Values{"heading": {"nord"}, "title": {"Arbres"}, "cost": {"80 000"}})
+		frontendtest.WantBody(t, w, "Choisissez une des enveloppes de ce budget.")
+		w = n.Request("POST", budgetPath+"/projects", official, url.Values{"heading": {"tout-le-15e"}, "title": {"Arbres"}, "cost": {"80 000"},
+			"ideas": {"http://localhost/proposals/nope"}})
+		frontendtest.WantBody(t, w, "Une de ces propositions n’existe pas")
+		w = n.Request("POST", budgetPath+"/projects", official, url.Values{"heading": {"tout-le-15e"}, "title": {"Planter 40 arbres rue Lecourbe"},
+			"cost": {"80 000"}, "ideas": {"http://localhost/proposals/" + idea.ID}})
+		frontendtest.WantStatus(t, w, http.StatusSeeOther)
+		projectPath := w.Header().Get("Location")
+		frontendtest.WantBody(t, n.Get(projectPath), "Planter 40 arbres rue Lecourbe", "80\u202f000\u00a0€",
+			`href="/proposals/`+idea.ID+`"`, "En cours d’étude par les services")
+
+		// The technical review.
+		w = n.Request("POST", projectPath+"/review", official, url.Values{"feasible": {"no"}, "reasons": {""}})
+		frontendtest.WantStatus(t, w, http.StatusBadRequest)
+		frontendtest.WantBody(t, w, "Un projet non réalisable a besoin de l’avis motivé des services.")
+		w = n.Request("POST", projectPath+"/review", official, url.Values{"feasible": {"yes"}, "cost": {"95 000"},
+			"reasons": {"Chiffré avec la Direction des espaces verts."}})
+		frontendtest.WantStatus(t, w, http.StatusSeeOther)
+		frontendtest.WantBody(t, n.Get(projectPath), "Réalisable", "95\u202f000\u00a0€", "Chiffré avec la Direction des espaces verts.")
+		frontendtest.WantStatus(t, n.Request("POST", projectPath+"/review", resident, url.Values{"feasible": {"yes"}}), http.StatusForbidden)
+	})
+}

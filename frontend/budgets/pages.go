@@ -1,7 +1,6 @@
 package budgets
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -21,6 +20,7 @@ import (
 type spaceBudgetsData struct {
 	Space   *spaces.Space
 	Budgets []budgetLine
+	MayOpen bool // the reader may open an edition
 }
 
 type budgetLine struct {
@@ -29,11 +29,8 @@ type budgetLine struct {
 
 func (s *surface) spaceBudgets(w http.ResponseWriter, r *http.Request) {
 	sp, err := s.spaces.BySlug(r.Context(), mux.Vars(r)["slug"])
-	if errors.Is(err, spaces.ErrNotFound) {
-		err = web.HTTPError(http.StatusNotFound, err)
-	}
 	if err != nil {
-		s.Fail(w, r, err)
+		s.Fail(w, r, notFound(err))
 		return
 	}
 	list, err := s.projects.OfSpace(r.Context(), sp.ID)
@@ -42,7 +39,7 @@ func (s *surface) spaceBudgets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := s.Printer(r)
-	d := spaceBudgetsData{Space: sp}
+	d := spaceBudgetsData{Space: sp, MayOpen: official(r)}
 	for _, b := range list {
 		line := budgetLine{ID: b.ID, Title: b.Title}
 		if !b.ResultsAt.IsZero() {
@@ -64,6 +61,9 @@ type budgetData struct {
 	Decided   bool
 	Headings  []headingView
 	HasPBFile bool
+	// Form adds a project, for officials before the result.
+	Form        *web.Form
+	HeadingOpts []web.Option
 }
 
 type headingView struct {
@@ -90,6 +90,10 @@ func (s *surface) load(w http.ResponseWriter, r *http.Request) (*projects.Budget
 }
 
 func (s *surface) budgetPage(w http.ResponseWriter, r *http.Request) {
+	s.showBudget(w, r, http.StatusOK, web.EmptyForm())
+}
+
+func (s *surface) showBudget(w http.ResponseWriter, r *http.Request, status int, f *web.Form) {
 	b, list, ok := s.load(w, r)
 	if !ok {
 		return
@@ -130,7 +134,13 @@ func (s *surface) budgetPage(w http.ResponseWriter, r *http.Request) {
 		v.Used, v.UsedOther = money(l.Lang, used, b.Currency), money(l.Lang, usedOther, b.Currency)
 		d.Headings = append(d.Headings, v)
 	}
-	s.HTML(w, r, http.StatusOK, "budget", b.Title, d)
+	if !d.Decided && official(r) {
+		d.Form = f
+		for _, h := range b.Headings {
+			d.HeadingOpts = append(d.HeadingOpts, web.Option{Value: h.Slug, Label: h.Name})
+		}
+	}
+	s.HTML(w, r, status, "budget", b.Title, d)
 }
 
 // pbFile serves an imported edition's .pb file, as it was imported.
@@ -157,9 +167,10 @@ type projectData struct {
 	Review     string
 	Status     string
 	Timeline   []milestoneView
-	Form       *web.Form
+	Form       *web.Form // a milestone
 	Statuses   []web.Option
-	MayFollow  bool // the reader may post a milestone
+	MayFollow  bool      // the reader may post a milestone
+	ReviewForm *web.Form // the technical review, for officials before the result
 }
 
 type milestoneView struct {
@@ -168,10 +179,10 @@ type milestoneView struct {
 }
 
 func (s *surface) projectPage(w http.ResponseWriter, r *http.Request) {
-	s.showProject(w, r, http.StatusOK, web.EmptyForm())
+	s.showProject(w, r, http.StatusOK, web.EmptyForm(), web.EmptyForm())
 }
 
-func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int, f *web.Form) {
+func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int, f, review *web.Form) {
 	p, ms, err := s.projects.Project(r.Context(), mux.Vars(r)["id"])
 	if err != nil {
 		s.Fail(w, r, err)
@@ -198,7 +209,15 @@ func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int
 		}
 		d.Timeline = append(d.Timeline, v)
 	}
-	if acc := web.CurrentAccount(r); acc != nil && p.Funded && acc.Has(accounts.Official) {
+	if official(r) && b.ResultsAt.IsZero() {
+		d.ReviewForm = review
+		if len(review.Values) == 0 {
+			review.Values["cost"] = strconv.FormatInt(p.Cost, 10)
+			review.Values["reasons"] = p.ReviewReasons
+			review.Values["feasible"] = map[projects.Review]string{projects.Feasible: "yes", projects.Unfeasible: "no"}[p.Review]
+		}
+	}
+	if p.Funded && official(r) {
 		d.MayFollow = true
 		for _, st := range projects.Statuses {
 			d.Statuses = append(d.Statuses, web.Option{Value: string(st), Label: l.T("budget.status." + string(st))})
@@ -225,22 +244,18 @@ func (s *surface) milestoneSave(w http.ResponseWriter, r *http.Request) {
 			f.Errors["progress"] = l.T("budget.error.progress")
 		}
 	}
-	if v := strings.ReplaceAll(strings.ReplaceAll(f.Values["actual_cost"], " ", ""), "\u202f", ""); v != "" {
-		if in.ActualCost, err = strconv.ParseInt(v, 10, 64); err != nil {
-			f.Errors["actual_cost"] = l.T("budget.error.amount")
-		}
-	}
-	for field, problem := range in.Problems() {
-		if _, done := f.Errors[field]; !done {
-			f.Errors[field] = l.T("budget.error." + problem)
-		}
-	}
+	in.ActualCost = parseAmount(l, f, "actual_cost", false)
+	refused(l, f, in.Problems())
 	if f.Invalid() {
-		s.showProject(w, r, http.StatusBadRequest, f)
+		s.showProject(w, r, http.StatusBadRequest, f, web.EmptyForm())
 		return
 	}
 	id := mux.Vars(r)["id"]
 	if _, err := s.projects.AddMilestone(r.Context(), accounts.As(web.CurrentAccount(r)), id, in); err != nil {
+		if s.invalid(l, f, err) {
+			s.showProject(w, r, http.StatusBadRequest, f, web.EmptyForm())
+			return
+		}
 		s.Fail(w, r, err)
 		return
 	}
@@ -266,6 +281,12 @@ func number(lang string, n int64) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// official reports whether the reader manages budgets.
+func official(r *http.Request) bool {
+	acc := web.CurrentAccount(r)
+	return acc != nil && acc.Has(accounts.Official)
 }
 
 // money writes an amount of whole currency units as residents read it:

@@ -34,8 +34,8 @@ func (s *Service) AddMilestone(ctx context.Context, actor accounts.Actor, projec
 	if in.Status == Done {
 		in.Progress = 100
 	}
-	if problems := in.Problems(); len(problems) > 0 {
-		return nil, &InvalidError{Problems: problems}
+	if err := in.Problems().Err(); err != nil {
+		return nil, err
 	}
 	now := s.now().UTC()
 	m := &Milestone{ID: database.NewID(), ProjectID: projectID, Status: in.Status, Progress: in.Progress,
@@ -67,52 +67,18 @@ func (s *Service) AddMilestone(ctx context.Context, actor accounts.Actor, projec
 	return m, nil
 }
 
-// Problem codes of a milestone's fields, which pages word.
-const (
-	ProblemEmpty    = "empty"
-	ProblemTooLong  = "too_long"
-	ProblemStatus   = "status"
-	ProblemProgress = "progress"
-	ProblemAmount   = "amount"
-)
-
-// Problems names each field of the milestone at fault, with a problem
-// code; empty when it may be recorded.
-func (in MilestoneInput) Problems() map[string]string {
-	p := map[string]string{}
-	switch err := checkText("text", in.Text, TextMax, true); {
-	case err == nil:
-	case strings.TrimSpace(in.Text) == "":
-		p["text"] = ProblemEmpty
-	default:
-		p["text"] = ProblemTooLong
-	}
+// Problems names each field of the milestone at fault.
+func (in MilestoneInput) Problems() Problems {
+	p := Problems{}
+	p.text("text", in.Text, TextMax, true)
 	if !slices.Contains(Statuses, in.Status) {
-		p["status"] = ProblemStatus
+		p["status"] = ProblemUnknown
 	}
 	if in.Progress < 0 || in.Progress > 100 {
-		p["progress"] = ProblemProgress
+		p["progress"] = ProblemRange
 	}
-	if in.ActualCost != 0 && checkAmount("actual cost", in.ActualCost) != nil {
-		p["actual_cost"] = ProblemAmount
+	if in.ActualCost != 0 {
+		p.amount("actual_cost", in.ActualCost)
 	}
 	return p
 }
-
-// InvalidError refuses input, naming each field at fault; it is
-// ErrInvalid.
-type InvalidError struct {
-	Problems map[string]string // field: problem code
-}
-
-func (e *InvalidError) Error() string {
-	keys := make([]string, 0, len(e.Problems))
-	for k, v := range e.Problems {
-		keys = append(keys, k+": "+v)
-	}
-	slices.Sort(keys)
-	return ErrInvalid.Error() + ": " + strings.Join(keys, ", ")
-}
-
-// Is makes errors.Is(err, ErrInvalid) hold.
-func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }

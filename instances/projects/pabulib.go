@@ -55,7 +55,7 @@ func (s *Service) Import(ctx context.Context, actor accounts.Actor, spaceID stri
 		currency = "EUR"
 	}
 	headingName := clipRunes(strings.TrimSpace(cmpOr(pb.Meta.Subunit, pb.Meta.Unit, "Toute la ville")), FieldMax)
-	if err := checkAmount("budget", pb.Meta.Budget); err != nil {
+	if err := (Problems{}).amount("budget", pb.Meta.Budget).Err(); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
@@ -80,9 +80,9 @@ func (s *Service) Import(ctx context.Context, actor accounts.Actor, spaceID stri
 			CreatedAt: now, UpdatedAt: now})
 	}
 	for _, p := range projects {
-		if err := firstErr(checkText("project "+p.Ref, p.Title, TitleMax, true), checkText("project "+p.Ref, p.Description, DescriptionMax, false),
-			checkText("project "+p.Ref, p.Theme, FieldMax, false)); err != nil {
-			return nil, err
+		in := ProjectInput{Title: p.Title, Description: p.Description, Theme: p.Theme, Ref: p.Ref, Cost: p.Cost}
+		if err := in.Problems().Err(); err != nil {
+			return nil, fmt.Errorf("project %s: %w", p.Ref, err)
 		}
 	}
 	info, err := s.blobs.Put(ctx, &raw)
@@ -106,15 +106,6 @@ func (s *Service) Import(ctx context.Context, actor accounts.Actor, spaceID stri
 		return nil, err
 	}
 	return b, nil
-}
-
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func set(ids []string) map[string]bool {

@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -210,73 +209,56 @@ type BudgetInput struct {
 
 var slugRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
 
-func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
-}
-
-func checkText(field, v string, max int, required bool) error {
-	if required && strings.TrimSpace(v) == "" {
-		return invalid("%s is empty", field)
-	}
-	if n := utf8.RuneCountInString(v); n > max {
-		return invalid("%s has %d characters, at most %d", field, n, max)
-	}
-	if !utf8.ValidString(v) || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' }) {
-		return invalid("%s holds control characters", field)
-	}
-	return nil
-}
-
-func checkAmount(field string, v int64) error {
-	if v <= 0 || v > budgets.MaxAmount {
-		return invalid("%s must be a positive amount of at most %d", field, budgets.MaxAmount)
-	}
-	return nil
-}
-
-func (in *BudgetInput) check() error {
-	var errs []error
-	errs = append(errs, checkText("title", in.Title, TitleMax, true))
+// Check normalises the input (defaults: greedy, approval, EUR) and names
+// every field at fault at once.
+func (in *BudgetInput) Check() error {
+	in.Title = strings.TrimSpace(in.Title)
 	if in.Rule == "" {
 		in.Rule = budgets.Greedy
 	}
-	if in.Rule != budgets.Greedy && in.Rule != budgets.EqualShares {
-		errs = append(errs, invalid("rule %q (greedy or equalshares)", in.Rule))
-	}
 	if in.BallotKind == "" {
 		in.BallotKind = Approval
-	}
-	if in.BallotKind != Approval && in.BallotKind != Knapsack {
-		errs = append(errs, invalid("ballot %q (approval or knapsack)", in.BallotKind))
-	}
-	if in.MaxChoices < 0 || in.MaxChoices > 1000 {
-		errs = append(errs, invalid("at most %d projects per ballot: between 0 and 1000", in.MaxChoices))
 	}
 	in.Currency = strings.ToUpper(strings.TrimSpace(in.Currency))
 	if in.Currency == "" {
 		in.Currency = "EUR"
 	}
+	p := Problems{}
+	p.text("title", in.Title, TitleMax, true)
+	if in.Rule != budgets.Greedy && in.Rule != budgets.EqualShares {
+		p["rule"] = ProblemUnknown
+	}
+	if in.BallotKind != Approval && in.BallotKind != Knapsack {
+		p["ballot"] = ProblemUnknown
+	}
+	if in.MaxChoices < 0 || in.MaxChoices > 1000 {
+		p["max_choices"] = ProblemRange
+	}
 	if len(in.Currency) != 3 || strings.ContainsFunc(in.Currency, func(r rune) bool { return r < 'A' || r > 'Z' }) {
-		errs = append(errs, invalid("currency %q is not a three-letter code", in.Currency))
+		p["currency"] = ProblemUnknown
 	}
 	if len(in.Headings) == 0 || len(in.Headings) > MaxHeadings {
-		errs = append(errs, invalid("a budget has 1 to %d headings", MaxHeadings))
+		p["headings"] = ProblemCount
 	}
 	seen := map[string]bool{}
 	var total int64
 	for i, h := range in.Headings {
-		if !slugRe.MatchString(h.Slug) || seen[h.Slug] {
-			errs = append(errs, invalid("heading %d: code %q is not a new lowercase code", i+1, h.Slug))
+		field := fmt.Sprintf("heading.%d.", i+1)
+		switch {
+		case !slugRe.MatchString(h.Slug):
+			p[field+"slug"] = ProblemUnknown
+		case seen[h.Slug]:
+			p[field+"slug"] = ProblemTaken
 		}
 		seen[h.Slug] = true
-		errs = append(errs, checkText(fmt.Sprintf("heading %d: name", i+1), h.Name, FieldMax, true),
-			checkAmount(fmt.Sprintf("heading %d: amount", i+1), h.Amount))
+		p.text(field+"name", h.Name, FieldMax, true)
+		p.amount(field+"amount", h.Amount)
 		total += min(max(h.Amount, 0), budgets.MaxAmount)
 	}
 	if total > budgets.MaxAmount {
-		errs = append(errs, invalid("the headings add up to more than %d", budgets.MaxAmount))
+		p["headings"] = ProblemAmount
 	}
-	return errors.Join(errs...)
+	return p.Err()
 }
 
 // CreateBudget opens an edition in a space. Every field at fault is
@@ -285,7 +267,7 @@ func (s *Service) CreateBudget(ctx context.Context, actor accounts.Actor, in Bud
 	if !manages(actor) {
 		return nil, ErrForbidden
 	}
-	if err := in.check(); err != nil {
+	if err := in.Check(); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
@@ -366,6 +348,22 @@ type ProjectInput struct {
 	Ideas                                       []string // proposals of the budget's space it merges
 }
 
+// Problems names each field of the project at fault.
+func (in ProjectInput) Problems() Problems {
+	p := Problems{}
+	p.text("title", in.Title, TitleMax, true)
+	p.text("description", in.Description, DescriptionMax, false)
+	p.text("theme", in.Theme, FieldMax, false)
+	p.text("address", in.Address, FieldMax, false)
+	p.text("service", in.Service, FieldMax, false)
+	p.text("ref", in.Ref, 64, false)
+	p.amount("cost", in.Cost)
+	if len(in.Ideas) > 100 {
+		p["ideas"] = ProblemCount
+	}
+	return p
+}
+
 // AddProject puts a project on the ballot: officials build them from the
 // residents' ideas (the merged proposals keep their authors and
 // supports, and are linked from the project).
@@ -374,20 +372,14 @@ func (s *Service) AddProject(ctx context.Context, actor accounts.Actor, in Proje
 		return nil, ErrForbidden
 	}
 	in.Title, in.Ref = strings.TrimSpace(in.Title), strings.TrimSpace(in.Ref)
-	err := errors.Join(checkText("title", in.Title, TitleMax, true), checkText("description", in.Description, DescriptionMax, false),
-		checkText("theme", in.Theme, FieldMax, false), checkText("address", in.Address, FieldMax, false),
-		checkText("service", in.Service, FieldMax, false), checkText("reference", in.Ref, 64, false), checkAmount("cost", in.Cost))
-	if len(in.Ideas) > 100 {
-		err = errors.Join(err, invalid("a project merges at most 100 ideas"))
-	}
-	if err != nil {
+	if err := in.Problems().Err(); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
 	p := &Project{ID: database.NewID(), BudgetID: in.BudgetID, Heading: in.Heading, Ref: in.Ref, Title: in.Title,
 		Description: strings.TrimSpace(in.Description), Theme: strings.TrimSpace(in.Theme), Address: strings.TrimSpace(in.Address),
 		Service: strings.TrimSpace(in.Service), Cost: in.Cost, Review: Pending, CreatedAt: now, UpdatedAt: now}
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		b, err := budgetOn(ctx, tx, in.BudgetID)
 		if err != nil {
 			return err
@@ -396,7 +388,7 @@ func (s *Service) AddProject(ctx context.Context, actor accounts.Actor, in Proje
 			return ErrDecided
 		}
 		if !slices.ContainsFunc(b.Headings, func(h Heading) bool { return h.Slug == in.Heading }) {
-			return invalid("heading %q is not one of this budget's", in.Heading)
+			return Problems{"heading": ProblemUnknown}.Err()
 		}
 		if p.Ref == "" {
 			n, err := tx.NewSelect().Model((*Project)(nil)).Where("p.budget_id = ?", b.ID).Count(ctx)
@@ -408,7 +400,7 @@ func (s *Service) AddProject(ctx context.Context, actor accounts.Actor, in Proje
 		if taken, err := tx.NewSelect().Model((*Project)(nil)).Where("p.budget_id = ? AND p.ref = ?", b.ID, p.Ref).Exists(ctx); err != nil {
 			return fmt.Errorf("check reference: %w", err)
 		} else if taken {
-			return invalid("reference %q is already a project of this budget", p.Ref)
+			return Problems{"ref": ProblemTaken}.Err()
 		}
 		if err := s.linkIdeas(ctx, tx, b, p, in.Ideas); err != nil {
 			return err
@@ -447,7 +439,7 @@ func (s *Service) linkIdeas(ctx context.Context, tx bun.IDB, b *Budget, p *Proje
 		return fmt.Errorf("find ideas: %w", err)
 	}
 	if len(found) != len(ideas) {
-		return invalid("%d of the %d ideas are not proposals of this space", len(ideas)-len(found), len(ideas))
+		return Problems{"ideas": ProblemUnknown}.Err()
 	}
 	p.Ideas = ideas
 	return nil
@@ -462,17 +454,24 @@ type ReviewInput struct {
 	Reasons  string
 }
 
+// Problems names each field of the review at fault: an unfeasible
+// project needs its reasons, a feasible one its cost.
+func (in ReviewInput) Problems() Problems {
+	p := Problems{}
+	p.text("reasons", in.Reasons, ReasonsMax, !in.Feasible)
+	if in.Feasible {
+		p.amount("cost", in.Cost)
+	}
+	return p
+}
+
 // SetReview records the technical review. An unfeasible project needs
 // its reasons; a feasible one its cost.
 func (s *Service) SetReview(ctx context.Context, actor accounts.Actor, projectID string, in ReviewInput) error {
 	if !manages(actor) {
 		return ErrForbidden
 	}
-	err := checkText("reasons", in.Reasons, ReasonsMax, !in.Feasible)
-	if in.Feasible {
-		err = errors.Join(err, checkAmount("cost", in.Cost))
-	}
-	if err != nil {
+	if err := in.Problems().Err(); err != nil {
 		return err
 	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {

@@ -1,0 +1,56 @@
+package budgets_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"agora/frontend/browsertest"
+	"agora/frontend/frontendtest"
+	"agora/instances/accounts"
+)
+
+// The budget pages as an official meets them, with their forms and
+// their errors, pass axe-core in both languages; a milestone typed in
+// the browser shows on the project's timeline.
+func TestBudgetPagesInBrowser(t *testing.T) {
+	t.Parallel()
+	n := frontendtest.NewNode(t, "sqlite")
+	b := importEdition(t, n)
+	list, err := n.Deps.Projects.Projects(t.Context(), b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	funded := ""
+	for _, p := range list {
+		if p.Funded {
+			funded = p.ID
+			break
+		}
+	}
+	base := browsertest.Serve(t, n.H)
+	br := n.BrowserAs(t, base, n.Staff[accounts.Official])
+	for _, path := range []string{"/spaces/budget-2025/budgets?lang=fr", "/budgets/" + b.ID, "/budgets/projects/" + funded,
+		"/spaces/budget-2025/budgets/new", "/budgets/" + b.ID + "?lang=en", "/budgets/projects/" + funded + "?lang=en"} {
+		br.Open(base + path)
+		br.AssertAccessible()
+	}
+
+	br.Open(base + "/spaces/budget-2025/budgets/new?lang=fr")
+	br.NoValidate()
+	br.SubmitWant(`form[action="/spaces/budget-2025/budgets"] button`, http.StatusBadRequest)
+	br.AssertAccessible()
+
+	br.Open(base + "/budgets/projects/" + funded)
+	br.Select("#f-status", "works")
+	br.Fill("#f-progress", "35")
+	br.Fill("#f-text", "Les travaux ont commencé.")
+	br.Fill("#f-actual_cost", "120 000")
+	if got := br.Submit(`form[action$="/milestones"] button`); got != http.StatusOK {
+		t.Fatalf("milestone: status %d", got)
+	}
+	if text := br.Text("#timeline + p"); !strings.Contains(text, "35 %") {
+		t.Errorf("after the milestone: %q", text)
+	}
+	br.AssertAccessible()
+}
