@@ -51,6 +51,7 @@ func Register(k *web.Kit, d Deps) error {
 	anyone.Get("/spaces/{slug}/budgets", s.spaceBudgets)
 	anyone.Get("/budgets/{id}", s.budgetPage)
 	anyone.Get("/budgets/{id}/budget.pb", s.pbFile)
+	anyone.Get("/budgets/{id}/feed.atom", s.feed)
 	anyone.Get("/budgets/projects/{id}", s.projectPage)
 	official := k.Role(accounts.Official)
 	official.Get("/spaces/{slug}/budgets/new", s.newBudget)

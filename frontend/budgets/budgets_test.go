@@ -2,6 +2,7 @@ package budgets_test
 
 import (
 	"bytes"
+	"encoding/xml"
 	"net/http"
 	"net/url"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"agora/frontend/frontendtest"
+	"agora/frontend/web"
 	"agora/instances/accounts"
 	"agora/instances/budgets"
 	"agora/instances/projects"
@@ -108,7 +110,19 @@ func TestOfficialFollowsAFundedProject(t *testing.T) {
 		frontendtest.WantStatus(t, w, http.StatusSeeOther)
 		page := n.Get(path)
 		frontendtest.WantBody(t, page, "Les travaux ont commencé lundi.", "Travaux", `value="40"`, "120\u202f000\u00a0€")
-		frontendtest.WantBody(t, n.Get("/budgets/"+b.ID), "Travaux")
+		frontendtest.WantBody(t, n.Get("/budgets/"+b.ID), "Travaux", `href="/budgets/`+b.ID+`/feed.atom"`)
+
+		// The budget's feed carries the step, as a feed reader reads it.
+		w = n.Get("/budgets/" + b.ID + "/feed.atom")
+		frontendtest.WantStatus(t, w, http.StatusOK)
+		var feed web.AtomFeed
+		if err := xml.Unmarshal(w.Body.Bytes(), &feed); err != nil {
+			t.Fatal(err)
+		}
+		if len(feed.Entries) != 1 || !strings.Contains(feed.Entries[0].Content.Body, "Les travaux ont commencé lundi.") ||
+			!strings.HasSuffix(feed.Entries[0].Links[0].Href, path+"#timeline") || !strings.Contains(feed.Entries[0].Title.Body, "Travaux") {
+			t.Errorf("feed: %+v", feed.Entries)
+		}
 	})
 }
 

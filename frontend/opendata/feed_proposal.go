@@ -48,16 +48,16 @@ func (s *surface) proposalFeed(w http.ResponseWriter, r *http.Request) {
 	if p.Hidden() {
 		title = l.T("feed.hidden.title")
 	}
-	f := &atomFeed{
+	f := &web.AtomFeed{
 		Lang:     l.Lang,
 		ID:       links.ProposalFeed(p.ID, nil),
-		Title:    atomText{Body: l.T("feed.proposal.title", title)},
-		Subtitle: &atomText{Body: l.T("feed.proposal.subtitle", node)},
-		Links: []atomLink{
+		Title:    web.AtomText{Body: l.T("feed.proposal.title", title)},
+		Subtitle: &web.AtomText{Body: l.T("feed.proposal.subtitle", node)},
+		Links: []web.AtomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: links.ProposalFeed(p.ID, q)},
 			{Rel: "alternate", Type: "text/html", Href: withQuery(links.ProposalPage(p.ID), q), Hreflang: l.Lang},
 		},
-		Author: &atomPerson{Name: node},
+		Author: &web.AtomPerson{Name: node},
 	}
 	updated := p.UpdatedAt
 	for _, e := range slices.Backward(events) {
@@ -78,21 +78,21 @@ func (s *surface) proposalFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	// Timeline and comments together, newest first (RFC 3339 in UTC
 	// sorts as text); a stable sort keeps the timeline's own order.
-	slices.SortStableFunc(f.Entries, func(a, b atomEntry) int { return strings.Compare(b.Published, a.Published) })
-	f.Updated = atomTime(updated)
-	s.serveAtom(w, r, f)
+	slices.SortStableFunc(f.Entries, func(a, b web.AtomEntry) int { return strings.Compare(b.Published, a.Published) })
+	f.Updated = web.AtomTime(updated)
+	s.ServeAtom(w, r, f)
 }
 
 // commentEntry is a visible comment on a proposal as a feed entry: its
 // author (a former participant once their account is deleted; a remote
 // author with their server), its sanitised text, and a link to it in the
 // thread.
-func (s *surface) commentEntry(p *proposals.Proposal, c *debates.Comment, l *i18n.Printer, q url.Values) atomEntry {
+func (s *surface) commentEntry(p *proposals.Proposal, c *debates.Comment, l *i18n.Printer, q url.Values) web.AtomEntry {
 	links := s.Links()
 	name, profile, origin, remote := web.CommentAuthor(l, c)
-	author := atomPerson{Name: name}
+	author := web.AtomPerson{Name: name}
 	if remote {
-		author = atomPerson{Name: l.T("feed.comment.remote_author", name, origin), URI: profile}
+		author = web.AtomPerson{Name: l.T("feed.comment.remote_author", name, origin), URI: profile}
 	}
 	title := "feed.comment.title"
 	if c.ParentID != "" {
@@ -102,28 +102,28 @@ func (s *surface) commentEntry(p *proposals.Proposal, c *debates.Comment, l *i18
 	if c.EditedAt != nil {
 		updated = *c.EditedAt
 	}
-	return atomEntry{
+	return web.AtomEntry{
 		ID:        links.ProposalPage(p.ID) + "#comment-" + c.ID,
-		Title:     atomText{Body: l.T(title, name)},
-		Updated:   atomTime(updated),
-		Published: atomTime(c.CreatedAt),
-		Authors:   []atomPerson{author},
-		Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: withQuery(links.ProposalPage(p.ID), q) + "#comment-" + c.ID}},
-		Content:   atomHTML(c.BodyHTML), // sanitised when written, local or remote
+		Title:     web.AtomText{Body: l.T(title, name)},
+		Updated:   web.AtomTime(updated),
+		Published: web.AtomTime(c.CreatedAt),
+		Authors:   []web.AtomPerson{author},
+		Links:     []web.AtomLink{{Rel: "alternate", Type: "text/html", Href: withQuery(links.ProposalPage(p.ID), q) + "#comment-" + c.ID}},
+		Content:   web.AtomHTML(c.BodyHTML), // sanitised when written, local or remote
 	}
 }
 
 // eventEntry is one line of a proposal's timeline as a feed entry. Who
 // acted is never named, only their part: the author, the city service
 // that answered, moderation, or the node itself.
-func (s *surface) eventEntry(node string, p *proposals.Proposal, e proposals.Event, l *i18n.Printer, q url.Values) atomEntry {
+func (s *surface) eventEntry(node string, p *proposals.Proposal, e proposals.Event, l *i18n.Printer, q url.Values) web.AtomEntry {
 	links := s.Links()
-	at := atomTime(e.At)
-	entry := atomEntry{
+	at := web.AtomTime(e.At)
+	entry := web.AtomEntry{
 		ID:        links.ProposalPage(p.ID) + "#event-" + strconv.FormatInt(e.ID, 10),
 		Updated:   at,
 		Published: at,
-		Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: withQuery(links.ProposalPage(p.ID), q)}},
+		Links:     []web.AtomLink{{Rel: "alternate", Type: "text/html", Href: withQuery(links.ProposalPage(p.ID), q)}},
 	}
 	// who acted, when not the proposal's author; the author is not named
 	// on a hidden proposal (the feed's own author, the node, stands in).
@@ -166,12 +166,12 @@ func (s *surface) eventEntry(node string, p *proposals.Proposal, e proposals.Eve
 	}
 	switch {
 	case who != "":
-		entry.Authors = []atomPerson{{Name: who}}
+		entry.Authors = []web.AtomPerson{{Name: who}}
 	case !p.Hidden():
-		entry.Authors = []atomPerson{{Name: authorJSON(p.Author, l).Name}}
+		entry.Authors = []web.AtomPerson{{Name: authorJSON(p.Author, l).Name}}
 	}
 	if content != "" {
-		entry.Content = atomHTML(content)
+		entry.Content = web.AtomHTML(content)
 	}
 	return entry
 }

@@ -32,16 +32,16 @@ func (s *surface) spaceFeed(w http.ResponseWriter, r *http.Request) {
 	l := s.Printer(r)
 	links := s.Links()
 	q := langQuery(web.ChosenLang(r, l))
-	f := &atomFeed{
+	f := &web.AtomFeed{
 		Lang:     l.Lang,
 		ID:       links.SpaceFeed(sp.Slug, nil),
-		Title:    atomText{Body: l.T("feed.space.title", sp.Title)},
-		Subtitle: &atomText{Body: l.T("feed.space.subtitle", s.NodeName(r.Context()))},
-		Links: []atomLink{
+		Title:    web.AtomText{Body: l.T("feed.space.title", sp.Title)},
+		Subtitle: &web.AtomText{Body: l.T("feed.space.subtitle", s.NodeName(r.Context()))},
+		Links: []web.AtomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: links.SpaceFeed(sp.Slug, q)},
 			{Rel: "alternate", Type: "text/html", Href: withQuery(links.SpacePage(sp.Slug), q), Hreflang: l.Lang},
 		},
-		Author: &atomPerson{Name: s.NodeName(r.Context())},
+		Author: &web.AtomPerson{Name: s.NodeName(r.Context())},
 	}
 	updated := sp.UpdatedAt
 	for i := range page.Items {
@@ -51,33 +51,33 @@ func (s *surface) spaceFeed(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Entries = append(f.Entries, s.proposalEntry(p, sp, l, q))
 	}
-	f.Updated = atomTime(updated)
-	s.serveAtom(w, r, f)
+	f.Updated = web.AtomTime(updated)
+	s.ServeAtom(w, r, f)
 }
 
 // proposalEntry is a proposal as an entry of its space's feed. A hidden
 // proposal stays, so readers replace what they fetched before with the
 // moderation notice.
-func (s *surface) proposalEntry(p *proposals.Proposal, sp *spaces.Space, l *i18n.Printer, q url.Values) atomEntry {
+func (s *surface) proposalEntry(p *proposals.Proposal, sp *spaces.Space, l *i18n.Printer, q url.Values) web.AtomEntry {
 	links := s.Links()
-	e := atomEntry{
+	e := web.AtomEntry{
 		ID:        links.ProposalPage(p.ID),
-		Updated:   atomTime(p.UpdatedAt),
-		Published: atomTime(p.CreatedAt),
-		Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: withQuery(links.ProposalPage(p.ID), q)}},
+		Updated:   web.AtomTime(p.UpdatedAt),
+		Published: web.AtomTime(p.CreatedAt),
+		Links:     []web.AtomLink{{Rel: "alternate", Type: "text/html", Href: withQuery(links.ProposalPage(p.ID), q)}},
 	}
 	if c := sp.Category(p.Category); c != nil {
-		e.Categories = []atomCategory{{Term: c.Slug, Label: c.Name(l.Lang)}}
+		e.Categories = []web.AtomCategory{{Term: c.Slug, Label: c.Name(l.Lang)}}
 	}
 	if p.Hidden() {
-		e.Title = atomText{Body: l.T("feed.hidden.title")}
-		e.Content = atomHTML(hiddenNotice(p, l))
+		e.Title = web.AtomText{Body: l.T("feed.hidden.title")}
+		e.Content = web.AtomHTML(hiddenNotice(p, l))
 		return e
 	}
-	e.Title = atomText{Body: p.Title}
-	e.Authors = []atomPerson{{Name: authorJSON(p.Author, l).Name}}
+	e.Title = web.AtomText{Body: p.Title}
+	e.Authors = []web.AtomPerson{{Name: authorJSON(p.Author, l).Name}}
 	meta := l.T("feed.proposal.meta", l.T("feed.state."+string(p.State)), p.SupportCount)
-	e.Content = atomHTML(p.BodyHTML + "\n<p><em>" + html.EscapeString(meta) + "</em></p>")
+	e.Content = web.AtomHTML(p.BodyHTML + "\n<p><em>" + html.EscapeString(meta) + "</em></p>")
 	return e
 }
 

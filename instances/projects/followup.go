@@ -82,3 +82,22 @@ func (in MilestoneInput) Problems() Problems {
 	}
 	return p
 }
+
+// Step is a milestone with the project it moves, for a budget's feed.
+type Step struct {
+	Milestone
+	ProjectTitle string `bun:"project_title"`
+}
+
+// Steps returns the newest milestones of a budget's projects, at most
+// limit of them.
+func (s *Service) Steps(ctx context.Context, budgetID string, limit int) ([]Step, error) {
+	var out []Step
+	err := s.db.NewSelect().Model((*Milestone)(nil)).ColumnExpr("m.*").ColumnExpr("p.title AS project_title").
+		Join("JOIN budget_projects AS p ON p.id = m.project_id").Where("p.budget_id = ?", budgetID).
+		OrderExpr("m.at DESC, m.id DESC").Limit(int64(limit)).Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("read steps: %w", err)
+	}
+	return out, nil
+}
