@@ -8,6 +8,7 @@ import (
 	"agora/frontend/browsertest"
 	"agora/frontend/frontendtest"
 	"agora/instances/accounts"
+	"agora/instances/projects"
 )
 
 // The budget pages as an official meets them, with their forms and
@@ -28,9 +29,21 @@ func TestBudgetPagesInBrowser(t *testing.T) {
 			break
 		}
 	}
+	// An edition still open, with the forms officials use before the vote.
+	sp := n.Space(t, "budget-2027", 0)
+	open, err := n.Deps.Projects.CreateBudget(t.Context(), accounts.System, projects.BudgetInput{SpaceID: sp.ID, Title: "Budget 2027",
+		Headings: []projects.HeadingInput{{Name: "Tout le 15e", Amount: 2_000_000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	studied, err := n.Deps.Projects.AddProject(t.Context(), accounts.System, projects.ProjectInput{BudgetID: open.ID, Heading: "tout-le-15e",
+		Title: "Un jardin partagé", Cost: 30_000})
+	if err != nil {
+		t.Fatal(err)
+	}
 	base := browsertest.Serve(t, n.H)
 	br := n.BrowserAs(t, base, n.Staff[accounts.Official])
-	for _, path := range []string{"/spaces/budget-2025/budgets?lang=fr", "/budgets/" + b.ID, "/budgets/projects/" + funded,
+	for _, path := range []string{"/budgets/" + open.ID, "/budgets/projects/" + studied.ID,"/spaces/budget-2025/budgets?lang=fr", "/budgets/" + b.ID, "/budgets/projects/" + funded,
 		"/spaces/budget-2025/budgets/new", "/budgets/" + b.ID + "?lang=en", "/budgets/projects/" + funded + "?lang=en"} {
 		br.Open(base + path)
 		br.AssertAccessible()
@@ -39,6 +52,12 @@ func TestBudgetPagesInBrowser(t *testing.T) {
 	br.Open(base + "/spaces/budget-2025/budgets/new?lang=fr")
 	br.NoValidate()
 	br.SubmitWant(`form[action="/spaces/budget-2025/budgets"] button`, http.StatusBadRequest)
+	br.AssertAccessible()
+
+	br.Open(base + "/budgets/projects/" + studied.ID)
+	br.NoValidate()
+	br.Select("#f-feasible", "no")
+	br.SubmitWant(`form[action$="/review"] button`, http.StatusBadRequest)
 	br.AssertAccessible()
 
 	br.Open(base + "/budgets/projects/" + funded)

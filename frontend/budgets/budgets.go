@@ -12,7 +12,6 @@ import (
 	"net/http"
 
 	"agora/frontend/web"
-	"agora/instances/accounts"
 	"agora/instances/projects"
 	"agora/instances/spaces"
 )
@@ -43,7 +42,8 @@ func Register(k *web.Kit, d Deps) error {
 	}
 	s := &surface{Pages: pages, projects: d.Projects, spaces: d.Spaces}
 	k.MapErrors(
-		web.MapError(projects.ErrNotFound, http.StatusNotFound, "error.not_found", ""),
+		web.MapError(projects.ErrNotFound, http.StatusNotFound, "budget.error.not_found", ""),
+		web.MapError(projects.ErrDecided, http.StatusConflict, "budget.error.decided", ""),
 		web.MapError(projects.ErrForbidden, http.StatusForbidden, "error.role", ""),
 		web.MapError(projects.ErrNotFunded, http.StatusConflict, "budget.error.not_funded", ""),
 	)
@@ -53,12 +53,14 @@ func Register(k *web.Kit, d Deps) error {
 	anyone.Get("/budgets/{id}/budget.pb", s.pbFile)
 	anyone.Get("/budgets/{id}/feed.atom", s.feed)
 	anyone.Get("/budgets/projects/{id}", s.projectPage)
-	official := k.Role(accounts.Official)
-	official.Get("/spaces/{slug}/budgets/new", s.newBudget)
-	official.Post("/spaces/{slug}/budgets", s.createBudget)
-	official.Post("/budgets/{id}/projects", s.addProject)
-	official.Post("/budgets/projects/{id}/review", s.review)
-	official.Post("/budgets/projects/{id}/milestones", s.milestoneSave)
+	// Officials and admins manage budgets: the handlers ask the domain
+	// (projects.Manages), as the kit's guards know one role at a time.
+	official := k.SignedIn()
+	official.Get("/spaces/{slug}/budgets/new", s.managing(s.newBudget))
+	official.Post("/spaces/{slug}/budgets", s.managing(s.createBudget))
+	official.Post("/budgets/{id}/projects", s.managing(s.addProject))
+	official.Post("/budgets/projects/{id}/review", s.managing(s.review))
+	official.Post("/budgets/projects/{id}/milestones", s.managing(s.milestoneSave))
 	k.OpenData("/api/v1/budgets/{id}", s.budgetJSON)
 	k.OpenData("/api/v1/budgets/{id}/results", s.resultsJSON)
 	return nil

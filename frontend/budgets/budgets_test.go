@@ -47,7 +47,15 @@ func TestBudgetPages(t *testing.T) {
 		frontendtest.WantBody(t, w, "1\u202f000\u202f000\u00a0€", "la méthode des parts égales", "Financé (les projets les plus votés d’abord)",
 			"Rénover le square Saint-Lambert", "500\u202f000\u00a0€", `href="/budgets/`+b.ID+`/budget.pb"`)
 		frontendtest.WantBody(t, n.Get("/budgets/"+b.ID, "Accept-Language", "en"), "€1,000,000", "Method of Equal Shares")
-		frontendtest.WantStatus(t, n.Get("/budgets/nope"), http.StatusNotFound)
+		w = n.Get("/budgets/nope")
+		frontendtest.WantStatus(t, w, http.StatusNotFound)
+		frontendtest.WantBody(t, w, "Ce budget ou ce projet n’existe pas.")
+
+		// The result is out: the projects no longer change.
+		official := n.Session(t, n.Staff[accounts.Official])
+		w = n.Request("POST", "/budgets/"+b.ID+"/projects", official, url.Values{"heading": {"all"}, "title": {"Un de plus"}, "cost": {"1000"}})
+		frontendtest.WantStatus(t, w, http.StatusConflict)
+		frontendtest.WantBody(t, w, "Le résultat est publié")
 
 		pb := n.Get("/budgets/" + b.ID + "/budget.pb")
 		frontendtest.WantStatus(t, pb, http.StatusOK)
@@ -136,6 +144,7 @@ func TestOfficialOpensABudget(t *testing.T) {
 		frontendtest.WantNoBody(t, n.Get("/spaces/budget-2027/budgets"), "/budgets/new")
 		frontendtest.WantBody(t, n.Request("GET", "/spaces/budget-2027/budgets", official, nil), `href="/spaces/budget-2027/budgets/new"`)
 		frontendtest.WantStatus(t, n.Request("GET", "/spaces/budget-2027/budgets/new", resident, nil), http.StatusForbidden)
+		frontendtest.WantStatus(t, n.Request("GET", "/spaces/budget-2027/budgets/new", n.Session(t, n.Staff[accounts.Admin]), nil), http.StatusOK)
 		frontendtest.WantStatus(t, n.Request("POST", "/spaces/budget-2027/budgets", resident, url.Values{"title": {"x"}}), http.StatusForbidden)
 
 		// Every field at fault at once; nothing created.
@@ -177,7 +186,8 @@ func TestOfficialOpensABudget(t *testing.T) {
 		frontendtest.WantStatus(t, w, http.StatusSeeOther)
 		projectPath := w.Header().Get("Location")
 		frontendtest.WantBody(t, n.Get(projectPath), "Planter 40 arbres rue Lecourbe", "80\u202f000\u00a0€",
-			`href="/proposals/`+idea.ID+`"`, "En cours d’étude par les services")
+			`href="/proposals/`+idea.ID+`">Des arbres rue Lecourbe</a>`, "En cours d’étude par les services")
+		frontendtest.WantNoBody(t, n.Get(budgetPath), "Non financé") // no result before the count
 
 		// The technical review.
 		w = n.Request("POST", projectPath+"/review", official, url.Values{"feasible": {"no"}, "reasons": {""}})

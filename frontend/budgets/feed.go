@@ -27,14 +27,18 @@ func (s *surface) feed(w http.ResponseWriter, r *http.Request) {
 	}
 	l, node := s.Printer(r), s.NodeName(r.Context())
 	page := s.BaseURL().JoinPath("budgets", b.ID).String()
+	lang := ""
+	if web.ChosenLang(r, l) != "" { // a reader who chose a language keeps it
+		lang = "?lang=" + l.Lang
+	}
 	f := &web.AtomFeed{
 		Lang:     l.Lang,
 		ID:       page + "/feed.atom",
 		Title:    web.AtomText{Body: l.T("budget.feed.title", b.Title)},
 		Subtitle: &web.AtomText{Body: l.T("budget.feed.subtitle", node)},
 		Links: []web.AtomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: page + "/feed.atom"},
-			{Rel: "alternate", Type: "text/html", Href: page, Hreflang: l.Lang},
+			{Rel: "self", Type: "application/atom+xml", Href: page + "/feed.atom" + lang},
+			{Rel: "alternate", Type: "text/html", Href: page + lang, Hreflang: l.Lang},
 		},
 		Author:  &web.AtomPerson{Name: node},
 		Updated: web.AtomTime(b.CreatedAt),
@@ -47,11 +51,11 @@ func (s *surface) feed(w http.ResponseWriter, r *http.Request) {
 		text := l.T("budget.status."+string(st.Status)) + " — " + l.T("budget.feed.progress", st.Progress) + "\n\n" + st.Text
 		f.Entries = append(f.Entries, web.AtomEntry{
 			ID:        project + "#step-" + st.ID,
-			Title:     web.AtomText{Body: st.ProjectTitle + " : " + l.T("budget.status."+string(st.Status))},
+			Title:     web.AtomText{Body: l.T("budget.feed.entry", st.ProjectTitle, l.T("budget.status."+string(st.Status)))},
 			Updated:   web.AtomTime(st.At),
 			Published: web.AtomTime(st.At),
 			Authors:   []web.AtomPerson{{Name: node}},
-			Links:     []web.AtomLink{{Rel: "alternate", Type: "text/html", Href: project + "#timeline"}},
+			Links:     []web.AtomLink{{Rel: "alternate", Type: "text/html", Href: project + lang + "#timeline"}},
 			Content:   &web.AtomText{Body: text},
 		})
 	}

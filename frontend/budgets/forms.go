@@ -9,7 +9,6 @@ import (
 	"unicode"
 
 	"github.com/gorilla/mux"
-	"golang.org/x/text/unicode/norm"
 
 	"agora/frontend/i18n"
 	"agora/frontend/web"
@@ -137,7 +136,7 @@ func (s *surface) createBudget(w http.ResponseWriter, r *http.Request) {
 		}
 		amount := web.EmptyForm()
 		amount.Values["a"] = m[2]
-		h := projects.HeadingInput{Slug: slugOf(m[1]), Name: m[1], Amount: parseAmount(l, amount, "a", true)}
+		h := projects.HeadingInput{Name: m[1], Amount: parseAmount(l, amount, "a", true)}
 		if amount.Invalid() {
 			bad = append(bad, strconv.Itoa(i+1))
 		}
@@ -158,7 +157,7 @@ func (s *surface) createBudget(w http.ResponseWriter, r *http.Request) {
 	for field, problem := range problems {
 		if strings.HasPrefix(field, "heading.") { // one message for the field that holds them all
 			if _, done := f.Errors["headings"]; !done {
-				f.Errors["headings"] = l.T("budget.error.headings." + problem[strings.LastIndex(problem, ".")+1:])
+				f.Errors["headings"] = l.T("budget.error.headings." + problem)
 			}
 			delete(problems, field)
 		}
@@ -180,28 +179,6 @@ func (s *surface) createBudget(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/budgets/"+b.ID, http.StatusSeeOther)
 }
 
-// slugOf makes a heading's code from its name: "Quartier Saint-Lambert"
-// is "quartier-saint-lambert".
-func slugOf(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range norm.NFD.String(strings.ToLower(name)) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case unicode.Is(unicode.Mn, r):
-		default:
-			if !dash && b.Len() > 0 {
-				b.WriteByte('-')
-				dash = true
-			}
-		}
-	}
-	slug := strings.Trim(b.String(), "-")
-	return strings.TrimRight(slug[:min(40, len(slug))], "-")
-}
-
 // addProject puts a project on an edition's ballot.
 func (s *surface) addProject(w http.ResponseWriter, r *http.Request) {
 	if !s.ParseForm(w, r) {
@@ -209,7 +186,7 @@ func (s *surface) addProject(w http.ResponseWriter, r *http.Request) {
 	}
 	l, f := s.Printer(r), web.NewForm(r)
 	f.Values["description"], f.Values["ideas"] = r.PostFormValue("description"), r.PostFormValue("ideas")
-	in := projects.ProjectInput{BudgetID: mux.Vars(r)["id"], Heading: f.Values["heading"], Title: f.Values["title"],
+	in := projects.ProjectInput{BudgetID: mux.Vars(r)["id"], Heading: f.Values["heading"], Title: f.Values["title"], Ref: f.Values["ref"],
 		Description: f.Values["description"], Theme: f.Values["theme"], Address: f.Values["address"], Service: f.Values["service"],
 		Cost: parseAmount(l, f, "cost", true), Ideas: ideaIDs(f.Values["ideas"])}
 	refused(l, f, in.Problems())

@@ -72,9 +72,9 @@ type headingView struct {
 }
 
 type projectLine struct {
-	ID, Ref, Title, Theme, Cost, Status, Votes string
-	Funded, FundedOther                        bool
-	Progress                                   int
+	ID, Ref, Title, Theme, Cost, Status, Votes, Review string
+	Funded, FundedOther                                bool
+	Progress                                           int
 }
 
 func (s *surface) load(w http.ResponseWriter, r *http.Request) (*projects.Budget, []projects.Project, bool) {
@@ -119,7 +119,8 @@ func (s *surface) showBudget(w http.ResponseWriter, r *http.Request, status int,
 				continue
 			}
 			line := projectLine{ID: p.ID, Ref: p.Ref, Title: p.Title, Theme: p.Theme, Cost: money(l.Lang, p.Cost, b.Currency),
-				Votes: number(l.Lang, p.Votes), Funded: p.Funded, FundedOther: p.FundedOther, Progress: p.Progress}
+				Review: l.T("budget.review." + string(p.Review)),
+				Votes:  number(l.Lang, p.Votes), Funded: p.Funded, FundedOther: p.FundedOther, Progress: p.Progress}
 			if p.Status != "" {
 				line.Status = l.T("budget.status." + string(p.Status))
 			}
@@ -166,6 +167,7 @@ type projectData struct {
 	ActualCost string
 	Review     string
 	Status     string
+	Ideas      []projects.Idea
 	Timeline   []milestoneView
 	Form       *web.Form // a milestone
 	Statuses   []web.Option
@@ -201,6 +203,10 @@ func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int
 	}
 	if p.Status != "" {
 		d.Status = l.T("budget.status." + string(p.Status))
+	}
+	if d.Ideas, err = s.projects.Ideas(r.Context(), p); err != nil {
+		s.Fail(w, r, err)
+		return
 	}
 	for _, m := range ms {
 		v := milestoneView{At: l.Date(m.At), Status: l.T("budget.status." + string(m.Status)), Text: m.Text, Progress: m.Progress}
@@ -241,7 +247,7 @@ func (s *surface) milestoneSave(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if v := f.Values["progress"]; v != "" {
 		if in.Progress, err = strconv.Atoi(v); err != nil {
-			f.Errors["progress"] = l.T("budget.error.progress")
+			f.Errors["progress"] = l.T("budget.error.progress.range")
 		}
 	}
 	in.ActualCost = parseAmount(l, f, "actual_cost", false)
@@ -284,9 +290,17 @@ func number(lang string, n int64) string {
 }
 
 // official reports whether the reader manages budgets.
-func official(r *http.Request) bool {
-	acc := web.CurrentAccount(r)
-	return acc != nil && acc.Has(accounts.Official)
+func official(r *http.Request) bool { return projects.Manages(web.CurrentAccount(r)) }
+
+// managing guards a manager's handler: others get the kit's 403.
+func (s *surface) managing(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !official(r) {
+			s.Fail(w, r, projects.ErrForbidden)
+			return
+		}
+		h(w, r)
+	}
 }
 
 // money writes an amount of whole currency units as residents read it:

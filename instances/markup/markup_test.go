@@ -112,3 +112,23 @@ func TestTameKeepsText(t *testing.T) {
 		}
 	}
 }
+
+func TestSlug(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"Quartier Saint-Lambert", 40, "quartier-saint-lambert"},
+		{"Cœur de l’Été", 40, "coeur-de-l-ete"},
+		{"  --Tout le 15e !  ", 40, "tout-le-15e"},
+		{"Ærø Straße", 40, "aero-strasse"},
+		{"abc def", 4, "abc"},
+		{"abcdef", 4, "abcd"},
+		{"¿?", 40, ""},
+	} {
+		if got := Slug(tc.in, tc.max); got != tc.want {
+			t.Errorf("Slug(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 
 	"agora/instances/accounts"
 	"agora/instances/budgets"
+	"agora/instances/markup"
 	"agora/storage/blobs"
 	"agora/storage/database"
 )
@@ -186,11 +188,17 @@ func NewService(db *bun.DB, store blobs.Store, now func() time.Time) *Service {
 // manages reports whether the actor may manage budgets: the node itself,
 // an official or an admin (never an agent acting for a resident).
 func manages(actor accounts.Actor) bool {
-	a := actor.Account
-	return a == nil || (actor.OnBehalfOf == nil && (a.Has(accounts.Official) || a.Has(accounts.Admin)))
+	return actor.Account == nil || (actor.OnBehalfOf == nil && Manages(actor.Account))
 }
 
-// HeadingInput is one heading of a new budget.
+// Manages reports whether an account manages budgets: officials and
+// admins do.
+func Manages(a *accounts.Account) bool {
+	return a != nil && (a.Has(accounts.Official) || a.Has(accounts.Admin))
+}
+
+// HeadingInput is one heading of a new budget; an empty Slug is made
+// from the name.
 type HeadingInput struct {
 	Slug, Name string
 	Amount     int64
@@ -242,7 +250,11 @@ func (in *BudgetInput) Check() error {
 	}
 	seen := map[string]bool{}
 	var total int64
-	for i, h := range in.Headings {
+	for i := range in.Headings {
+		h := &in.Headings[i]
+		if h.Slug == "" { // the code follows the name: "Tout le 15e" is tout-le-15e
+			h.Slug = markup.Slug(h.Name, 40)
+		}
 		field := fmt.Sprintf("heading.%d.", i+1)
 		switch {
 		case !slugRe.MatchString(h.Slug):
@@ -380,6 +392,12 @@ func (s *Service) AddProject(ctx context.Context, actor accounts.Actor, in Proje
 		Description: strings.TrimSpace(in.Description), Theme: strings.TrimSpace(in.Theme), Address: strings.TrimSpace(in.Address),
 		Service: strings.TrimSpace(in.Service), Cost: in.Cost, Review: Pending, CreatedAt: now, UpdatedAt: now}
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// Writing the budget's row first holds it (on PostgreSQL, a row
+		// lock until commit; SQLite has one writer), so projects added at
+		// once are numbered one after the other.
+		if _, err := tx.NewUpdate().Table("budgets").Set("id = id").Where("id = ?", in.BudgetID).Exec(ctx); err != nil {
+			return fmt.Errorf("hold budget: %w", err)
+		}
 		b, err := budgetOn(ctx, tx, in.BudgetID)
 		if err != nil {
 			return err
@@ -391,11 +409,9 @@ func (s *Service) AddProject(ctx context.Context, actor accounts.Actor, in Proje
 			return Problems{"heading": ProblemUnknown}.Err()
 		}
 		if p.Ref == "" {
-			n, err := tx.NewSelect().Model((*Project)(nil)).Where("p.budget_id = ?", b.ID).Count(ctx)
-			if err != nil {
-				return fmt.Errorf("count projects: %w", err)
+			if p.Ref, err = nextRef(ctx, tx, b.ID); err != nil {
+				return err
 			}
-			p.Ref = fmt.Sprint(n + 1)
 		}
 		if taken, err := tx.NewSelect().Model((*Project)(nil)).Where("p.budget_id = ? AND p.ref = ?", b.ID, p.Ref).Exists(ctx); err != nil {
 			return fmt.Errorf("check reference: %w", err)
@@ -423,6 +439,43 @@ func (s *Service) AddProject(ctx context.Context, actor accounts.Actor, in Proje
 		return nil, err
 	}
 	return p, nil
+}
+
+// nextRef is the number after the highest numbered reference of a
+// budget: "1" for its first project.
+func nextRef(ctx context.Context, tx bun.IDB, budgetID string) (string, error) {
+	var refs []string
+	if err := tx.NewSelect().Model((*Project)(nil)).Column("ref").Where("budget_id = ?", budgetID).Scan(ctx, &refs); err != nil {
+		return "", fmt.Errorf("number project: %w", err)
+	}
+	highest := 0
+	for _, r := range refs {
+		if n, err := strconv.Atoi(r); err == nil && n > highest {
+			highest = n
+		}
+	}
+	return strconv.Itoa(highest + 1), nil
+}
+
+// Idea is a proposal a project came from, as its page links it.
+type Idea struct {
+	ID    string `bun:"id"`
+	Title string `bun:"title"`
+}
+
+// Ideas returns the proposals a project came from that are still shown
+// (neither hidden by moderators nor withdrawn), by title.
+func (s *Service) Ideas(ctx context.Context, p *Project) ([]Idea, error) {
+	var out []Idea
+	if len(p.Ideas) == 0 {
+		return out, nil
+	}
+	err := s.db.NewSelect().Table("proposals").Column("id", "title").
+		Where("id IN (?) AND hidden_at IS NULL AND state <> 'withdrawn'", bun.In(p.Ideas)).OrderExpr("title, id").Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("read ideas: %w", err)
+	}
+	return out, nil
 }
 
 // linkIdeas checks that every idea is a proposal of the budget's space.

@@ -257,7 +257,7 @@ func TestImportAndFollowUp(t *testing.T) {
 				want error
 			}{
 				{"unfunded", unfunded, projects.MilestoneInput{Status: projects.Study, Text: "x"}, projects.ErrNotFunded},
-				{"abandoned without reason", funded1, projects.MilestoneInput{Status: projects.Abandoned}, projects.ErrInvalid},
+				{"abandoned with no text", funded1, projects.MilestoneInput{Status: projects.Abandoned}, projects.ErrInvalid},
 				{"unknown status", funded1, projects.MilestoneInput{Status: "built", Text: "x"}, projects.ErrInvalid},
 				{"progress 120", funded1, projects.MilestoneInput{Status: projects.Works, Progress: 120, Text: "x"}, projects.ErrInvalid},
 				{"negative cost", funded1, projects.MilestoneInput{Status: projects.Works, Text: "x", ActualCost: -1}, projects.ErrInvalid},

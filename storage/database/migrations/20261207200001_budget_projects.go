@@ -78,7 +78,7 @@ func init() {
 	models := []any{(*budget)(nil), (*heading)(nil), (*project)(nil), (*idea)(nil), (*milestone)(nil)}
 	up := func(ctx context.Context, db *bun.DB) error {
 		return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			return createTables(ctx, tx, models, map[string][]string{
+			err := createTables(ctx, tx, models, map[string][]string{
 				"budgets":              {`("space_id") REFERENCES "spaces" ("id") ON DELETE CASCADE`},
 				"budget_headings":      {`("budget_id") REFERENCES "budgets" ("id") ON DELETE CASCADE`},
 				"budget_projects":      {`("budget_id") REFERENCES "budgets" ("id") ON DELETE CASCADE`},
@@ -87,10 +87,15 @@ func init() {
 			}, []index{
 				{"budgets_space_idx", "budgets", "space_id"},
 				{"budget_projects_budget_idx", "budget_projects", "budget_id, heading"},
-				{"budget_projects_ref_idx", "budget_projects", "budget_id, ref"},
 				{"budget_project_ideas_proposal_idx", "budget_project_ideas", "proposal_id"},
 				{"budget_milestones_project_idx", "budget_milestones", "project_id, at"},
 			})
+			if err != nil {
+				return err
+			}
+			// A project's reference is unique within its budget.
+			_, err = tx.ExecContext(ctx, "CREATE UNIQUE INDEX IF NOT EXISTS budget_projects_ref_idx ON budget_projects (budget_id, ref)")
+			return err
 		})
 	}
 	down := func(ctx context.Context, db *bun.DB) error {

@@ -1,0 +1,117 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+
+	"agora/instances/accounts"
+	"agora/instances/budgets"
+	"agora/instances/projects"
+)
+
+// lastEdition is the demo's finished participatory budget: last year's
+// edition, voted and counted, its funded projects being built. Its votes
+// are drawn from a fixed seed, so every demo has the same result.
+var lastEdition = []struct {
+	ref, title, theme string
+	cost              int64
+	appeal            float64 // the share of voters who choose it
+}{
+	{"2026-01", "Végétaliser la rue du Commerce", "Espaces verts", 420_000, 0.55},
+	{"2026-02", "Une piste cyclable protégée rue de Vaugirard", "Mobilité", 650_000, 0.48},
+	{"2026-03", "Des fontaines à boire au square Saint-Lambert", "Santé", 90_000, 0.40},
+	{"2026-04", "Rénover le terrain de sport du square Necker", "Sport", 380_000, 0.36},
+	{"2026-05", "Une boîte à livres par quartier", "Culture", 45_000, 0.33},
+	{"2026-06", "Des bancs et de l’ombre place du Commerce", "Espace public", 160_000, 0.30},
+	{"2026-07", "Un atelier de réparation de vélos à la Croix-Nivert", "Mobilité", 120_000, 0.22},
+	{"2026-08", "Éclairer le passage Dombasle", "Sécurité", 210_000, 0.18},
+}
+
+// lastEditionVoters is how many residents voted in the demo's edition.
+const lastEditionVoters = 240
+
+// lastEditionPB writes the finished edition as a Pabulib file: the form
+// in which a city publishes its results, and in which the demo imports
+// them.
+func lastEditionPB() ([]byte, error) {
+	pb := &budgets.PB{
+		Meta: budgets.Meta{Description: "Budget participatif 2026 du 15e arrondissement", Country: "France", Unit: "Paris",
+			Subunit: "15e arrondissement", Instance: "2026", NumProjects: len(lastEdition), NumVotes: lastEditionVoters,
+			Budget: 1_500_000, VoteType: "approval", Rule: "greedy", MaxLength: 4, Currency: "EUR", Language: "fr"},
+		ProjectColumns: []string{"project_id", "cost", "name", "category"},
+		VoteColumns:    []string{"voter_id", "vote"},
+	}
+	for _, p := range lastEdition {
+		pb.Projects = append(pb.Projects, budgets.PBProject{ID: p.ref, Cost: p.cost,
+			Fields: map[string]string{"name": p.title, "category": p.theme}})
+	}
+	rng := rand.New(rand.NewPCG(2026, 15))
+	for v := range lastEditionVoters {
+		var vote []string
+		for _, p := range lastEdition {
+			if len(vote) < 4 && rng.Float64() < p.appeal {
+				vote = append(vote, p.ref)
+			}
+		}
+		if len(vote) == 0 {
+			vote = []string{lastEdition[rng.IntN(len(lastEdition))].ref}
+		}
+		pb.Votes = append(pb.Votes, budgets.PBVote{VoterID: strconv.Itoa(v + 1), Vote: vote})
+	}
+	var buf bytes.Buffer
+	if err := budgets.WritePB(&buf, pb); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// milestones are the steps the services published on the funded
+// projects, by how far each one got: the first is done, the next are
+// under way, the last is still studied.
+var milestones = [][]projects.MilestoneInput{
+	{
+		{Status: projects.Study, Progress: 10, Text: "Les jardiniers de la Ville ont choisi les essences avec les habitants lors d’une balade dans la rue."},
+		{Status: projects.Works, Progress: 60, Text: "Les fosses sont creusées ; les 24 arbres seront plantés en novembre, à la bonne saison.", ActualCost: 260_000},
+		{Status: projects.Done, Progress: 100, Text: "Les arbres et les massifs sont plantés. Un arrosage par les riverains volontaires est organisé cet été.", ActualCost: 398_000},
+	},
+	{
+		{Status: projects.Study, Progress: 15, Text: "Le tracé est étudié avec la préfecture de police et les commerçants de la rue."},
+		{Status: projects.Tender, Progress: 30, Text: "L’appel d’offres est publié ; réponse des entreprises attendue sous deux mois."},
+	},
+	{
+		{Status: projects.Works, Progress: 50, Text: "Deux fontaines sur trois sont raccordées au réseau d’eau potable.", ActualCost: 52_000},
+	},
+}
+
+// loadLastEdition imports the finished edition into the budget space and
+// publishes its follow-up, as the services would have over the year.
+func loadLastEdition(ctx context.Context, svc *projects.Service, spaceID string, official *accounts.Account) error {
+	file, err := lastEditionPB()
+	if err != nil {
+		return fmt.Errorf("demo edition: %w", err)
+	}
+	b, err := svc.Import(ctx, accounts.System, spaceID, bytes.NewReader(file), budgets.Limits{})
+	if err != nil {
+		return fmt.Errorf("demo edition: %w", err)
+	}
+	list, err := svc.Projects(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	i := 0
+	for _, p := range list {
+		if !p.Funded || i == len(milestones) {
+			continue
+		}
+		for _, m := range milestones[i] {
+			if _, err := svc.AddMilestone(ctx, accounts.As(official), p.ID, m); err != nil {
+				return fmt.Errorf("demo milestone: %w", err)
+			}
+		}
+		i++
+	}
+	return nil
+}
