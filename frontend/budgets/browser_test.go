@@ -43,7 +43,7 @@ func TestBudgetPagesInBrowser(t *testing.T) {
 	}
 	base := browsertest.Serve(t, n.H)
 	br := n.BrowserAs(t, base, n.Staff[accounts.Official])
-	for _, path := range []string{"/budgets/" + open.ID, "/budgets/projects/" + studied.ID,"/spaces/budget-2025/budgets?lang=fr", "/budgets/" + b.ID, "/budgets/projects/" + funded,
+	for _, path := range []string{"/budgets/" + open.ID, "/budgets/projects/" + studied.ID, "/spaces/budget-2025/budgets?lang=fr", "/budgets/" + b.ID, "/budgets/projects/" + funded,
 		"/spaces/budget-2025/budgets/new", "/budgets/" + b.ID + "?lang=en", "/budgets/projects/" + funded + "?lang=en"} {
 		br.Open(base + path)
 		br.AssertAccessible()
