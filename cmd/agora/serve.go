@@ -240,7 +240,7 @@ func maintain(ctx context.Context, log *slog.Logger, svc *accounts.Service, limi
 		if err := svc.PurgeExpired(ctx); err != nil {
 			log.Error("purge expired sessions and codes", "err", err)
 		}
-		if err := limiter.Purge(ctx, time.Hour); err != nil {
+		if err := limiter.Purge(ctx, ratelimit.Kept); err != nil {
 			log.Error("purge rate limits", "err", err)
 		}
 		select {

@@ -77,6 +77,25 @@ func TestAdminSetsTheSite(t *testing.T) {
 		w = n.Request("POST", "/admin/site", admin, url.Values{"accent": {"bleu"}})
 		frontendtest.WantStatus(t, w, http.StatusBadRequest)
 		frontendtest.WantBody(t, w, "Écrivez la couleur #rrvvbb")
+
+		// Each error next to its own field.
+		w = n.Request("POST", "/admin/site", admin, url.Values{"publisher": {strings.Repeat("p", 1001)}, "welcome_en": {strings.Repeat("w", 2001)}})
+		frontendtest.WantStatus(t, w, http.StatusBadRequest)
+		frontendtest.WantBody(t, w, `id="f-publisher-error"`, `id="f-welcome_en-error"`)
+		frontendtest.WantNoBody(t, w, `id="f-contact-error"`, `id="f-welcome_fr-error"`)
+
+		// The RGAA's levels: "partial" needs an audit of 50 % or more,
+		// "full" 100 %; a site audited at 30 % is not compliant.
+		for _, tc := range []url.Values{
+			{"a11y_status": {"partial"}},
+			{"a11y_status": {"partial"}, "a11y_audit": {"2026-10-01"}, "a11y_rate": {"30"}},
+			{"a11y_status": {"full"}, "a11y_audit": {"2026-10-01"}, "a11y_rate": {"72"}},
+			{"a11y_status": {"none"}, "a11y_audit": {"2026-10-01"}, "a11y_rate": {"80"}},
+		} {
+			w = n.Request("POST", "/admin/site", admin, tc)
+			frontendtest.WantStatus(t, w, http.StatusBadRequest)
+			frontendtest.WantBody(t, w, "L’état de conformité ne correspond pas à l’audit")
+		}
 		if got := n.Count(t, "audit_log"); got != before {
 			t.Fatalf("refused settings wrote %d audit entries", got-before)
 		}
@@ -112,6 +131,13 @@ func TestAdminSetsTheSite(t *testing.T) {
 		frontendtest.WantBody(t, css, "--accent: #7a1f3d")
 		if ct := css.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/css") {
 			t.Fatalf("site.css: Content-Type %q", ct)
+		}
+		// Kept a year only under the URL of the colour served.
+		if cc := n.Get("/site.css?v=7a1f3d").Header().Get("Cache-Control"); !strings.Contains(cc, "immutable") {
+			t.Errorf("site.css?v=current: Cache-Control %q", cc)
+		}
+		if cc := n.Get("/site.css?v=0a4fa6").Header().Get("Cache-Control"); cc != "no-cache" {
+			t.Errorf("site.css?v=old: Cache-Control %q", cc)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"agora/frontend/web"
@@ -20,7 +21,7 @@ func (s *surface) stylesheet(w http.ResponseWriter, r *http.Request) {
 	}
 	body := ":root { --accent: " + accent + "; --accent-dark: " + site.Darker(accent, 0.35) + "; }\n"
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Header().Set("Cache-Control", cacheFor(r, strings.TrimPrefix(accent, "#")))
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	if r.Method != http.MethodHead {
 		w.Write([]byte(body))
@@ -46,6 +47,16 @@ func (s *surface) logo(w http.ResponseWriter, r *http.Request) {
 	defer obj.Close()
 	w.Header().Set("Content-Type", st.LogoType)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Header().Set("Cache-Control", cacheFor(r, st.LogoKey[:min(12, len(st.LogoKey))]))
 	http.ServeContent(w, r, "", time.Time{}, obj)
+}
+
+// cacheFor keeps an answer a year when its URL names the version served
+// (?v=); otherwise, as right after a change that another process has not
+// seen yet, browsers must ask again.
+func cacheFor(r *http.Request, version string) string {
+	if r.URL.Query().Get("v") == version {
+		return "public, max-age=31536000, immutable"
+	}
+	return "no-cache"
 }

@@ -3,10 +3,11 @@ package about
 import (
 	"net/http"
 	"slices"
-	"time"
 
+	"agora/frontend/web"
 	"agora/instances/accounts"
 	"agora/instances/site"
+	"agora/storage/ratelimit"
 )
 
 // legalNoticeData is the legal notice: who publishes the site, who is
@@ -52,8 +53,8 @@ func (s *surface) privacy(w http.ResponseWriter, r *http.Request) {
 		{l.T("legal.privacy.data.contributions"), l.T("legal.privacy.why.contributions"), l.T("legal.privacy.kept.contributions")},
 		{l.T("legal.privacy.data.files"), l.T("legal.privacy.why.files"), quota},
 		{l.T("legal.privacy.data.audit"), l.T("legal.privacy.why.audit"), l.T("legal.privacy.kept.audit")},
-		{l.T("legal.privacy.data.limits"), l.T("legal.privacy.why.limits"), l.T("legal.privacy.kept.limits", l.Span(time.Hour))},
-		{l.T("legal.privacy.data.cookies"), l.T("legal.privacy.why.cookies"), l.T("legal.privacy.kept.cookies", l.Span(accounts.MaxSessionAge))},
+		{l.T("legal.privacy.data.limits"), l.T("legal.privacy.why.limits"), l.T("legal.privacy.kept.limits", l.Span(ratelimit.Kept))},
+		{l.T("legal.privacy.data.cookies"), l.T("legal.privacy.why.cookies"), l.T("legal.privacy.kept.cookies", l.Span(accounts.MaxSessionAge), l.Span(web.LangCookieAge))},
 		{l.T("legal.privacy.data.federation"), l.T("legal.privacy.why.federation"), l.T("legal.privacy.kept.federation")},
 	}}
 	d.Rows = append(d.Rows, privacyRow{l.T("legal.privacy.data.deletion"), l.T("legal.privacy.why.deletion"),

@@ -108,7 +108,7 @@ func (s *surface) profileSave(w http.ResponseWriter, r *http.Request) {
 		s.accountFailed(w, r, "profile", err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: "lang", Value: p.Language, Path: "/", MaxAge: 365 * 24 * 3600,
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: p.Language, Path: "/", MaxAge: int(web.LangCookieAge / time.Second),
 		HttpOnly: true, Secure: s.HTTPS(), SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/account?done=profile_saved&lang="+p.Language, http.StatusSeeOther)
 }

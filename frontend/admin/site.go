@@ -104,9 +104,15 @@ func (s *surface) siteSave(w http.ResponseWriter, r *http.Request) {
 		}
 		status := http.StatusBadRequest
 		for _, e := range errs {
-			if ae := s.AsError(e); ae.Status >= 500 || ae.Status == http.StatusForbidden {
+			ae := s.AsError(e)
+			if ae.Status >= 500 || ae.Status == http.StatusForbidden {
 				s.Fail(w, r, err)
 				return
+			}
+			var fe *site.FieldError
+			if errors.As(e, &fe) { // next to the field it is about
+				f.Errors[fe.Field] = ae.Message(s.Printer(r))
+				continue
 			}
 			s.FailForm(r, f, e)
 		}
@@ -226,4 +232,5 @@ var siteErrors = []web.DomainError{
 	web.MapError(site.ErrWelcome, http.StatusBadRequest, "admin.site.error.welcome", "welcome_fr"),
 	web.MapError(site.ErrField, http.StatusBadRequest, "admin.site.error.field", "contact"),
 	web.MapError(site.ErrA11y, http.StatusBadRequest, "admin.site.error.a11y", "a11y_status"),
+	web.MapError(site.ErrA11yLevel, http.StatusBadRequest, "admin.site.error.a11y_level", "a11y_status"),
 }

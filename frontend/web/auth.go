@@ -76,7 +76,7 @@ func (k *Kit) SignIn(w http.ResponseWriter, r *http.Request, acc *accounts.Accou
 		SameSite: http.SameSiteLaxMode, MaxAge: int(accounts.MaxSessionAge / time.Second),
 	})
 	// The language chosen for the account follows it to this browser.
-	http.SetCookie(w, &http.Cookie{Name: "lang", Value: acc.Language, Path: "/", MaxAge: 365 * 24 * 3600,
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: acc.Language, Path: "/", MaxAge: int(LangCookieAge / time.Second),
 		HttpOnly: true, Secure: k.https, SameSite: http.SameSiteLaxMode})
 	return nil
 }
@@ -170,6 +170,10 @@ func SafeNext(next string) string {
 	}
 	return next
 }
+
+// LangCookieAge is how long the browser keeps the language a reader
+// chose.
+const LangCookieAge = 365 * 24 * time.Hour
 
 // Rate limits of the sign-in paths, per client address and per account.
 var (

@@ -81,6 +81,7 @@ var (
 	ErrWelcome   = errors.New("the welcome text is at most 2,000 characters")
 	ErrField     = errors.New("a field of the legal pages is at most 1,000 characters")
 	ErrA11y      = errors.New("the accessibility statement's status, rate or date is not valid")
+	ErrA11yLevel = errors.New("the conformity stated does not match the audit (RGAA: partial from 50 %, full at 100 %, both after an audit)")
 )
 
 // cacheTTL is how long a process keeps the settings: an admin's change
@@ -170,28 +171,63 @@ func (st *Settings) check(now time.Time) error {
 	case !Readable(st.Accent):
 		errs = append(errs, ErrContrast)
 	}
-	for _, w := range []*string{&st.WelcomeFR, &st.WelcomeEN} {
-		*w = strings.TrimSpace(*w)
-		if utf8.RuneCountInString(*w) > WelcomeMax {
-			errs = append(errs, ErrWelcome)
-			break
+	for _, w := range []struct {
+		field string
+		v     *string
+	}{{"welcome_fr", &st.WelcomeFR}, {"welcome_en", &st.WelcomeEN}} {
+		*w.v = strings.TrimSpace(*w.v)
+		if utf8.RuneCountInString(*w.v) > WelcomeMax {
+			errs = append(errs, &FieldError{Field: w.field, Err: ErrWelcome})
 		}
 	}
-	for _, f := range []*string{&st.Publisher, &st.Director, &st.Host, &st.Contact, &st.PrivacyContact, &st.A11yAuditor, &st.A11yContact} {
-		*f = strings.TrimSpace(*f)
-		if utf8.RuneCountInString(*f) > FieldMax {
-			errs = append(errs, ErrField)
-			break
+	for _, f := range []struct {
+		field string
+		v     *string
+	}{{"publisher", &st.Publisher}, {"director", &st.Director}, {"host", &st.Host}, {"contact", &st.Contact},
+		{"privacy_contact", &st.PrivacyContact}, {"a11y_auditor", &st.A11yAuditor}, {"a11y_contact", &st.A11yContact}} {
+		*f.v = strings.TrimSpace(*f.v)
+		if utf8.RuneCountInString(*f.v) > FieldMax {
+			errs = append(errs, &FieldError{Field: f.field, Err: ErrField})
 		}
 	}
 	if st.A11yStatus == "" {
 		st.A11yStatus = "none"
 	}
-	if !validStatus(st.A11yStatus) || st.A11yRate < -1 || st.A11yRate > 100 || st.A11yAudit.After(now.Add(24*time.Hour)) {
-		errs = append(errs, ErrA11y)
+	switch {
+	case !validStatus(st.A11yStatus):
+		errs = append(errs, &FieldError{Field: "a11y_status", Err: ErrA11y})
+	case st.A11yRate < -1 || st.A11yRate > 100:
+		errs = append(errs, &FieldError{Field: "a11y_rate", Err: ErrA11y})
+	case st.A11yAudit.After(now.Add(24 * time.Hour)):
+		errs = append(errs, &FieldError{Field: "a11y_audit", Err: ErrA11y})
+	case !conforms(st.A11yStatus, st.A11yRate, !st.A11yAudit.IsZero()):
+		errs = append(errs, &FieldError{Field: "a11y_status", Err: ErrA11yLevel})
 	}
 	return errors.Join(errs...)
 }
+
+// conforms applies the RGAA's levels: a site is "partially" compliant
+// when an audit found 50 % of the criteria met or more, "fully" at 100 %,
+// and not compliant otherwise (no audit, or under 50 %).
+func conforms(status string, rate int, audited bool) bool {
+	switch status {
+	case "full":
+		return audited && rate == 100
+	case "partial":
+		return audited && rate >= 50 && rate < 100
+	}
+	return !audited || rate < 50
+}
+
+// FieldError is a refusal about one field of the settings; errors.Is
+// sees its Err.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
 
 func validStatus(s string) bool {
 	for _, v := range A11yStatuses {

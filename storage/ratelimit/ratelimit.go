@@ -68,6 +68,11 @@ func (l *Limiter) Allow(ctx context.Context, key string, r Rule) (bool, time.Dur
 }
 
 // Purge deletes windows older than maxWindow.
+// Kept is how long the node keeps a counter's row, from the start of its
+// window: longer than any rule's window. The page on personal data says
+// it.
+const Kept = time.Hour
+
 func (l *Limiter) Purge(ctx context.Context, maxWindow time.Duration) error {
 	_, err := l.db.NewDelete().Model((*row)(nil)).Where("window_start < ?", l.now().UTC().Add(-maxWindow)).Exec(ctx)
 	return err
