@@ -118,7 +118,8 @@ func TestOfficialFollowsAFundedProject(t *testing.T) {
 		frontendtest.WantStatus(t, w, http.StatusSeeOther)
 		page := n.Get(path)
 		frontendtest.WantBody(t, page, "Les travaux ont commencé lundi.", "Travaux", `value="40"`, "120\u202f000\u00a0€")
-		frontendtest.WantBody(t, n.Get("/budgets/"+b.ID), "Travaux", `href="/budgets/`+b.ID+`/feed.atom"`)
+		frontendtest.WantBody(t, n.Get("/budgets/"+b.ID), "Travaux", `href="/budgets/`+b.ID+`/feed.atom"`,
+			"Dépensé 120\u202f000\u00a0€", "<td class=\"num\">120\u202f000\u00a0€</td>") // the chart, and its table
 
 		// The budget's feed carries the step, as a feed reader reads it.
 		w = n.Get("/budgets/" + b.ID + "/feed.atom")

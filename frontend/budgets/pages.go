@@ -61,6 +61,7 @@ type budgetData struct {
 	Decided   bool
 	Headings  []headingView
 	HasPBFile bool
+	Chart     *moneyChart // nil before the count
 	// Form adds a project, for officials before the result.
 	Form        *web.Form
 	HeadingOpts []web.Option
@@ -134,6 +135,9 @@ func (s *surface) showBudget(w http.ResponseWriter, r *http.Request, status int,
 		}
 		v.Used, v.UsedOther = money(l.Lang, used, b.Currency), money(l.Lang, usedOther, b.Currency)
 		d.Headings = append(d.Headings, v)
+	}
+	if d.Decided {
+		d.Chart = newMoneyChart(l, b, list)
 	}
 	if !d.Decided && official(r) {
 		d.Form = f
