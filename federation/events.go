@@ -14,6 +14,7 @@ import (
 	"agora/federation/as2"
 	"agora/instances/debates"
 	"agora/instances/proposals"
+	"agora/instances/projects"
 	"agora/instances/spaces"
 )
 
@@ -101,6 +102,8 @@ func (s *Service) render(ctx context.Context, e eventArgs) ([]outgoing, error) {
 		object, sp, author, also, remote, err = s.commentDoc(ctx, r, e.ObjectID)
 	case "app", "release", "adoption":
 		return s.renderCatalogue(ctx, r, e)
+	case projects.StepObject:
+		object, sp, err = s.stepDoc(ctx, r, e.ObjectID)
 	default:
 		return nil, nil
 	}
@@ -166,6 +169,27 @@ func (s *Service) render(ctx context.Context, e eventArgs) ([]outgoing, error) {
 		out = append(out, outgoing{actor: group, activity: as2.Announce(s.ids.Activity(newActivityID()), group, object), audience: []string{group}})
 	}
 	return out, nil
+}
+
+// stepDoc renders a published step of a budget project, as the Note of
+// its budget space's Group.
+func (s *Service) stepDoc(ctx context.Context, r as2.Renderer, id string) (*as2.Doc, *spaces.Space, error) {
+	if s.projects == nil {
+		return nil, nil, errGone
+	}
+	m, p, b, err := s.projects.StepOf(ctx, id)
+	if errors.Is(err, projects.ErrNotFound) {
+		return nil, nil, errGone
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	sp, err := s.spaces.ByID(ctx, b.SpaceID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r.StepNote(as2.StepInput{ID: m.ID, ProjectID: p.ID, ProjectTitle: p.Title, Status: string(m.Status),
+		Progress: m.Progress, Text: m.Text, At: m.At, Space: sp}), sp, nil
 }
 
 // published records where an object was announced (ap_published).

@@ -36,6 +36,7 @@ import (
 	"agora/instances/debates"
 	"agora/instances/markup"
 	"agora/instances/moderation"
+	"agora/instances/projects"
 	"agora/instances/proposals"
 	"agora/instances/spaces"
 	"agora/storage/database"
@@ -88,6 +89,9 @@ type Deps struct {
 	Markup     *markup.Renderer
 	// Apps, when set, federates the catalogue of free software.
 	Apps *apps.Service
+	// Projects, when set, federates the follow-up of budget projects:
+	// each published step, announced by the budget space's Group.
+	Projects *projects.Service
 }
 
 // Service is the node's federation.
@@ -117,6 +121,7 @@ type Service struct {
 	beforeApply func(ctx context.Context, activityID string)
 	stop        context.CancelFunc
 	stopped     chan struct{}
+	projects  *projects.Service
 }
 
 // New builds the node's federation; Start runs its workers.
@@ -143,7 +148,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		cfg.InboxReadTimeout = 30 * time.Second
 	}
 	s := &Service{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, ids: as2.IDs{Base: cfg.BaseURL},
-		accounts: deps.Accounts, spaces: deps.Spaces, proposals: deps.Proposals, debates: deps.Debates, mod: deps.Moderation, markup: deps.Markup, apps: deps.Apps,
+		accounts: deps.Accounts, spaces: deps.Spaces, proposals: deps.Proposals, debates: deps.Debates, mod: deps.Moderation, markup: deps.Markup, apps: deps.Apps, projects: deps.Projects,
 		hosts: newHostLimiter(cfg.PerHost)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

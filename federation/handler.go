@@ -55,6 +55,7 @@ func (s *Service) Handler(next http.Handler) http.Handler {
 	as.HandleFunc("/debates/{id}/replies", s.replies).Methods(get...)
 	as.HandleFunc("/comments/{id}", s.commentObject).Methods(get...)
 	as.HandleFunc("/notes/{id}", s.noteObject).Methods(get...)
+	as.HandleFunc("/budgets/steps/{id}", s.stepObject).Methods(get...)
 	as.HandleFunc("/apps", s.catalogueActor).Methods(get...)
 	as.HandleFunc("/apps/followers", s.followersCollection).Methods(get...)
 	as.HandleFunc("/apps/outbox", s.catalogueOutbox).Methods(get...)
@@ -198,6 +199,20 @@ func (s *Service) noteObject(w http.ResponseWriter, r *http.Request) {
 	d, err := s.localNote(r.Context(), s.ids.Note(mux.Vars(r)["id"]))
 	if err != nil {
 		s.notFound(w, err)
+		return
+	}
+	s.serve(w, r, d)
+}
+
+// stepObject serves a published step of a budget project as its Note.
+func (s *Service) stepObject(w http.ResponseWriter, r *http.Request) {
+	d, _, err := s.stepDoc(r.Context(), as2.Renderer{IDs: s.ids}, mux.Vars(r)["id"])
+	if errors.Is(err, errGone) {
+		s.notFound(w, err)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	s.serve(w, r, d)

@@ -14,8 +14,10 @@ import (
 	"agora/federation/as2"
 	"agora/federation/fetch"
 	"agora/instances/accounts"
+	"agora/instances/budgets"
 	"agora/instances/debates"
 	"agora/instances/outbox"
+	"agora/instances/projects"
 	"agora/storage/database"
 )
 
@@ -387,4 +389,55 @@ func TestRetryAfterDelaysTheNextTry(t *testing.T) {
 			t.Errorf("a Retry-After served twice")
 		}
 	}
+}
+
+// A step of a funded budget project reaches those who follow the budget
+// space as the Group's Note (announced bare, as Mastodon shows it), and
+// the Note is served at its id.
+func TestOutboundBudgetStep(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		n := newNode(t, dialect, nil)
+		r := newRemote(t, "127.0.0.2")
+		n.followGroup(t, r)
+		group := n.groupIRI()
+
+		file := "META\nkey;value\nnum_projects;2\nnum_votes;3\nbudget;100000\nvote_type;approval\n" +
+			"PROJECTS\nproject_id;cost;name\nP1;60000;Un potager <b>partagé</b>\nP2;70000;Des bancs\n" +
+			"VOTES\nvoter_id;vote\n1;P1\n2;P1,P2\n3;P1\n"
+		b, err := n.projects.Import(n.ctx, accounts.System, n.space.ID, strings.NewReader(file), budgets.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := n.projects.Projects(n.ctx, b.ID)
+		if err != nil || !list[0].Funded || list[0].Ref != "P1" {
+			t.Fatalf("imported: %+v %v", list, err)
+		}
+		m, err := n.projects.AddMilestone(n.ctx, accounts.System, list[0].ID, projects.MilestoneInput{
+			Status: projects.Works, Progress: 40, Text: "Les bacs sont posés.\n\n<script>x</script>"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		note := n.base + "/budgets/steps/" + m.ID
+		d := r.waitMatch(t, "Announce/Note", func(d *delivery) bool {
+			o, _ := d.doc["object"].(map[string]any)
+			return o != nil && o["id"] == note
+		})
+		if signer := n.verify(t, d); signer != group {
+			t.Errorf("step announced by %s, want the Group", signer)
+		}
+		o := d.doc["object"].(map[string]any)
+		content, _ := o["content"].(string)
+		if o["attributedTo"] != group || o["url"] != n.base+"/budgets/projects/"+list[0].ID ||
+			!strings.Contains(content, "Un potager &lt;b&gt;partagé&lt;/b&gt;</a> — Travaux, avancement : 40 %") ||
+			!strings.Contains(content, "<p>&lt;script&gt;x&lt;/script&gt;</p>") {
+			t.Errorf("step Note: %s", d.body)
+		}
+		resp, body := n.get(t, "/budgets/steps/"+m.ID, "application/activity+json")
+		if resp.StatusCode != http.StatusOK || decode(t, body)["id"] != note {
+			t.Errorf("GET the step: %d %s", resp.StatusCode, body)
+		}
+		if resp, _ := n.get(t, "/budgets/steps/nope", "application/activity+json"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET an unknown step: %d", resp.StatusCode)
+		}
+	})
 }

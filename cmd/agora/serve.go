@@ -108,6 +108,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	debatesSvc := debates.NewService(n.db, md, nil)
 	moderationSvc := moderation.NewService(n.db, nil)
 	appsSvc := apps.NewService(n.db, n.blobs, nil, apps.Options{})
+	projectsSvc := projects.NewService(n.db, n.blobs, nil)
 	fedCfg := federation.Config{
 		BaseURL: cfg.BaseURL, NodeName: cfg.NodeName, Version: buildVersion(),
 		Name: func(ctx context.Context) string {
@@ -124,7 +125,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	}
 	fed, err := federation.New(fedCfg, federation.Deps{
 		DB: n.db, Logger: log, Accounts: accountsSvc, Spaces: spacesSvc, Proposals: proposalsSvc,
-		Debates: debatesSvc, Moderation: moderationSvc, Markup: md, Apps: appsSvc,
+		Debates: debatesSvc, Moderation: moderationSvc, Markup: md, Apps: appsSvc, Projects: projectsSvc,
 	})
 	if err != nil {
 		return err
@@ -158,7 +159,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Federation: federationPages{fed},
 		Apps:       appsSvc,
 		Site:       siteSvc,
-		Projects:   projects.NewService(n.db, n.blobs, nil),
+		Projects:   projectsSvc,
 
 		AttachmentQuota: cfg.AttachmentQuota,
 		Checks: []frontend.Check{

@@ -51,6 +51,13 @@ func (ids IDs) Comment(id string) string { return ids.abs("comments", id) }
 // Note is a comment a resident sent to another city (federation.CommentRemote).
 func (ids IDs) Note(id string) string { return ids.abs("notes", id) }
 
+// BudgetStep is a step of a budget project's follow-up, a Note of the
+// budget space's Group.
+func (ids IDs) BudgetStep(id string) string { return ids.abs("budgets", "steps", id) }
+
+// BudgetProject is a budget project's page.
+func (ids IDs) BudgetProject(id string) string { return ids.abs("budgets", "projects", id) }
+
 // Activity is an activity the node sends; id is opaque and chosen by the
 // caller (the outbox event's, say), so that sending it twice sends the
 // same id.

@@ -327,3 +327,40 @@ func RemoteNote(id, author, page, group, contentHTML, markdown string, published
 	}
 	return d
 }
+
+// StepInput is a published step of a funded budget project.
+type StepInput struct {
+	ID, ProjectID, ProjectTitle string
+	Status                      string // study, tender, works, done, abandoned
+	Progress                    int
+	Text                        string // plain text
+	At                          time.Time
+	Space                       *spaces.Space
+}
+
+// StepNote renders a step as a Note of the space's Group: the project's
+// title linked to its page, where it stands, and what happened. Residents
+// and other cities following the space see the works progress.
+func (r Renderer) StepNote(in StepInput) *Doc {
+	w := wordsFor(r.Lang)
+	group := r.IDs.Space(in.Space.Slug)
+	project := r.IDs.BudgetProject(in.ProjectID)
+	content := "<p><a href=\"" + html.EscapeString(project) + "\">" + html.EscapeString(in.ProjectTitle) + "</a> — " +
+		html.EscapeString(cmp.Or(w.Step[in.Status], in.Status)) + ", " + html.EscapeString(fmt.Sprintf(w.Progress, in.Progress)) + "</p>"
+	for _, para := range strings.Split(strings.ReplaceAll(in.Text, "\r", ""), "\n\n") {
+		if para = strings.TrimSpace(para); para != "" {
+			content += "\n<p>" + strings.ReplaceAll(html.EscapeString(para), "\n", "<br>") + "</p>"
+		}
+	}
+	n := streams.NewActivityStreamsNote()
+	setID(n, r.IDs.BudgetStep(in.ID))
+	setContent(n, content)
+	setMediaType(n, "text/html")
+	setAttributedTo(n, group)
+	setAudience(n, group)
+	setTo(n, []string{Public, group})
+	setCc(n, []string{Followers(group)})
+	setURL(n, project)
+	setPublished(n, in.At)
+	return &Doc{Value: n, extra: map[string]any{}}
+}

@@ -19,6 +19,8 @@ type words struct {
 	DebateClosed string
 	Conclusion   string // "Conclusion :"
 	Catalogue    string // the catalogue's name, before the node's
+	Step         map[string]string // a budget project's follow-up status
+	Progress     string            // "avancement : %d %"
 }
 
 // vocabulary holds the words by language; read only. French is the
@@ -37,6 +39,8 @@ var vocabulary = map[string]words{
 		},
 		DebateOpen: "Débat ouvert", DebateClosed: "Débat clos", Conclusion: "Conclusion :",
 		Catalogue: "Logiciels libres",
+		Step: map[string]string{"study": "Études", "tender": "Appel d’offres", "works": "Travaux", "done": "Réalisé", "abandoned": "Abandonné"},
+		Progress: "avancement : %d %%",
 	},
 	"en": {
 		State: map[proposals.State]string{
@@ -51,6 +55,8 @@ var vocabulary = map[string]words{
 		},
 		DebateOpen: "Open debate", DebateClosed: "Closed debate", Conclusion: "Conclusion:",
 		Catalogue: "Free software",
+		Step: map[string]string{"study": "Study", "tender": "Tender", "works": "Works", "done": "Done", "abandoned": "Abandoned"},
+		Progress: "progress: %d%%",
 	},
 }
 

@@ -53,6 +53,7 @@ func Register(k *web.Kit, d Deps) error {
 	anyone.Get("/budgets/{id}/budget.pb", s.pbFile)
 	anyone.Get("/budgets/{id}/feed.atom", s.feed)
 	anyone.Get("/budgets/projects/{id}", s.projectPage)
+	anyone.Get("/budgets/steps/{id}", s.stepPage)
 	// Officials and admins manage budgets: the handlers ask the domain
 	// (projects.Manages), as the kit's guards know one role at a time.
 	official := k.SignedIn()

@@ -162,6 +162,17 @@ func (s *surface) pbFile(w http.ResponseWriter, r *http.Request) {
 	io.Copy(w, f)
 }
 
+// stepPage sends a reader who opens a step (a link from the fediverse)
+// to its place on the project's timeline.
+func (s *surface) stepPage(w http.ResponseWriter, r *http.Request) {
+	_, p, _, err := s.projects.StepOf(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/budgets/projects/"+p.ID+"#step-"+mux.Vars(r)["id"], http.StatusSeeOther)
+}
+
 // projectData is a project with its follow-up.
 type projectData struct {
 	Project    *projects.Project
@@ -180,7 +191,7 @@ type projectData struct {
 }
 
 type milestoneView struct {
-	At, Status, Text, ActualCost string
+	ID, At, Status, Text, ActualCost string
 	Progress                     int
 }
 
@@ -213,7 +224,7 @@ func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	for _, m := range ms {
-		v := milestoneView{At: l.Date(m.At), Status: l.T("budget.status." + string(m.Status)), Text: m.Text, Progress: m.Progress}
+		v := milestoneView{ID: m.ID, At: l.Date(m.At), Status: l.T("budget.status." + string(m.Status)), Text: m.Text, Progress: m.Progress}
 		if m.ActualCost > 0 {
 			v.ActualCost = money(l.Lang, m.ActualCost, b.Currency)
 		}

@@ -2,6 +2,8 @@ package projects
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"agora/instances/accounts"
+	"agora/instances/outbox"
 	"agora/storage/database"
 )
 
@@ -59,6 +62,10 @@ func (s *Service) AddMilestone(ctx context.Context, actor accounts.Actor, projec
 		if _, err := q.Exec(ctx); err != nil {
 			return fmt.Errorf("move project: %w", err)
 		}
+		// The space's Group announces the step to those who follow it.
+		if err := outbox.Record(ctx, tx, now, outbox.Create, StepObject, m.ID, ""); err != nil {
+			return err
+		}
 		return accounts.Record(ctx, tx, now, actor, "budget.milestone", projectID, "status="+string(in.Status), "")
 	})
 	if err != nil {
@@ -81,6 +88,30 @@ func (in MilestoneInput) Problems() Problems {
 		p.amount("actual_cost", in.ActualCost)
 	}
 	return p
+}
+
+// StepObject is the outbox's name for a published step.
+const StepObject = "budget_step"
+
+// StepOf returns a published step with its project and budget.
+func (s *Service) StepOf(ctx context.Context, id string) (*Milestone, *Project, *Budget, error) {
+	m := new(Milestone)
+	err := s.db.NewSelect().Model(m).Where("m.id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("read step: %w", err)
+	}
+	p, err := projectOn(ctx, s.db, m.ProjectID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	b, err := budgetOn(ctx, s.db, p.BudgetID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return m, p, b, nil
 }
 
 // Step is a milestone with the project it moves, for a budget's feed.
