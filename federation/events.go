@@ -13,8 +13,8 @@ import (
 
 	"agora/federation/as2"
 	"agora/instances/debates"
-	"agora/instances/proposals"
 	"agora/instances/projects"
+	"agora/instances/proposals"
 	"agora/instances/spaces"
 )
 

@@ -121,7 +121,7 @@ type Service struct {
 	beforeApply func(ctx context.Context, activityID string)
 	stop        context.CancelFunc
 	stopped     chan struct{}
-	projects  *projects.Service
+	projects    *projects.Service
 }
 
 // New builds the node's federation; Start runs its workers.

@@ -17,8 +17,8 @@ type words struct {
 	Alignment    map[debates.Alignment]string
 	DebateOpen   string
 	DebateClosed string
-	Conclusion   string // "Conclusion :"
-	Catalogue    string // the catalogue's name, before the node's
+	Conclusion   string            // "Conclusion :"
+	Catalogue    string            // the catalogue's name, before the node's
 	Step         map[string]string // a budget project's follow-up status
 	Progress     string            // "avancement : %d %"
 }
@@ -39,8 +39,8 @@ var vocabulary = map[string]words{
 		},
 		DebateOpen: "Débat ouvert", DebateClosed: "Débat clos", Conclusion: "Conclusion :",
 		Catalogue: "Logiciels libres",
-		Step: map[string]string{"study": "Études", "tender": "Appel d’offres", "works": "Travaux", "done": "Réalisé", "abandoned": "Abandonné"},
-		Progress: "avancement : %d %%",
+		Step:      map[string]string{"study": "Études", "tender": "Appel d’offres", "works": "Travaux", "done": "Réalisé", "abandoned": "Abandonné"},
+		Progress:  "avancement : %d %%",
 	},
 	"en": {
 		State: map[proposals.State]string{
@@ -55,8 +55,8 @@ var vocabulary = map[string]words{
 		},
 		DebateOpen: "Open debate", DebateClosed: "Closed debate", Conclusion: "Conclusion:",
 		Catalogue: "Free software",
-		Step: map[string]string{"study": "Study", "tender": "Tender", "works": "Works", "done": "Done", "abandoned": "Abandoned"},
-		Progress: "progress: %d%%",
+		Step:      map[string]string{"study": "Study", "tender": "Tender", "works": "Works", "done": "Done", "abandoned": "Abandoned"},
+		Progress:  "progress: %d%%",
 	},
 }
 

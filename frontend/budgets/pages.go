@@ -192,7 +192,7 @@ type projectData struct {
 
 type milestoneView struct {
 	ID, At, Status, Text, ActualCost string
-	Progress                     int
+	Progress                         int
 }
 
 func (s *surface) projectPage(w http.ResponseWriter, r *http.Request) {
