@@ -267,11 +267,16 @@ func (h *helperProcess) signal() {
 	}
 }
 
+// lineWait bounds how long a test waits for a process's log line.
+const lineWait = 90 * time.Second
+
 // waitLine waits for a log line containing substr, after the lines it
 // already looked at, and returns it.
 func (h *helperProcess) waitLine(t *testing.T, substr string) string {
 	t.Helper()
-	timeout := time.After(20 * time.Second)
+	// Generous: a node migrating PostgreSQL on a busy two-core machine
+	// can take seconds; a process that truly hangs still fails the test.
+	timeout := time.After(lineWait)
 	for {
 		h.mu.Lock()
 		for h.seen < len(h.lines) {
@@ -290,7 +295,7 @@ func (h *helperProcess) waitLine(t *testing.T, substr string) string {
 		select {
 		case <-h.more:
 		case <-timeout:
-			t.Fatalf("no %q within 20s:\n%s", substr, h.log())
+			t.Fatalf("no %q within %s:\n%s", substr, lineWait, h.log())
 		}
 	}
 }
