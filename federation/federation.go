@@ -114,8 +114,10 @@ type Service struct {
 	keyCache   *keyCache
 	keyFlights singleflight.Group
 	// answered remembers the peers recorded as answering a moment ago.
-	answered   *recentHosts
-	accepts    acceptBatches // accepted activities waiting for their commit
+	answered *recentHosts
+	accepts  acceptBatches // accepted activities waiting for their commit
+	// blockList keeps the domain blocks for a moment (blocks.go).
+	blockList  blockList
 	hosts      *hostLimiter
 	retryAfter retryAfters // peers' Retry-After, from a job's Work to its NextRetry
 	river      *river.Client[*sql.Tx]
