@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"io"
 	"mime"
@@ -101,13 +102,7 @@ func (c *compressWriter) WriteHeader(status int) {
 			return
 		}
 	}
-	h.Del("Content-Length")
-	h.Set("Content-Encoding", "gzip")
-	if etag := h.Get("ETag"); etag != "" && !strings.HasPrefix(etag, "W/") {
-		// The bytes differ from the identity answer's: a strong ETag
-		// must too. A weak one still matches If-None-Match.
-		h.Set("ETag", "W/"+etag)
-	}
+	markGzipped(h)
 	c.zw = gzipWriters.Get().(*gzip.Writer)
 	c.zw.Reset(c.ResponseWriter)
 	c.ResponseWriter.WriteHeader(status)
@@ -151,4 +146,33 @@ func (c *compressWriter) close() {
 		gzipWriters.Put(c.zw)
 		c.zw = nil
 	}
+}
+
+// markGzipped sets the headers of a gzipped body: its encoding, no
+// length of the identity body, and a weak ETag (the bytes differ from the
+// identity answer's, so a strong one must too; a weak one still matches
+// If-None-Match).
+func markGzipped(h http.Header) {
+	h.Del("Content-Length")
+	h.Set("Content-Encoding", "gzip")
+	if etag := h.Get("ETag"); etag != "" && !strings.HasPrefix(etag, "W/") {
+		h.Set("ETag", "W/"+etag)
+	}
+}
+
+// gzipped is body compressed, when an answer with header h is worth
+// compressing (see Compress), or nil.
+func gzipped(h http.Header, body []byte) []byte {
+	mediaType, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
+	if !compressibleTypes[mediaType] || h.Get("Content-Encoding") != "" || len(body) < minCompress {
+		return nil
+	}
+	var buf bytes.Buffer
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&buf)
+	zw.Write(body)
+	zw.Close()
+	zw.Reset(io.Discard)
+	gzipWriters.Put(zw)
+	return buf.Bytes()
 }
