@@ -93,6 +93,70 @@ func BenchmarkInbox(b *testing.B) {
 				n.stop(b)
 			}
 		})
+		b.Run(dialect+"-killed", func(b *testing.B) {
+			for range b.N {
+				n := startBenchNode(b, bin, dialect)
+				n.killedMidFlood(b, peer.activities(b, n, actors, max(total/5, 300)), clients)
+				n.stop(b)
+			}
+		})
+	}
+}
+
+// killedMidFlood kills the node (SIGKILL) once a third of the activities
+// are accepted, and checks that every one it accepted is stored and
+// queued, or already applied: a 202 is a promise kept through a crash.
+// Then the node restarts, the peers send again what was not accepted
+// (as they retry), and every activity is applied once.
+func (n *benchNode) killedMidFlood(b *testing.B, acts []signedActivity, clients int) {
+	b.Helper()
+	r := n.floodKilled(b, acts, clients, len(acts)/3)
+	ctx := context.Background()
+	stored, err := n.db.NewSelect().Table("ap_received").Where("activity_id IN (?)", bun.In(r.accepted)).Count(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	unprocessed, err := n.db.NewSelect().Table("ap_received").Where("processed_at IS NULL").Count(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	queued, err := n.db.NewSelect().Table("river_job").
+		Where("kind = 'ap_inbox' AND state IN ('available', 'running', 'retryable', 'scheduled', 'pending')").Count(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if int(stored) != len(r.accepted) || queued < unprocessed {
+		b.Fatalf("killed after %d accepted: %d of them stored, %d not applied and %d queued", len(r.accepted), stored, unprocessed, queued)
+	}
+	b.Logf("killed after %d accepted: all stored, %d not yet applied, all queued", len(r.accepted), unprocessed)
+	b.ReportMetric(float64(len(r.accepted)), "accepted-before-kill")
+	b.ReportMetric(float64(unprocessed), "queued-at-kill")
+
+	n.cmd = exec.Command(n.cmd.Path, n.cmd.Args[1:]...)
+	n.cmd.Env = n.env
+	startAndWait(b, n.cmd)
+	accepted := map[string]bool{}
+	for _, id := range r.accepted {
+		accepted[id] = true
+	}
+	var again []signedActivity
+	for _, a := range acts {
+		if !accepted[a.id] {
+			again = append(again, a)
+		}
+	}
+	r2 := n.flood(b, again, clients)
+	if got := len(r.accepted) + len(r2.accepted); got != len(acts) {
+		b.Errorf("%d activities accepted in all, want %d", got, len(acts))
+	}
+	// Jobs that were running when the node died are taken up again once
+	// River deems them stuck (RescueStuckJobsAfter, 2 min): not waited for.
+	done, err := n.db.NewSelect().Table("ap_received").Count(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if int(done) != len(acts) {
+		b.Errorf("%d activities stored, want %d", done, len(acts))
 	}
 }
 
@@ -311,6 +375,15 @@ type floodResult struct {
 // each waiting for its answer before the next.
 func (n *benchNode) flood(b *testing.B, acts []signedActivity, clients int) floodResult {
 	b.Helper()
+	return n.floodKilled(b, acts, clients, 0)
+}
+
+// floodKilled is flood, but the node is killed (SIGKILL, as a crash) once
+// killAfter activities are accepted, when killAfter > 0; the activities
+// not sent or not answered then count as refused.
+func (n *benchNode) floodKilled(b *testing.B, acts []signedActivity, clients, killAfter int) floodResult {
+	b.Helper()
+	var killed atomic.Bool
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients,
 		DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}
 	defer tr.CloseIdleConnections()
@@ -327,7 +400,7 @@ func (n *benchNode) flood(b *testing.B, acts []signedActivity, clients int) floo
 			defer wg.Done()
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= len(acts) {
+				if i >= len(acts) || killed.Load() {
 					return
 				}
 				a := acts[i]
@@ -348,6 +421,10 @@ func (n *benchNode) flood(b *testing.B, acts []signedActivity, clients int) floo
 				lat = append(lat, d)
 				if status == http.StatusAccepted {
 					r.accepted = append(r.accepted, a.id)
+					if killAfter > 0 && len(r.accepted) == killAfter {
+						killed.Store(true)
+						n.cmd.Process.Kill()
+					}
 				} else {
 					r.refused++
 					if firstErr == "" {
@@ -359,7 +436,9 @@ func (n *benchNode) flood(b *testing.B, acts []signedActivity, clients int) floo
 		}()
 	}
 	wg.Wait()
-	if r.refused > 0 {
+	if killAfter > 0 {
+		n.cmd.Wait()
+	} else if r.refused > 0 {
 		b.Errorf("%d activities not accepted, first: %s", r.refused, firstErr)
 	}
 	slices.Sort(lat)
