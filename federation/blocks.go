@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -41,16 +42,23 @@ func (s *Service) severity(ctx context.Context, host string) (string, error) {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	var blocks []Block
+	byHost, err := s.blockList.load(ctx, s.db, s.now())
+	if err != nil {
+		return "", err
+	}
 	// A block on example.org covers its subdomains.
-	cands := []string{host}
-	for h := host; strings.Contains(h, "."); {
-		h = h[strings.Index(h, ".")+1:]
-		cands = append(cands, h)
+	var found []Block
+	for h := host; ; {
+		if b, ok := byHost[h]; ok {
+			found = append(found, b)
+		}
+		i := strings.Index(h, ".")
+		if i < 0 {
+			break
+		}
+		h = h[i+1:]
 	}
-	if err := s.db.NewSelect().Model(&blocks).Where("host IN (?)", bun.In(cands)).Scan(ctx); err != nil {
-		return "", fmt.Errorf("read blocks: %w", err)
-	}
+	blocks := found
 	allowed := false
 	for _, b := range blocks {
 		switch b.Severity {
@@ -98,6 +106,7 @@ func (s *Service) SetBlock(ctx context.Context, host, severity, reason, by strin
 	_, err := s.db.NewInsert().Model(b).On("CONFLICT (host) DO UPDATE").
 		Set("severity = EXCLUDED.severity, reason = EXCLUDED.reason, created_at = EXCLUDED.created_at, created_by = EXCLUDED.created_by").
 		Exec(ctx)
+	s.blockList.forget()
 	if err != nil {
 		return fmt.Errorf("block %s: %w", host, err)
 	}
@@ -107,6 +116,7 @@ func (s *Service) SetBlock(ctx context.Context, host, severity, reason, by strin
 // RemoveBlock lifts a block.
 func (s *Service) RemoveBlock(ctx context.Context, host string) error {
 	_, err := s.db.NewDelete().Model((*Block)(nil)).Where("host = ?", strings.ToLower(host)).Exec(ctx)
+	s.blockList.forget()
 	return err
 }
 
@@ -115,6 +125,43 @@ func (s *Service) Blocks(ctx context.Context) ([]Block, error) {
 	var out []Block
 	err := s.db.NewSelect().Model(&out).Order("host").Scan(ctx)
 	return out, err
+}
+
+// blocksTTL is how long the process uses the blocks it read: every
+// activity and delivery asks them, and the table is small. A block set
+// here applies at once; one set by another process within this time.
+const blocksTTL = 2 * time.Second
+
+// blockList is the blocks by host, read at most once per blocksTTL.
+type blockList struct {
+	mu     sync.Mutex
+	at     time.Time
+	byHost map[string]Block
+}
+
+func (l *blockList) load(ctx context.Context, db bun.IDB, now time.Time) (map[string]Block, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.byHost != nil && now.Sub(l.at) < blocksTTL && !now.Before(l.at) {
+		return l.byHost, nil
+	}
+	var rows []Block
+	if err := db.NewSelect().Model(&rows).Column("host", "severity").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("read blocks: %w", err)
+	}
+	l.byHost = make(map[string]Block, len(rows))
+	for _, b := range rows {
+		l.byHost[b.Host] = b
+	}
+	l.at = now
+	return l.byHost, nil
+}
+
+// forget makes the next look-up read the blocks again.
+func (l *blockList) forget() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.byHost = nil
 }
 
 // ErrInvalid is bad input from an admin or a peer.

@@ -27,6 +27,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/uptrace/bun"
+	"golang.org/x/sync/singleflight"
 
 	"agora/federation/as2"
 	"agora/federation/fetch"
@@ -114,6 +115,13 @@ type Service struct {
 	verifier *signature.Verifier
 	// keyFetches bounds what bad signatures can make the node fetch.
 	keyFetches *keyFetches
+	keyCache   *keyCache
+	keyFlights singleflight.Group
+	// answered remembers the peers recorded as answering a moment ago.
+	answered *recentHosts
+	accepts  acceptBatches // accepted activities waiting for their commit
+	// blockList keeps the domain blocks for a moment (blocks.go).
+	blockList  blockList
 	hosts      *hostLimiter
 	retryAfter retryAfters // peers' Retry-After, from a job's Work to its NextRetry
 	river      *river.Client[*sql.Tx]
@@ -162,6 +170,8 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	s.keys = newKeyring(deps.DB, s.now)
 	s.client = fetch.New(fetch.Config{UserAgent: "Agora/" + cfg.Version + " (+" + cfg.BaseURL.String() + ")", AllowPrivate: cfg.AllowPrivate})
 	s.keyFetches = newKeyFetches(s.now)
+	s.keyCache = newKeyCache()
+	s.answered = newRecentHosts()
 	s.verifier = &signature.Verifier{Keys: s.remoteKey, Now: s.now, BeforeFetch: s.refuseBlocked, Scheme: cfg.BaseURL.Scheme,
 		Host: signedHost(cfg.BaseURL)}
 

@@ -78,7 +78,9 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		refuse(w, http.StatusRequestEntityTooLarge, "activity over 1 MiB")
 		return
 	}
-	key, checkBody, err := s.verifier.VerifyHeaders(r.Context(), r)
+	ctx, fetches := withKeyFetchNote(r.Context())
+	key, checkBody, err := s.verifier.VerifyHeaders(ctx, r)
+	fetches.settle(s.keyFetches, err == nil)
 	if err != nil && errors.Is(err, signature.ErrKey) && r.ContentLength <= maxSelfDelete {
 		// A deleted account's server announces the deletion signed with a
 		// key it no longer serves: nothing to verify, nothing to keep
@@ -156,23 +158,6 @@ func readBody(r *http.Request) ([]byte, error) {
 func refuse(w http.ResponseWriter, status int, reason string) {
 	w.Header().Set("Connection", "close")
 	http.Error(w, reason, status)
-}
-
-// accept stores the activity and queues it in one transaction; an
-// activity already received is neither stored nor queued again.
-func (s *Service) accept(ctx context.Context, a *as2.Activity, body []byte) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewInsert().Model(&received{ActivityID: a.ID, Actor: a.Actor, Type: a.Type, Body: string(body),
-			ReceivedAt: s.now()}).On("CONFLICT (activity_id) DO NOTHING").Exec(ctx)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil // a replay: already applied or queued
-		}
-		_, err = s.river.InsertTx(ctx, tx.Tx, inboxArgs{ActivityID: a.ID}, nil)
-		return err
-	})
 }
 
 type inboxWorker struct {

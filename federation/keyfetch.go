@@ -40,8 +40,9 @@ type keyFetches struct {
 
 // bucket is a token bucket: tokens at time at.
 type bucket struct {
-	tokens float64
-	at     time.Time
+	tokens   float64
+	at       time.Time
+	inFlight int // fetches taken and not yet settled (keycache.go)
 }
 
 func newKeyFetches(now func() time.Time) *keyFetches {

@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -46,9 +47,15 @@ func (s *Service) peer(ctx context.Context, host string) (*Peer, error) {
 	return &peers[0], nil
 }
 
-// peerAnswered records that host answered: it is reachable again.
+// peerAnswered records that host answered: it is reachable again. A host
+// this process recorded as answering less than answeredFor ago, with no
+// failure since, is not written again: a peer sending a flood of
+// activities costs no write per activity.
 func (s *Service) peerAnswered(ctx context.Context, host string) error {
 	now := s.now()
+	if s.answered.recent(host, now) {
+		return nil
+	}
 	_, err := s.db.NewInsert().Model(&Peer{Host: host, LastSuccessAt: &now}).
 		On("CONFLICT (host) DO UPDATE").
 		Set("last_success_at = EXCLUDED.last_success_at, failures = 0, first_failure_at = NULL, unreachable_since = NULL, last_error = ''").
@@ -56,12 +63,14 @@ func (s *Service) peerAnswered(ctx context.Context, host string) error {
 	if err != nil {
 		return fmt.Errorf("record peer %s: %w", host, err)
 	}
+	s.answered.set(host, now)
 	return nil
 }
 
 // peerFailed records a failed delivery to host, marking it unreachable
 // once it has failed for unreachableAfter without a success.
 func (s *Service) peerFailed(ctx context.Context, host string, cause error) error {
+	s.answered.forget(host)
 	now := s.now()
 	msg := cause.Error()
 	if len(msg) > 300 {
@@ -90,4 +99,41 @@ func (s *Service) Peers(ctx context.Context) ([]Peer, error) {
 		return nil, fmt.Errorf("list peers: %w", err)
 	}
 	return peers, nil
+}
+
+// answeredFor is how long a peer recorded as answering is not recorded
+// again. Another process may record a failure meanwhile: the peer then
+// shows as failing at most that much longer, until a delivery or an
+// activity of its is recorded again.
+const answeredFor = 30 * time.Second
+
+// recentHosts are the hosts recorded as answering, with when. Safe to
+// lose; bounded by keyStateMax.
+type recentHosts struct {
+	mu    sync.Mutex
+	hosts map[string]time.Time
+}
+
+func newRecentHosts() *recentHosts { return &recentHosts{hosts: map[string]time.Time{}} }
+
+func (r *recentHosts) recent(host string, now time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	at, ok := r.hosts[host]
+	return ok && now.Sub(at) < answeredFor && !now.Before(at)
+}
+
+func (r *recentHosts) set(host string, now time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.hosts) >= keyStateMax {
+		clear(r.hosts)
+	}
+	r.hosts[host] = now
+}
+
+func (r *recentHosts) forget(host string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.hosts, host)
 }

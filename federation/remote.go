@@ -99,6 +99,7 @@ func (s *Service) remoteActor(ctx context.Context, id string, refetch bool) (*Re
 	if err != nil {
 		return nil, fmt.Errorf("store actor %s: %w", id, err)
 	}
+	s.keyCache.forget(a.ID)
 	return a, nil
 }
 
@@ -119,6 +120,10 @@ func (s *Service) fetchSigned(ctx context.Context, id string) ([]byte, error) {
 // it fetches is bounded (keyfetch.go): a bad signature must not make the
 // node fetch without limit.
 func (s *Service) remoteKey(ctx context.Context, keyID string, refetch bool) (*signature.Key, error) {
+	now := s.now()
+	if c, ok := s.keyCache.get(keyID, now); ok && (!refetch || now.Sub(c.fetchedAt) < keyRefetchAfter) {
+		return c.key, nil
+	}
 	var known RemoteActor
 	err := s.db.NewSelect().Model(&known).Where("key_id = ?", keyID).Limit(1).Scan(ctx)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -126,20 +131,44 @@ func (s *Service) remoteKey(ctx context.Context, keyID string, refetch bool) (*s
 	}
 	// A refetch (the signature did not verify with the key we have: the
 	// actor may have rotated it) is done once per keyRefetchAfter at most.
-	if err == nil && (!refetch || s.now().Sub(known.FetchedAt) < keyRefetchAfter) {
-		return actorKeyOf(&known)
+	if err == nil && (!refetch || now.Sub(known.FetchedAt) < keyRefetchAfter) {
+		key, err := actorKeyOf(&known)
+		if err == nil {
+			s.keyCache.put(key, known.FetchedAt, now)
+		}
+		return key, err
 	}
-	if s.keyFetches.failedRecently(keyID) {
-		return nil, errKeyFailedRecently
+	// Simultaneous requests signed with one unknown key (a new actor's
+	// first activities, all at once) fetch it once.
+	flight := keyID
+	if refetch {
+		flight += " refetch"
 	}
-	if !s.keyFetches.allow(hostName(keyID)) { // per host, whatever the port
-		return nil, errKeyFetchLimit
+	v, err, _ := s.keyFlights.Do(flight, func() (any, error) {
+		if s.keyFetches.failedRecently(keyID) {
+			return nil, errKeyFailedRecently
+		}
+		host := hostName(keyID) // per host, whatever the port
+		if !s.keyFetches.allowWithin(ctx, host, keyFetchWait) {
+			return nil, errKeyFetchLimit
+		}
+		noted := noteKeyFetch(ctx, host)
+		key, err := s.fetchKey(ctx, keyID, refetch)
+		if !noted { // no request to settle it: no refund
+			s.keyFetches.settle(host, false)
+		}
+		if err != nil && ctx.Err() == nil {
+			s.keyFetches.failed(keyID)
+		}
+		if err == nil {
+			s.keyCache.put(key, s.now(), s.now())
+		}
+		return key, err
+	})
+	if err != nil {
+		return nil, err
 	}
-	key, err := s.fetchKey(ctx, keyID, refetch)
-	if err != nil && ctx.Err() == nil {
-		s.keyFetches.failed(keyID)
-	}
-	return key, err
+	return v.(*signature.Key), nil
 }
 
 // fetchKey fetches the actor that owns keyID and returns its key.

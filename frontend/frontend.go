@@ -177,11 +177,11 @@ func registerParticipation(k *web.Kit, d Deps) error {
 }
 
 // Secure wraps a handler in the security headers every answer of the node
-// carries; serve puts it around federation's answers (ActivityPub JSON,
-// WebFinger, NodeInfo, the inboxes), which the frontend's handler never
-// sees.
+// carries, and compresses the answers worth it (web.Compress); serve puts
+// it around federation's answers (ActivityPub JSON, WebFinger, NodeInfo,
+// the inboxes) and the pages.
 func Secure(base *url.URL, h http.Handler) http.Handler {
-	return web.SecurityHeaders(base.Scheme == "https")(h)
+	return web.SecurityHeaders(base.Scheme == "https")(web.Compress(h))
 }
 
 // Timeouts of the HTTP server (see web).

@@ -36,6 +36,8 @@ type Config struct {
 	// AttachmentQuota is how many bytes of files the proposals of one
 	// resident may hold; 0 for no quota.
 	AttachmentQuota int64
+	// DebugAddr, when set, serves Go's profiles (/debug/pprof) there.
+	DebugAddr string
 }
 
 // byteSize reads a size: a number of bytes, or one with a binary unit
@@ -169,6 +171,9 @@ var options = []option{
 			c.AttachmentQuota, err = byteSize(v)
 			return err
 		}},
+	{flag: "debug-addr", env: "AGORA_DEBUG_ADDR", def: "",
+		usage: "address to serve Go's profiles on (/debug/pprof), e.g. 127.0.0.1:6060; never a public one (off by default)",
+		set:   func(c *Config, v string) error { c.DebugAddr = v; return nil }},
 	{flag: "trusted-proxies", env: "AGORA_TRUSTED_PROXIES", def: "",
 		usage: "comma-separated networks of reverse proxies whose X-Forwarded-For names the client (none by default: the peer is the client)",
 		set: func(c *Config, v string) error {

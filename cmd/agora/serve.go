@@ -190,6 +190,14 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	}()
 	defer func() { stopMaint(); <-maintDone }()
 
+	if cfg.DebugAddr != "" {
+		stopDebug, err := serveDebug(cfg.DebugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
+
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.BaseURL.String(), "node", cfg.NodeName,

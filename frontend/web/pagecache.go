@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +31,11 @@ type cachedPage struct {
 	header http.Header
 	body   []byte
 	until  time.Time
+
+	// The body gzipped, made by the first hit that accepts gzip: a crowd
+	// on one page costs one compression, not one per visitor.
+	gzipOnce sync.Once
+	gz       []byte // nil when not worth compressing
 }
 
 const (
@@ -149,9 +155,18 @@ func (p *cachedPage) write(w http.ResponseWriter, r *http.Request) {
 	for k, v := range p.header {
 		h[k] = v
 	}
+	body := p.body
+	if r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		p.gzipOnce.Do(func() { p.gz = gzipped(p.header, p.body) })
+		if p.gz != nil {
+			markGzipped(h) // replaces values: the cached header is untouched
+			h.Set("Content-Length", strconv.Itoa(len(p.gz)))
+			body = p.gz
+		}
+	}
 	w.WriteHeader(p.status)
 	if r.Method != http.MethodHead {
-		w.Write(p.body)
+		w.Write(body)
 	}
 }
 

@@ -1,8 +1,13 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -93,5 +98,50 @@ func TestPageCache(t *testing.T) {
 	}
 	if n := renders.Load() - before; n != 2 {
 		t.Errorf("expired page rendered %d times, want 2", n)
+	}
+}
+
+// A cached page is compressed once, for every visitor that accepts gzip;
+// others get it as it was rendered, and the entry is not changed.
+func TestPageCacheGzip(t *testing.T) {
+	page := strings.Repeat("<p>Des bancs rue du Commerce.</p>\n", 100)
+	var renders atomic.Int64
+	h := Compress(newPageCache(time.Hour, []string{"/proposals/"}).middleware("agora_session")(http.HandlerFunc(
+		func(w http.ResponseWriter, r *http.Request) {
+			renders.Add(1)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, page)
+		})))
+	for i, accept := range []string{"gzip", "gzip", "", "gzip, br", ""} {
+		r := httptest.NewRequest("GET", "/proposals/a", nil)
+		if accept != "" {
+			r.Header.Set("Accept-Encoding", accept)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		body := w.Body.Bytes()
+		gz := w.Header().Get("Content-Encoding") == "gzip"
+		if gz != (accept != "") {
+			t.Fatalf("request %d (Accept-Encoding %q): Content-Encoding %q", i, accept, w.Header().Get("Content-Encoding"))
+		}
+		if gz {
+			if cl := w.Header().Get("Content-Length"); i > 0 && cl != strconv.Itoa(len(body)) {
+				t.Errorf("request %d: Content-Length %s for %d bytes", i, cl, len(body))
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatalf("request %d: %v", i, err)
+			}
+			body, _ = io.ReadAll(zr)
+		}
+		if string(body) != page {
+			t.Errorf("request %d: body of %d bytes, want the page's %d", i, len(body), len(page))
+		}
+		if !strings.Contains(strings.Join(w.Header().Values("Vary"), ","), "Accept-Encoding") {
+			t.Errorf("request %d: Vary %q", i, w.Header().Values("Vary"))
+		}
+	}
+	if n := renders.Load(); n != 1 {
+		t.Errorf("%d renders, want 1", n)
 	}
 }

@@ -57,6 +57,9 @@ func Open(ctx context.Context, rawURL, dataDir string) (*bun.DB, error) {
 	return nil, fmt.Errorf("unknown database URL scheme %q (want postgres:// or sqlite:PATH, or leave empty for SQLite in the data directory)", scheme)
 }
 
+// sqliteIdle is how many SQLite connections stay open between bursts.
+const sqliteIdle = 16
+
 // sqliteParams make every pooled connection behave the same: WAL so readers
 // never block the writer, foreign keys enforced, a busy timeout instead of
 // immediate "database is locked" errors, and BEGIN IMMEDIATE so a read
@@ -73,6 +76,14 @@ func openSQLite(ctx context.Context, path string) (*bun.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
 	}
+	// Opening a connection reads the whole schema (a quarter of the CPU
+	// of an inbox flood when database/sql's default of 2 idle connections
+	// made every burst open and close them): keep up to sqliteIdle open
+	// between bursts, and let them go after a minute of calm so an idle
+	// node's memory returns. The number open is not capped: code that
+	// reads outside its transaction must never wait on itself.
+	sqldb.SetMaxIdleConns(sqliteIdle)
+	sqldb.SetConnMaxIdleTime(time.Minute)
 	db := bun.NewDB(sqldb, sqlitedialect.New())
 	if err := ping(ctx, db); err != nil {
 		db.Close()
@@ -94,8 +105,12 @@ func openPostgres(ctx context.Context, rawURL string) (*bun.DB, error) {
 	}
 	// Several serve processes share one PostgreSQL: keep each one's share
 	// modest and recycle connections so a failover is picked up.
+	// As many idle as open: a burst that needs them all does not close
+	// and reopen half of them (a connection costs a round of
+	// authentication); a minute of calm lets them go.
 	sqldb.SetMaxOpenConns(20)
-	sqldb.SetMaxIdleConns(10)
+	sqldb.SetMaxIdleConns(20)
+	sqldb.SetConnMaxIdleTime(time.Minute)
 	sqldb.SetConnMaxLifetime(30 * time.Minute)
 	db := bun.NewDB(sqldb, pgdialect.New())
 	if err := ping(ctx, db); err != nil {
