@@ -27,6 +27,7 @@ import (
 	"agora/instances/debates"
 	"agora/instances/markup"
 	"agora/instances/moderation"
+	"agora/instances/notifications"
 	"agora/instances/proposals"
 	"agora/instances/site"
 	"agora/instances/spaces"
@@ -101,6 +102,7 @@ func NewNodeOn(t testing.TB, db *bun.DB, tweaks ...func(*frontend.Deps)) *Node {
 		Accounts: acc, Limiter: ratelimit.New(db, Secret, clock.Now), Secret: Secret,
 		Spaces: sp, Proposals: pr, Debates: dbt, Moderation: mod, Markup: md,
 		Blobs: storagetest.NewBlobStore(t, "local"), Site: site.NewService(db, clock.Now), Now: clock.Now,
+		Notifications: notifications.NewService(db, clock.Now),
 	}
 	for _, tweak := range tweaks {
 		tweak(&deps)
