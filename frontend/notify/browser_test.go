@@ -60,6 +60,9 @@ func TestFollowReceiveReadInBrowser(t *testing.T) {
 	if got := b.Text("main"); !strings.Contains(got, "0 notification non lue.") {
 		t.Errorf("after marking read, the page says %q", got)
 	}
-	b.Open(base + "/people/autrice?lang=fr")
-	b.AssertAccessible()
+	for _, path := range []string{"/people/autrice?lang=fr", "/notifications/settings?lang=fr", "/notifications/settings?lang=en",
+		"/notifications/unsubscribe/" + strings.Repeat("0", 48) + "?lang=fr"} {
+		b.Open(base + path)
+		b.AssertAccessible()
+	}
 }

@@ -210,3 +210,45 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestEmailFailureShown: when the SMTP server cannot be reached, the
+// notification stays to be mailed later, and the resident's settings page
+// says the last email failed; an unknown unsubscribe link changes nothing.
+func TestEmailFailureShown(t *testing.T) {
+	frontendtest.OnEachDialect(t, func(t testing.TB, dialect string) *frontendtest.Node {
+		n, _, _ := mailNode(t.(*testing.T), dialect, "smtp://127.0.0.1:1")
+		return n
+	}, func(t *testing.T, n *frontendtest.Node) {
+		ctx := t.Context()
+		svc, courier := n.Deps.Notifications, n.Deps.Courier
+		sp := n.Space(t, "quartier", 0)
+		resident, token := n.Resident(t, "camille", true)
+		p := n.Propose(t, resident, sp, "Un banc au square")
+		verify, err := svc.SetAddress(ctx, resident.ID, "camille@example.org")
+		must(t, err)
+		_, err = svc.Verify(ctx, verify)
+		must(t, err)
+		must(t, svc.SetFrequency(ctx, resident.ID, notifications.Immediate))
+		if err := n.Proposals.Answer(ctx, accounts.As(n.Staff[accounts.Official]), p.ID, proposals.Study, "À l’étude."); err != nil {
+			t.Fatal(err)
+		}
+		if sent, err := courier.DeliverDue(ctx); err != nil || sent != 0 {
+			t.Fatalf("DeliverDue with no server = %d, %v", sent, err)
+		}
+		w := n.Request("GET", "/notifications/settings?lang=fr", token, nil)
+		frontendtest.WantStatus(t, w, http.StatusOK)
+		frontendtest.WantBody(t, w, "Le dernier envoi a échoué", "Adresse vérifiée : camille@example.org.")
+		var unmailed int
+		must(t, n.DB.NewSelect().Table("notifications").ColumnExpr("count(*)").
+			Where("account_id = ? AND emailed_at IS NULL", resident.ID).Scan(ctx, &unmailed))
+		if unmailed != 1 {
+			t.Errorf("%d notifications left to mail, want 1 (given back after the failure)", unmailed)
+		}
+		frontendtest.WantStatus(t, n.Request("POST", "/notifications/unsubscribe/"+strings.Repeat("0", 48), "", url.Values{}), http.StatusNotFound)
+		e, err := svc.Email(ctx, resident.ID)
+		must(t, err)
+		if e.Frequency != notifications.Immediate {
+			t.Errorf("an unknown unsubscribe link changed the frequency to %s", e.Frequency)
+		}
+	})
+}
