@@ -24,6 +24,7 @@ import (
 	"agora/frontend/opendata"
 	"agora/frontend/ops"
 	"agora/frontend/participation"
+	"agora/frontend/search"
 	"agora/frontend/web"
 	accountsvc "agora/instances/accounts"
 	appsvc "agora/instances/apps"
@@ -32,6 +33,7 @@ import (
 	modsvc "agora/instances/moderation"
 	"agora/instances/notifications"
 	"agora/instances/proposals"
+	searchsvc "agora/instances/search"
 	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/blobs"
@@ -92,6 +94,10 @@ type Deps struct {
 	// Courier, when set, emails notifications (the node has an SMTP
 	// server) and lets residents give an address for it.
 	Courier *notify.Courier
+
+	// Search, when set, serves the node's search (/search, and a box in
+	// the header).
+	Search *searchsvc.Service
 	// AttachmentQuota is the bytes of files one resident's proposals may
 	// hold (0: none), as the page on personal data says.
 	AttachmentQuota int64
@@ -140,6 +146,11 @@ func register(k *web.Kit, d Deps) error {
 	}
 	if err := registerParticipation(k, d); err != nil {
 		return err
+	}
+	if d.Search != nil {
+		if err := search.Register(k, d.Search); err != nil {
+			return err
+		}
 	}
 	if d.Site != nil {
 		if err := about.Register(k, about.Deps{Site: d.Site, Blobs: d.Blobs, Markup: d.Markup, Spaces: d.Spaces,

@@ -25,6 +25,7 @@ import (
 	"agora/instances/moderation"
 	"agora/instances/notifications"
 	"agora/instances/proposals"
+	"agora/instances/search"
 	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/database"
@@ -167,6 +168,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 
 		Notifications: notificationsSvc,
 		Courier:       courier,
+		Search:        search.NewService(n.db),
 
 		AttachmentQuota: cfg.AttachmentQuota,
 		Checks: []frontend.Check{

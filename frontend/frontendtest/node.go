@@ -29,6 +29,7 @@ import (
 	"agora/instances/moderation"
 	"agora/instances/notifications"
 	"agora/instances/proposals"
+	"agora/instances/search"
 	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/ratelimit"
@@ -103,6 +104,7 @@ func NewNodeOn(t testing.TB, db *bun.DB, tweaks ...func(*frontend.Deps)) *Node {
 		Spaces: sp, Proposals: pr, Debates: dbt, Moderation: mod, Markup: md,
 		Blobs: storagetest.NewBlobStore(t, "local"), Site: site.NewService(db, clock.Now), Now: clock.Now,
 		Notifications: notifications.NewService(db, clock.Now),
+		Search:        search.NewService(db),
 	}
 	for _, tweak := range tweaks {
 		tweak(&deps)
