@@ -21,17 +21,21 @@ import (
 	"agora/frontend/cities"
 	"agora/frontend/desk"
 	"agora/frontend/moderation"
+	"agora/frontend/notify"
 	"agora/frontend/opendata"
 	"agora/frontend/ops"
 	"agora/frontend/participation"
+	"agora/frontend/search"
 	"agora/frontend/web"
 	accountsvc "agora/instances/accounts"
 	appsvc "agora/instances/apps"
 	"agora/instances/debates"
 	"agora/instances/markup"
 	modsvc "agora/instances/moderation"
+	"agora/instances/notifications"
 	"agora/instances/projects"
 	"agora/instances/proposals"
+	searchsvc "agora/instances/search"
 	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/blobs"
@@ -89,6 +93,17 @@ type Deps struct {
 	// accent, logo, welcome, the legal pages' texts): the legal pages and
 	// the admin's page for it are served. It needs Blobs (the logo).
 	Site *site.Service
+
+	// Notifications, when set with Accounts, serves follows and the
+	// signed-in residents' notifications (and the header's count).
+	Notifications *notifications.Service
+	// Courier, when set, emails notifications (the node has an SMTP
+	// server) and lets residents give an address for it.
+	Courier *notify.Courier
+
+	// Search, when set, serves the node's search (/search, and a box in
+	// the header).
+	Search *searchsvc.Service
 	// AttachmentQuota is the bytes of files one resident's proposals may
 	// hold (0: none), as the page on personal data says.
 	AttachmentQuota int64
@@ -130,8 +145,18 @@ func register(k *web.Kit, d Deps) error {
 			return err
 		}
 	}
+	if d.Accounts != nil && d.Notifications != nil {
+		if err := notify.Register(k, notify.Deps{Notifications: d.Notifications, Courier: d.Courier}); err != nil {
+			return err
+		}
+	}
 	if err := registerParticipation(k, d); err != nil {
 		return err
+	}
+	if d.Search != nil {
+		if err := search.Register(k, d.Search); err != nil {
+			return err
+		}
 	}
 	if d.Site != nil {
 		if err := about.Register(k, about.Deps{Site: d.Site, Blobs: d.Blobs, Markup: d.Markup, Spaces: d.Spaces,
@@ -160,8 +185,12 @@ func registerParticipation(k *web.Kit, d Deps) error {
 	if d.Federation != nil {
 		reactions = d.Federation
 	}
+	var follows participation.Follows
+	if d.Notifications != nil {
+		follows = d.Notifications
+	}
 	if err := participation.Register(k, participation.Deps{Accounts: d.Accounts, Spaces: d.Spaces, Proposals: d.Proposals,
-		Debates: d.Debates, Markup: d.Markup, Blobs: d.Blobs, Reactions: reactions}); err != nil {
+		Debates: d.Debates, Markup: d.Markup, Blobs: d.Blobs, Reactions: reactions, Follows: follows}); err != nil {
 		return err
 	}
 	if err := moderation.Register(k, moderation.Deps{Accounts: d.Accounts, Spaces: d.Spaces, Proposals: d.Proposals,

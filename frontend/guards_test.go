@@ -45,6 +45,7 @@ var guards = []guard{
 	{"POST", "/webauthn/add/begin", accounts.Resident, nil, true, http.StatusOK},
 	{"POST", "/webauthn/add/finish", accounts.Resident, nil, true, http.StatusBadRequest},
 	{"POST", "/account/profile", accounts.Resident, url.Values{}, false, http.StatusBadRequest},
+	{"POST", "/account/supports", accounts.Resident, url.Values{}, false, http.StatusSeeOther},
 	{"POST", "/account/passkeys/{id}/rename", accounts.Resident, url.Values{}, false, http.StatusBadRequest},
 	{"POST", "/account/passkeys/{id}/remove", accounts.Resident, url.Values{}, false, http.StatusNotFound},
 	{"GET", "/account/recovery-codes", accounts.Resident, nil, false, http.StatusOK},

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"agora/instances/notifications"
 )
 
 // Config is the node's whole configuration, read once at start-up and
@@ -38,6 +40,9 @@ type Config struct {
 	AttachmentQuota int64
 	// DebugAddr, when set, serves Go's profiles (/debug/pprof) there.
 	DebugAddr string
+	// SMTPURL is the SMTP server notifications are emailed through; ""
+	// sends no email.
+	SMTPURL string
 }
 
 // byteSize reads a size: a number of bytes, or one with a binary unit
@@ -144,6 +149,17 @@ var options = []option{
 				return fmt.Errorf("%q is not a time zone such as Europe/Paris", v)
 			}
 			c.Location = loc
+			return nil
+		}},
+	{flag: "smtp-url", env: "AGORA_SMTP_URL", def: "", secret: true,
+		usage: "SMTP server to email notifications through: empty for none, smtp://USER:PASS@HOST:587?starttls=true&from=ADDRESS, or smtps://...:465",
+		set: func(c *Config, v string) error {
+			if v != "" {
+				if _, err := notifications.ParseSMTP(v, "agora@agora.invalid"); err != nil {
+					return err
+				}
+			}
+			c.SMTPURL = v
 			return nil
 		}},
 	{flag: "page-cache", env: "AGORA_PAGE_CACHE", def: "2s",

@@ -16,14 +16,17 @@ import (
 
 	"agora/federation"
 	"agora/frontend"
+	"agora/frontend/notify"
 	"agora/instances/accounts"
 	"agora/instances/apps"
 	"agora/instances/debates"
 	"agora/instances/demo"
 	"agora/instances/markup"
 	"agora/instances/moderation"
+	"agora/instances/notifications"
 	"agora/instances/projects"
 	"agora/instances/proposals"
+	"agora/instances/search"
 	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/database"
@@ -140,6 +143,11 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 			log.Warn("stop federation", "err", err)
 		}
 	}()
+	notificationsSvc := notifications.NewService(n.db, nil)
+	courier, err := newCourier(cfg, notificationsSvc, log)
+	if err != nil {
+		return err
+	}
 	handler, err := frontend.New(frontend.Config{
 		NodeName: cfg.NodeName, BaseURL: cfg.BaseURL, Location: cfg.Location, TrustedProxies: cfg.TrustedProxies,
 		PageCacheTTL: cfg.PageCacheTTL,
@@ -160,6 +168,10 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Apps:       appsSvc,
 		Site:       siteSvc,
 		Projects:   projectsSvc,
+
+		Notifications: notificationsSvc,
+		Courier:       courier,
+		Search:        search.NewService(n.db),
 
 		AttachmentQuota: cfg.AttachmentQuota,
 		Checks: []frontend.Check{
@@ -189,6 +201,14 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		maintain(maintCtx, log, accountsSvc, limiter)
 	}()
 	defer func() { stopMaint(); <-maintDone }()
+	if courier != nil {
+		mailDone := make(chan struct{})
+		go func() {
+			defer close(mailDone)
+			courier.Run(maintCtx, mailEvery)
+		}()
+		defer func() { stopMaint(); <-mailDone }()
+	}
 
 	if cfg.DebugAddr != "" {
 		stopDebug, err := serveDebug(cfg.DebugAddr, log)
@@ -258,4 +278,22 @@ func maintain(ctx context.Context, log *slog.Logger, svc *accounts.Service, limi
 		case <-t.C:
 		}
 	}
+}
+
+// mailEvery is how often email notifications that are due are sent.
+const mailEvery = 10 * time.Second
+
+// newCourier is the sender of email notifications, or nil when the node
+// has no SMTP server (AGORA_SMTP_URL). Its sender is the URL's from=, or
+// agora@ the node's host.
+func newCourier(cfg Config, svc *notifications.Service, log *slog.Logger) (*notify.Courier, error) {
+	if cfg.SMTPURL == "" {
+		return nil, nil
+	}
+	m, err := notifications.ParseSMTP(cfg.SMTPURL, "agora@"+cfg.BaseURL.Hostname())
+	if err != nil {
+		return nil, fmt.Errorf("AGORA_SMTP_URL (--smtp-url): %w (add from=ADDRESS)", err)
+	}
+	return notify.NewCourier(notify.CourierConfig{Notifications: svc, Mailer: m, BaseURL: cfg.BaseURL,
+		NodeName: cfg.NodeName, Location: cfg.Location, Logger: log})
 }

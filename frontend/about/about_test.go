@@ -35,7 +35,8 @@ func TestLegalPagesForAnyone(t *testing.T) {
 		w = n.Get("/donnees-personnelles")
 		frontendtest.WantStatus(t, w, http.StatusOK)
 		frontendtest.WantBody(t, w, "7 jours sans usage, 30 jours au plus", "Valable 2 ans", "14 jours, puis effacé",
-			"Avec la proposition<") // no quota configured on this node
+			"Avec la proposition<", // no quota configured on this node
+			"le lien de vérification vaut 2 jours")
 
 		w = n.Get("/accessibilite")
 		frontendtest.WantStatus(t, w, http.StatusOK)

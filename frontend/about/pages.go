@@ -6,6 +6,7 @@ import (
 
 	"agora/frontend/web"
 	"agora/instances/accounts"
+	"agora/instances/notifications"
 	"agora/instances/site"
 	"agora/storage/ratelimit"
 )
@@ -56,6 +57,9 @@ func (s *surface) privacy(w http.ResponseWriter, r *http.Request) {
 		{l.T("legal.privacy.data.limits"), l.T("legal.privacy.why.limits"), l.T("legal.privacy.kept.limits", l.Span(ratelimit.Kept))},
 		{l.T("legal.privacy.data.cookies"), l.T("legal.privacy.why.cookies"), l.T("legal.privacy.kept.cookies", l.Span(accounts.MaxSessionAge), l.Span(web.LangCookieAge))},
 		{l.T("legal.privacy.data.federation"), l.T("legal.privacy.why.federation"), l.T("legal.privacy.kept.federation")},
+		{l.T("legal.privacy.data.notifications"), l.T("legal.privacy.why.notifications"), until},
+		{l.T("legal.privacy.data.email"), l.T("legal.privacy.why.email"),
+			l.T("legal.privacy.kept.email", l.Span(notifications.VerifyFor))},
 	}}
 	d.Rows = append(d.Rows, privacyRow{l.T("legal.privacy.data.deletion"), l.T("legal.privacy.why.deletion"),
 		l.T("legal.privacy.kept.deletion", l.Span(accounts.DeletionGrace))})

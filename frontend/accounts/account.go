@@ -34,7 +34,7 @@ type passkeyView struct {
 
 // doneMessages are the confirmations a redirect may ask the page to show.
 var doneMessages = []string{"profile_saved", "passkey_added", "passkey_removed", "passkey_renamed",
-	"add_passkey", "verified", "deletion_requested", "deletion_cancelled", "sessions_ended"}
+	"add_passkey", "verified", "deletion_requested", "deletion_cancelled", "sessions_ended", "supports_saved"}
 
 func (s *surface) accountPage(w http.ResponseWriter, r *http.Request) {
 	s.renderAccount(w, r, http.StatusOK, nil, "")

@@ -74,6 +74,7 @@ func (s *surface) routes() {
 	// A resident's own account.
 	signedIn.Get("/account", s.accountPage)
 	signedIn.Post("/account/profile", s.profileSave)
+	signedIn.Post("/account/supports", s.supportsSave)
 	signedIn.Post("/account/passkeys/{id}/rename", s.passkeyRename)
 	signedIn.Post("/account/passkeys/{id}/remove", s.passkeyRemove)
 	signedIn.Get("/account/recovery-codes", s.recoveryCodesPage)

@@ -27,8 +27,10 @@ import (
 	"agora/instances/debates"
 	"agora/instances/markup"
 	"agora/instances/moderation"
+	"agora/instances/notifications"
 	"agora/instances/projects"
 	"agora/instances/proposals"
+	"agora/instances/search"
 	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/ratelimit"
@@ -102,6 +104,8 @@ func NewNodeOn(t testing.TB, db *bun.DB, tweaks ...func(*frontend.Deps)) *Node {
 		Accounts: acc, Limiter: ratelimit.New(db, Secret, clock.Now), Secret: Secret,
 		Spaces: sp, Proposals: pr, Debates: dbt, Moderation: mod, Markup: md,
 		Blobs: storagetest.NewBlobStore(t, "local"), Site: site.NewService(db, clock.Now), Now: clock.Now,
+		Notifications: notifications.NewService(db, clock.Now),
+		Search:        search.NewService(db),
 	}
 	deps.Projects = projects.NewService(db, deps.Blobs, clock.Now)
 	for _, tweak := range tweaks {

@@ -61,6 +61,7 @@ type commentView struct {
 	ID         string
 	Author     string // display name, "former participant", or a remote actor's name
 	AuthorURL  string // a remote author's profile
+	Profile    string // a local author's public profile handle, or ""
 	Origin     string // a remote author's server
 	Remote     bool
 	Via        string // "from the fediverse", for a remote author
@@ -145,6 +146,7 @@ func viewComment(l *i18n.Printer, c *debates.Comment) *commentView {
 	v := &commentView{ID: c.ID, Date: l.DateTime(c.CreatedAt), DateISO: c.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
 		Hidden: c.Hidden(), Reason: c.HiddenReason, Deleted: c.Deleted(), Supports: l.Plural("comment.supports", c.SupportCount)}
 	v.Author, v.AuthorURL, v.Origin, v.Remote = web.CommentAuthor(l, c)
+	v.Profile = web.CommentProfile(c)
 	if v.Remote {
 		v.Via = l.T("comment.fediverse")
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"agora/frontend/web"
+	"agora/instances/notifications"
 
 	"github.com/gorilla/mux"
 
@@ -24,6 +25,8 @@ type debateData struct {
 	Title       string
 	StateName   string
 	Author      string
+	Profile     string // the author's public profile handle, or ""
+	Follow      *web.FollowButton
 	Opened      string
 	Edited      string
 	Closed      string
@@ -70,7 +73,7 @@ func (s *surface) renderDebate(w http.ResponseWriter, r *http.Request, status in
 	}
 	d.Author = l.T("account.former")
 	if a, err := s.accounts.ByID(ctx, db.AuthorID); err == nil && !a.Deleted() {
-		d.Author = a.DisplayName
+		d.Author, d.Profile = a.DisplayName, web.ProfileHandle(a)
 	} else if err != nil && !errors.Is(err, accounts.ErrNotFound) {
 		s.Fail(w, r, err)
 		return
@@ -96,6 +99,10 @@ func (s *surface) renderDebate(w http.ResponseWriter, r *http.Request, status in
 	}
 	if d.ShowContent {
 		d.Fediverse = s.fediverseLine(r, "debate", db.ID)
+	}
+	if d.Follow, err = s.followButton(r, notifications.Debate, db.ID); err != nil {
+		s.Fail(w, r, err)
+		return
 	}
 	s.HTML(w, r, status, "debate", d.Title, d)
 }

@@ -32,6 +32,9 @@ type Deps struct {
 	// Reactions, when set, counts fediverse likes and shares shown on
 	// proposals and debates, apart from supports.
 	Reactions Reactions
+	// Follows, when set, shows signed-in readers the follow button of
+	// spaces, proposals and debates.
+	Follows Follows
 }
 
 // Reactions counts fediverse likes and shares of a local proposal,
@@ -49,6 +52,7 @@ type surface struct {
 	markup    *markup.Renderer
 	blobs     blobs.Store
 	reactions Reactions
+	follows   Follows
 	threads   *threadCache
 }
 
@@ -62,7 +66,7 @@ func Register(k *web.Kit, d Deps) error {
 		return fmt.Errorf("participation: %w", err)
 	}
 	s := &surface{Pages: pages, accounts: d.Accounts, spaces: d.Spaces, proposals: d.Proposals, debates: d.Debates,
-		markup: d.Markup, blobs: d.Blobs, reactions: d.Reactions}
+		markup: d.Markup, blobs: d.Blobs, reactions: d.Reactions, follows: d.Follows}
 	s.threads = newThreadCache(s.debates, pages, k.Clock())
 	for _, prefix := range []string{"/spaces", "/proposals/", "/debates/"} {
 		k.Cache(prefix)

@@ -42,6 +42,7 @@ type proposalListData struct {
 // proposalItem is one proposal of the list.
 type proposalItem struct {
 	ID, Title, State, StateName, Category, Author, Published string
+	AuthorHandle                                             string // their public profile, or ""
 	Supports, Comments                                       int
 	Hidden                                                   bool
 	HiddenReason                                             string
@@ -137,7 +138,7 @@ func listURL(sp *spaces.Space, f *web.Form) func(n int) string {
 // proposalItem is a proposal as the list shows it.
 func (s *surface) proposalItem(l *i18n.Printer, sp *spaces.Space, p *proposals.Proposal) proposalItem {
 	it := proposalItem{ID: p.ID, Title: p.Title, State: string(p.State), StateName: l.T("proposal.state." + string(p.State)),
-		Author: authorName(l, p), Published: l.Date(p.CreatedAt), Supports: p.SupportCount, Comments: p.CommentCount,
+		Author: authorName(l, p), AuthorHandle: web.ProfileHandle(p.Author), Published: l.Date(p.CreatedAt), Supports: p.SupportCount, Comments: p.CommentCount,
 		Hidden: p.Hidden(), HiddenReason: p.HiddenReason}
 	if c := sp.Category(p.Category); c != nil {
 		it.Category = c.Name(l.Lang)

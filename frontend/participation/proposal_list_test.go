@@ -160,7 +160,8 @@ func TestProposalList(t *testing.T) {
 		// A page costs a fixed handful of queries, not one per proposal:
 		// the space with its phases and categories (3), then the count and
 		// the page; a proposal's page adds its timeline and files, and for
-		// a reader signed in, the session, their support and residency.
+		// a reader signed in, the session, their support and residency,
+		// whether they follow it and their unread notifications.
 		counter := &frontendtest.Queries{}
 		n.DB.AddQueryHook(counter)
 		tok := n.Session(t, author)
@@ -171,7 +172,7 @@ func TestProposalList(t *testing.T) {
 			{base + "?sort=newest", "", 5},
 			{base, "", 7}, // random: the proposals from the seed up, then those below
 			{"/proposals/" + all[0], "", 6},
-			{"/proposals/" + all[0], tok, 11},
+			{"/proposals/" + all[0], tok, 13},
 		} {
 			if q := counter.During(func() { n.Request("GET", tc.target, tc.token, nil, seed) }); q > tc.max {
 				t.Errorf("%s took %d queries, want at most %d", tc.target, q, tc.max)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"agora/frontend/web"
+	"agora/instances/notifications"
 
 	"github.com/gorilla/mux"
 
@@ -31,6 +32,8 @@ type proposalData struct {
 	Body        template.HTML // rendered and sanitised by the proposals service
 	StateName   string
 	Author      string
+	Profile     string // the author's public profile handle, or ""
+	Follow      *web.FollowButton
 	Published   string
 	Edited      string
 	EnteredBy   string // "entered by agent X at desk Y for Z", for a desk entry
@@ -112,7 +115,7 @@ func (s *surface) renderProposal(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	d := proposalData{P: p, Space: sp, Title: p.Title, Body: template.HTML(p.BodyHTML), StateName: l.T("proposal.state." + string(p.State)),
-		Author: authorName(l, p), Published: l.DateTime(p.CreatedAt), Supports: l.Plural("proposal.supports", p.SupportCount),
+		Author: authorName(l, p), Profile: web.ProfileHandle(p.Author), Published: l.DateTime(p.CreatedAt), Supports: l.Plural("proposal.supports", p.SupportCount),
 		ShowContent: !p.Hidden() || acc.Has(accounts.Moderator), Forms: map[string]*web.Form{}}
 	if !d.ShowContent {
 		d.Title = l.T("proposal.hidden.title")
@@ -187,6 +190,10 @@ func (s *surface) renderProposal(w http.ResponseWriter, r *http.Request, status 
 	d.Moderator, d.SignedIn = acc.Has(accounts.Moderator), acc != nil
 	if d.ShowContent {
 		d.Fediverse = s.fediverseLine(r, "proposal", p.ID)
+	}
+	if d.Follow, err = s.followButton(r, notifications.Proposal, p.ID); err != nil {
+		s.Fail(w, r, err)
+		return
 	}
 	s.HTML(w, r, status, "proposal", d.Title, d)
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"agora/frontend/web"
+	"agora/instances/notifications"
 
 	"github.com/gorilla/mux"
 
@@ -14,6 +15,7 @@ import (
 // spaceData is a space's page: its description, its phases as a
 // timeline, what residents can do now, and its categories.
 type spaceData struct {
+	Follow      *web.FollowButton
 	Space       *spaces.Space
 	Kind        string
 	Description template.HTML // rendered and sanitised by the spaces service
@@ -37,6 +39,11 @@ func (s *surface) spacePage(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.URL.Query().Get("done") == "created" {
 		d.Done = "space.done.created"
+	}
+	var err error
+	if d.Follow, err = s.followButton(r, notifications.Space, sp.ID); err != nil {
+		s.Fail(w, r, err)
+		return
 	}
 	s.HTML(w, r, http.StatusOK, "space", sp.Title, d)
 }

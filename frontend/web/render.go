@@ -33,6 +33,9 @@ type Common struct {
 	// Nav names the surfaces whose link the navigation shows ("cities",
 	// "apps"), set with Kit.Nav.
 	Nav map[string]bool
+	// Notifications is whether the header links the signed-in reader's
+	// notifications (set by Kit.Unread).
+	Notifications bool
 }
 
 // Page is what a page template receives.
@@ -43,6 +46,7 @@ type Page struct {
 	Title   string            // the page's own title, before the node name
 	Path    string            // the current path, for the language switch
 	Data    any
+	Unread  int // the signed-in reader's unread notifications
 }
 
 // funcs are the template functions every page may use.
@@ -64,6 +68,9 @@ var funcs = template.FuncMap{
 	},
 	"withActions": func(t Table, label string) Table { t.Actions = label; return t },
 	"withClass":   func(t Table, class string) Table { t.Class = class; return t },
+	// person pairs an author's name with their public profile's handle
+	// for the "person" partial.
+	"person": func(name, handle string) Person { return Person{Name: name, Handle: handle} },
 	// formIf passes a form to a field only when it is the one that failed.
 	"formIf": func(ok bool, f *Form) *Form {
 		if ok {
@@ -226,6 +233,9 @@ func (k *Kit) html(w http.ResponseWriter, r *http.Request, set *pageSet, status 
 	}
 	pg := Page{Common: k.common, L: k.Printer(r), Account: CurrentAccount(r), Title: title, Path: r.URL.Path, Data: data}
 	pg.A11yStatus = "none"
+	if pg.Account != nil && k.unread != nil {
+		pg.Notifications, pg.Unread = true, k.unreadOf(r.Context(), pg.Account.ID)
+	}
 	if st, ok := k.Site(r.Context()); ok {
 		pg.NodeName = cmp.Or(st.Name, pg.NodeName)
 		pg.A11yStatus = cmp.Or(st.A11yStatus, "none")

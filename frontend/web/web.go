@@ -102,6 +102,7 @@ type Kit struct {
 	downloads      []string
 	cached         []string            // path prefixes whose anonymous GETs the page cache keeps
 	images         *semaphore.Weighted // bytes of images being decoded (see upload.go)
+	unread         UnreadCounter       // the header's count of notifications, if served
 }
 
 // New builds the kit and its router, on which surfaces register.

@@ -59,6 +59,7 @@ type Account struct {
 	DisplayName         string     `bun:"display_name"`
 	Language            string     `bun:"language"`
 	Public              bool       `bun:"public"`
+	ShowSupports        bool       `bun:"show_supports"` // a public profile lists what they support
 	WebAuthnID          []byte     `bun:"webauthn_id"`
 	CreatedAt           time.Time  `bun:"created_at"`
 	CreatedBy           string     `bun:"created_by"`

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"agora/instances/notifications"
 )
 
 // AuditEntry is one line of the append-only audit log: who did what to
@@ -45,7 +47,27 @@ func Record(ctx context.Context, tx bun.IDB, at time.Time, actor Actor, action, 
 	if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
-	return nil
+	return notifyDesk(ctx, tx, at, actor, action, subjectID)
+}
+
+// notifyDesk tells a resident, always, that an agent acted for them at a
+// desk (see package notifications), in the transaction of the act.
+func notifyDesk(ctx context.Context, tx bun.IDB, at time.Time, actor Actor, action, subjectID string) error {
+	to := ""
+	switch {
+	case actor.Account == nil:
+		return nil
+	case actor.OnBehalfOf != nil:
+		to = actor.OnBehalfOf.ID
+	case actor.Desk != "" && subjectID != actor.id():
+		to = subjectID
+	}
+	if to == "" {
+		return nil
+	}
+	return notifications.Record(ctx, tx, notifications.Event{Kind: notifications.DeskAct,
+		Subject: notifications.Target{Kind: notifications.Account, ID: to}, Detail: "audit.action." + action,
+		ActorID: actor.id(), At: at, To: []string{to}})
 }
 
 // AuditFilter selects audit entries; zero fields select everything.

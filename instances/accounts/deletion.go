@@ -76,7 +76,8 @@ func (s *Service) EraseDue(ctx context.Context) (int, error) {
 
 func (s *Service) erase(ctx context.Context, id string) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		for _, table := range []string{"passkeys", "sessions", "recovery_codes", "one_time_codes", "residencies", "account_roles"} {
+		for _, table := range []string{"passkeys", "sessions", "recovery_codes", "one_time_codes", "residencies", "account_roles",
+			"follows", "notifications", "notification_email"} {
 			if _, err := tx.NewDelete().TableExpr(table).Where("account_id = ?", id).Exec(ctx); err != nil {
 				return fmt.Errorf("erase %s: %w", table, err)
 			}
@@ -85,7 +86,7 @@ func (s *Service) erase(ctx context.Context, id string) error {
 			return err
 		}
 		if _, err := tx.NewUpdate().Model((*Account)(nil)).
-			Set("handle = ?", "deleted_"+id).Set("display_name = ''").Set("public = ?", false).
+			Set("handle = ?", "deleted_"+id).Set("display_name = ''").Set("public = ?", false).Set("show_supports = ?", false).
 			Set("webauthn_id = ?", randomBytes(32)).Set("deleted_at = ?", s.now()).
 			Where("id = ?", id).Exec(ctx); err != nil {
 			return fmt.Errorf("erase account: %w", err)

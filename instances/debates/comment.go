@@ -149,8 +149,10 @@ func (s *Service) Add(ctx context.Context, actor accounts.Actor, in NewComment) 
 // add places a new comment in its thread, checks that its target takes
 // comments, and writes it, its target's count and its event.
 func (s *Service) add(ctx context.Context, tx bun.Tx, c *Comment) error {
+	var parent *Comment
 	if c.ParentID != "" {
-		parent, err := lockComment(ctx, tx, c.ParentID)
+		var err error
+		parent, err = lockComment(ctx, tx, c.ParentID)
 		if errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("%w: there is no comment %s", ErrParent, c.ParentID)
 		}
@@ -177,6 +179,9 @@ func (s *Service) add(ctx context.Context, tx bun.Tx, c *Comment) error {
 		return fmt.Errorf("insert comment: %w", database.Translate(err))
 	}
 	if err := AdjustCommentCount(ctx, tx, c.Target(), 1); err != nil {
+		return err
+	}
+	if err := notifyCommented(ctx, tx, s.now(), c, parent); err != nil {
 		return err
 	}
 	return outbox.Record(ctx, tx, s.now(), outbox.Create, objectComment, c.ID, c.AuthorID)

@@ -88,6 +88,9 @@ func (s *Service) CreateDebate(ctx context.Context, actor accounts.Actor, in New
 		if _, err := tx.NewInsert().Model(d).Exec(ctx); err != nil {
 			return fmt.Errorf("insert debate: %w", err)
 		}
+		if err := notifyDebateOpened(ctx, tx, d.CreatedAt, d); err != nil {
+			return err
+		}
 		return outbox.Record(ctx, tx, s.now(), outbox.Create, objectDebate, d.ID, d.AuthorID)
 	})
 	if err != nil {
@@ -158,6 +161,9 @@ func (s *Service) CloseDebate(ctx context.Context, actor accounts.Actor, id, con
 		d.State, d.Conclusion, d.ConclusionHTML, d.ClosedAt = DebateClosed, conclusion, html, &now
 		if _, err := tx.NewUpdate().Model(d).Column("state", "conclusion", "conclusion_html", "closed_at").WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("close debate: %w", err)
+		}
+		if err := notifyDebateClosed(ctx, tx, now, d, actorID(actor)); err != nil {
+			return err
 		}
 		return outbox.Record(ctx, tx, s.now(), outbox.Update, objectDebate, d.ID, d.AuthorID)
 	})

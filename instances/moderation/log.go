@@ -38,7 +38,7 @@ func (s *Service) record(ctx context.Context, tx bun.IDB, actor accounts.Actor, 
 	if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
 		return fmt.Errorf("log %s: %w", action, err)
 	}
-	return nil
+	return notifyAuthor(ctx, tx, e.At, action, t, why)
 }
 
 // PublicEntry is a moderation act as anyone may read it: what, when, why,

@@ -137,6 +137,9 @@ func (s *Service) move(ctx context.Context, tx bun.Tx, actor accounts.Actor, p *
 	if err := s.event(ctx, tx, e); err != nil {
 		return err
 	}
+	if err := notifyMoved(ctx, tx, now, e, p); err != nil {
+		return err
+	}
 	p.State = to
 	return outboxed(ctx, tx, now, outbox.Update, p.ID, e.ActorID)
 }
@@ -213,6 +216,9 @@ func (s *Service) Support(ctx context.Context, actor accounts.Actor, id string) 
 			return fmt.Errorf("count support: %w", err)
 		}
 		p.SupportCount++
+		if err := notifyDesk(ctx, tx, s.now(), actor, p, "notify.desk.supported"); err != nil {
+			return err
+		}
 		if p.State == Published && sp.SupportThreshold > 0 && p.SupportCount >= sp.SupportThreshold {
 			review = true
 			return s.move(ctx, tx, accounts.System, p, Review, "review", "", "")
@@ -249,6 +255,9 @@ func (s *Service) Unsupport(ctx context.Context, actor accounts.Actor, id string
 		}
 		if _, err := tx.NewUpdate().Model(p).Set("support_count = support_count - 1").WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("count support: %w", err)
+		}
+		if err := notifyDesk(ctx, tx, s.now(), actor, p, "notify.desk.unsupported"); err != nil {
+			return err
 		}
 		return outboxed(ctx, tx, s.now(), outbox.Update, p.ID, actor.Account.ID)
 	})

@@ -270,6 +270,9 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, spaceID stri
 		if err := s.event(ctx, tx, &Event{ProposalID: p.ID, ActorID: actor.Account.ID, Kind: "published", ToState: Published}); err != nil {
 			return err
 		}
+		if err := notifyCreated(ctx, tx, now, actor, p); err != nil {
+			return err
+		}
 		return outboxed(ctx, tx, now, outbox.Create, p.ID, actor.Account.ID)
 	})
 	if err != nil {

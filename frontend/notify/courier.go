@@ -1,0 +1,178 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"agora/frontend/i18n"
+	"agora/instances/notifications"
+)
+
+// Courier sends notifications by email: immediately, or as a daily or
+// weekly digest, as each resident chose, in their language, plain text
+// and simple HTML, with a one-click unsubscribe link (RFC 8058). The
+// notifications themselves are the queue (notifications.ClaimDue): what
+// was written in the change's transaction is mailed by whichever process
+// claims it first.
+type Courier struct {
+	svc    *notifications.Service
+	mailer *notifications.Mailer
+	cat    *i18n.Catalog
+	base   *url.URL
+	name   string
+	log    *slog.Logger
+}
+
+// CourierConfig is what a Courier needs.
+type CourierConfig struct {
+	Notifications *notifications.Service
+	Mailer        *notifications.Mailer
+	BaseURL       *url.URL
+	NodeName      string
+	Location      *time.Location // dates in emails; nil for Europe/Paris as pages
+	Logger        *slog.Logger
+}
+
+// NewCourier returns the node's courier.
+func NewCourier(c CourierConfig) (*Courier, error) {
+	if c.Notifications == nil || c.Mailer == nil || c.BaseURL == nil {
+		return nil, errors.New("courier: needs notifications, a mailer and the base URL")
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	if c.Location != nil {
+		cat.Location = c.Location
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Courier{svc: c.Notifications, mailer: c.Mailer, cat: cat, base: c.BaseURL, name: c.NodeName, log: c.Logger}, nil
+}
+
+// Run sends what is due every interval until ctx ends.
+func (c *Courier) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := c.DeliverDue(ctx); err != nil && ctx.Err() == nil {
+			c.log.ErrorContext(ctx, "deliver email notifications", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// DeliverDue sends every email due now and returns how many were sent. A
+// refusal or an unreachable server is recorded for the resident to see,
+// and tried again later.
+func (c *Courier) DeliverDue(ctx context.Context) (int, error) {
+	sent := 0
+	for ctx.Err() == nil {
+		b, err := c.svc.ClaimDue(ctx)
+		if err != nil || b == nil {
+			return sent, err
+		}
+		if err := c.mailer.Send(ctx, c.compose(b)); err != nil {
+			c.log.WarnContext(ctx, "email not sent", "err", err)
+			if err := c.svc.Failed(ctx, b, err.Error()); err != nil {
+				return sent, err
+			}
+			continue
+		}
+		sent++
+	}
+	return sent, ctx.Err()
+}
+
+// abs makes a page's path absolute.
+func (c *Courier) abs(path string) string {
+	u := *c.base
+	p, frag, _ := strings.Cut(path, "#")
+	u.Path, u.RawQuery, u.Fragment = strings.TrimSuffix(c.base.Path, "/")+p, "", frag
+	return u.String()
+}
+
+// mailData is what an email's HTML shows.
+type mailData struct {
+	L                       *i18n.Printer
+	Items                   []item
+	List, Settings, Unsub   string
+	Greeting, Intro, Footer string
+}
+
+var mailHTML = template.Must(template.New("mail").Parse(`<!doctype html>
+<html lang="{{.L.Lang}}"><head><meta charset="utf-8"></head>
+<body>
+<p>{{.Greeting}}</p>
+<p>{{.Intro}}</p>
+<ul>
+{{range .Items}}<li>{{.Text}}{{if .Title}} : <a href="{{.URL}}">{{.Title}}</a>{{end}}{{with .Detail}}<br>{{.}}{{end}}<br><small>{{.Time}}</small></li>
+{{end}}</ul>
+<p><a href="{{.List}}">{{.L.T "notify.mail.all"}}</a></p>
+<p><small>{{.Footer}} <a href="{{.Settings}}">{{.L.T "notify.mail.settings"}}</a> · <a href="{{.Unsub}}">{{.L.T "notify.mail.unsubscribe"}}</a></small></p>
+</body></html>
+`))
+
+// compose writes one batch's email in the resident's language.
+func (c *Courier) compose(b *notifications.Batch) notifications.Message {
+	l := c.cat.Printer(b.Language)
+	d := mailData{L: l, List: c.abs("/notifications"), Settings: c.abs("/notifications/settings"),
+		Unsub:    c.abs("/notifications/unsubscribe/" + b.Settings.UnsubscribeKey),
+		Greeting: l.T("notify.mail.hello"), Intro: l.Plural("notify.mail.intro", len(b.Notifications)),
+		Footer: l.T("notify.mail.footer", c.name)}
+	for i := range b.Notifications {
+		it := view(l, &b.Notifications[i])
+		it.URL = c.abs(it.URL)
+		d.Items = append(d.Items, it)
+	}
+	subject := l.T("notify.mail.subject", c.name, len(d.Items))
+	if len(d.Items) == 1 {
+		subject = "[" + c.name + "] " + d.Items[0].Text
+	}
+	var text strings.Builder
+	fmt.Fprintf(&text, "%s\n\n%s\n\n", d.Greeting, d.Intro)
+	for _, it := range d.Items {
+		text.WriteString("- " + it.Text)
+		if it.Title != "" {
+			text.WriteString(" : " + it.Title + "\n  " + it.URL)
+		}
+		if it.Detail != "" {
+			text.WriteString("\n  " + it.Detail)
+		}
+		text.WriteString("\n  " + it.Time + "\n\n")
+	}
+	fmt.Fprintf(&text, "%s : %s\n\n-- \n%s\n%s : %s\n%s : %s\n", l.T("notify.mail.all"), d.List, d.Footer,
+		l.T("notify.mail.settings"), d.Settings, l.T("notify.mail.unsubscribe"), d.Unsub)
+	var html bytes.Buffer
+	if err := mailHTML.Execute(&html, d); err != nil {
+		c.log.Error("render email", "err", err) // the text part still goes
+		html.Reset()
+	}
+	return notifications.Message{To: b.Settings.Address, Subject: strings.Join(strings.Fields(subject), " "),
+		Text: text.String(), HTML: html.String(), Unsubscribe: d.Unsub}
+}
+
+// SendVerification sends the link that proves an address.
+func (c *Courier) SendVerification(ctx context.Context, lang, address, token string) error {
+	l := c.cat.Printer(lang)
+	link := c.abs("/notifications/email/verify/" + token)
+	text := fmt.Sprintf("%s\n\n%s\n\n%s\n\n%s\n", l.T("notify.mail.hello"), l.T("notify.verify.mail_body", c.name), link,
+		l.T("notify.verify.mail_ignore"))
+	var html bytes.Buffer
+	template.Must(template.New("v").Parse(`<p>{{index . 0}}</p><p>{{index . 1}}</p><p><a href="{{index . 2}}">{{index . 2}}</a></p><p><small>{{index . 3}}</small></p>`)).
+		Execute(&html, []string{l.T("notify.mail.hello"), l.T("notify.verify.mail_body", c.name), link, l.T("notify.verify.mail_ignore")})
+	return c.mailer.Send(ctx, notifications.Message{To: address, Subject: "[" + c.name + "] " + l.T("notify.verify.mail_subject"),
+		Text: text, HTML: html.String()})
+}

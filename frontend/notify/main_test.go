@@ -1,0 +1,9 @@
+package notify_test
+
+import (
+	"testing"
+
+	"agora/frontend/browsertest"
+)
+
+func TestMain(m *testing.M) { browsertest.Main(m) }

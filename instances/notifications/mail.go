@@ -1,0 +1,229 @@
+package notifications
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net"
+	"net/mail"
+	"net/smtp"
+	"net/textproto"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// ErrAddress is an email address the node will not write to.
+var ErrAddress = errors.New("not a valid email address")
+
+// MaxAddress is the longest email address, in bytes (RFC 5321).
+const MaxAddress = 254
+
+// CheckAddress checks an email address a resident gives: a bare address
+// (no name, no angle brackets), at most MaxAddress bytes, with a domain
+// that has a dot. It returns it as it will be used.
+func CheckAddress(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > MaxAddress || strings.ContainsAny(s, "\r\n<>\" ,;") {
+		return "", ErrAddress
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return "", ErrAddress
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || !strings.Contains(s[at+1:], ".") || strings.HasSuffix(s, ".") {
+		return "", ErrAddress
+	}
+	return s, nil
+}
+
+// Mailer hands messages to the node's SMTP server (AGORA_SMTP_URL).
+type Mailer struct {
+	addr     string // host:port
+	host     string
+	user     string
+	pass     string
+	implicit bool // TLS from the first byte (smtps://)
+	starttls bool
+	from     string
+	timeout  time.Duration
+}
+
+// ParseSMTP reads an SMTP server's URL: smtp://user:pass@host:587?starttls=true
+// (STARTTLS, required when asked), smtps://user:pass@host:465 (TLS from
+// the start) or smtp://host:25 (plain, for a relay on the same machine).
+// from= sets the sender's address, defaultFrom otherwise.
+func ParseSMTP(raw, defaultFrom string) (*Mailer, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("SMTP URL: %w", err)
+	}
+	m := &Mailer{host: u.Hostname(), timeout: 30 * time.Second}
+	port := u.Port()
+	switch u.Scheme {
+	case "smtp":
+		if port == "" {
+			port = "587"
+		}
+	case "smtps":
+		m.implicit = true
+		if port == "" {
+			port = "465"
+		}
+	default:
+		return nil, fmt.Errorf("SMTP URL: scheme %q, want smtp or smtps", u.Scheme)
+	}
+	if m.host == "" {
+		return nil, errors.New("SMTP URL: no host")
+	}
+	m.addr = net.JoinHostPort(m.host, port)
+	if u.User != nil {
+		m.user = u.User.Username()
+		m.pass, _ = u.User.Password()
+	}
+	q := u.Query()
+	switch v := q.Get("starttls"); v {
+	case "", "false":
+	case "true":
+		m.starttls = true
+	default:
+		return nil, fmt.Errorf("SMTP URL: starttls=%q, want true or false", v)
+	}
+	from := q.Get("from")
+	if from == "" {
+		from = defaultFrom
+	}
+	if m.from, err = CheckAddress(from); err != nil {
+		return nil, fmt.Errorf("SMTP URL: sender %q: %w", from, err)
+	}
+	return m, nil
+}
+
+// Message is one email: plain text and simple HTML, in one language.
+type Message struct {
+	To      string
+	Subject string
+	Text    string
+	HTML    string
+	// Unsubscribe, when set, is the URL that stops these emails in one
+	// click: List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).
+	Unsubscribe string
+}
+
+// Send hands a message to the SMTP server. An error says whether the
+// server refused it (the address, the message) or could not be reached.
+func (m *Mailer) Send(ctx context.Context, msg Message) error {
+	to, err := CheckAddress(msg.To)
+	if err != nil {
+		return err
+	}
+	body, err := m.compose(msg, to)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, m.timeout)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", m.addr)
+	if err != nil {
+		return fmt.Errorf("reach SMTP server: %w", err)
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl)
+	}
+	if m.implicit {
+		conn = tls.Client(conn, &tls.Config{ServerName: m.host, MinVersion: tls.VersionTLS12})
+	}
+	c, err := smtp.NewClient(conn, m.host)
+	if err != nil {
+		conn.Close()
+		return fmt.Errorf("SMTP greeting: %w", err)
+	}
+	defer c.Close()
+	if m.starttls {
+		if err := c.StartTLS(&tls.Config{ServerName: m.host, MinVersion: tls.VersionTLS12}); err != nil {
+			return fmt.Errorf("SMTP STARTTLS: %w", err)
+		}
+	}
+	if m.user != "" {
+		if err := c.Auth(smtp.PlainAuth("", m.user, m.pass, m.host)); err != nil {
+			return fmt.Errorf("SMTP authentication: %w", err)
+		}
+	}
+	if err := c.Mail(m.from); err != nil {
+		return fmt.Errorf("SMTP sender refused: %w", err)
+	}
+	if err := c.Rcpt(to); err != nil {
+		return fmt.Errorf("SMTP recipient refused: %w", err)
+	}
+	w, err := c.Data()
+	if err != nil {
+		return fmt.Errorf("SMTP data: %w", err)
+	}
+	if _, err := w.Write(body); err != nil {
+		return fmt.Errorf("SMTP data: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("SMTP message refused: %w", err)
+	}
+	return c.Quit()
+}
+
+// compose writes the message: headers, then text and HTML as
+// multipart/alternative, quoted-printable.
+func (m *Mailer) compose(msg Message, to string) ([]byte, error) {
+	if strings.ContainsAny(msg.Subject, "\r\n") || strings.ContainsAny(msg.Unsubscribe, "\r\n<> ") {
+		return nil, errors.New("compose email: a header holds a line break")
+	}
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	id := make([]byte, 16)
+	rand.Read(id)
+	h := []string{
+		"From: " + m.from,
+		"To: " + to,
+		"Subject: " + mime.QEncoding.Encode("utf-8", msg.Subject),
+		"Date: " + time.Now().UTC().Format(time.RFC1123Z),
+		"Message-ID: <" + hex.EncodeToString(id) + "@" + m.from[strings.LastIndexByte(m.from, '@')+1:] + ">",
+		"MIME-Version: 1.0",
+		"Auto-Submitted: auto-generated",
+		"Content-Type: multipart/alternative; boundary=" + mw.Boundary(),
+	}
+	if msg.Unsubscribe != "" {
+		h = append(h, "List-Unsubscribe: <"+msg.Unsubscribe+">", "List-Unsubscribe-Post: List-Unsubscribe=One-Click")
+	}
+	var head bytes.Buffer
+	for _, line := range h {
+		head.WriteString(line + "\r\n")
+	}
+	head.WriteString("\r\n")
+	for _, part := range []struct{ typ, body string }{{"text/plain", msg.Text}, {"text/html", msg.HTML}} {
+		if part.body == "" {
+			continue
+		}
+		pw, err := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {part.typ + "; charset=utf-8"},
+			"Content-Transfer-Encoding": {"quoted-printable"}})
+		if err != nil {
+			return nil, err
+		}
+		qw := quotedprintable.NewWriter(pw)
+		if _, err := qw.Write([]byte(strings.ReplaceAll(part.body, "\n", "\r\n"))); err != nil {
+			return nil, err
+		}
+		if err := qw.Close(); err != nil {
+			return nil, err
+		}
+	}
+	if err := mw.Close(); err != nil {
+		return nil, err
+	}
+	return append(head.Bytes(), b.Bytes()...), nil
+}
