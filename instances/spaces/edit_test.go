@@ -151,7 +151,7 @@ func TestUpdate(t *testing.T) {
 		got, err = f.svc.Update(f.ctx, admin, sp.ID, edit(func(in *spaces.EditSpace) {
 			in.Title = "Budget 2027"
 			in.Categories[0].NameFR = "Déplacements"
-			in.Phases[1].EndsAt = in.Phases[1].EndsAt.Add(7 * day)
+			in.Phases[2].EndsAt = in.Phases[2].EndsAt.Add(7 * day)
 			in.Phases = append(in.Phases, spaces.PhaseInput{Kind: spaces.Implementation, StartsAt: start.Add(100 * day), EndsAt: start.Add(400 * day)})
 		}))
 		wantErr(t, err, nil, "Update of the dates")
@@ -160,7 +160,7 @@ func TestUpdate(t *testing.T) {
 		}
 		stored, err := f.svc.BySlug(f.ctx, sp.Slug)
 		wantErr(t, err, nil, "BySlug")
-		if stored.Title != "Budget 2027" || len(stored.Phases) != 4 || !stored.Phases[1].EndsAt.Equal(start.Add(44*day)) ||
+		if stored.Title != "Budget 2027" || len(stored.Phases) != 4 || !stored.Phases[2].EndsAt.Equal(start.Add(77*day)) ||
 			stored.Categories[0].NameFR != "Déplacements" || stored.DatesChangedAt == nil {
 			t.Errorf("stored %+v", stored)
 		}
