@@ -233,15 +233,15 @@ func (s *surface) spaceFailed(r *http.Request, f *web.Form, at postedRows, err e
 	l := s.Printer(r)
 	for _, fe := range inv.Errors {
 		field, part := spaceFormFields[fe.Field], ""
-		if kind, at2, ok := cutIndex(fe.Field); ok {
+		if kind, idx, ok := cutIndex(fe.Field); ok {
 			switch {
-			case kind == "phases" && at2.n < len(at.phases):
-				row := phaseFields(at.phases[at2.n])
-				field = map[string]string{"kind": row.Kind, "name": row.Name, "start": row.Start, "end": row.End}[at2.sub]
-				part = at2.sub
-			case kind == "categories" && at2.n < len(at.categories):
-				row := categoryFields(at.categories[at2.n])
-				field = map[string]string{"slug": row.Slug, "name_fr": row.FR, "name_en": row.EN}[at2.sub]
+			case kind == "phases" && idx.n < len(at.phases):
+				row := phaseFields(at.phases[idx.n])
+				field = map[string]string{"kind": row.Kind, "name": row.Name, "start": row.Start, "end": row.End}[idx.sub]
+				part = idx.sub
+			case kind == "categories" && idx.n < len(at.categories):
+				row := categoryFields(at.categories[idx.n])
+				field = map[string]string{"slug": row.Slug, "name_fr": row.FR, "name_en": row.EN}[idx.sub]
 			}
 		}
 		if field == "" {
