@@ -135,7 +135,7 @@ func New(cfg Config, d Deps) (http.Handler, error) {
 // register lets every surface the services allow register on the kit.
 func register(k *web.Kit, d Deps) error {
 	if d.Accounts != nil {
-		if err := accounts.Register(k); err != nil {
+		if err := accounts.Register(k, accounts.Deps{Spaces: d.Spaces, Proposals: d.Proposals}); err != nil {
 			return err
 		}
 		if err := desk.Register(k); err != nil {

@@ -85,7 +85,7 @@ var guards = []guard{
 func registeredGuarded(t *testing.T) []string {
 	t.Helper()
 	all := frontendtest.Routes(t, func(k *web.Kit) error {
-		if err := accountpages.Register(k); err != nil {
+		if err := accountpages.Register(k, accountpages.Deps{}); err != nil {
 			return err
 		}
 		if err := desk.Register(k); err != nil {

@@ -3,7 +3,9 @@ package accounts
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"agora/instances/accounts"
+	"agora/instances/proposals"
 )
 
 // accountData is what the account page shows.
@@ -25,6 +28,14 @@ type accountData struct {
 	State        accounts.ResidencyState
 	DeletionDue  *time.Time
 	Done         string // message key of what just succeeded
+	Spaces       []spaceRightsView
+}
+
+// spaceRightsView says what the resident may do in one space now, and
+// why not, as the proposals service answers (proposals.RightsIn).
+type spaceRightsView struct {
+	Title, URL       string
+	Propose, Support string
 }
 
 type passkeyView struct {
@@ -81,7 +92,51 @@ func (s *surface) renderAccount(w http.ResponseWriter, r *http.Request, status i
 	if done := r.URL.Query().Get("done"); slices.Contains(doneMessages, done) {
 		d.Done = "account.done." + done
 	}
+	if d.Spaces, err = s.spaceRights(r, acc); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	s.HTML(w, r, status, "account", s.Printer(r).T("account.title"), d)
+}
+
+// spaceRights lists the spaces not over yet, each with what acc may do
+// there now and why not.
+func (s *surface) spaceRights(r *http.Request, acc *accounts.Account) ([]spaceRightsView, error) {
+	if s.spaces == nil {
+		return nil, nil
+	}
+	ctx, l, now := r.Context(), s.Printer(r), s.Now()
+	all, err := s.spaces.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	current := all[:0]
+	for _, sp := range all {
+		if n := len(sp.Phases); n > 0 && sp.Phases[n-1].EndsAt.After(now) {
+			current = append(current, sp)
+		}
+	}
+	rights, err := s.proposals.RightsIn(ctx, acc, current)
+	if err != nil {
+		return nil, err
+	}
+	why := func(act string, err error) string {
+		switch {
+		case err == nil:
+			return l.T("rules.account." + act + ".yes")
+		case errors.Is(err, proposals.ErrNotVerified):
+			return l.T("rules.account." + act + ".not_verified")
+		case errors.Is(err, proposals.ErrServiceAccount):
+			return l.T("rules.account." + act + ".service")
+		}
+		return l.T("rules.account." + act + ".phase")
+	}
+	out := make([]spaceRightsView, 0, len(rights))
+	for _, rt := range rights {
+		out = append(out, spaceRightsView{Title: rt.Space.Title, URL: "/spaces/" + url.PathEscape(rt.Space.Slug),
+			Propose: why("propose", rt.Propose), Support: why("support", rt.Support)})
+	}
+	return out, nil
 }
 
 // accountFailed shows the account page again with the error next to the

@@ -14,6 +14,8 @@ import (
 
 	"agora/frontend/web"
 	"agora/instances/accounts"
+	"agora/instances/proposals"
+	"agora/instances/spaces"
 
 	"github.com/go-webauthn/webauthn/webauthn"
 )
@@ -23,13 +25,23 @@ var templates embed.FS
 
 type surface struct {
 	*web.Pages
-	accounts *accounts.Service
-	webauthn *webauthn.WebAuthn
+	accounts  *accounts.Service
+	spaces    *spaces.Service    // nil: the account page lists no spaces
+	proposals *proposals.Service // nil with spaces
+	webauthn  *webauthn.WebAuthn
+}
+
+// Deps are the services the account page asks, beyond the kit's
+// accounts: with them, it says per space what the resident may do
+// there. Both may be nil (a node without spaces).
+type Deps struct {
+	Spaces    *spaces.Service
+	Proposals *proposals.Service
 }
 
 // Register serves the account pages on the kit's router; the kit must
 // have been built with the accounts service.
-func Register(k *web.Kit) error {
+func Register(k *web.Kit, deps Deps) error {
 	if k.Accounts() == nil {
 		return errors.New("the account pages need the accounts service")
 	}
@@ -42,6 +54,9 @@ func Register(k *web.Kit) error {
 		return err
 	}
 	s := &surface{Pages: pages, accounts: k.Accounts(), webauthn: wa}
+	if deps.Spaces != nil && deps.Proposals != nil {
+		s.spaces, s.proposals = deps.Spaces, deps.Proposals
+	}
 	s.routes()
 	return nil
 }

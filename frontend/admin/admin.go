@@ -80,8 +80,11 @@ func (s *surface) routes() {
 		admin.Post("/admin/site/logo/remove", s.siteLogoRemove)
 	}
 	if s.spaces != nil {
+		admin.Get("/admin/spaces", s.spaceListPage)
 		admin.Get("/admin/spaces/new", s.spaceNewPage)
 		admin.Post("/admin/spaces/new", s.spaceNewSave)
+		admin.Get("/admin/spaces/{slug}/edit", s.spaceEditPage)
+		admin.Post("/admin/spaces/{slug}/edit", s.spaceEditSave)
 	}
 }
 

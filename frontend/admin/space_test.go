@@ -1,8 +1,11 @@
 package admin_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,7 +22,10 @@ func TestAdminNewSpace(t *testing.T) {
 		frontendtest.WantStatus(t, n.Request("GET", "/admin/spaces/new", resident, nil), http.StatusForbidden)
 		w := n.Request("GET", "/admin/spaces/new", admin, nil)
 		frontendtest.WantStatus(t, w, http.StatusOK)
-		frontendtest.WantBody(t, w, `id="f-phase_kind_5"`, `id="f-category_en_5"`, `value="50"`, `value="700"`)
+		// A fresh form: one row of each, no talk of errors.
+		frontendtest.WantBody(t, w, `id="f-phase_kind_0"`, `id="f-category_en_0"`, `value="50"`, `value="700"`,
+			`name="add" value="phase"`, `name="add" value="category"`)
+		frontendtest.WantNoBody(t, w, `id="f-phase_kind_1"`, `id="f-category_en_1"`, "Rien n’est créé")
 		frontendtest.WantBody(t, n.Request("GET", "/admin", admin, nil), `href="/admin/spaces/new"`)
 
 		good := url.Values{
@@ -45,13 +51,16 @@ func TestAdminNewSpace(t *testing.T) {
 			status int
 			want   []string
 		}{
-			{"many errors at once", with("title", "", "phase_start_2", "hier", "phase_end_0", "2027-01-01", "threshold", "-1",
-				"category_fr_0", "", "phase_kind_3", "", "phase_name_3", "Sans type"), http.StatusBadRequest,
-				[]string{`id="f-title-error"`, `id="f-phase_start_2-error"`, `id="f-phase_end_0-error"`, "Le dernier jour ne peut pas précéder le premier.",
-					`id="f-threshold-error"`, `id="f-category_fr_0-error"`, `id="f-phase_kind_3-error"`, `value="budget-2027"`, `value="Sans type"`}},
+			// What the form cannot read and what the service refuses, at once.
+			{"many errors at once", with("title", "", "slug", "Budget 2027", "phase_start_2", "hier", "phase_end_0", "2027-01-01", "threshold", "-1",
+				"category_fr_0", "", "phase_kind_3", "", "phase_name_3", "Sans type", "category_slug_1", "nature", "category_fr_1", "Nature"), http.StatusBadRequest,
+				[]string{`id="f-title-error"`, `id="f-slug-error"`, "lettres minuscules sans accent", `id="f-phase_start_2-error"`,
+					`id="f-phase_end_0-error"`, "Le dernier jour ne peut pas précéder le premier.",
+					`id="f-threshold-error"`, `id="f-category_fr_0-error"`, `id="f-phase_kind_3-error"`, `id="f-category_slug_1-error"`,
+					"Un autre thème a déjà cet identifiant.", `value="Budget 2027"`, `value="Sans type"`, "Rien n’est créé"}},
 			{"bad slug", with("slug", "Budget 2027"), http.StatusBadRequest, []string{`id="f-slug-error"`, "lettres minuscules sans accent"}},
-			{"overlapping phases", with("phase_start_2", "2027-01-20"), http.StatusBadRequest, []string{`id="f-phases-error"`, "sans se chevaucher"}},
-			{"bad category", with("category_slug_0", "Nature!"), http.StatusBadRequest, []string{`id="f-categories-error"`}},
+			{"overlapping phases", with("phase_start_2", "2027-01-20"), http.StatusBadRequest, []string{`id="f-phase_start_2-error"`, "commence avant la fin de la précédente"}},
+			{"bad category", with("category_slug_0", "Nature!"), http.StatusBadRequest, []string{`id="f-category_slug_0-error"`}},
 			{"limits", with("title_max", "5"), http.StatusBadRequest, []string{`id="f-title_max-error"`, "de 10 à 300"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
@@ -62,6 +71,17 @@ func TestAdminNewSpace(t *testing.T) {
 					t.Errorf("%d spaces after a refused form", c)
 				}
 			})
+		}
+
+		// Adding a row: the form again, one row more, what was typed kept, nothing created.
+		w = n.Request("POST", "/admin/spaces/new", admin, with("add", "phase"))
+		frontendtest.WantStatus(t, w, http.StatusOK)
+		frontendtest.WantBody(t, w, `id="f-phase_kind_3"`, `name="phase_rows" value="4"`, `value="Étude"`, `value="budget-2027"`)
+		frontendtest.WantNoBody(t, w, `id="f-phase_kind_4"`, `class="error"`)
+		w = n.Request("POST", "/admin/spaces/new", admin, with("add", "category", "category_rows", "1"))
+		frontendtest.WantBody(t, w, `id="f-category_slug_1"`, `name="category_rows" value="2"`)
+		if c := n.Count(t, "spaces"); c != 0 {
+			t.Errorf("%d spaces after adding rows", c)
 		}
 
 		w = n.Request("POST", "/admin/spaces/new", admin, good)
@@ -89,4 +109,100 @@ func TestAdminNewSpace(t *testing.T) {
 		frontendtest.WantStatus(t, w, http.StatusConflict)
 		frontendtest.WantBody(t, w, `id="f-slug-error"`, "déjà prise")
 	})
+}
+
+// An admin changes a space: the form comes filled, every error at once
+// and nothing changed, then the change, which the audit log records and,
+// when dates move, the space's page tells residents.
+func TestAdminEditSpace(t *testing.T) {
+	frontendtest.OnEachDialect(t, frontendtest.NewNode, func(t *testing.T, n *frontendtest.Node) {
+		admin := n.Session(t, n.Staff[accounts.Admin])
+		camille := n.Account(t, "camille")
+		resident := n.Session(t, camille)
+		n.Space(t, "quartier", 10)
+		sp, _ := n.Spaces.BySlug(t.Context(), "quartier") // as stored
+		path := "/admin/spaces/quartier/edit"
+		frontendtest.WantStatus(t, n.Request("GET", path, resident, nil), http.StatusForbidden)
+		frontendtest.WantStatus(t, n.Request("POST", path, resident, url.Values{"title": {"Pris"}}), http.StatusForbidden)
+		frontendtest.WantStatus(t, n.Request("GET", "/admin/spaces/nope/edit", admin, nil), http.StatusNotFound)
+		frontendtest.WantBody(t, n.Request("GET", "/admin/spaces", admin, nil), `href="`+path+`"`)
+		frontendtest.WantBody(t, n.Request("GET", "/spaces/quartier", admin, nil), `href="`+path+`"`)
+		frontendtest.WantNoBody(t, n.Request("GET", "/spaces/quartier", resident, nil), `href="`+path+`"`)
+
+		w := n.Request("GET", path, admin, nil)
+		frontendtest.WantStatus(t, w, http.StatusOK)
+		frontendtest.WantBody(t, w, `value="`+sp.Title+`"`, `id="f-phase_kind_1"`, `value="10"`, "quartier (elle ne change pas)")
+		frontendtest.WantNoBody(t, w, `id="f-phase_kind_2"`, `id="f-slug"`)
+		form := formValues(w.Body.String())
+		with := func(changes ...string) url.Values {
+			f := url.Values{}
+			for k, v := range form {
+				f[k] = v
+			}
+			for i := 0; i+1 < len(changes); i += 2 {
+				f.Set(changes[i], changes[i+1])
+			}
+			return f
+		}
+
+		// Unchanged, posted as shown: nothing moves, not even the dates
+		// the form shows as days.
+		frontendtest.WantStatus(t, n.Request("POST", path, admin, with()), http.StatusSeeOther)
+		got, _ := n.Spaces.BySlug(t.Context(), "quartier")
+		if got.DatesChangedAt != nil || !got.Phases[0].StartsAt.Equal(sp.Phases[0].StartsAt) {
+			t.Errorf("an unchanged form moved the space: %+v", got)
+		}
+
+		before := n.Counts(t)
+		w = n.Request("POST", path, admin, with("title", "", "phase_start_1", "hier", "phase_end_0", "2020-01-01",
+			"threshold", "-5", "category_slug_0", "Pas bien"))
+		frontendtest.WantStatus(t, w, http.StatusBadRequest)
+		frontendtest.WantBody(t, w, `id="f-title-error"`, `id="f-phase_start_1-error"`, `id="f-phase_end_0-error"`,
+			`id="f-threshold-error"`, `id="f-category_slug_0-error"`, "Rien n’est modifié")
+		n.WantCounts(t, before, "a refused edit")
+		if again, _ := n.Spaces.BySlug(t.Context(), "quartier"); again.Title != sp.Title || again.SupportThreshold != 10 {
+			t.Errorf("a refused edit changed the space: %+v", again)
+		}
+
+		w = n.Request("POST", path, admin, with("title", "Quartier Violet", "phase_end_1", "2027-12-31", "threshold", "25"))
+		frontendtest.WantStatus(t, w, http.StatusSeeOther)
+		if loc := w.Header().Get("Location"); loc != "/spaces/quartier?done=edited" {
+			t.Errorf("edit leads to %q", loc)
+		}
+		got, _ = n.Spaces.BySlug(t.Context(), "quartier")
+		if got.Title != "Quartier Violet" || got.SupportThreshold != 25 || got.DatesChangedAt == nil ||
+			!got.Phases[0].StartsAt.Equal(sp.Phases[0].StartsAt) {
+			t.Errorf("edited space %+v", got)
+		}
+		frontendtest.WantBody(t, n.Request("GET", "/spaces/quartier?done=edited", admin, nil), "L’espace est modifié.")
+		frontendtest.WantBody(t, n.Request("GET", "/spaces/quartier", "", nil), "Les dates de cet espace ont changé le")
+		frontendtest.WantBody(t, n.Request("GET", "/admin/audit", admin, nil), "Modification d’un espace", "space=quartier")
+	})
+}
+
+// formValues reads what a page's form would post as it stands: its
+// inputs, the selected options, its text areas and ticked boxes.
+func formValues(body string) url.Values {
+	out := url.Values{}
+	for _, m := range regexp.MustCompile(`<input [^>]*name="([^"]+)"[^>]*>`).FindAllStringSubmatch(body, -1) {
+		tag, name := m[0], m[1]
+		if strings.Contains(tag, `type="checkbox"`) {
+			if strings.Contains(tag, " checked") {
+				out.Set(name, "on")
+			}
+			continue
+		}
+		if v := regexp.MustCompile(`value="([^"]*)"`).FindStringSubmatch(tag); v != nil {
+			out.Set(name, html.UnescapeString(v[1]))
+		}
+	}
+	for _, m := range regexp.MustCompile(`(?s)<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>`).FindAllStringSubmatch(body, -1) {
+		if v := regexp.MustCompile(`<option value="([^"]*)" selected>`).FindStringSubmatch(m[2]); v != nil {
+			out.Set(m[1], html.UnescapeString(v[1]))
+		}
+	}
+	for _, m := range regexp.MustCompile(`(?s)<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(body, -1) {
+		out.Set(m[1], html.UnescapeString(m[2]))
+	}
+	return out
 }

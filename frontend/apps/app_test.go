@@ -532,3 +532,35 @@ func TestAPIApps(t *testing.T) {
 var apiAppKeys = []string{"slug", "name", "description", "license", "categories", "platforms", "development_status", "software_type",
 	"review_state", "certified", "certified_at", "deprecated", "latest_release", "adoption_count", "origin", "updated_at",
 	"url", "repository_url", "publiccode_url"}
+
+// Who may act is who is offered to: the publisher is not offered to
+// certify their own app and is told why (a post is refused, nothing
+// recorded); only stewards see the adoption form, and visitors are told
+// who records adoptions rather than asked to sign in for nothing.
+func TestAppRulesShownToWhoMayAct(t *testing.T) {
+	appOnEachDialect(t, func(t *testing.T, n *appNode) {
+		publisher := n.Staff[accounts.Admin]
+		a, fes, err := n.apps.Publish(t.Context(), accounts.As(publisher), strings.NewReader(appYAML("Budget participatif")))
+		if err != nil {
+			t.Fatalf("publish: %v %v", fes, err)
+		}
+		page := "/apps/" + a.Slug
+		admin := n.Session(t, publisher)
+		w := n.Request("GET", page, admin, nil)
+		frontendtest.WantBody(t, w, "une autre personne qui tient le catalogue doit le certifier", `action="`+page+`/adopt"`)
+		frontendtest.WantNoBody(t, w, `formaction="`+page+`/certify"`)
+		all := url.Values{}
+		for _, c := range []string{"osi_licence", "source_reachable", "maintenance_declared", "accessibility", "french_documentation"} {
+			all.Set(c, "on")
+		}
+		before := storagetest.TakeSnapshot(t, n.DB, appTables...)
+		frontendtest.WantStatus(t, n.Request("POST", page+"/certify", admin, all), http.StatusForbidden)
+		before.Unchanged(t, n.DB, "a certification by the publisher")
+
+		for _, who := range []string{"", n.Session(t, n.Account(t, "camille"))} {
+			w = n.Request("GET", page, who, nil)
+			frontendtest.WantBody(t, w, "Les personnes qui tiennent le catalogue de ce site enregistrent ici")
+			frontendtest.WantNoBody(t, w, "Votre collectivité utilise ce logiciel ?", `action="`+page+`/adopt"`)
+		}
+	})
+}

@@ -24,6 +24,7 @@ var errorTable = []web.DomainError{
 	web.MapError(apps.ErrRemote, http.StatusConflict, "app.error.remote", ""),
 	web.MapError(apps.ErrMediaType, http.StatusBadRequest, "app.error.media_type", "image"),
 	web.MapError(apps.ErrChecklist, http.StatusConflict, "app.error.checklist", ""),
+	web.MapError(apps.ErrOwnSubmission, http.StatusForbidden, "rules.app.certify_own", ""),
 	web.MapError(apps.ErrNotAdopted, http.StatusNotFound, "app.error.not_adopted", ""),
 }
 

@@ -32,7 +32,9 @@ type appPageData struct {
 	// Curate: the reader may change the catalogue; Local: the app is
 	// published here (a remote one changes only on its node).
 	Curate, Local bool
-	SignIn        string // where to sign in to curate, for a visitor
+	// OwnSubmission: the reader curates but published the app, so
+	// another steward certifies it (apps.MayCertify).
+	OwnSubmission bool
 	Done          string // the message of the act just done
 	// Forms holds the forms of the page, by name: update, logo,
 	// screenshot, media, review, adopt, unadopt; Failed names the one
@@ -113,10 +115,9 @@ func (s *surface) renderApp(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	d := appPageData{App: a, Local: !a.Remote(), Forms: map[string]*web.Form{}, Failed: failed, Errors: fieldErrorViews(l, fes)}
-	if web.CurrentAccount(r) != nil {
-		d.Curate = s.apps.MayCurate(accounts.As(web.CurrentAccount(r)))
-	} else {
-		d.SignIn = "/login?next=" + url.QueryEscape("/apps/"+a.Slug)
+	if acc := web.CurrentAccount(r); acc != nil {
+		d.Curate = s.apps.MayCurate(accounts.As(acc))
+		d.OwnSubmission = errors.Is(s.apps.MayCertify(accounts.As(acc), a), apps.ErrOwnSubmission)
 	}
 	for _, name := range []string{"update", "logo", "screenshot", "media", "review", "adopt", "unadopt"} {
 		d.Forms[name] = web.EmptyForm()

@@ -49,6 +49,13 @@ func (s *surface) appCertify(w http.ResponseWriter, r *http.Request) {
 	}
 	actor, err := appActor(r)
 	if err == nil {
+		// Refused before the checklist is recorded, so a refusal changes nothing.
+		var a *apps.App
+		if a, err = s.apps.BySlug(r.Context(), slug); err == nil {
+			err = s.apps.MayCertify(actor, a)
+		}
+	}
+	if err == nil {
 		_, err = s.apps.Review(r.Context(), actor, slug, c)
 	}
 	if err == nil {

@@ -76,6 +76,9 @@ func (s *surface) renderModAct(w http.ResponseWriter, r *http.Request, status in
 	s.HTML(w, r, status, "moderation_act", l.T("moderation.act."+string(act)+".title"), modActData{Item: item, Form: mf})
 }
 
+// mergeChoices is how many proposals the merge form lists at most.
+const mergeChoices = 500
+
 // modActForm is the form of an act on item, over f, its fields' ids
 // starting with prefix.
 func (s *surface) modActForm(ctx context.Context, l *i18n.Printer, item *itemView, act modAct, f *web.Form, prefix string) (modForm, error) {
@@ -96,8 +99,23 @@ func (s *surface) modActForm(ctx context.Context, l *i18n.Printer, item *itemVie
 		}
 		mf.Fields = append(mf.Fields, cat)
 	case actMerge:
-		mf.Fields = append(mf.Fields, modField{ID: prefix + "-into", Name: "into", Label: l.T("moderation.merge.into"), Type: "text",
-			Hint: l.T("moderation.merge.into_hint"), Value: f.Values["into"], Error: f.Errors["into"], Max: 2048})
+		// The proposals of the space, by title; a space with too many
+		// for a list takes the address of the proposal's page instead.
+		choices, more, err := s.proposals.Choices(ctx, item.SpaceID, item.Target.ID, mergeChoices)
+		if err != nil {
+			return mf, err
+		}
+		into := modField{ID: prefix + "-into", Name: "into", Label: l.T("moderation.merge.into"), Type: "select",
+			Hint: l.T("moderation.merge.into_hint"), Value: f.Values["into"], Error: f.Errors["into"]}
+		if more {
+			into.Type, into.Hint, into.Max = "text", l.T("rules.merge.into_link_hint"), 2048
+		} else {
+			into.Options = append(into.Options, web.Option{Value: "", Label: l.T("rules.merge.choose")})
+			for _, c := range choices {
+				into.Options = append(into.Options, web.Option{Value: c.ID, Label: c.Title})
+			}
+		}
+		mf.Fields = append(mf.Fields, into)
 	}
 	mf.Fields = append(mf.Fields, modField{ID: prefix + "-reason", Name: "reason", Label: l.T("moderation.reason"), Type: "text",
 		Hint: l.T("moderation.reason_hint"), Value: f.Values["reason"], Error: f.Errors["reason"], Max: moderation.MaxReason})

@@ -19,6 +19,7 @@ const excerptLength = 300
 // itemView is a reported or moderated item as moderation pages name it.
 type itemView struct {
 	Target   moderation.Target
+	AuthorID string // a local author's account, "" for a fediverse one
 	Name     string // "the proposal “…”", "Camille’s comment", in words
 	URL      string // its page; a comment's place in its thread
 	Excerpt  string // the start of its text, plain
@@ -41,14 +42,14 @@ func (s *surface) itemView(ctx context.Context, l *i18n.Printer, t moderation.Ta
 		}
 		v.Name, v.URL, v.SpaceID, v.Category, v.State = l.T("moderation.item.proposal", p.Title), "/proposals/"+url.PathEscape(p.ID),
 			p.SpaceID, p.Category, string(p.State)
-		v.Excerpt, v.Hidden, v.Reason = excerpt(s.markup.Text(p.BodyHTML)), p.Hidden(), p.HiddenReason
+		v.Excerpt, v.Hidden, v.Reason, v.AuthorID = excerpt(s.markup.Text(p.BodyHTML)), p.Hidden(), p.HiddenReason, p.AuthorID
 	case moderation.TargetDebate:
 		d, err := s.debates.Debate(ctx, t.ID)
 		if err != nil {
 			return nil, err
 		}
 		v.Name, v.URL, v.SpaceID = l.T("moderation.item.debate", d.Question), "/debates/"+url.PathEscape(d.ID), d.SpaceID
-		v.Excerpt, v.Hidden, v.Reason = excerpt(s.markup.Text(d.DescriptionHTML)), d.Hidden(), d.HiddenReason
+		v.Excerpt, v.Hidden, v.Reason, v.AuthorID = excerpt(s.markup.Text(d.DescriptionHTML)), d.Hidden(), d.HiddenReason, d.AuthorID
 	case moderation.TargetComment:
 		c, err := s.debates.Comment(ctx, t.ID)
 		if err == nil && c.Deleted() {
@@ -62,7 +63,7 @@ func (s *surface) itemView(ctx context.Context, l *i18n.Printer, t moderation.Ta
 			author += " (" + origin + ")"
 		}
 		v.Name, v.URL = l.T("moderation.item.comment", author), web.CommentURL(c.Target(), c.ID, "")
-		v.Excerpt, v.Hidden, v.Reason = excerpt(s.markup.Text(c.BodyHTML)), c.Hidden(), c.HiddenReason
+		v.Excerpt, v.Hidden, v.Reason, v.AuthorID = excerpt(s.markup.Text(c.BodyHTML)), c.Hidden(), c.HiddenReason, c.AuthorID
 	default:
 		return nil, moderation.ErrTarget
 	}

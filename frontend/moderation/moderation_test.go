@@ -123,7 +123,17 @@ func TestReportDebate(t *testing.T) {
 		n.WantCounts(t, before, "a report without a reason")
 		frontendtest.WantStatus(t, n.Request("POST", "/debates/nope/report", bTok, url.Values{"reason": {"x"}}), http.StatusNotFound)
 
-		for _, tok := range []string{bTok, bTok, aTok} {
+		// Its author does not report it: the page says why, a post is refused.
+		w = n.Request("GET", "/debates/"+d.ID+"/report", aTok, nil)
+		frontendtest.WantBody(t, w, "Vous avez écrit ce contenu")
+		frontendtest.WantNoBody(t, w, `id="report-reason"`)
+		frontendtest.WantNoBody(t, n.Request("GET", "/debates/"+d.ID, aTok, nil), `href="/debates/`+d.ID+`/report"`)
+		frontendtest.WantBody(t, n.Request("GET", "/debates/"+d.ID, bTok, nil), `href="/debates/`+d.ID+`/report"`)
+		frontendtest.WantStatus(t, n.Request("POST", "/debates/"+d.ID+"/report", aTok, url.Values{"reason": {"Moi"}}), http.StatusForbidden)
+		n.WantCounts(t, before, "a report by the author")
+
+		_, cTok := n.Resident(t, "chloe", false)
+		for _, tok := range []string{bTok, bTok, cTok} {
 			w := n.Request("POST", "/debates/"+d.ID+"/report", tok, url.Values{"reason": {"Publicité pour un bar"}})
 			frontendtest.WantStatus(t, w, http.StatusSeeOther)
 			if loc := w.Header().Get("Location"); loc != "/debates/"+d.ID+"/report?done=1" {
@@ -134,7 +144,7 @@ func TestReportDebate(t *testing.T) {
 			t.Errorf("%d reports, want 2 (one per resident)", got)
 		}
 		w = n.Request("GET", "/moderation/reports", modTok, nil)
-		frontendtest.WantBody(t, w, "Signalements ouverts : 2", "@alice", "@bruno", `action="/debates/`+d.ID+`/hide"`)
+		frontendtest.WantBody(t, w, "Signalements ouverts : 2", "@chloe", "@bruno", `action="/debates/`+d.ID+`/hide"`)
 		frontendtest.WantNoBody(t, w, "/recategorise")
 		frontendtest.WantBody(t, n.Request("GET", "/moderation/reports?lang=en", modTok, nil), "Open reports: 2", "Reports to handle")
 
@@ -146,6 +156,10 @@ func TestReportDebate(t *testing.T) {
 		frontendtest.WantNoBody(t, w, "Un concert", "Parlons-en")
 		frontendtest.WantBody(t, n.Request("GET", "/debates/"+d.ID, modTok, nil), "Parlons-en", `href="/debates/`+d.ID+`/unhide"`)
 		frontendtest.WantBody(t, n.Request("GET", "/spaces/quartier/debates", "", nil), "Débat masqué", "Masqué par la modération : Publicité")
+		// The hide answered both reports: none is left open.
+		w = n.Request("GET", "/moderation/reports", modTok, nil)
+		frontendtest.WantBody(t, w, "Aucun signalement à traiter.")
+		frontendtest.WantNoBody(t, w, "Signalements ouverts")
 	})
 }
 

@@ -18,6 +18,7 @@ type reportData struct {
 	Item *itemView
 	Form modForm
 	Done bool
+	Own  bool // the reader wrote the item: no form, a plain explanation
 }
 
 // reportPage shows the form to report an item of the kind named in the
@@ -36,7 +37,7 @@ func (s *surface) renderReport(w http.ResponseWriter, r *http.Request, status in
 		s.Fail(w, r, err)
 		return
 	}
-	d := reportData{Item: item, Done: done, Form: modForm{Action: reportPath(t), Button: l.T("report.submit"), Error: f.Error,
+	d := reportData{Item: item, Done: done, Own: moderation.MayReport(web.CurrentAccount(r), item.AuthorID) != nil, Form: modForm{Action: reportPath(t), Button: l.T("report.submit"), Error: f.Error,
 		Fields: []modField{{ID: "report-reason", Name: "reason", Label: l.T("report.reason"), Type: "textarea",
 			Hint: l.T("report.reason_hint"), Value: f.Values["reason"], Error: f.Errors["reason"], Max: moderation.MaxReason}}}}
 	s.HTML(w, r, status, "moderation_report", l.T("report.title"), d)

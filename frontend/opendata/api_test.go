@@ -438,7 +438,9 @@ func TestAPILeaksNoPersonalData(t *testing.T) {
 		const deskName = "Mairie du 15e – guichet 2"
 		atDesk := accounts.Actor{Account: agent, OnBehalfOf: resident, Desk: deskName}
 		p := apiPropose(t, n, atDesk, sp, "Un banc", "Devant la mairie.", "voirie")
-		if err := n.Proposals.Support(t.Context(), atDesk, p.ID); err != nil {
+		// Supported at the desk too, by another resident (an author does not support their own).
+		supporter := n.Verified(t, "yann", false)
+		if err := n.Proposals.Support(t.Context(), accounts.Actor{Account: agent, OnBehalfOf: supporter, Desk: deskName}, p.ID); err != nil {
 			t.Fatal(err)
 		}
 		if err := n.Proposals.Answer(t.Context(), accounts.As(official), p.ID, proposals.Study, "À l’étude."); err != nil {
@@ -453,7 +455,7 @@ func TestAPILeaksNoPersonalData(t *testing.T) {
 			all.WriteString(w.Body.String())
 		}
 		got := all.String()
-		for _, leak := range []string{resident.ID, agent.ID, official.ID, agent.Handle, official.Handle, `"handle":"zoe"`,
+		for _, leak := range []string{resident.ID, supporter.ID, agent.ID, official.ID, agent.Handle, official.Handle, `"handle":"zoe"`, "yann",
 			agent.DisplayName, official.DisplayName, "guichet", "entered_by", "desk", "residen", "actor", "author_id"} {
 			if i := strings.Index(got, leak); i >= 0 {
 				t.Errorf("the API shows %q: …%s…", leak, got[max(0, i-100):min(len(got), i+50)])

@@ -14,6 +14,7 @@ import (
 
 	"agora/instances/accounts"
 	"agora/instances/debates"
+	"agora/instances/moderation"
 	"agora/instances/spaces"
 )
 
@@ -67,7 +68,7 @@ func (s *surface) renderDebate(w http.ResponseWriter, r *http.Request, status in
 	d := debateData{D: db, Space: sp, Title: db.Question, StateName: l.T("debate.state." + string(db.State)),
 		Opened: l.DateTime(db.CreatedAt), Description: template.HTML(db.DescriptionHTML), Conclusion: template.HTML(db.ConclusionHTML),
 		ShowContent: !db.Hidden() || acc.Has(accounts.Moderator), Close: closeForm, Moderator: acc.Has(accounts.Moderator),
-		CanReport: acc != nil}
+		CanReport: acc != nil && moderation.MayReport(acc, db.AuthorID) == nil}
 	if !d.ShowContent {
 		d.Title = l.T("debate.hidden.title")
 	}

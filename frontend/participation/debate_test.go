@@ -135,8 +135,10 @@ func TestProposalComments(t *testing.T) {
 			`<option value="nature" selected>Nature en ville</option>`)
 		frontendtest.WantStatus(t, n.Request("POST", "/moderation/proposals/"+p.ID+"/hide", modTok,
 			url.Values{"reason": {"Propos déplacés"}, "next": {"/moderation/reports#item-" + p.ID}}), http.StatusSeeOther)
-		frontendtest.WantBody(t, n.Request("GET", "/moderation/reports?done=hidden", modTok, nil), "Le contenu est masqué.", "Masqué par la modération : Propos déplacés",
-			`action="/moderation/proposals/`+p.ID+`/unhide"`)
+		// The hide answered the report: it leaves the queue.
+		w = n.Request("GET", "/moderation/reports?done=hidden", modTok, nil)
+		frontendtest.WantBody(t, w, "Le contenu est masqué.", "Aucun signalement à traiter.")
+		frontendtest.WantNoBody(t, w, "Doublon")
 		w = n.Request("POST", "/comments", aTok, url.Values{"target_kind": {"proposal"}, "target_id": {p.ID}, "comment": {"Encore un mot."}})
 		frontendtest.WantStatus(t, w, http.StatusConflict)
 		frontendtest.WantBody(t, w, "Ce contenu est masqué par la modération.", "Commenter « Proposition masquée »")

@@ -107,13 +107,13 @@ func TestParticipationPagesInBrowser(t *testing.T) {
 	})
 	t.Run("admin", func(t *testing.T) {
 		b := n.BrowserAs(t, base, n.Staff[accounts.Admin])
-		check(b, "/admin/spaces/new", "/admin", "/spaces")
+		check(b, "/admin/spaces/new", "/admin", "/admin/spaces", "/spaces")
 		b.Open(base + "/admin/spaces/new?lang=fr")
 		b.NoValidate()
 		b.Fill("#f-slug", "Pas Bon")
 		b.Fill("#f-phase_start_0", "2027-01-10")
 		b.Fill("#f-threshold", "-4")
-		b.SubmitWant(`form[action="/admin/spaces/new"] button[type=submit]`, http.StatusBadRequest)
+		b.SubmitWant(`form[action="/admin/spaces/new"] button.primary`, http.StatusBadRequest)
 		b.AssertAccessible()
 	})
 }

@@ -18,6 +18,7 @@ import (
 	"agora/frontend/i18n"
 	"agora/instances/accounts"
 	"agora/instances/debates"
+	"agora/instances/moderation"
 	"agora/instances/proposals"
 	"agora/instances/spaces"
 )
@@ -56,7 +57,7 @@ type proposalData struct {
 	Done        string
 	Comments    commentsData
 	Moderator   bool // show the moderation links
-	SignedIn    bool // show the report link
+	CanReport   bool // show the report link: signed in, and not its author
 }
 
 // supportView is the support part of the page.
@@ -65,6 +66,7 @@ type supportView struct {
 	Why        string // why not, in words
 	SignIn     string // where to sign in, for a visitor
 	Unverified bool   // signed in, residency not verified
+	Refused    string // why the reader does not support it (their own, a city service's account), in words
 	Supported  bool   // the reader supports it
 }
 
@@ -187,7 +189,7 @@ func (s *surface) renderProposal(w http.ResponseWriter, r *http.Request, status 
 		s.Fail(w, r, err)
 		return
 	}
-	d.Moderator, d.SignedIn = acc.Has(accounts.Moderator), acc != nil
+	d.Moderator, d.CanReport = acc.Has(accounts.Moderator), acc != nil && moderation.MayReport(acc, p.AuthorID) == nil
 	if d.ShowContent {
 		d.Fediverse = s.fediverseLine(r, "proposal", p.ID)
 	}
@@ -220,12 +222,18 @@ func (s *surface) supportView(r *http.Request, d *proposalData, now time.Time) e
 		return err
 	}
 	v.Supported = supported[p.ID]
-	if v.Open && !v.Supported {
-		ok, err := s.accounts.IsVerified(r.Context(), acc.ID)
-		if err != nil {
-			return err
-		}
-		v.Unverified = !ok
+	if v.Supported {
+		return nil
+	}
+	switch err := s.proposals.MaySupport(r.Context(), acc, p); {
+	case errors.Is(err, proposals.ErrOwnProposal):
+		v.Refused = l.T("rules.support.own")
+	case errors.Is(err, proposals.ErrServiceAccount):
+		v.Refused = l.T("rules.support.service")
+	case errors.Is(err, proposals.ErrNotVerified):
+		v.Unverified = true
+	case err != nil:
+		return err
 	}
 	return nil
 }

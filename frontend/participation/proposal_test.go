@@ -254,10 +254,18 @@ func TestProposalBadInput(t *testing.T) {
 		frontendtest.WantStatus(t, w, http.StatusForbidden)
 		frontendtest.WantBody(t, w, "Seules les personnes dont la résidence est vérifiée peuvent faire cela.")
 		frontendtest.WantBody(t, n.Request("GET", "/proposals/"+p.ID, unverified, nil), "Seules les personnes dont la résidence est vérifiée peuvent soutenir", `href="/account#residency"`)
-		frontendtest.WantStatus(t, n.Request("POST", "/proposals/"+p.ID+"/support", tok, url.Values{}), http.StatusSeeOther)
-		frontendtest.WantStatus(t, n.Request("POST", "/proposals/"+p.ID+"/support", tok, url.Values{}), http.StatusConflict)
+		// Its author does not support it: no button, a plain reason, and a post is refused.
+		w = n.Request("GET", "/proposals/"+p.ID, tok, nil)
+		frontendtest.WantBody(t, w, "vous ne la soutenez pas vous-même")
+		frontendtest.WantNoBody(t, w, `action="/proposals/`+p.ID+`/support"`)
+		w = n.Request("POST", "/proposals/"+p.ID+"/support", tok, url.Values{})
+		frontendtest.WantStatus(t, w, http.StatusForbidden)
+		frontendtest.WantBody(t, w, "vous ne la soutenez pas vous-même")
+		supporter, sTok := n.Resident(t, "sacha", true)
+		frontendtest.WantStatus(t, n.Request("POST", "/proposals/"+p.ID+"/support", sTok, url.Values{}), http.StatusSeeOther)
+		frontendtest.WantStatus(t, n.Request("POST", "/proposals/"+p.ID+"/support", sTok, url.Values{}), http.StatusConflict)
 		n.Clock.Advance(31 * 24 * time.Hour)
-		tok = n.Session(t, author) // the first one expired
+		tok = n.Session(t, supporter) // the first one expired
 		w = n.Request("POST", "/proposals/"+p.ID+"/unsupport", tok, url.Values{})
 		frontendtest.WantStatus(t, w, http.StatusConflict)
 		frontendtest.WantBody(t, w, "La phase en cours de cet espace ne le permet pas.")
@@ -303,7 +311,11 @@ func TestProposalAtTheDesk(t *testing.T) {
 		w = n.Request("POST", "/proposals/"+id+"/support", agent, url.Values{"behalf": {"1"}, "on_behalf": {""}, "desk": {frontendtest.Desk}})
 		frontendtest.WantStatus(t, w, http.StatusBadRequest)
 		frontendtest.WantBody(t, w, `id="f-on_behalf-error"`)
+		// Not for its author either: the proposal is hers already.
 		w = n.Request("POST", "/proposals/"+id+"/support", agent, url.Values{"behalf": {"1"}, "on_behalf": {"marie"}, "desk": {frontendtest.Desk}})
+		frontendtest.WantStatus(t, w, http.StatusForbidden)
+		n.Resident(t, "nadia", true)
+		w = n.Request("POST", "/proposals/"+id+"/support", agent, url.Values{"behalf": {"1"}, "on_behalf": {"nadia"}, "desk": {frontendtest.Desk}})
 		frontendtest.WantStatus(t, w, http.StatusSeeOther)
 		if c := frontendtest.Cookie(w.Result(), "agora_desk"); c == nil || c.Path != "/" {
 			t.Errorf("desk cookie %v, want the desk remembered for the desk's pages", c)

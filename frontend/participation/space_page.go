@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"agora/instances/accounts"
 	"agora/instances/spaces"
 )
 
@@ -24,6 +25,10 @@ type spaceData struct {
 	CanPropose  bool
 	Categories  []web.Option
 	Done        string
+	// DatesChanged is when an admin last moved its dates, for a while
+	// after (spaces.Space.DatesChanged); Edit: the reader may change it.
+	DatesChanged string
+	Edit         bool
 }
 
 func (s *surface) spacePage(w http.ResponseWriter, r *http.Request) {
@@ -37,13 +42,20 @@ func (s *surface) spacePage(w http.ResponseWriter, r *http.Request) {
 	for _, c := range sp.Categories {
 		d.Categories = append(d.Categories, web.Option{Value: c.Slug, Label: c.Name(l.Lang)})
 	}
-	if r.URL.Query().Get("done") == "created" {
+	switch r.URL.Query().Get("done") {
+	case "created":
 		d.Done = "space.done.created"
+	case "edited":
+		d.Done = "rules.space.edited"
 	}
 	var err error
 	if d.Follow, err = s.followButton(r, notifications.Space, sp.ID); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
+	if sp.DatesChanged(now) {
+		d.DatesChanged = l.T("rules.space.dates_changed", l.Date(*sp.DatesChangedAt))
+	}
+	d.Edit = web.CurrentAccount(r).Has(accounts.Admin)
 	s.HTML(w, r, http.StatusOK, "space", sp.Title, d)
 }

@@ -180,6 +180,8 @@ var domainErrors = []DomainError{
 	{proposals.ErrTransition, http.StatusConflict, "proposal.error.transition", "to"},
 	{proposals.ErrAnswer, http.StatusBadRequest, "proposal.error.answer", "answer"},
 	{proposals.ErrAttachments, http.StatusBadRequest, "attachment.error.invalid", "attachments"},
+	{proposals.ErrOwnProposal, http.StatusForbidden, "rules.support.own", ""},
+	{proposals.ErrServiceAccount, http.StatusForbidden, "rules.support.service", ""},
 	{debates.ErrNotFound, http.StatusNotFound, "debate.error.not_found", ""},
 	{debates.ErrForbidden, http.StatusForbidden, "debate.error.forbidden", ""},
 	{debates.ErrTarget, http.StatusBadRequest, "debate.error.target", ""},
@@ -207,6 +209,7 @@ var domainErrors = []DomainError{
 	{moderation.ErrMerge, http.StatusConflict, "moderation.error.merge", "into"},
 	{moderation.ErrResolved, http.StatusConflict, "moderation.error.resolved", ""},
 	{moderation.ErrRemote, http.StatusBadRequest, "error.400", ""},
+	{moderation.ErrOwnContent, http.StatusForbidden, "rules.report.own", ""},
 }
 
 // MapError is one row of a surface's table for MapErrors.

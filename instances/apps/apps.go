@@ -145,16 +145,17 @@ func scanJSON(src, dst any) error {
 // Errors of the catalogue. Field errors come as *InvalidError, which
 // errors.Is matches to ErrInvalid.
 var (
-	ErrNotFound   = errors.New("app not found")
-	ErrGone       = errors.New("this app was deleted")
-	ErrForbidden  = errors.New("only catalogue stewards may do this")
-	ErrInvalid    = errors.New("invalid input")
-	ErrTooLarge   = errors.New("the file is too large")
-	ErrConflict   = errors.New("already in the catalogue")
-	ErrRemote     = errors.New("this app is published by another node: it changes only from there")
-	ErrMediaType  = errors.New("an image must be a PNG, JPEG or WebP file")
-	ErrChecklist  = errors.New("an app is certified only once every item of the checklist is checked")
-	ErrNotAdopted = errors.New("no such adoption")
+	ErrNotFound      = errors.New("app not found")
+	ErrGone          = errors.New("this app was deleted")
+	ErrForbidden     = errors.New("only catalogue stewards may do this")
+	ErrInvalid       = errors.New("invalid input")
+	ErrTooLarge      = errors.New("the file is too large")
+	ErrConflict      = errors.New("already in the catalogue")
+	ErrRemote        = errors.New("this app is published by another node: it changes only from there")
+	ErrMediaType     = errors.New("an image must be a PNG, JPEG or WebP file")
+	ErrChecklist     = errors.New("an app is certified only once every item of the checklist is checked")
+	ErrOwnSubmission = errors.New("an app is certified by someone other than who published it")
+	ErrNotAdopted    = errors.New("no such adoption")
 )
 
 // Defaults of Options.

@@ -61,9 +61,26 @@ func (s *Service) Review(ctx context.Context, actor accounts.Actor, slug string,
 	return a, nil
 }
 
+// MayCertify says whether actor may certify a: ErrForbidden unless they
+// curate the catalogue, ErrOwnSubmission when they published it, since a
+// certification is a second pair of eyes. The node itself (the command
+// line) may certify what a steward published. Pages ask it before they
+// offer the button.
+func (s *Service) MayCertify(actor accounts.Actor, a *App) error {
+	by, err := s.curator(actor)
+	if err != nil {
+		return err
+	}
+	if by != "" && by == a.CreatedBy {
+		return ErrOwnSubmission
+	}
+	return nil
+}
+
 // Certify certifies a reviewed local app, recording who and when; it is
-// refused with ErrChecklist unless every item of its checklist is
-// checked. Certifying a certified app changes nothing.
+// refused with ErrOwnSubmission when actor published it (MayCertify), and
+// with ErrChecklist unless every item of its checklist is checked.
+// Certifying a certified app changes nothing.
 func (s *Service) Certify(ctx context.Context, actor accounts.Actor, slug string) (*App, error) {
 	by, err := s.curator(actor)
 	if err != nil {
@@ -72,6 +89,9 @@ func (s *Service) Certify(ctx context.Context, actor accounts.Actor, slug string
 	var a *App
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if a, err = s.local(ctx, tx, slug); err != nil {
+			return err
+		}
+		if err := s.MayCertify(actor, a); err != nil {
 			return err
 		}
 		if a.ReviewState == Certified {

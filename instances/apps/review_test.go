@@ -10,13 +10,14 @@ import (
 
 var complete = apps.Checklist{OSILicence: true, SourceReachable: true, MaintenanceDeclared: true, Accessibility: true, FrenchDocumentation: true}
 
-// certify reviews an app with the whole checklist and certifies it.
+// certify reviews an app with the whole checklist and certifies it, as
+// the node (the admin published it, and may not certify it).
 func certify(t testing.TB, f *fixture, slug string) *apps.App {
 	t.Helper()
 	if _, err := f.svc.Review(f.ctx, f.admin, slug, complete); err != nil {
 		t.Fatalf("review %s: %v", slug, err)
 	}
-	a, err := f.svc.Certify(f.ctx, f.admin, slug)
+	a, err := f.svc.Certify(f.ctx, accounts.System, slug)
 	if err != nil {
 		t.Fatalf("certify %s: %v", slug, err)
 	}
@@ -31,7 +32,7 @@ func TestReviewAndCertify(t *testing.T) {
 		steward := f.account(t, "certificatrice", accounts.Admin)
 
 		before := f.state(t)
-		_, err := f.svc.Certify(f.ctx, f.admin, a.Slug)
+		_, err := f.svc.Certify(f.ctx, accounts.As(steward), a.Slug)
 		f.refused(t, before, err, apps.ErrChecklist, "certify before any review")
 
 		partial := complete
@@ -43,7 +44,7 @@ func TestReviewAndCertify(t *testing.T) {
 			t.Fatalf("Review = %+v, %v", r, err)
 		}
 		before = f.state(t)
-		_, err = f.svc.Certify(f.ctx, f.admin, a.Slug)
+		_, err = f.svc.Certify(f.ctx, accounts.As(steward), a.Slug)
 		f.refused(t, before, err, apps.ErrChecklist, "certify with an item unchecked")
 		camille := accounts.As(f.account(t, "camille"))
 		before = f.state(t)
@@ -54,6 +55,16 @@ func TestReviewAndCertify(t *testing.T) {
 
 		if _, err := f.svc.Review(f.ctx, f.admin, a.Slug, complete); err != nil {
 			t.Fatal(err)
+		}
+		// Whoever published it may review it, but not certify it alone.
+		before = f.state(t)
+		_, err = f.svc.Certify(f.ctx, f.admin, a.Slug)
+		f.refused(t, before, err, apps.ErrOwnSubmission, "the publisher certifies")
+		if err := f.svc.MayCertify(f.admin, a); err != apps.ErrOwnSubmission {
+			t.Errorf("MayCertify(publisher) = %v", err)
+		}
+		if err := f.svc.MayCertify(accounts.As(steward), a); err != nil {
+			t.Errorf("MayCertify(another steward) = %v", err)
 		}
 		f.clock.Advance(time.Hour)
 		c, err := f.svc.Certify(f.ctx, accounts.As(steward), a.Slug)
@@ -67,7 +78,7 @@ func TestReviewAndCertify(t *testing.T) {
 		}
 		// Again: nothing changes.
 		before = f.state(t)
-		if _, err := f.svc.Certify(f.ctx, f.admin, a.Slug); err != nil {
+		if _, err := f.svc.Certify(f.ctx, accounts.As(steward), a.Slug); err != nil {
 			t.Fatal(err)
 		}
 		before.Unchanged(t, f.db, "certify twice")

@@ -186,6 +186,9 @@ func Load(ctx context.Context, svc Services, now time.Time) error {
 			return fmt.Errorf("demo proposal %q: %w", p.title, err)
 		}
 		for _, h := range p.supporters {
+			if h == p.author {
+				continue // an author does not support their own proposal
+			}
 			if err := svc.Proposals.Support(ctx, accounts.As(people[h]), created.ID); err != nil && !errors.Is(err, proposals.ErrClosed) {
 				return fmt.Errorf("demo support: %w", err)
 			}

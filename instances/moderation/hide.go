@@ -12,7 +12,9 @@ import (
 
 // Hide hides a proposal, debate or comment, for a reason shown in its
 // place ("hidden by moderation: reason") and in the public log. A hidden
-// comment no longer counts in its thread's comment count.
+// comment no longer counts in its thread's comment count. The open
+// reports on the item are answered by the decision: they are resolved
+// with its reason, in the same transaction.
 func (s *Service) Hide(ctx context.Context, actor accounts.Actor, t Target, why string) error {
 	return s.setHidden(ctx, actor, t, why, true)
 }
@@ -63,9 +65,25 @@ func (s *Service) setHidden(ctx context.Context, actor accounts.Actor, t Target,
 				return err
 			}
 		}
+		if hide {
+			if err := s.closeReports(ctx, tx, t, why); err != nil {
+				return err
+			}
+		}
 		if err := s.record(ctx, tx, actor, action, t, it.SpaceID, why, ""); err != nil {
 			return err
 		}
 		return updated(ctx, tx, s.now(), t)
 	})
+}
+
+// closeReports resolves, inside the caller's transaction, every open
+// report on t with the reason of the decision that answers them. The
+// decision's own entry in the public log stands for them.
+func (s *Service) closeReports(ctx context.Context, tx bun.IDB, t Target, why string) error {
+	if _, err := tx.NewUpdate().Table("reports").Set("resolved_at = ?", s.now()).Set("resolution = ?", why).
+		Where("target_kind = ? AND target_id = ? AND resolved_at IS NULL", t.Kind, t.ID).Exec(ctx); err != nil {
+		return fmt.Errorf("close the reports on %s %s: %w", t.Kind, t.ID, err)
+	}
+	return nil
 }

@@ -135,3 +135,46 @@ func TestGuards(t *testing.T) {
 		wantErr(t, err, nil, "node resolves")
 	})
 }
+
+// Hiding an item answers its open reports: they are resolved with the
+// reason, in the same act; reports on other items stay open, and one
+// entry in the public log stands for the decision.
+func TestHideClosesReports(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		bob, carol := f.account(t, "bob"), f.account(t, "carol")
+		c := f.comment(t, "", "Rude words.")
+		comment := moderation.Target{Kind: moderation.TargetComment, ID: c.ID}
+		proposal := moderation.Target{Kind: moderation.TargetProposal, ID: f.proposal}
+		r1, err := f.svc.Report(f.ctx, accounts.As(bob), comment, "Insults.")
+		wantErr(t, err, nil, "report by bob")
+		r2, err := f.svc.Report(f.ctx, accounts.As(carol), comment, "Rude.")
+		wantErr(t, err, nil, "report by carol")
+		r3, err := f.svc.Report(f.ctx, accounts.As(bob), proposal, "Off topic.")
+		wantErr(t, err, nil, "report of the proposal")
+
+		// A refused hide closes nothing.
+		before := f.State(t)
+		wantErr(t, f.svc.Hide(f.ctx, f.mod(), comment, " "), moderation.ErrReason, "hide without a reason")
+		f.Unchanged(t, before, "refused hide")
+
+		f.clock.Advance(time.Minute)
+		wantErr(t, f.svc.Hide(f.ctx, f.mod(), comment, "Insults."), nil, "hide")
+		for _, id := range []string{r1.ID, r2.ID} {
+			r, err := f.svc.ReportByID(f.ctx, f.mod(), id)
+			wantErr(t, err, nil, "read report")
+			if r.Open() || r.Resolution != "Insults." || !r.ResolvedAt.Equal(f.clock.Now()) {
+				t.Errorf("report %s after the hide: %+v", id, r)
+			}
+		}
+		open, err := f.svc.Reports(f.ctx, f.mod(), moderation.ReportFilter{})
+		wantErr(t, err, nil, "open reports")
+		if len(open) != 1 || open[0].ID != r3.ID {
+			t.Errorf("open reports after the hide: %+v", open)
+		}
+		log, err := f.svc.Log(f.ctx, moderation.LogFilter{})
+		wantErr(t, err, nil, "log")
+		if len(log) != 1 || log[0].Action != moderation.ActionHide {
+			t.Errorf("log = %+v", log)
+		}
+	})
+}

@@ -21,9 +21,9 @@ func TestPublicLog(t *testing.T) {
 
 		r, err := f.svc.Report(f.ctx, accounts.As(bob), here, "Advertising.")
 		wantErr(t, err, nil, "report")
-		wantErr(t, f.svc.Hide(f.ctx, f.mod(), here, "Advertising."), nil, "hide")
-		_, err = f.svc.Resolve(f.ctx, f.mod(), r.ID, "Hidden.")
+		_, err = f.svc.Resolve(f.ctx, f.mod(), r.ID, "Not advertising.")
 		wantErr(t, err, nil, "resolve")
+		wantErr(t, f.svc.Hide(f.ctx, f.mod(), here, "Advertising after all."), nil, "hide")
 		wantErr(t, f.svc.Hide(f.ctx, f.mod(), there, "Insults."), nil, "hide there")
 		wantErr(t, f.svc.Unhide(f.ctx, f.mod(), here, "Edited since."), nil, "unhide")
 
@@ -36,12 +36,12 @@ func TestPublicLog(t *testing.T) {
 			}
 			return strings.Join(out, ",")
 		}
-		if got := actions(all); got != "unhide,hide,resolve,hide" {
+		if got := actions(all); got != "unhide,hide,hide,resolve" {
 			t.Errorf("log = %s", got)
 		}
 		centre, err := f.svc.Log(f.ctx, moderation.LogFilter{SpaceID: f.space})
 		wantErr(t, err, nil, "log of a space")
-		if got := actions(centre); got != "unhide,resolve,hide" {
+		if got := actions(centre); got != "unhide,hide,resolve" {
 			t.Errorf("log of the space = %s", got)
 		}
 		page, err := f.svc.Log(f.ctx, moderation.LogFilter{Before: all[1].ID, Limit: 1})

@@ -38,6 +38,7 @@ var (
 	ErrMerge      = errors.New("these proposals cannot be merged")
 	ErrResolved   = errors.New("this report is already resolved")
 	ErrRemote     = errors.New("invalid remote actor")
+	ErrOwnContent = errors.New("one does not report what one wrote")
 )
 
 // MaxReason is the longest reason, resolution or report, in characters.
@@ -102,6 +103,17 @@ func NewService(db *bun.DB, now func() time.Time) *Service {
 func moderator(actor accounts.Actor) error {
 	if actor.OnBehalfOf != nil || (actor.Account != nil && !actor.Account.Has(accounts.Moderator)) {
 		return ErrForbidden
+	}
+	return nil
+}
+
+// MayReport says whether who may report an item written by authorID (""
+// for a fediverse author): ErrOwnContent when they wrote it, since they
+// may edit, withdraw or delete it themselves. Pages ask it before they
+// offer the report link; Report applies it.
+func MayReport(who *accounts.Account, authorID string) error {
+	if who != nil && authorID != "" && who.ID == authorID {
+		return ErrOwnContent
 	}
 	return nil
 }

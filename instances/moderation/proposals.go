@@ -20,6 +20,7 @@ type proposal struct {
 
 	ID           string    `bun:"id,pk"`
 	SpaceID      string    `bun:"space_id"`
+	AuthorID     string    `bun:"author_id,nullzero"`
 	Category     string    `bun:"category"`
 	State        string    `bun:"state"`
 	SupportCount int       `bun:"support_count"`
@@ -92,7 +93,8 @@ func (s *Service) Recategorise(ctx context.Context, actor accounts.Actor, propos
 // (into), for a reason given in the public log. The duplicate's supports
 // move to the other, an account that supported both counting once; the
 // duplicate is left in state "merged", pointing at the other, with no
-// supports. Its comments stay where they are.
+// supports. Its comments stay where they are. Its open reports are
+// answered by the merge and resolved with its reason.
 func (s *Service) Merge(ctx context.Context, actor accounts.Actor, fromID, intoID, why string) error {
 	if err := moderator(actor); err != nil {
 		return err
@@ -118,7 +120,7 @@ func (s *Service) Merge(ctx context.Context, actor accounts.Actor, fromID, intoI
 		case into.MergedInto != "" || into.State == StateMerged:
 			return fmt.Errorf("%w: %s was itself merged", ErrMerge, into.ID)
 		}
-		moved, err := moveSupports(ctx, tx, from.ID, into.ID)
+		moved, err := moveSupports(ctx, tx, from.ID, into)
 		if err != nil {
 			return err
 		}
@@ -140,6 +142,9 @@ func (s *Service) Merge(ctx context.Context, actor accounts.Actor, fromID, intoI
 		}
 		details := fmt.Sprintf("into=%s state=%s moved=%d kept=%d", into.ID, wasState, moved.added, moved.total-moved.added)
 		t := Target{Kind: TargetProposal, ID: from.ID}
+		if err := s.closeReports(ctx, tx, t, why); err != nil {
+			return err
+		}
 		if err := s.record(ctx, tx, actor, ActionMerge, t, from.SpaceID, why, details); err != nil {
 			return err
 		}
@@ -155,12 +160,13 @@ func (s *Service) Merge(ctx context.Context, actor accounts.Actor, fromID, intoI
 type moved struct{ total, added int64 }
 
 // moveSupports copies from's supports to into, skipping accounts that
-// support into already, then removes them from from.
-func moveSupports(ctx context.Context, tx bun.Tx, fromID, intoID string) (moved, error) {
+// support into already and into's author (who does not support their own
+// proposal), then removes them from from.
+func moveSupports(ctx context.Context, tx bun.Tx, fromID string, into *proposal) (moved, error) {
 	// SQLite needs the WHERE clause to read ON CONFLICT as an upsert.
 	res, err := tx.NewRaw(`INSERT INTO proposal_supports (proposal_id, account_id, created_at, entered_by, desk)
-		SELECT ?, account_id, created_at, entered_by, desk FROM proposal_supports WHERE proposal_id = ?
-		ON CONFLICT (proposal_id, account_id) DO NOTHING`, intoID, fromID).Exec(ctx)
+		SELECT ?, account_id, created_at, entered_by, desk FROM proposal_supports WHERE proposal_id = ? AND account_id <> ?
+		ON CONFLICT (proposal_id, account_id) DO NOTHING`, into.ID, fromID, into.AuthorID).Exec(ctx)
 	if err != nil {
 		return moved{}, fmt.Errorf("move supports: %w", err)
 	}

@@ -3,6 +3,7 @@ package moderation_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"agora/instances/accounts"
 	"agora/instances/moderation"
@@ -54,7 +55,8 @@ func TestMerge(t *testing.T) {
 				for i := range u {
 					u[i] = f.account(t, "u"+string(rune('1'+i)))
 				}
-				a, b := f.proposal, f.newProposal(t, f.space, u[0].ID)
+				w := f.account(t, "writer") // supports nothing: see TestMergeLeavesTheAuthorOut
+				a, b := f.proposal, f.newProposal(t, f.space, w.ID)
 				f.support(t, a, u[0], u[1], u[2]) // u[2] supports both
 				f.support(t, b, u[2], u[3])
 				from, into, moved := a, b, "2"
@@ -91,7 +93,7 @@ func TestMerge(t *testing.T) {
 				}
 
 				// Chained: what was merged into moves on with it, counted once.
-				c := f.newProposal(t, f.space, u[0].ID)
+				c := f.newProposal(t, f.space, w.ID)
 				f.support(t, c, u[3], u[4])
 				wantErr(t, f.svc.Merge(f.ctx, f.mod(), into, c, "Same again."), nil, "merge on")
 				if got := f.supporters(t, c); len(got) != 5 {
@@ -126,5 +128,34 @@ func TestMergeRefusals(t *testing.T) {
 			wantErr(t, f.svc.Merge(f.ctx, f.mod(), tt.from, tt.into, tt.why), tt.want, tt.name)
 		}
 		f.Unchanged(t, before, "refused merges")
+	})
+}
+
+// A merge never gives an author a support of their own proposal, and it
+// answers the duplicate's open reports.
+func TestMergeLeavesTheAuthorOutAndClosesReports(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		bob, carol := f.account(t, "bob"), f.account(t, "carol")
+		into := f.newProposal(t, f.space, bob.ID)
+		f.support(t, f.proposal, bob, carol) // bob supports alice's duplicate of his own
+		dup := moderation.Target{Kind: moderation.TargetProposal, ID: f.proposal}
+		r, err := f.svc.Report(f.ctx, accounts.As(carol), dup, "Duplicate of bob's.")
+		wantErr(t, err, nil, "report the duplicate")
+		other, err := f.svc.Report(f.ctx, accounts.As(carol), moderation.Target{Kind: moderation.TargetProposal, ID: into}, "Off topic.")
+		wantErr(t, err, nil, "report the other")
+
+		f.clock.Advance(time.Minute)
+		wantErr(t, f.svc.Merge(f.ctx, f.mod(), f.proposal, into, "Same bench."), nil, "merge")
+		if got := f.supporters(t, into); !slices.Equal(got, []string{carol.ID}) {
+			t.Errorf("supporters after the merge = %q, want carol's only", got)
+		}
+		got, err := f.svc.ReportByID(f.ctx, f.mod(), r.ID)
+		wantErr(t, err, nil, "read report")
+		if got.Open() || got.Resolution != "Same bench." || !got.ResolvedAt.Equal(f.clock.Now()) {
+			t.Errorf("the duplicate's report after the merge: %+v", got)
+		}
+		if got, _ := f.svc.ReportByID(f.ctx, f.mod(), other.ID); !got.Open() {
+			t.Errorf("a report on the other proposal was closed: %+v", got)
+		}
 	})
 }

@@ -59,7 +59,7 @@ func (s *Service) Report(ctx context.Context, actor accounts.Actor, t Target, wh
 	if err != nil {
 		return nil, err
 	}
-	return s.report(ctx, &Report{TargetKind: t.Kind, TargetID: t.ID, ReporterID: reporter, Reason: why})
+	return s.report(ctx, &Report{TargetKind: t.Kind, TargetID: t.ID, ReporterID: reporter, Reason: why}, who)
 }
 
 // ReportRemote records a Flag from the fediverse, already verified by
@@ -78,15 +78,16 @@ func (s *Service) ReportRemote(ctx context.Context, actor string, t Target, why 
 	if utf8.RuneCountInString(why) > MaxReason {
 		why = string([]rune(why)[:MaxReason])
 	}
-	return s.report(ctx, &Report{TargetKind: t.Kind, TargetID: t.ID, RemoteActor: actor, Reason: why})
+	return s.report(ctx, &Report{TargetKind: t.Kind, TargetID: t.ID, RemoteActor: actor, Reason: why}, nil)
 }
 
 // report stores r unless its reporter has an open report on the same
 // item, which it returns instead. The database holds one open report per
 // reporter and item (partial unique indexes): a second one, even sent at
 // the same instant as the first, fails to insert, and the first is
-// returned.
-func (s *Service) report(ctx context.Context, r *Report) (*Report, error) {
+// returned. A local reporter (who) may not report what they wrote
+// (MayReport).
+func (s *Service) report(ctx context.Context, r *Report, who *accounts.Account) (*Report, error) {
 	// A conflict means an open report exists; it may be resolved before
 	// it is read, and then this one is tried again.
 	for range 3 {
@@ -97,6 +98,9 @@ func (s *Service) report(ctx context.Context, r *Report) (*Report, error) {
 			}
 			if it.deleted {
 				return fmt.Errorf("comment %s was deleted: %w", r.TargetID, ErrNotFound)
+			}
+			if err := MayReport(who, it.AuthorID); err != nil {
+				return err
 			}
 			r.ID, r.CreatedAt = database.NewID(), s.now()
 			if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {

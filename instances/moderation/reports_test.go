@@ -40,9 +40,10 @@ func TestReport(t *testing.T) {
 		// resident at the desk.
 		r2, err := f.svc.Report(f.ctx, accounts.As(carol), targets[0], "Off topic.")
 		wantErr(t, err, nil, "report by another")
-		r3, err := f.svc.Report(f.ctx, accounts.Actor{Account: agent, OnBehalfOf: f.alice, Desk: "Mairie"}, targets[0], "Said at the desk.")
+		dan := f.account(t, "dan")
+		r3, err := f.svc.Report(f.ctx, accounts.Actor{Account: agent, OnBehalfOf: dan, Desk: "Mairie"}, targets[0], "Said at the desk.")
 		wantErr(t, err, nil, "report at a desk")
-		if r3.ReporterID != f.alice.ID {
+		if r3.ReporterID != dan.ID {
 			t.Errorf("desk report by %q", r3.ReporterID)
 		}
 		if n := f.Count(t, "reports", ""); n != 5 {
@@ -72,6 +73,11 @@ func TestReport(t *testing.T) {
 			{"unknown kind", accounts.As(bob), moderation.Target{Kind: "account", ID: bob.ID}, "Spam.", moderation.ErrTarget},
 			{"the node", accounts.System, targets[1], "Spam.", moderation.ErrForbidden},
 			{"resident for another", accounts.Actor{Account: bob, OnBehalfOf: carol}, targets[1], "Spam.", moderation.ErrForbidden},
+			// Nobody reports what they wrote, nor an agent for them.
+			{"own proposal", accounts.As(f.alice), targets[0], "Spam.", moderation.ErrOwnContent},
+			{"own debate", accounts.As(f.alice), targets[1], "Spam.", moderation.ErrOwnContent},
+			{"own comment", accounts.As(f.alice), targets[2], "Spam.", moderation.ErrOwnContent},
+			{"own debate at a desk", accounts.Actor{Account: agent, OnBehalfOf: f.alice, Desk: "Mairie"}, targets[1], "Spam.", moderation.ErrOwnContent},
 		} {
 			_, err := f.svc.Report(f.ctx, tt.actor, tt.target, tt.why)
 			wantErr(t, err, tt.want, tt.name)

@@ -15,6 +15,7 @@ type item struct {
 	Target
 	SpaceID  string
 	HiddenAt *time.Time
+	AuthorID string // "" for a fediverse author
 
 	// For a comment: what it is on, and whether it was deleted (kept,
 	// empty, to hold its replies in place).
@@ -32,11 +33,11 @@ func locate(ctx context.Context, tx bun.IDB, t Target) (*item, error) {
 	it := &item{Target: t}
 	if t.Kind == TargetComment {
 		c := new(debates.Comment)
-		q := tx.NewSelect().Model(c).Column("target_kind", "target_id", "hidden_at", "deleted_at").Where("id = ?", t.ID)
+		q := tx.NewSelect().Model(c).Column("target_kind", "target_id", "author_id", "hidden_at", "deleted_at").Where("id = ?", t.ID)
 		if err := forUpdate(q).Scan(ctx); err != nil {
 			return nil, notFound(err, "load comment "+t.ID)
 		}
-		it.HiddenAt, it.thread, it.deleted = c.HiddenAt, c.Target(), c.Deleted()
+		it.HiddenAt, it.thread, it.deleted, it.AuthorID = c.HiddenAt, c.Target(), c.Deleted(), c.AuthorID
 		// The thread's space; the thread itself is locked later, when its
 		// comment count moves.
 		threadTable, err := TargetKind(c.TargetKind).table()
@@ -49,8 +50,8 @@ func locate(ctx context.Context, tx bun.IDB, t Target) (*item, error) {
 		}
 		return it, nil
 	}
-	q := tx.NewSelect().Table(table).Column("space_id", "hidden_at").Where("id = ?", t.ID)
-	if err := forUpdate(q).Scan(ctx, &it.SpaceID, &it.HiddenAt); err != nil {
+	q := tx.NewSelect().Table(table).Column("space_id", "hidden_at").ColumnExpr("COALESCE(author_id, '')").Where("id = ?", t.ID)
+	if err := forUpdate(q).Scan(ctx, &it.SpaceID, &it.HiddenAt, &it.AuthorID); err != nil {
 		return nil, notFound(err, fmt.Sprintf("load %s %s", t.Kind, t.ID))
 	}
 	return it, nil

@@ -183,12 +183,16 @@ func (s *Service) Answer(ctx context.Context, actor accounts.Actor, id string, t
 }
 
 // Support adds the support of a verified resident (or of a resident at a
-// desk, entered by an agent). Crossing the space's threshold sends a
+// desk, entered by an agent), never its author's nor a city service's
+// (MaySupport). Crossing the space's threshold sends a
 // published proposal to review, in the same transaction.
 func (s *Service) Support(ctx context.Context, actor accounts.Actor, id string) error {
 	who, err := s.person(ctx, actor)
 	if err != nil {
 		return err
+	}
+	if who.Has(accounts.Official) {
+		return ErrServiceAccount
 	}
 	if err := s.verified(ctx, who); err != nil {
 		return err
@@ -201,6 +205,9 @@ func (s *Service) Support(ctx context.Context, actor accounts.Actor, id string) 
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		p, err := s.supportable(ctx, tx, id, sp)
 		if err != nil {
+			return err
+		}
+		if err := supporter(who, p.AuthorID); err != nil {
 			return err
 		}
 		by, desk := enteredBy(actor)

@@ -199,8 +199,24 @@ func TestSupport(t *testing.T) {
 		before = f.State(t)
 		f.refused(t, before, f.svc.Support(f.ctx, bob, p.ID), proposals.ErrAlreadySupported, "Support twice")
 
-		// The author may support their own proposal like anyone.
-		wantErr(t, f.svc.Support(f.ctx, alice, p.ID), nil, "Support by the author")
+		// The author may not support their own proposal, nor may a city
+		// service: refused, nothing written.
+		official := accounts.As(f.resident(t, "voirie", accounts.Official))
+		before = f.State(t)
+		f.refused(t, before, f.svc.Support(f.ctx, alice, p.ID), proposals.ErrOwnProposal, "Support by the author")
+		f.refused(t, before, f.svc.Support(f.ctx, official, p.ID), proposals.ErrServiceAccount, "Support by an official")
+		for _, c := range []struct {
+			name string
+			who  *accounts.Account
+			want error
+		}{
+			{"author", alice.Account, proposals.ErrOwnProposal},
+			{"official", official.Account, proposals.ErrServiceAccount},
+			{"unverified", dan.Account, proposals.ErrNotVerified},
+			{"resident", carol.Account, nil},
+		} {
+			wantErr(t, f.svc.MaySupport(f.ctx, c.who, p), c.want, "MaySupport of "+c.name)
+		}
 
 		// During the supports phase; not after.
 		f.clock.Set(supportsFrom)
@@ -208,8 +224,8 @@ func TestSupport(t *testing.T) {
 		f.clock.Set(evaluationFrom)
 		before = f.State(t)
 		f.refused(t, before, f.svc.Support(f.ctx, accounts.As(f.resident(t, "erin")), p.ID), proposals.ErrPhase, "Support in the evaluation phase")
-		if got := f.get(t, p.ID); got.SupportCount != 3 {
-			t.Errorf("support count %d, want 3", got.SupportCount)
+		if got := f.get(t, p.ID); got.SupportCount != 2 {
+			t.Errorf("support count %d, want 2", got.SupportCount)
 		}
 		if got, _ := f.svc.Supports(f.ctx, carol.Account.ID, []string{p.ID}); !got[p.ID] {
 			t.Error("Supports does not list carol's support")
@@ -398,9 +414,10 @@ func TestSupportsMap(t *testing.T) {
 		a := f.propose(t, alice, sp.ID, "A")
 		b := f.propose(t, alice, sp.ID, "B")
 		c := f.propose(t, alice, sp.ID, "C")
+		carol := accounts.As(f.resident(t, "carol"))
 		wantErr(t, f.svc.Support(f.ctx, bob, a.ID), nil, "Support a")
 		wantErr(t, f.svc.Support(f.ctx, bob, c.ID), nil, "Support c")
-		wantErr(t, f.svc.Support(f.ctx, alice, b.ID), nil, "Support b by alice")
+		wantErr(t, f.svc.Support(f.ctx, carol, b.ID), nil, "Support b by carol")
 
 		got, err := f.svc.Supports(f.ctx, bob.Account.ID, []string{a.ID, b.ID, c.ID, "nope"})
 		wantErr(t, err, nil, "Supports")

@@ -279,3 +279,27 @@ func (c *keyCache) forget(spaceID string) {
 // moderation act: merge, hide, unhide, recategorise), so the next list is
 // right at once. Another process sees the change within keyTTL.
 func (s *Service) Forget(spaceID string) { s.keys.forget(spaceID) }
+
+// Choice is a proposal as a form offers it to choose from: its id and
+// title.
+type Choice struct {
+	ID    string `bun:"id"`
+	Title string `bun:"title"`
+}
+
+// Choices returns the proposals of a space, but except, that a form may
+// offer to choose from (the one a duplicate is merged into): neither
+// merged nor hidden, by title, at most limit of them; more reports that
+// there were more.
+func (s *Service) Choices(ctx context.Context, spaceID, except string, limit int) (out []Choice, more bool, err error) {
+	err = s.db.NewSelect().Model((*Proposal)(nil)).Column("p.id", "p.title").
+		Where("p.space_id = ? AND p.id <> ? AND p.state <> ? AND p.hidden_at IS NULL", spaceID, except, Merged).
+		Order("p.title", "p.id").Limit(int64(limit)+1).Scan(ctx, &out)
+	if err != nil {
+		return nil, false, fmt.Errorf("list proposals to choose from: %w", err)
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}

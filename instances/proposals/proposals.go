@@ -129,6 +129,8 @@ var (
 	ErrReason           = errors.New("a reason is required")
 	ErrTransition       = errors.New("this answer does not follow from the proposal's state")
 	ErrAnswer           = errors.New("an answer is 1 to 5,000 characters")
+	ErrOwnProposal      = errors.New("an author does not support their own proposal")
+	ErrServiceAccount   = errors.New("the account of a city service does not support proposals")
 )
 
 // EditWindow is how long an author may edit a proposal nobody supports yet.

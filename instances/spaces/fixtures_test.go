@@ -58,7 +58,7 @@ func (f *fixture) account(t testing.TB, handle string, roles ...accounts.Role) *
 }
 
 // tables are every table the spaces package writes.
-var tables = []string{"spaces", "space_phases", "space_categories"}
+var tables = []string{"spaces", "space_phases", "space_categories", "audit_log", "outbox_events"}
 
 // wantErr fails unless err is want (nil meaning success).
 func wantErr(t testing.TB, err, want error, what string) {

@@ -97,6 +97,9 @@ type Space struct {
 	CreatedAt            time.Time `bun:"created_at"`
 	UpdatedAt            time.Time `bun:"updated_at"`
 	CreatedBy            string    `bun:"created_by"`
+	// DatesChangedAt is when an admin last moved the dates of its
+	// phases, which its page tells residents; nil if they never moved.
+	DatesChangedAt *time.Time `bun:"dates_changed_at"`
 
 	Phases     []Phase    `bun:"rel:has-many,join:id=space_id"`
 	Categories []Category `bun:"rel:has-many,join:id=space_id"`
@@ -152,7 +155,62 @@ var (
 	ErrPhases      = errors.New("phases need a known kind and dates in order, without overlap")
 	ErrCategories  = errors.New("categories need a slug of a-z, 0-9 and -, a French name, and no duplicate")
 	ErrLimits      = errors.New("limits: title 10 to 300 characters, body 100 to 20,000, support threshold 0 to 1,000,000")
+
+	// The rules of one phase or one category; each is also ErrPhases
+	// or ErrCategories.
+	ErrPhaseKind     = fmt.Errorf("%w: unknown kind of phase", ErrPhases)
+	ErrPhaseName     = fmt.Errorf("%w: a phase's name is at most 80 characters", ErrPhases)
+	ErrPhaseDates    = fmt.Errorf("%w: a phase has a first and a last day, in that order", ErrPhases)
+	ErrPhaseOverlap  = fmt.Errorf("%w: a phase starts once the one before has ended", ErrPhases)
+	ErrCategorySlug  = fmt.Errorf("%w: a category's slug is 1 to 60 of a-z, 0-9 and -", ErrCategories)
+	ErrCategoryTwice = fmt.Errorf("%w: two categories have the same slug", ErrCategories)
+	ErrCategoryName  = fmt.Errorf("%w: a category's French name is 1 to 80 characters, its English one at most 80", ErrCategories)
+	ErrCategoryInUse = fmt.Errorf("%w: proposals are filed under this category", ErrCategories)
 )
+
+// FieldError is one thing wrong with what opens or changes a space: the
+// field it is about ("slug", "title", "description", "kind",
+// "title_max", "body_max", "support_threshold", "phases.N.kind",
+// "phases.N.name", "phases.N.start", "phases.N.end",
+// "categories.N.slug", "categories.N.name_fr", "categories.N.name_en",
+// N counting from 0) and the rule it breaks, one of the errors above.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+// InvalidError is every FieldError of one input, so that a form shows
+// them all at once. errors.Is matches it to each of their rules.
+type InvalidError struct{ Errors []FieldError }
+
+func (e *InvalidError) Error() string {
+	parts := make([]string, len(e.Errors))
+	for i, fe := range e.Errors {
+		parts[i] = fe.Field + ": " + fe.Err.Error()
+	}
+	return "invalid space: " + strings.Join(parts, "; ")
+}
+
+// Unwrap returns the rules broken, for errors.Is.
+func (e *InvalidError) Unwrap() []error {
+	out := make([]error, len(e.Errors))
+	for i, fe := range e.Errors {
+		out[i] = fe.Err
+	}
+	return out
+}
+
+// problems gathers FieldErrors.
+type problems []FieldError
+
+func (p *problems) add(field string, err error) { *p = append(*p, FieldError{Field: field, Err: err}) }
+
+func (p problems) err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &InvalidError{Errors: p}
+}
 
 // Defaults residents asked for: short titles and bodies, read in one go.
 const (
@@ -232,10 +290,64 @@ func DefaultPhases(from time.Time) []PhaseInput {
 	}
 }
 
-// Create opens a space. Only admins (or the command line) may.
+// EditSpace is what changing a space takes: everything but its slug,
+// which forms its address and its fediverse actor and never changes.
+// Zero limits take the defaults, as when it was opened; phases are
+// required.
+type EditSpace struct {
+	Title                string
+	Description          string
+	Kind                 Kind
+	Phases               []PhaseInput
+	Categories           []CategoryInput
+	TitleMax             int
+	BodyMax              int
+	SupportThreshold     int
+	UnverifiedMayPropose bool
+}
+
+// admin checks that actor may open or change spaces: an admin, or the
+// node itself (the command line).
+func admin(actor accounts.Actor) error {
+	if actor.OnBehalfOf != nil || actor.Account != nil && !actor.Account.Has(accounts.Admin) {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// Validate checks a new space as Create would, without opening it: every
+// problem at once in an *InvalidError (a slug another space has
+// included), nil when Create would accept it.
+func (s *Service) Validate(ctx context.Context, in NewSpace) error {
+	_, err := s.validate(in)
+	var bad problems
+	var inv *InvalidError
+	if errors.As(err, &inv) {
+		bad = inv.Errors
+	} else if err != nil {
+		return err
+	}
+	slug := strings.ToLower(strings.TrimSpace(in.Slug))
+	if slugRe.MatchString(slug) {
+		n, err := s.db.NewSelect().Table("spaces").Where("slug = ?", slug).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("find slug: %w", err)
+		}
+		if n > 0 {
+			bad = append(problems{{Field: "slug", Err: ErrSlugTaken}}, bad...)
+		}
+	}
+	return bad.err()
+}
+
+// Create opens a space. Only admins (or the command line) may. The audit
+// log records it.
 func (s *Service) Create(ctx context.Context, actor accounts.Actor, in NewSpace) (*Space, error) {
-	if actor.Account != nil && !actor.Account.Has(accounts.Admin) {
-		return nil, ErrForbidden
+	if err := admin(actor); err != nil {
+		return nil, err
+	}
+	if err := s.Validate(ctx, in); err != nil {
+		return nil, err
 	}
 	sp, err := s.validate(in)
 	if err != nil {
@@ -245,9 +357,12 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, in NewSpace)
 		sp.CreatedBy = actor.Account.ID
 	}
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := accounts.Record(ctx, tx, sp.CreatedAt, actor, "space.create", "", "space="+sp.Slug, ""); err != nil {
+			return err
+		}
 		if _, err := tx.NewInsert().Model(sp).Exec(ctx); err != nil {
 			if errors.Is(database.Translate(err), database.ErrConflict) {
-				return ErrSlugTaken
+				return &InvalidError{Errors: []FieldError{{Field: "slug", Err: ErrSlugTaken}}}
 			}
 			return fmt.Errorf("insert space: %w", err)
 		}
@@ -267,23 +382,48 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, in NewSpace)
 	return sp, nil
 }
 
+// validate checks everything in, gathering every problem (an
+// *InvalidError), and returns the space it describes with a new id.
 func (s *Service) validate(in NewSpace) (*Space, error) {
+	var bad problems
 	in.Slug = strings.ToLower(strings.TrimSpace(in.Slug))
-	in.Title = strings.TrimSpace(in.Title)
 	if len(in.Slug) > 60 || !slugRe.MatchString(in.Slug) {
-		return nil, ErrSlug
+		bad.add("slug", ErrSlug)
 	}
+	sp, more := s.check(in.Slug, EditSpace{Title: in.Title, Description: in.Description, Kind: in.Kind, Phases: in.Phases,
+		Categories: in.Categories, TitleMax: in.TitleMax, BodyMax: in.BodyMax, SupportThreshold: in.SupportThreshold,
+		UnverifiedMayPropose: in.UnverifiedMayPropose}, true)
+	bad = append(bad, more...)
+	if err := bad.err(); err != nil {
+		return nil, err
+	}
+	sp.ID = database.NewID()
+	for i := range sp.Phases {
+		sp.Phases[i].SpaceID = sp.ID
+	}
+	for i := range sp.Categories {
+		sp.Categories[i].SpaceID = sp.ID
+	}
+	return sp, nil
+}
+
+// check checks what a space holds beyond its slug, gathering every
+// problem, and returns the space it describes (without an id). A new
+// space (opening) without phases gets DefaultPhases.
+func (s *Service) check(slug string, in EditSpace, opening bool) (*Space, problems) {
+	var bad problems
+	in.Title = strings.TrimSpace(in.Title)
 	if n := utf8.RuneCountInString(in.Title); n < 1 || n > 150 {
-		return nil, ErrTitle
+		bad.add("title", ErrTitle)
 	}
 	if utf8.RuneCountInString(in.Description) > 20000 {
-		return nil, ErrDescription
+		bad.add("description", ErrDescription)
 	}
 	if in.Kind == "" {
 		in.Kind = Process
 	}
 	if !slices.Contains(Kinds, in.Kind) {
-		return nil, ErrKind
+		bad.add("kind", ErrKind)
 	}
 	if in.TitleMax == 0 {
 		in.TitleMax = DefaultTitleMax
@@ -291,41 +431,73 @@ func (s *Service) validate(in NewSpace) (*Space, error) {
 	if in.BodyMax == 0 {
 		in.BodyMax = DefaultBodyMax
 	}
-	if in.TitleMax < 10 || in.TitleMax > 300 || in.BodyMax < 100 || in.BodyMax > 20000 ||
-		in.SupportThreshold < 0 || in.SupportThreshold > 1_000_000 {
-		return nil, ErrLimits
+	if in.TitleMax < 10 || in.TitleMax > 300 {
+		bad.add("title_max", ErrLimits)
+	}
+	if in.BodyMax < 100 || in.BodyMax > 20000 {
+		bad.add("body_max", ErrLimits)
+	}
+	if in.SupportThreshold < 0 || in.SupportThreshold > 1_000_000 {
+		bad.add("support_threshold", ErrLimits)
 	}
 	now := s.now()
-	if len(in.Phases) == 0 {
+	if len(in.Phases) == 0 && opening {
 		in.Phases = DefaultPhases(now)
 	}
+	if len(in.Phases) == 0 {
+		bad.add("phases", ErrPhases)
+	}
 	sp := &Space{
-		ID: database.NewID(), Slug: in.Slug, Title: in.Title, Description: in.Description, Kind: in.Kind,
+		Slug: slug, Title: in.Title, Description: in.Description, Kind: in.Kind,
 		TitleMax: in.TitleMax, BodyMax: in.BodyMax, SupportThreshold: in.SupportThreshold,
 		UnverifiedMayPropose: in.UnverifiedMayPropose, CreatedAt: now, UpdatedAt: now,
 	}
 	var prevEnd time.Time
 	for i, p := range in.Phases {
-		if !slices.Contains(PhaseKinds, p.Kind) || !p.StartsAt.Before(p.EndsAt) || p.StartsAt.Before(prevEnd) ||
-			utf8.RuneCountInString(p.Name) > 80 {
-			return nil, ErrPhases
+		at := fmt.Sprintf("phases.%d.", i)
+		if !slices.Contains(PhaseKinds, p.Kind) {
+			bad.add(at+"kind", ErrPhaseKind)
 		}
-		prevEnd = p.EndsAt
-		sp.Phases = append(sp.Phases, Phase{SpaceID: sp.ID, Position: i, Kind: p.Kind, Name: strings.TrimSpace(p.Name),
+		if utf8.RuneCountInString(strings.TrimSpace(p.Name)) > 80 {
+			bad.add(at+"name", ErrPhaseName)
+		}
+		switch {
+		case p.StartsAt.IsZero():
+			bad.add(at+"start", ErrPhaseDates)
+		case p.EndsAt.IsZero():
+			bad.add(at+"end", ErrPhaseDates)
+		case !p.StartsAt.Before(p.EndsAt):
+			bad.add(at+"end", ErrPhaseDates)
+		case p.StartsAt.Before(prevEnd):
+			bad.add(at+"start", ErrPhaseOverlap)
+		}
+		if !p.EndsAt.IsZero() {
+			prevEnd = p.EndsAt
+		}
+		sp.Phases = append(sp.Phases, Phase{Position: i, Kind: p.Kind, Name: strings.TrimSpace(p.Name),
 			StartsAt: p.StartsAt.UTC(), EndsAt: p.EndsAt.UTC()})
 	}
 	seen := map[string]bool{}
 	for i, c := range in.Categories {
+		at := fmt.Sprintf("categories.%d.", i)
 		c.Slug = strings.ToLower(strings.TrimSpace(c.Slug))
 		c.NameFR, c.NameEN = strings.TrimSpace(c.NameFR), strings.TrimSpace(c.NameEN)
-		if !slugRe.MatchString(c.Slug) || len(c.Slug) > 60 || seen[c.Slug] || c.NameFR == "" ||
-			utf8.RuneCountInString(c.NameFR) > 80 || utf8.RuneCountInString(c.NameEN) > 80 {
-			return nil, ErrCategories
+		switch {
+		case !slugRe.MatchString(c.Slug) || len(c.Slug) > 60:
+			bad.add(at+"slug", ErrCategorySlug)
+		case seen[c.Slug]:
+			bad.add(at+"slug", ErrCategoryTwice)
+		}
+		if n := utf8.RuneCountInString(c.NameFR); n < 1 || n > 80 {
+			bad.add(at+"name_fr", ErrCategoryName)
+		}
+		if utf8.RuneCountInString(c.NameEN) > 80 {
+			bad.add(at+"name_en", ErrCategoryName)
 		}
 		seen[c.Slug] = true
-		sp.Categories = append(sp.Categories, Category{SpaceID: sp.ID, Slug: c.Slug, NameFR: c.NameFR, NameEN: c.NameEN, Position: i})
+		sp.Categories = append(sp.Categories, Category{Slug: c.Slug, NameFR: c.NameFR, NameEN: c.NameEN, Position: i})
 	}
-	return sp, nil
+	return sp, bad
 }
 
 // BySlug returns a space with its phases and categories. The space may be
