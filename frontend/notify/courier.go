@@ -91,6 +91,9 @@ func (c *Courier) DeliverDue(ctx context.Context) (int, error) {
 			}
 			continue
 		}
+		if err := c.svc.Sent(ctx, b); err != nil {
+			return sent, err
+		}
 		sent++
 	}
 	return sent, ctx.Err()

@@ -197,14 +197,22 @@ type Batch struct {
 // MaxBatch is the most notifications one email lists.
 const MaxBatch = 50
 
+// ClaimLease is how long a claimed email may stay unsent before another
+// process takes it again: the one that claimed it died before it could
+// say the SMTP server took it.
+const ClaimLease = 10 * time.Minute
+
 // ClaimDue takes the next resident whose email is due and their
 // notifications not yet mailed (immediately; or once a day or a week
-// since the last one), marking them mailed in the same transaction, so
-// two processes never send them twice. nil when none is due. If sending
-// then fails, Failed gives them back. A crash between the two loses that
-// email (never the web notification): at most once by email.
+// since the last one), claiming them in the same transaction, so two
+// processes never send them at once. nil when none is due. Sent records
+// that the SMTP server took them; Failed gives them back. A claim neither
+// sent nor failed within ClaimLease (its process died) is taken again,
+// whatever the frequency: no email is lost on a crash; one the server
+// took just before the crash may go twice (at least once).
 func (s *Service) ClaimDue(ctx context.Context) (*Batch, error) {
 	now := s.now()
+	stale := now.Add(-ClaimLease)
 	var b *Batch
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var e EmailSettings
@@ -212,10 +220,12 @@ func (s *Service) ClaimDue(ctx context.Context) (*Batch, error) {
 			Where("e.verified_at IS NOT NULL AND e.frequency <> 'never'").
 			Where("e.failure_at IS NULL OR e.failure_at < ?", now.Add(-RetryAfter)).
 			Where(`(e.frequency = 'immediate' OR e.last_sent_at IS NULL
-				OR e.frequency = 'daily' AND e.last_sent_at < ? OR e.frequency = 'weekly' AND e.last_sent_at < ?)`,
-				now.Add(-24*time.Hour), now.Add(-7*24*time.Hour)).
-			Where(`EXISTS (SELECT 1 FROM notifications AS n WHERE n.account_id = e.account_id
-				AND n.emailed_at IS NULL AND n.created_at >= e.since)`).
+				OR e.frequency = 'daily' AND e.last_sent_at < ? OR e.frequency = 'weekly' AND e.last_sent_at < ?)
+				AND EXISTS (SELECT 1 FROM notifications AS n WHERE n.account_id = e.account_id
+				AND n.emailed_at IS NULL AND n.created_at >= e.since)
+				OR EXISTS (SELECT 1 FROM notifications AS n WHERE n.account_id = e.account_id
+				AND NOT n.mailed AND n.emailed_at < ? AND n.created_at >= e.since)`,
+				now.Add(-24*time.Hour), now.Add(-7*24*time.Hour), stale).
 			Order("e.account_id").Limit(1)
 		if database.IsPostgres(tx) {
 			q = q.For("UPDATE OF e SKIP LOCKED")
@@ -233,7 +243,8 @@ func (s *Service) ClaimDue(ctx context.Context) (*Batch, error) {
 		if err := tx.NewSelect().Model(&b.Notifications).ColumnExpr("n.*").
 			ColumnExpr("COALESCE(a.display_name, '') AS actor_name").
 			Join("LEFT JOIN accounts AS a ON a.id = n.actor_id AND a.deleted_at IS NULL").
-			Where("n.account_id = ? AND n.emailed_at IS NULL AND n.created_at >= ?", e.AccountID, e.Since).
+			Where("n.account_id = ? AND n.created_at >= ?", e.AccountID, e.Since).
+			Where("n.emailed_at IS NULL OR NOT n.mailed AND n.emailed_at < ?", stale).
 			Order("n.id").Limit(MaxBatch).Scan(ctx); err != nil {
 			return fmt.Errorf("load due notifications: %w", err)
 		}
@@ -255,6 +266,22 @@ func (s *Service) ClaimDue(ctx context.Context) (*Batch, error) {
 		return nil, err
 	}
 	return b, nil
+}
+
+// Sent records that the SMTP server took a batch's email.
+func (s *Service) Sent(ctx context.Context, b *Batch) error {
+	ids := make([]int64, len(b.Notifications))
+	for i, n := range b.Notifications {
+		ids[i] = n.ID
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := s.db.NewUpdate().Model((*Notification)(nil)).Set("mailed = TRUE").
+		Where("id IN (?)", bun.In(ids)).Exec(ctx); err != nil {
+		return fmt.Errorf("record email sent: %w", err)
+	}
+	return nil
 }
 
 // Failed records why a batch's email could not be sent, for the

@@ -103,7 +103,8 @@ type Notification struct {
 	ActorID     string     `bun:"actor_id,nullzero"`
 	CreatedAt   time.Time  `bun:"created_at"`
 	ReadAt      *time.Time `bun:"read_at"`
-	EmailedAt   *time.Time `bun:"emailed_at"` // handed to email (or claimed for it)
+	EmailedAt   *time.Time `bun:"emailed_at"` // claimed for email
+	Mailed      bool       `bun:"mailed"`     // taken by the SMTP server
 
 	// ActorName is the display name of who acted ("" for the node, an
 	// erased account or a remote author), loaded by List.

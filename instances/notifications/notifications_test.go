@@ -30,6 +30,7 @@ type node struct {
 	debates   *debates.Service
 	mod       *moderation.Service
 	space     *spaces.Space
+	clock     *storagetest.Clock
 }
 
 func newNode(t *testing.T, dialect string) *node {
@@ -41,7 +42,7 @@ func newNode(t *testing.T, dialect string) *node {
 	sp := spaces.NewService(db, md, c.Now)
 	n := &node{ctx: t.Context(), db: db, svc: notifications.NewService(db, c.Now), accounts: acc,
 		proposals: proposals.NewService(db, md, acc, sp, c.Now), debates: debates.NewService(db, md, c.Now),
-		mod: moderation.NewService(db, c.Now)}
+		mod: moderation.NewService(db, c.Now), clock: c}
 	now := c.Now()
 	space, err := sp.Create(n.ctx, accounts.System, spaces.NewSpace{Slug: "quartier", Title: "Quartier", Description: "Idées.",
 		Phases: []spaces.PhaseInput{{Kind: spaces.Proposals, StartsAt: now.Add(-time.Hour), EndsAt: now.Add(30 * 24 * time.Hour)}}})
@@ -236,4 +237,44 @@ func TestMentions(t *testing.T) {
 			t.Errorf("Mentions(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
+}
+
+// An email claimed by a process that died before the SMTP server took it
+// is claimed again after ClaimLease, even in a daily digest; one that was
+// sent is not.
+func TestClaimedEmailSurvivesACrash(t *testing.T) {
+	storagetest.ForEachDialect(t, func(t *testing.T, dialect string) {
+		n := newNode(t, dialect)
+		ctx := n.ctx
+		bob, alice := n.resident(t, "bob"), n.resident(t, "alice")
+		token, err := n.svc.SetAddress(ctx, bob.ID, "bob@example.org")
+		must(t, err)
+		_, err = n.svc.Verify(ctx, token)
+		must(t, err)
+		must(t, n.svc.SetFrequency(ctx, bob.ID, notifications.Daily))
+		must(t, n.svc.Follow(ctx, bob.ID, notifications.Target{Kind: notifications.Space, ID: n.space.ID}))
+		n.clock.Advance(time.Second)
+		_, err = n.proposals.Create(ctx, accounts.As(alice), n.space.ID, proposals.Input{Title: "Un banc", Body: "Au square."})
+		must(t, err)
+		n.clock.Advance(25 * time.Hour) // the digest is due a day after the choice
+
+		b, err := n.svc.ClaimDue(ctx)
+		if err != nil || b == nil || len(b.Notifications) != 1 {
+			t.Fatalf("first claim: %+v, %v", b, err)
+		}
+		// The process dies here: neither Sent nor Failed.
+		if again, err := n.svc.ClaimDue(ctx); err != nil || again != nil {
+			t.Fatalf("claimed twice within the lease: %+v, %v", again, err)
+		}
+		n.clock.Advance(notifications.ClaimLease + time.Second)
+		again, err := n.svc.ClaimDue(ctx)
+		if err != nil || again == nil || len(again.Notifications) != 1 || again.Notifications[0].ID != b.Notifications[0].ID {
+			t.Fatalf("after the lease: %+v, %v", again, err)
+		}
+		must(t, n.svc.Sent(ctx, again))
+		n.clock.Advance(notifications.ClaimLease + time.Second)
+		if after, err := n.svc.ClaimDue(ctx); err != nil || after != nil {
+			t.Fatalf("a sent email claimed again: %+v, %v", after, err)
+		}
+	})
 }

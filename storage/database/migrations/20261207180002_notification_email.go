@@ -10,7 +10,8 @@ import (
 // Notifications by email: one row per resident who gave an address (kept
 // only for this), whether it is verified, how often they want mail, the
 // key of their one-click unsubscribe link, and the last failure to show
-// them; and, on each notification, when it was handed to email.
+// them; and, on each notification, when it was claimed for email and
+// whether the SMTP server took it.
 func init() {
 	type notificationEmail struct {
 		bun.BaseModel  `bun:"table:notification_email"`
@@ -36,6 +37,10 @@ func init() {
 			if err := addColumn(ctx, tx, "notifications", "emailed_at", typ); err != nil {
 				return err
 			}
+			// mailed: the SMTP server took it (emailed_at alone is a claim).
+			if err := addColumn(ctx, tx, "notifications", "mailed", "BOOLEAN NOT NULL DEFAULT FALSE"); err != nil {
+				return err
+			}
 			return createTables(ctx, tx, models, nil, []index{
 				{"notifications_unmailed_idx", "notifications", "account_id, emailed_at"},
 			})
@@ -47,6 +52,9 @@ func init() {
 				return err
 			}
 			if err := dropTables(ctx, tx, models); err != nil {
+				return err
+			}
+			if err := dropColumn(ctx, tx, "notifications", "mailed"); err != nil {
 				return err
 			}
 			return dropColumn(ctx, tx, "notifications", "emailed_at")
