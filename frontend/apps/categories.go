@@ -19,14 +19,48 @@ var categoryGroups = []struct {
 	key   string
 	codes []string
 }{
-	{"finance", []string{"accounting", "billing-and-invoicing", "budgeting", "financial-reporting", "grant-management", "payroll", "procurement", "taxes-management", "payment-gateway", "mobile-payment", "donor-management", "fundraising", "erp", "inventory-management", "warehouse-management", "fleet-management", "facility-management", "property-management", "real-estate-management", "compliance-management", "resource-management"}},
-	{"public", []string{"digital-citizenship", "appointment-scheduling", "online-booking", "customer-service-and-support", "feedback-and-reviews-management", "survey", "visitor-management", "whistleblowing", "crm", "contact-management", "event-management", "help-desk", "service-desk", "call-center-management"}},
-	{"people", []string{"applicant-tracking", "employee-management", "hr", "talent-management", "time-management", "time-tracking"}},
-	{"content", []string{"content-management", "document-management", "digital-asset-management", "knowledge-management", "blog", "website-builder", "e-signature", "translation", "educational-content", "learning-management-system", "office", "productivity-suite", "mind-mapping", "graphic-design", "design", "design-system", "video-editing", "cad"}},
-	{"communication", []string{"collaboration", "communications", "email-management", "email-marketing", "enterprise-social-networking", "instant-messaging", "online-community", "project-collaboration", "social-media-management", "video-conferencing", "voip", "web-collaboration", "web-conferencing", "marketing", "mobile-marketing", "seo", "sales-management", "e-commerce", "gamification"}},
-	{"projects", []string{"agile-project-management", "enterprise-project-management", "project-management", "task-management", "workflow-management", "business-process-management"}},
-	{"data", []string{"business-intelligence", "data-analytics", "data-collection", "data-visualization", "predictive-analysis", "geographic-information-systems"}},
-	{"it", []string{"application-development", "backup", "cloud-management", "ide", "identity-management", "it-asset-management", "it-development", "it-management", "it-security", "it-service-management", "network-management", "remote-support", "test-management"}},
+	{"finance", []string{
+		"accounting", "billing-and-invoicing", "budgeting", "financial-reporting", "grant-management",
+		"payroll", "procurement", "taxes-management", "payment-gateway", "mobile-payment",
+		"donor-management", "fundraising", "erp", "inventory-management", "warehouse-management",
+		"fleet-management", "facility-management", "property-management", "real-estate-management",
+		"compliance-management", "resource-management",
+	}},
+	{"public", []string{
+		"digital-citizenship", "appointment-scheduling", "online-booking",
+		"customer-service-and-support", "feedback-and-reviews-management", "survey",
+		"visitor-management", "whistleblowing", "crm", "contact-management", "event-management",
+		"help-desk", "service-desk", "call-center-management",
+	}},
+	{"people", []string{
+		"applicant-tracking", "employee-management", "hr", "talent-management", "time-management",
+		"time-tracking",
+	}},
+	{"content", []string{
+		"content-management", "document-management", "digital-asset-management", "knowledge-management",
+		"blog", "website-builder", "e-signature", "translation", "educational-content",
+		"learning-management-system", "office", "productivity-suite", "mind-mapping", "graphic-design",
+		"design", "design-system", "video-editing", "cad",
+	}},
+	{"communication", []string{
+		"collaboration", "communications", "email-management", "email-marketing",
+		"enterprise-social-networking", "instant-messaging", "online-community", "project-collaboration",
+		"social-media-management", "video-conferencing", "voip", "web-collaboration", "web-conferencing",
+		"marketing", "mobile-marketing", "seo", "sales-management", "e-commerce", "gamification",
+	}},
+	{"projects", []string{
+		"agile-project-management", "enterprise-project-management", "project-management",
+		"task-management", "workflow-management", "business-process-management",
+	}},
+	{"data", []string{
+		"business-intelligence", "data-analytics", "data-collection", "data-visualization",
+		"predictive-analysis", "geographic-information-systems",
+	}},
+	{"it", []string{
+		"application-development", "backup", "cloud-management", "ide", "identity-management",
+		"it-asset-management", "it-development", "it-management", "it-security", "it-service-management",
+		"network-management", "remote-support", "test-management",
+	}},
 }
 
 // categoryName is a category in the reader's words; a code the catalogue
