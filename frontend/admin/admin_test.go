@@ -106,7 +106,7 @@ func TestAdminChangesRolesAndReadsTheLog(t *testing.T) {
 		w = n.Request("GET", "/admin/audit?action=role.&subject=camille", admin, nil)
 		frontendtest.WantStatus(t, w, http.StatusOK)
 		rows := tableBody(t, w)
-		for _, want := range []string{"Attribution d’un rôle", "Retrait d’un rôle", "@staff_admin", "@camille", "nouvelle cheffe de service", "a quitté le service", "service=Propreté"} {
+		for _, want := range []string{"Attribution d’un rôle", "Retrait d’un rôle", "@staff_admin", "@camille", "nouvelle cheffe de service", "a quitté le service", "rôle : Service de la ville ; service : Propreté"} {
 			if !strings.Contains(rows, want) {
 				t.Errorf("log rows lack %q:\n%s", want, rows)
 			}

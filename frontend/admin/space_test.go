@@ -103,7 +103,7 @@ func TestAdminNewSpace(t *testing.T) {
 			t.Errorf("space %+v", sp)
 		}
 		w = n.Request("GET", "/spaces/budget-2027?done=created", admin, nil)
-		frontendtest.WantBody(t, w, "L’espace est ouvert.", "<strong>idées</strong>", "Du 4 janvier 2027 au 31 janvier 2027", "Du 1 février 2027 au 31 mars 2027",
+		frontendtest.WantBody(t, w, "L’espace est ouvert.", "<strong>idées</strong>", "Du 4 janvier 2027 au 31 janvier 2027", "Du 1er février 2027 au 31 mars 2027",
 			"Cet espace ouvrira le 4 janvier 2027")
 		w = n.Request("POST", "/admin/spaces/new", admin, good)
 		frontendtest.WantStatus(t, w, http.StatusConflict)

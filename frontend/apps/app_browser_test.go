@@ -145,7 +145,7 @@ func TestAppPublishAndAdoptInBrowser(t *testing.T) {
 	setValue(t, b, "#f-since", "2026-10-01")
 	b.SubmitWant("#adopt-form button[type=submit]", http.StatusOK)
 	b.AssertAccessible()
-	if got := b.Text("#users ~ ul, section[aria-labelledby=users] ul"); !strings.Contains(got, "Paris 15e") || !strings.Contains(got, "depuis le 1 octobre 2026") {
+	if got := b.Text("#users ~ ul, section[aria-labelledby=users] ul"); !strings.Contains(got, "Paris 15e") || !strings.Contains(got, "depuis le 1er octobre 2026") {
 		t.Errorf("users %q", got)
 	}
 }

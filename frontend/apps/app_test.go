@@ -145,8 +145,13 @@ func TestAppPublishForm(t *testing.T) {
 		w := n.Request("POST", "/apps/new", admin, url.Values{"publiccode": {bad}})
 		frontendtest.WantStatus(t, w, http.StatusBadRequest)
 		frontendtest.WantBody(t, w, `role="alert"`, "Rien n’a été enregistré. Problèmes relevés (3)",
-			"<code>developmentStatus</code>, ligne 12 : valeur non admise", "<code>legal.license</code>, ligne 28 : licence SPDX inconnue",
-			"<code>categories[1]</code>, ligne 11 : catégorie hors de la liste", `<span lang="en">`, "AGPL-4.0")
+			"<code>developmentStatus</code>, ligne 12 : « mature » n’est pas une valeur admise ; valeurs admises : concept,",
+			"<code>legal.license</code>, ligne 28 : « AGPL-4.0 » n’est pas une licence SPDX connue",
+			"<code>categories[1]</code>, ligne 11 : « surveys » n’est pas dans la liste des catégories de publiccode.yml")
+		// Said in French only: not a fragment of the service's English.
+		frontendtest.WantNoBody(t, w, "is not", "(required)", "publiccode.yml list")
+		w = n.Request("POST", "/apps/new?lang=en", admin, url.Values{"publiccode": {bad}})
+		frontendtest.WantBody(t, w, "<code>developmentStatus</code>, line 12: “mature” is not an accepted value; accepted values: concept,")
 		// The text pasted comes back, to be fixed.
 		frontendtest.WantBody(t, w, "developmentStatus: mature")
 		before.Unchanged(t, n.DB, "a bad publiccode.yml")
@@ -156,10 +161,13 @@ func TestAppPublishForm(t *testing.T) {
 			status    int
 			want      []string
 		}{
-			{"malformed", "name: [Agora\nurl: x\n", 400, []string{"Fichier, ligne 2 : YAML mal formé"}},
-			{"missing fields", "publiccodeYmlVersion: \"0.4\"\nname: Agora\n", 400, []string{"<code>url</code>, ligne 1 : champ obligatoire", "<code>legal</code>, ligne 1"}},
-			{"alias bomb", "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n", 400, []string{"alias YAML trop nombreux"}},
-			{"too large", "name: x\n" + strings.Repeat("# padding\n", (apps.MaxPublicCodeSize/10)+10), 413, []string{"fichier trop volumineux"}},
+			{"malformed", "name: [Agora\nurl: x\n", 400, []string{"Fichier, ligne 2 : le YAML est mal formé"}},
+			{"missing fields", "publiccodeYmlVersion: \"0.4\"\nname: Agora\n", 400, []string{"<code>url</code>, ligne 1 : ce champ obligatoire manque ou est vide", "<code>legal</code>, ligne 1"}},
+			{"alias bomb", "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n", 400, []string{"les alias agrandissent le document de plus de"}},
+			{"too large", "name: x\n" + strings.Repeat("# padding\n", (apps.MaxPublicCodeSize/10)+10), 413, []string{"le fichier dépasse 1024 Kio"}},
+			{"short description", strings.Replace(appYAML("Cantine"),
+				"    longDescription: >\n", "    longDescription: Trop court.\n    x-long: >\n", 1), 400,
+				[]string{"<code>description.fr.longDescription</code>, ligne 17 : 11 caractères : il en faut de 150 à 10\u202f000"}},
 			{"empty", " \n", 400, []string{"Collez le fichier publiccode.yml ou choisissez-le."}},
 		} {
 			w := n.appMultipart(t, "/apps/new", admin, appField("publiccode", tc.yml), appFile("file", "", "", nil))
@@ -307,11 +315,11 @@ func TestAppReleaseUploadAndDownload(t *testing.T) {
 				{"bad date", []appPart{appField("version", "2.2.0"), appField("date", "hier"), appFile("artifacts", "a.txt", "", notes)}, 400,
 					[]string{`id="f-date-error"`}},
 				{"no version", []appPart{appField("version", " "), appFile("artifacts", "a.txt", "", notes)}, 400,
-					[]string{"<code>version</code> : champ obligatoire", `role="alert"`}},
+					[]string{"<code>version</code> : ce champ obligatoire manque ou est vide", `role="alert"`}},
 				{"too many files", append([]appPart{appField("version", "2.4.0")}, manyFiles(apps.MaxArtifactsPerRelease+1, notes)...), 400,
-					[]string{"<code>artifacts</code> : longueur non admise"}},
+					[]string{"<code>artifacts</code> : trop d’éléments : 20 au plus"}},
 				{"two files of one name", []appPart{appField("version", "2.3.0"), appFile("artifacts", "a.txt", "", notes), appFile("artifacts", "a.txt", "", notes)}, 400,
-					[]string{"<code>artifacts[1].name</code> : valeur en double"}},
+					[]string{"<code>artifacts[1].name</code> : deux fichiers de la version s’appellent « a.txt »"}},
 			} {
 				w := n.appMultipart(t, "/apps/"+a.Slug+"/releases/new", admin, tc.parts...)
 				if w.Code != tc.status {
@@ -396,7 +404,7 @@ func TestAppAdoptAndExport(t *testing.T) {
 			"contact": {"dsi@mairie15.example"}, "since": {"2026-09-01"}})
 		frontendtest.WantStatus(t, w, http.StatusSeeOther)
 		w = n.Request("GET", page, admin, nil)
-		frontendtest.WantBody(t, w, "<strong>Mairie du 15e arrondissement</strong>", "depuis le 1 septembre 2026", "version 1.0.0", "dsi@mairie15.example")
+		frontendtest.WantBody(t, w, "<strong>Mairie du 15e arrondissement</strong>", "depuis le 1er septembre 2026", "version 1.0.0", "dsi@mairie15.example")
 		// A city's contact is for the stewards.
 		if anon := n.Request("GET", page, "", nil); !strings.Contains(anon.Body.String(), "Mairie du 15e arrondissement") ||
 			strings.Contains(anon.Body.String(), "dsi@mairie15.example") {
@@ -438,7 +446,7 @@ func TestAppImages(t *testing.T) {
 			t.Fatalf("media %v %v", media, err)
 		}
 		w = n.Request("GET", page, "", nil)
-		frontendtest.WantBody(t, w, `alt="Logo de Annuaire"`, `alt="Capture d’écran de Annuaire, n° 1"`, page+"/media/"+media[0].ID)
+		frontendtest.WantBody(t, w, `alt="Logo d’Annuaire"`, `alt="Capture d’écran d’Annuaire, n° 1"`, page+"/media/"+media[0].ID)
 		img := n.Request("GET", page+"/media/"+media[0].ID, "", nil)
 		frontendtest.WantStatus(t, img, http.StatusOK)
 		if img.Header().Get("Content-Type") != "image/png" || img.Header().Get("Content-Disposition") != "inline" ||

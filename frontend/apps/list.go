@@ -53,13 +53,10 @@ func (s *surface) appListPage(w http.ResponseWriter, r *http.Request) {
 	if actor, err := appActor(r); err == nil {
 		d.MayPublish = s.apps.MayCurate(actor)
 	}
-	d.Categories = []web.Option{{Value: "", Label: l.T("app.list.any")}}
-	for _, c := range apps.Categories {
-		d.Categories = append(d.Categories, web.Option{Value: c, Label: c})
-	}
+	d.Categories = categoryOptions(l)
 	d.Platforms = []web.Option{{Value: "", Label: l.T("app.list.any")}}
 	for _, p := range apps.Platforms {
-		d.Platforms = append(d.Platforms, web.Option{Value: p, Label: p})
+		d.Platforms = append(d.Platforms, web.Option{Value: p, Label: platformName(l, p)})
 	}
 	d.Stats = []web.Option{{Value: "", Label: l.T("app.list.any")}}
 	for _, st := range apps.DevelopmentStatuses {
@@ -129,7 +126,7 @@ func appListURL(f *web.Form) func(n int) string {
 
 func appItemOf(l *i18n.Printer, a *apps.App) appItem {
 	it := appItem{Slug: a.Slug, Name: a.Name, License: a.License, Status: l.T("app.status." + a.DevelopmentStatus),
-		Categories: a.Categories, Certified: a.ReviewState == apps.Certified, Deprecated: a.Deprecated(), Origin: a.OriginNode}
+		Categories: names(l, a.Categories, categoryName), Certified: a.ReviewState == apps.Certified, Deprecated: a.Deprecated(), Origin: a.OriginNode}
 	lang := pickLang(a.ShortDescriptions, l.Lang)
 	it.Short = a.ShortDescriptions[lang]
 	if primary(lang) != l.Lang {

@@ -159,9 +159,10 @@ func (s *surface) fillApp(ctx context.Context, l *i18n.Printer, d *appPageData) 
 	}
 	d.Desc = s.appDescription(l, pc)
 	d.Facts = appFacts{License: a.License, OSI: a.OSIApproved, Status: l.T("app.status." + a.DevelopmentStatus),
-		Type: a.SoftwareType, Maintenance: l.T("app.maintenance." + pc.Maintenance.Type), Version: a.SoftwareVersion,
-		Categories: a.Categories, Platforms: a.Platforms, Languages: a.Languages,
-		Repo: webURL(a.URL), Landing: webURL(a.LandingURL), Roadmap: webURL(pc.Roadmap),
+		Type: softwareTypeName(l, a.SoftwareType), Maintenance: l.T("app.maintenance." + pc.Maintenance.Type), Version: a.SoftwareVersion,
+		Categories: names(l, a.Categories, categoryName), Platforms: names(l, a.Platforms, platformName),
+		Languages: names(l, a.Languages, languageName),
+		Repo:      webURL(a.URL), Landing: webURL(a.LandingURL), Roadmap: webURL(pc.Roadmap),
 		PublicCode: "/apps/" + url.PathEscape(a.Slug) + "/publiccode.yml"}
 	if t, err := time.Parse(time.DateOnly, a.ReleaseDate); err == nil {
 		d.Facts.Released = l.CivilDate(t)

@@ -202,7 +202,7 @@ func (s *surface) releaseFailed(w http.ResponseWriter, r *http.Request, a *apps.
 		f.Error = l.T("app.error.fields", len(fes))
 		for _, fe := range fes {
 			if fe.Path == "version" || fe.Path == "changelog" {
-				f.Errors[fe.Path] = l.T("app.field."+fe.Code) + " " + fe.Message
+				f.Errors[fe.Path] = problemText(l, fe)
 			}
 		}
 	case e.Status >= 500 || e.Status == http.StatusNotFound || e.Status == http.StatusGone || errors.Is(err, apps.ErrForbidden):

@@ -132,7 +132,70 @@ func (p *Printer) T(key string, args ...any) string {
 	if len(args) == 0 {
 		return text
 	}
+	if p.Lang == "fr" {
+		text = elide(text, args)
+	}
 	return fmt.Sprintf(text, args...)
+}
+
+// elide writes "de" and "que" before a text argument that starts with a
+// vowel as French does, "d’" and "qu’": "la plateforme de %s" gives "la
+// plateforme d’Agora", "de Paris" stays. An h is left alone (it may be
+// aspirated: "de Hautes-Alpes").
+func elide(format string, args []any) string {
+	var b strings.Builder
+	next := 0 // the argument of the next verb
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		if j < len(format) && format[j] == '%' {
+			b.WriteString("%%")
+			i = j
+			continue
+		}
+		arg := next
+		if j < len(format) && format[j] == '[' { // %[2]s
+			end := strings.IndexByte(format[j:], ']')
+			if end < 0 {
+				b.WriteByte(c)
+				continue
+			}
+			if n, err := strconv.Atoi(format[j+1 : j+end]); err == nil {
+				arg = n - 1
+			}
+			j += end + 1
+		}
+		for j < len(format) && strings.IndexByte("+-# 0123456789.", format[j]) >= 0 {
+			j++
+		}
+		if j < len(format) && (format[j] == 's' || format[j] == 'v') && arg >= 0 && arg < len(args) {
+			if v, ok := args[arg].(string); ok && startsWithVowel(v) {
+				out := b.String()
+				for _, w := range []string{"de", "De", "que", "Que"} {
+					if strings.HasSuffix(out, " "+w+" ") || out == w+" " {
+						b.Reset()
+						b.WriteString(out[:len(out)-2] + "’")
+						break
+					}
+				}
+			}
+		}
+		b.WriteString(format[i:min(j+1, len(format))])
+		next = arg + 1
+		i = j
+	}
+	return b.String()
+}
+
+func startsWithVowel(s string) bool {
+	for _, r := range s {
+		return strings.ContainsRune("aàâäeéèêëiîïoôöuùûüAÀÂÄEÉÈÊËIÎÏOÔÖUÙÛÜ", r)
+	}
+	return false
 }
 
 var months = map[string][12]string{
@@ -140,10 +203,53 @@ var months = map[string][12]string{
 	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 }
 
-// Date writes a day the way readers of the language do: "24 novembre 2026".
+// Date writes a day the way readers of the language do: "24 novembre
+// 2026", and "1er janvier 2027" (French writes the first of a month as
+// an ordinal).
 func (p *Printer) Date(t time.Time) string {
 	t = t.In(p.loc)
-	return fmt.Sprintf("%d %s %d", t.Day(), months[p.Lang][t.Month()-1], t.Year())
+	day := strconv.Itoa(t.Day())
+	if t.Day() == 1 && p.Lang == "fr" {
+		day = "1er"
+	}
+	return day + " " + months[p.Lang][t.Month()-1] + " " + strconv.Itoa(t.Year())
+}
+
+// Int writes a whole number the way readers of the language do: French
+// groups thousands with a narrow no-break space ("10 000"), English with
+// a comma ("10,000").
+func (p *Printer) Int(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	if len(s) <= 4 && p.Lang == "fr" {
+		return sign + s // French leaves 1000 to 9999 ungrouped
+	}
+	sep := ","
+	if p.Lang == "fr" {
+		sep = "\u202f"
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	return sign + b.String()
+}
+
+// Decimal writes a number with decimals as written by the reader: a
+// decimal comma in French ("48,8385"), a point in English. prec is the
+// number of decimals (-1: as few as needed).
+func (p *Printer) Decimal(f float64, prec int) string {
+	s := strconv.FormatFloat(f, 'f', prec, 64)
+	if p.Lang == "fr" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }
 
 // DateTime adds the time of day: "24 novembre 2026 à 21:30",
@@ -178,11 +284,7 @@ func (p *Printer) Size(n int64) string {
 	default:
 		v, key = float64(n)/(1000*1000), "attachment.mb"
 	}
-	s := strconv.FormatFloat(v, 'f', 1, 64)
-	if p.Lang == "fr" {
-		s = strings.ReplaceAll(s, ".", ",")
-	}
-	return p.T(key, s)
+	return p.T(key, p.Decimal(v, 1))
 }
 
 // Moment writes when something starts: the day alone when it starts at

@@ -292,8 +292,8 @@ func TestProposalFeedComments(t *testing.T) {
 			got = append(got, e.Title.Body+" / "+e.Authors[0].Name)
 		}
 		want := []string{"Réponse officielle : à l’étude / Voirie",
-			"Commentaire de Ada / Ada (social.example, depuis le fédivers)",
-			"Commentaire de ancien participant / ancien participant",
+			"Commentaire d’Ada / Ada (social.example, depuis le fédivers)",
+			"Commentaire d’ancien participant / ancien participant",
 			"Réponse de Test alice / Test alice",
 			"Commentaire de Test bob / Test bob",
 			"Proposition publiée / Test alice"}

@@ -155,9 +155,9 @@ func TestCommentBadInput(t *testing.T) {
 				name, comment, alignment, field, message string
 				status                                   int
 			}{
-				{"empty", "  ", "for", "comment", "Un commentaire fait de 1 à 5 000 caractères", http.StatusBadRequest},
-				{"too long", strings.Repeat("é", 5001), "for", "comment", "Un commentaire fait de 1 à 5 000 caractères", http.StatusBadRequest},
-				{"only a script", "<script>alert(1)</script>", "for", "comment", "scripts et le HTML sont retirés", http.StatusBadRequest},
+				{"empty", "  ", "for", "comment", "Rien n’est écrit : écrivez quelque chose.", http.StatusBadRequest},
+				{"too long", strings.Repeat("é", 5001), "for", "comment", "Trop long : 5001 caractères, 5000 au plus.", http.StatusBadRequest},
+				{"only a script", "<script>alert(1)</script>", "for", "comment", "Il ne reste rien à afficher : le HTML et les scripts sont retirés.", http.StatusBadRequest},
 				{"unknown alignment", "Bon avis.", "peut-être", "alignment", "Choisissez Pour, Contre, Neutre ou Sans position.", http.StatusBadRequest},
 			} {
 				t.Run(string(target.Kind)+" "+tc.name, func(t *testing.T) {

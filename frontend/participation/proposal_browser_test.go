@@ -74,7 +74,7 @@ func TestParticipationPagesInBrowser(t *testing.T) {
 		b.Fill("#f-lat", "cent")
 		b.SubmitWant("#proposal-form button[type=submit]", http.StatusBadRequest)
 		b.AssertAccessible()
-		if got := b.Text("#f-title-error"); !strings.Contains(got, "titre") {
+		if got := b.Text("#f-title-error"); !strings.Contains(got, "Rien n’est écrit") {
 			t.Errorf("title error %q", got)
 		}
 		// The withdraw form with its error.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"agora/frontend/web"
 
@@ -25,7 +24,8 @@ func (s *surface) proposalEditPage(w http.ResponseWriter, r *http.Request) {
 	f := web.EmptyForm()
 	f.Values["title"], f.Values["body"], f.Values["category"], f.Values["address"] = p.Title, p.Body, p.Category, p.Address
 	if p.Lat != nil && p.Lon != nil {
-		f.Values["lat"], f.Values["lon"] = strconv.FormatFloat(*p.Lat, 'f', -1, 64), strconv.FormatFloat(*p.Lon, 'f', -1, 64)
+		l := s.Printer(r)
+		f.Values["lat"], f.Values["lon"] = l.Decimal(*p.Lat, -1), l.Decimal(*p.Lon, -1)
 	}
 	s.renderProposalEdit(w, r, http.StatusOK, p, sp, f, moderate, false)
 }

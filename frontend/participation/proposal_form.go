@@ -11,6 +11,7 @@ import (
 	"agora/frontend/web"
 
 	"agora/instances/accounts"
+	"agora/instances/markup"
 	"agora/instances/proposals"
 	"agora/instances/spaces"
 )
@@ -67,11 +68,11 @@ func (s *surface) room(r *http.Request, authorID string) (string, error) {
 func (s *surface) proposalInput(r *http.Request, sp *spaces.Space, f *web.Form) proposals.Input {
 	l := s.Printer(r)
 	in := proposals.Input{Title: f.Values["title"], Body: f.Values["body"], Category: f.Values["category"], Address: f.Values["address"]}
-	if n := utf8.RuneCountInString(in.Title); n < 1 || n > sp.TitleMax {
-		s.FailForm(r, f, proposals.ErrTitle)
+	if err := markup.CheckLength(proposals.ErrTitle, in.Title, 1, sp.TitleMax); err != nil {
+		s.FailForm(r, f, err)
 	}
-	if n := utf8.RuneCountInString(in.Body); n < 1 || n > sp.BodyMax {
-		s.FailForm(r, f, proposals.ErrBody)
+	if err := markup.CheckLength(proposals.ErrBody, in.Body, 1, sp.BodyMax); err != nil {
+		s.FailForm(r, f, err)
 	}
 	if len(sp.Categories) > 0 && !sp.HasCategory(in.Category) {
 		s.FailForm(r, f, proposals.ErrCategory)

@@ -130,7 +130,7 @@ func (s *surface) renderProposal(w http.ResponseWriter, r *http.Request, status 
 	}
 	if p.Lat != nil && p.Lon != nil {
 		lat, lon := strconv.FormatFloat(*p.Lat, 'f', -1, 64), strconv.FormatFloat(*p.Lon, 'f', -1, 64)
-		d.Point = lat + ", " + lon
+		d.Point = l.T("words.point", l.Decimal(*p.Lat, -1), l.Decimal(*p.Lon, -1))
 		d.MapURL = "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=18/" + lat + "/" + lon
 	}
 	if p.EnteredBy != "" {

@@ -1,6 +1,7 @@
 package participation_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -217,10 +218,12 @@ func TestProposalBadInput(t *testing.T) {
 			status             int
 			want               []string
 		}{
-			{"empty title", "quartier", tok, with("title", ""), http.StatusBadRequest, []string{`id="f-title-error"`, "Le titre est obligatoire"}},
-			{"title too long", "quartier", tok, with("title", strings.Repeat("é", spaces.DefaultTitleMax+1)), http.StatusBadRequest, []string{`id="f-title-error"`}},
-			{"empty body", "quartier", tok, with("body", " "), http.StatusBadRequest, []string{`id="f-body-error"`}},
-			{"body too long", "quartier", tok, with("body", strings.Repeat("a", spaces.DefaultBodyMax+1)), http.StatusBadRequest, []string{`id="f-body-error"`, `value="Un titre"`}},
+			{"empty title", "quartier", tok, with("title", ""), http.StatusBadRequest, []string{`id="f-title-error"`, "Rien n’est écrit : écrivez quelque chose."}},
+			{"title too long", "quartier", tok, with("title", strings.Repeat("é", 639)), http.StatusBadRequest,
+				[]string{`id="f-title-error"`, fmt.Sprintf("Trop long : 639 caractères, %d au plus.", spaces.DefaultTitleMax)}},
+			{"empty body", "quartier", tok, with("body", " "), http.StatusBadRequest, []string{`id="f-body-error"`, "Rien n’est écrit"}},
+			{"body too long", "quartier", tok, with("body", strings.Repeat("a", spaces.DefaultBodyMax+1)), http.StatusBadRequest, []string{`id="f-body-error"`, `value="Un titre"`,
+				fmt.Sprintf("Trop long : %d caractères, %d au plus.", spaces.DefaultBodyMax+1, spaces.DefaultBodyMax)}},
 			{"unknown category", "quartier", tok, with("category", "sport"), http.StatusBadRequest, []string{`id="f-category-error"`}},
 			{"latitude", "quartier", tok, with("lat", "91"), http.StatusBadRequest, []string{`id="f-lat-error"`, "de -90 à 90"}},
 			{"longitude alone", "quartier", tok, with("lon", "2,29"), http.StatusBadRequest, []string{`id="f-lat-error"`, "ou aucune des deux"}},

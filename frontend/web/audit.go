@@ -11,6 +11,8 @@ import (
 type AuditView struct {
 	accounts.AuditEntry
 	Actor, Subject, OnBehalfOf string // handles, resolved for display
+	// Said and Why are the details and the reason in the reader's words.
+	Said, Why string
 }
 
 // AuditViews resolves the ids in audit entries to handles for display.
@@ -30,9 +32,11 @@ func (k *Kit) AuditViews(r *http.Request, entries []accounts.AuditEntry) []Audit
 		names[id] = n
 		return n
 	}
+	l := k.Printer(r)
 	out := make([]AuditView, len(entries))
 	for i, e := range entries {
-		out[i] = AuditView{AuditEntry: e, Actor: name(e.ActorID), Subject: name(e.SubjectID), OnBehalfOf: name(e.OnBehalfOf)}
+		out[i] = AuditView{AuditEntry: e, Actor: name(e.ActorID), Subject: name(e.SubjectID), OnBehalfOf: name(e.OnBehalfOf),
+			Said: auditDetails(l, e.Details), Why: auditReason(l, e.Reason)}
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	"agora/frontend/i18n"
 	"agora/instances/accounts"
 	"agora/instances/debates"
+	"agora/instances/markup"
 	"agora/instances/moderation"
 	"agora/instances/proposals"
 	"agora/instances/spaces"
@@ -96,10 +97,30 @@ func (k *Kit) AsError(err error) *Error {
 	}
 	for _, d := range k.errors {
 		if errors.Is(err, d.Err) {
-			return &Error{Status: d.Status, Key: d.Key, Field: d.Field, Err: err}
+			e := &Error{Status: d.Status, Key: d.Key, Field: d.Field, Err: err}
+			var length *markup.LengthError
+			if errors.As(err, &length) {
+				e.Key, e.Args = lengthMessage(length)
+			}
+			return e
 		}
 	}
 	return HTTPError(http.StatusInternalServerError, err)
+}
+
+// lengthMessage says what is wrong with the length of what was typed:
+// nothing written, too long (by how much), too short, or nothing left
+// once cleaned.
+func lengthMessage(e *markup.LengthError) (string, []any) {
+	switch {
+	case e.Cleaned:
+		return "words.length.cleaned", nil
+	case e.Empty():
+		return "words.length.empty", nil
+	case e.TooLong():
+		return "words.length.too_long", []any{e.N, e.Max}
+	}
+	return "words.length.too_short", []any{e.N, e.Min}
 }
 
 // waitError maps the domain's refusals that say how long to wait or how

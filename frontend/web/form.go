@@ -84,8 +84,13 @@ type Field struct {
 	Options                                             []Option
 }
 
-// Option is one choice of a select field.
-type Option struct{ Value, Label string }
+// Option is one choice of a select field; an Option with a Group is a
+// group of choices (an optgroup) named by its Label.
+type Option struct {
+	Value, Label string
+	Lang         string // the language of the label, when not the page's
+	Group        []Option
+}
 
 // FieldOf builds a Field from a form; extra are key=value settings:
 // hint=..., autocomplete=..., required, value=..., max=N.

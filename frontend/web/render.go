@@ -59,6 +59,12 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
+	// languages are the interface's languages as choices, each named in
+	// itself and marked as such, so a screen reader says "English" in
+	// English on a French page.
+	"languages": func() []Option {
+		return []Option{{Value: "fr", Label: "Français", Lang: "fr"}, {Value: "en", Label: "English", Lang: "en"}}
+	},
 	"withOptions": func(d Field, o []Option) Field { d.Options = o; return d },
 	// table starts a data table: its id (for the caption's), caption and
 	// column headers; withActions adds a last column for buttons, named

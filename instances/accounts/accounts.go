@@ -224,9 +224,9 @@ func (s *Service) Create(ctx context.Context, actor Actor, in NewAccount) (*Acco
 	var acc *Account
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		how := "opened by the node"
+		how := AuditOpenedByNode
 		if actor.Account != nil {
-			how = "opened at a desk"
+			how = AuditOpenedAtDesk
 		}
 		acc, err = s.create(ctx, tx, actor, in, how)
 		return err
@@ -241,7 +241,7 @@ func (s *Service) SignUp(ctx context.Context, in NewAccount, p *Passkey) (*Accou
 	var acc *Account
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		if acc, err = s.create(ctx, tx, System, in, "self sign-up"); err != nil {
+		if acc, err = s.create(ctx, tx, System, in, AuditSelfSignUp); err != nil {
 			return err
 		}
 		p.AccountID = acc.ID
@@ -294,7 +294,7 @@ func (s *Service) create(ctx context.Context, tx bun.Tx, actor Actor, in NewAcco
 		if r == Resident {
 			continue
 		}
-		if err := s.grant(ctx, tx, actor, acc, r, in.Service, "at creation"); err != nil {
+		if err := s.grant(ctx, tx, actor, acc, r, in.Service, AuditAtCreation); err != nil {
 			return nil, err
 		}
 	}

@@ -10,6 +10,16 @@ import (
 	"agora/instances/notifications"
 )
 
+// What the domain writes in the audit log's details and reasons, besides
+// "key=value" facts: fixed phrases, which pages word in their language
+// (entries already written hold the same text).
+const (
+	AuditOpenedByNode = "opened by the node" // account.create by the node (a command, the demo)
+	AuditOpenedAtDesk = "opened at a desk"   // account.create by an agent
+	AuditSelfSignUp   = "self sign-up"       // account.create by the resident
+	AuditAtCreation   = "at creation"        // reason of a role granted with the account
+)
+
 // AuditEntry is one line of the append-only audit log: who did what to
 // whom, when and why, and, for an act at a desk, for whom and where. The
 // database refuses UPDATE and DELETE on this table.

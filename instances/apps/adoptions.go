@@ -110,9 +110,10 @@ func checkAdoption(name, version, contact, actor string) (*Adoption, error) {
 		n := utf8.RuneCountInString(v)
 		switch {
 		case n == 0 && required:
-			fes = append(fes, FieldError{Path: path, Code: "required", Message: "required"})
+			fes = append(fes, FieldError{Path: path, Code: "required", Detail: Detail{Problem: Required}, Message: "required"})
 		case n > max || strings.ContainsFunc(v, unicode.IsControl):
-			fes = append(fes, FieldError{Path: path, Code: "value", Message: fmt.Sprintf("one line of at most %d characters", max)})
+			fes = append(fes, FieldError{Path: path, Code: "value", Detail: Detail{Problem: OneLine, N: n, Max: max},
+				Message: fmt.Sprintf("one line of at most %d characters", max)})
 		}
 		return v
 	}
@@ -120,7 +121,7 @@ func checkAdoption(name, version, contact, actor string) (*Adoption, error) {
 		Contact: line("contact", contact, maxShortField, false)}
 	if actor != "" {
 		if u, err := url.Parse(actor); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			fes = append(fes, FieldError{Path: "actor", Code: "url", Message: "the adopting actor is not an http(s) URL"})
+			fes = append(fes, FieldError{Path: "actor", Code: "url", Detail: Detail{Problem: NotWebURL, Value: actor}, Message: "the adopting actor is not an http(s) URL"})
 		}
 	}
 	if len(fes) > 0 {

@@ -38,7 +38,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("no PublicCode and no problem: %v %v", fes, err)
 		}
 		for _, fe := range fes {
-			if fe.Code == "" || fe.Message == "" || fe.Line < 0 {
+			if fe.Code == "" || fe.Problem == "" || fe.Message == "" || fe.Line < 0 {
 				t.Fatalf("incomplete field error %+v", fe)
 			}
 		}

@@ -124,7 +124,7 @@ func (s *Service) screenshotRoom(ctx context.Context, db bun.IDB, appID string) 
 		return fmt.Errorf("count screenshots: %w", err)
 	}
 	if n >= MaxScreenshots {
-		return invalid([]FieldError{{Path: "screenshots", Code: "length", Message: fmt.Sprintf("at most %d screenshots", MaxScreenshots)}})
+		return invalid([]FieldError{{Path: "screenshots", Code: "length", Detail: Detail{Problem: TooMany, Max: MaxScreenshots}, Message: fmt.Sprintf("at most %d screenshots", MaxScreenshots)}})
 	}
 	return nil
 }

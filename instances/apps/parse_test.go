@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -170,7 +171,7 @@ func TestParseErrors(t *testing.T) {
 				t.Fatalf("Parse = %v, %v, %v; want refused", pc, fes, err)
 			}
 			var ie *apps.InvalidError
-			if !errors.As(err, &ie) || !slices.Equal(ie.Errors, fes) {
+			if !errors.As(err, &ie) || !reflect.DeepEqual(ie.Errors, fes) {
 				t.Errorf("error %v does not carry the field errors", err)
 			}
 			fe := fes[0]

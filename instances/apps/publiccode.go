@@ -120,6 +120,9 @@ type FieldError struct {
 	// type, value, length, url, date, language, licence, category,
 	// duplicate, syntax, alias, too_large, too_complex.
 	Code string
+	// Detail is the precise problem and its values, for pages to say it
+	// in their language.
+	Detail
 	// Message says it in English, for logs and the command line.
 	Message string
 }
@@ -200,7 +203,7 @@ func parseNode(r io.Reader) (*yaml.Node, []FieldError, error) {
 		return nil, nil, fmt.Errorf("read publiccode.yml: %w", err)
 	}
 	if len(data) > MaxPublicCodeSize {
-		fes := []FieldError{{Code: "too_large", Message: fmt.Sprintf("the file is larger than %d KiB", MaxPublicCodeSize>>10)}}
+		fes := []FieldError{{Code: "too_large", Detail: Detail{Problem: FileTooLarge, Max: MaxPublicCodeSize >> 10}, Message: fmt.Sprintf("the file is larger than %d KiB", MaxPublicCodeSize>>10)}}
 		return nil, fes, &InvalidError{Errors: fes, cause: ErrTooLarge}
 	}
 	fail := func(fe FieldError) (*yaml.Node, []FieldError, error) {
@@ -208,14 +211,14 @@ func parseNode(r io.Reader) (*yaml.Node, []FieldError, error) {
 		return nil, fes, invalid(fes)
 	}
 	if n := estimateNodes(data); n > maxNodes {
-		return fail(FieldError{Code: "too_complex",
+		return fail(FieldError{Code: "too_complex", Detail: Detail{Problem: TooManyEntries, N: n, Max: maxNodes},
 			Message: fmt.Sprintf("the document holds too many entries (about %d, at most %d)", n, maxNodes)})
 	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return fail(FieldError{Code: "required", Message: "the file is empty"})
+			return fail(FieldError{Code: "required", Detail: Detail{Problem: EmptyFile}, Message: "the file is empty"})
 		}
 		return fail(syntaxError(err))
 	}
@@ -225,17 +228,17 @@ func parseNode(r io.Reader) (*yaml.Node, []FieldError, error) {
 		if err != nil {
 			return fail(syntaxError(err))
 		}
-		return fail(FieldError{Line: line, Code: "syntax", Message: "the file holds more than one YAML document"})
+		return fail(FieldError{Line: line, Code: "syntax", Detail: Detail{Problem: ManyDocuments}, Message: "the file holds more than one YAML document"})
 	}
 	switch sh := measure(&doc); {
 	case sh.depthLine > 0:
-		return fail(FieldError{Line: sh.depthLine, Code: "too_complex",
+		return fail(FieldError{Line: sh.depthLine, Code: "too_complex", Detail: Detail{Problem: TooDeep, Max: maxDepth},
 			Message: fmt.Sprintf("the document nests deeper than %d levels", maxDepth)})
 	case sh.cycleLine > 0:
-		return fail(FieldError{Line: sh.cycleLine, Code: "alias",
+		return fail(FieldError{Line: sh.cycleLine, Code: "alias", Detail: Detail{Problem: AliasCycle},
 			Message: "an alias names a node that contains it: it would expand without end"})
 	case sh.growth > maxAliasNodes:
-		return fail(FieldError{Line: sh.firstAlias, Code: "alias",
+		return fail(FieldError{Line: sh.firstAlias, Code: "alias", Detail: Detail{Problem: AliasGrowth, Max: maxAliasNodes},
 			Message: fmt.Sprintf("aliases expand the document by more than %d nodes", maxAliasNodes)})
 	}
 	return &doc, nil, nil
@@ -273,7 +276,7 @@ func estimateNodes(data []byte) int {
 // error ("did not find expected '-' indicator").
 func syntaxError(err error) FieldError {
 	msg := err.Error()
-	fe := FieldError{Code: "syntax", Message: "malformed YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	fe := FieldError{Code: "syntax", Detail: Detail{Problem: Syntax}, Message: "malformed YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		problem := msg[len(m[0]):]
 		fe.Line, _ = strconv.Atoi(m[1])

@@ -172,20 +172,22 @@ func (s *Service) AddRelease(ctx context.Context, actor accounts.Actor, slug str
 // every problem at once.
 func checkRelease(in *ReleaseInput) error {
 	var fes []FieldError
-	bad := func(path, code, msg string) { fes = append(fes, FieldError{Path: path, Code: code, Message: msg}) }
+	bad := func(path, code string, d Detail, msg string) {
+		fes = append(fes, FieldError{Path: path, Code: code, Detail: d, Message: msg})
+	}
 	in.Version = strings.TrimSpace(in.Version)
 	switch n := utf8.RuneCountInString(in.Version); {
 	case n == 0:
-		bad("version", "required", "required")
+		bad("version", "required", Detail{Problem: Required}, "required")
 	case n > maxShortField || strings.ContainsFunc(in.Version, unicode.IsControl):
-		bad("version", "value", "a version is one line of at most 300 characters")
+		bad("version", "value", Detail{Problem: OneLine, N: n, Max: maxShortField}, "a version is one line of at most 300 characters")
 	}
 	in.Changelog = strings.TrimSpace(in.Changelog)
-	if utf8.RuneCountInString(in.Changelog) > maxChangelog {
-		bad("changelog", "length", "a changelog is at most 20,000 characters")
+	if n := utf8.RuneCountInString(in.Changelog); n > maxChangelog {
+		bad("changelog", "length", Detail{Problem: TooLong, N: n, Max: maxChangelog}, "a changelog is at most 20,000 characters")
 	}
 	if len(in.Artifacts) > MaxArtifactsPerRelease {
-		bad("artifacts", "length", "at most 20 files per release")
+		bad("artifacts", "length", Detail{Problem: TooMany, N: len(in.Artifacts), Max: MaxArtifactsPerRelease}, "at most 20 files per release")
 	}
 	var names []string
 	for i := range in.Artifacts {
@@ -202,21 +204,23 @@ func checkRelease(in *ReleaseInput) error {
 // normalising its type; names are those of the files before it.
 func checkArtifact(f *ArtifactInput, i int, names []string) []FieldError {
 	var fes []FieldError
-	bad := func(path, code, msg string) { fes = append(fes, FieldError{Path: path, Code: code, Message: msg}) }
+	bad := func(path, code string, d Detail, msg string) {
+		fes = append(fes, FieldError{Path: path, Code: code, Detail: d, Message: msg})
+	}
 	path := fmt.Sprintf("artifacts[%d]", i)
 	f.Name = strings.TrimSpace(f.Name)
 	if !fileName(f.Name) {
-		bad(path+".name", "value", "a file name is 1 to 200 characters, without / or \\")
+		bad(path+".name", "value", Detail{Problem: BadFileName, Max: 200}, "a file name is 1 to 200 characters, without / or \\")
 	} else if slices.Contains(names, f.Name) {
-		bad(path+".name", "duplicate", "two files of the release have this name")
+		bad(path+".name", "duplicate", Detail{Problem: DuplicateName, Value: f.Name}, "two files of the release have this name")
 	}
 	mt, err := mediaType(f.MediaType)
 	if err != nil {
-		bad(path+".mediaType", "value", "not a media type (type/subtype)")
+		bad(path+".mediaType", "value", Detail{Problem: BadMediaType, Value: f.MediaType}, "not a media type (type/subtype)")
 	}
 	f.MediaType = mt
 	if f.Body == nil {
-		bad(path, "required", "the file has no content")
+		bad(path, "required", Detail{Problem: NoContent}, "the file has no content")
 	}
 	return fes
 }
@@ -225,7 +229,8 @@ func checkArtifact(f *ArtifactInput, i int, names []string) []FieldError {
 // gave, after the files stored already.
 func checkMore(f *ArtifactInput, i int, before []Artifact) error {
 	if i >= MaxArtifactsPerRelease {
-		return invalid([]FieldError{{Path: "artifacts", Code: "length", Message: "at most 20 files per release"}})
+		return invalid([]FieldError{{Path: "artifacts", Code: "length", Detail: Detail{Problem: TooMany, Max: MaxArtifactsPerRelease},
+			Message: "at most 20 files per release"}})
 	}
 	names := make([]string, 0, len(before))
 	for _, a := range before {

@@ -32,11 +32,11 @@ func (s *Service) Review(ctx context.Context, actor accounts.Actor, slug string,
 		}
 		var fes []FieldError
 		if checklist.OSILicence && !a.OSIApproved {
-			fes = append(fes, FieldError{Path: "checklist.osiLicence", Code: "value",
+			fes = append(fes, FieldError{Path: "checklist.osiLicence", Code: "value", Detail: Detail{Problem: NotOSI, Value: a.License},
 				Message: fmt.Sprintf("the licence %s is not OSI-approved", a.License)})
 		}
 		if checklist.MaintenanceDeclared && pc.Maintenance.Type == MaintenanceNone {
-			fes = append(fes, FieldError{Path: "checklist.maintenanceDeclared", Code: "value",
+			fes = append(fes, FieldError{Path: "checklist.maintenanceDeclared", Code: "value", Detail: Detail{Problem: NoMaintenance},
 				Message: "the publiccode.yml declares no maintenance (maintenance.type: none)"})
 		}
 		if len(fes) > 0 {

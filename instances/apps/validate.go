@@ -25,12 +25,12 @@ const (
 // checker walks a node tree, collecting field errors.
 type checker struct{ errs []FieldError }
 
-func (c *checker) add(n *yaml.Node, path, code, format string, args ...any) {
+func (c *checker) add(n *yaml.Node, path, code string, d Detail, format string, args ...any) {
 	line := 0
 	if n != nil {
 		line = n.Line
 	}
-	c.errs = append(c.errs, FieldError{Path: path, Line: line, Code: code, Message: fmt.Sprintf(format, args...)})
+	c.errs = append(c.errs, FieldError{Path: path, Line: line, Code: code, Detail: d, Message: fmt.Sprintf(format, args...)})
 }
 
 // field is one key of a mapping: the key node (for its line) and value.
@@ -59,6 +59,32 @@ func deref(n *yaml.Node) *yaml.Node {
 func isNull(n *yaml.Node) bool {
 	n = deref(n)
 	return n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// kindCode says what a node is, for translations: mapping, list,
+// boolean, number, string or nothing.
+func kindCode(n *yaml.Node) string {
+	switch n = deref(n); {
+	case n == nil:
+		return "nothing"
+	case n.Kind == yaml.MappingNode:
+		return "mapping"
+	case n.Kind == yaml.SequenceNode:
+		return "list"
+	case n.Tag == "!!bool":
+		return "boolean"
+	case n.Tag == "!!int", n.Tag == "!!float":
+		return "number"
+	}
+	return "string"
+}
+
+// urlProblem is the problem of a value that is not the URL wanted.
+func urlProblem(web bool) Problem {
+	if web {
+		return NotWebURL
+	}
+	return NotURL
 }
 
 // kindName says what a node is, for messages.
@@ -98,7 +124,7 @@ func (c *checker) object(n *yaml.Node, path string) *object {
 func (c *checker) mapping(n *yaml.Node, path string, depth int) *object {
 	n = deref(n)
 	if n == nil || n.Kind != yaml.MappingNode {
-		c.add(n, path, "type", "want a mapping, found %s", kindName(n))
+		c.add(n, path, "type", Detail{Problem: WantMapping, Found: kindCode(n)}, "want a mapping, found %s", kindName(n))
 		return nil
 	}
 	o := &object{node: n, path: path, fields: map[string]field{}}
@@ -110,13 +136,13 @@ func (c *checker) mapping(n *yaml.Node, path string, depth int) *object {
 			continue
 		}
 		if prev, dup := o.fields[k.Value]; dup {
-			c.add(k, join(path, k.Value), "duplicate", "key written twice (first at line %d)", prev.key.Line)
+			c.add(k, join(path, k.Value), "duplicate", Detail{Problem: DuplicateKey, FirstLine: prev.key.Line}, "key written twice (first at line %d)", prev.key.Line)
 			continue
 		}
 		o.fields[k.Value] = field{k, v}
 	}
 	if len(merges) > 0 && depth >= maxMergeDepth {
-		c.add(merges[0], path, "too_complex", "merge keys (<<) nest more than %d deep", maxMergeDepth)
+		c.add(merges[0], path, "too_complex", Detail{Problem: MergeTooDeep, Max: maxMergeDepth}, "merge keys (<<) nest more than %d deep", maxMergeDepth)
 		return o
 	}
 	for _, m := range merges {
@@ -131,7 +157,7 @@ func (c *checker) mapping(n *yaml.Node, path string, depth int) *object {
 		for _, s := range sources {
 			s = deref(s)
 			if s == nil || s.Kind != yaml.MappingNode {
-				c.add(s, path, "type", "a merge key (<<) wants a mapping")
+				c.add(s, path, "type", Detail{Problem: MergeWantsMapping}, "a merge key (<<) wants a mapping")
 				continue
 			}
 			merged := c.mapping(s, path, depth+1)
@@ -158,7 +184,7 @@ func (c *checker) get(o *object, key string, required bool) *yaml.Node {
 			if ok {
 				line = f.key
 			}
-			c.add(line, join(o.path, key), "required", "required")
+			c.add(line, join(o.path, key), "required", Detail{Problem: Required}, "required")
 		}
 		return nil
 	}
@@ -172,12 +198,12 @@ func (c *checker) scalar(n *yaml.Node, path string) (string, bool) {
 		return "", false
 	}
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!bool" || n.Tag == "!!binary" {
-		c.add(n, path, "type", "want a string, found %s", kindName(n))
+		c.add(n, path, "type", Detail{Problem: WantString, Found: kindCode(n)}, "want a string, found %s", kindName(n))
 		return "", false
 	}
 	v := strings.TrimSpace(n.Value)
 	if utf8.RuneCountInString(v) > maxString {
-		c.add(n, path, "length", "at most %d characters", maxString)
+		c.add(n, path, "length", Detail{Problem: TooLong, N: utf8.RuneCountInString(v), Max: maxString}, "at most %d characters", maxString)
 		return "", false
 	}
 	return v, true
@@ -188,7 +214,7 @@ func (c *checker) str(o *object, key string, required bool) (string, *yaml.Node)
 	n := c.get(o, key, required)
 	v, ok := c.scalar(n, join(o.pathOf(), key))
 	if ok && v == "" && required {
-		c.add(n, join(o.pathOf(), key), "required", "required")
+		c.add(n, join(o.pathOf(), key), "required", Detail{Problem: Required}, "required")
 	}
 	return v, n
 }
@@ -218,7 +244,7 @@ func (c *checker) list(o *object, key string, required, asOne bool) ([]item, *ya
 	if asOne && n.Kind == yaml.ScalarNode {
 		v, ok := c.scalar(n, path)
 		if ok && v == "" && required {
-			c.add(n, path, "required", "required")
+			c.add(n, path, "required", Detail{Problem: Required}, "required")
 		}
 		if !ok || v == "" {
 			return nil, n
@@ -226,26 +252,26 @@ func (c *checker) list(o *object, key string, required, asOne bool) ([]item, *ya
 		return []item{{v, n, path}}, n
 	}
 	if n.Kind != yaml.SequenceNode {
-		c.add(n, path, "type", "want a list, found %s", kindName(n))
+		c.add(n, path, "type", Detail{Problem: WantList, Found: kindCode(n)}, "want a list, found %s", kindName(n))
 		return nil, n
 	}
 	if len(n.Content) > maxList {
-		c.add(n, path, "length", "at most %d items", maxList)
+		c.add(n, path, "length", Detail{Problem: TooMany, N: len(n.Content), Max: maxList}, "at most %d items", maxList)
 		return nil, n
 	}
 	if required && len(n.Content) == 0 {
-		c.add(n, path, "required", "the list is empty")
+		c.add(n, path, "required", Detail{Problem: EmptyList}, "the list is empty")
 	}
 	var out []item
 	for i, in := range n.Content {
 		ipath := fmt.Sprintf("%s[%d]", path, i)
 		if isNull(in) {
-			c.add(in, ipath, "required", "empty item")
+			c.add(in, ipath, "required", Detail{Problem: EmptyItem}, "empty item")
 			continue
 		}
 		if v, ok := c.scalar(deref(in), ipath); ok {
 			if v == "" {
-				c.add(in, ipath, "required", "empty item")
+				c.add(in, ipath, "required", Detail{Problem: EmptyItem}, "empty item")
 				continue
 			}
 			out = append(out, item{v, deref(in), ipath})
@@ -276,15 +302,15 @@ func (c *checker) objects(o *object, key string, required bool) []*object {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		c.add(n, path, "type", "want a list, found %s", kindName(n))
+		c.add(n, path, "type", Detail{Problem: WantList, Found: kindCode(n)}, "want a list, found %s", kindName(n))
 		return nil
 	}
 	if len(n.Content) > maxList {
-		c.add(n, path, "length", "at most %d items", maxList)
+		c.add(n, path, "length", Detail{Problem: TooMany, N: len(n.Content), Max: maxList}, "at most %d items", maxList)
 		return nil
 	}
 	if required && len(n.Content) == 0 {
-		c.add(n, path, "required", "the list is empty")
+		c.add(n, path, "required", Detail{Problem: EmptyList}, "the list is empty")
 	}
 	var out []*object
 	for i, item := range n.Content {
@@ -302,7 +328,7 @@ func (c *checker) boolean(o *object, key string, required bool) bool {
 		return false
 	}
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-		c.add(n, join(o.pathOf(), key), "type", "want true or false, found %s", kindName(n))
+		c.add(n, join(o.pathOf(), key), "type", Detail{Problem: WantBool, Found: kindCode(n)}, "want true or false, found %s", kindName(n))
 		return false
 	}
 	return strings.EqualFold(n.Value, "true")
@@ -311,7 +337,7 @@ func (c *checker) boolean(o *object, key string, required bool) bool {
 // oneOf checks a value against a closed list.
 func (c *checker) oneOf(n *yaml.Node, path, v string, allowed []string) {
 	if v != "" && !slices.Contains(allowed, v) {
-		c.add(n, path, "value", "%q is not one of %s", v, strings.Join(allowed, ", "))
+		c.add(n, path, "value", Detail{Problem: NotOneOf, Value: v, Allowed: allowed}, "%q is not one of %s", v, strings.Join(allowed, ", "))
 	}
 }
 
@@ -330,7 +356,7 @@ func (c *checker) url(n *yaml.Node, path, v string, web bool) {
 		if web {
 			want = "an http or https URL"
 		}
-		c.add(n, path, "url", "%q is not %s", v, want)
+		c.add(n, path, "url", Detail{Problem: urlProblem(web), Value: v}, "%q is not %s", v, want)
 	}
 }
 
@@ -340,7 +366,7 @@ func (c *checker) date(n *yaml.Node, path, v string) {
 		return
 	}
 	if _, err := time.Parse(time.DateOnly, v); err != nil {
-		c.add(n, path, "date", "%q is not a date written YYYY-MM-DD", v)
+		c.add(n, path, "date", Detail{Problem: NotDate, Value: v}, "%q is not a date written YYYY-MM-DD", v)
 	}
 }
 
@@ -371,7 +397,7 @@ func decode(doc *yaml.Node) (*PublicCode, []FieldError) {
 
 	v, n := c.str(top, "publiccodeYmlVersion", true)
 	if v != "" && !versionRE.MatchString(v) {
-		c.add(n, "publiccodeYmlVersion", "value", "version %q is not supported (want 0.2, 0.3 or 0.4)", v)
+		c.add(n, "publiccodeYmlVersion", "value", Detail{Problem: UnknownVersion, Value: v}, "version %q is not supported (want 0.2, 0.3 or 0.4)", v)
 	}
 	pc.Version = v
 	pc.Name, _ = c.str(top, "name", true)
@@ -395,7 +421,7 @@ func decode(doc *yaml.Node) (*PublicCode, []FieldError) {
 	cats, _ := c.list(top, "categories", true, false)
 	for _, cat := range cats {
 		if !IsCategory(cat.value) {
-			c.add(cat.node, cat.path, "category", "%q is not in the publiccode.yml list of categories", cat.value)
+			c.add(cat.node, cat.path, "category", Detail{Problem: UnknownCategory, Value: cat.value}, "%q is not in the publiccode.yml list of categories", cat.value)
 		}
 	}
 	pc.Categories = dedupe(values(cats))
@@ -424,7 +450,7 @@ func (c *checker) descriptions(top *object) map[string]Description {
 		return nil
 	}
 	if len(o.fields) == 0 {
-		c.add(n, "description", "required", "describe the software in at least one language")
+		c.add(n, "description", "required", Detail{Problem: NoDescription}, "describe the software in at least one language")
 		return nil
 	}
 	out := map[string]Description{}
@@ -433,7 +459,7 @@ func (c *checker) descriptions(top *object) map[string]Description {
 		f := o.fields[lang]
 		path := "description." + lang
 		if _, ok := languageTag(lang); !ok {
-			c.add(f.key, path, "language", "%q is not a BCP 47 language tag", lang)
+			c.add(f.key, path, "language", Detail{Problem: BadLanguage, Value: lang}, "%q is not a BCP 47 language tag", lang)
 			continue
 		}
 		lo := c.object(f.value, path)
@@ -446,17 +472,17 @@ func (c *checker) descriptions(top *object) map[string]Description {
 		var sn, ln *yaml.Node
 		d.ShortDescription, sn = c.str(lo, "shortDescription", true)
 		if k := utf8.RuneCountInString(d.ShortDescription); k > maxShortDescription {
-			c.add(sn, path+".shortDescription", "length", "%d characters, at most %d allowed", k, maxShortDescription)
+			c.add(sn, path+".shortDescription", "length", Detail{Problem: TooLong, N: k, Max: maxShortDescription}, "%d characters, at most %d allowed", k, maxShortDescription)
 		}
 		// longDescription is longer than maxString: read it apart.
 		if ln = c.get(lo, "longDescription", false); ln != nil {
 			if ln.Kind != yaml.ScalarNode || ln.Tag != "!!str" {
-				c.add(ln, path+".longDescription", "type", "want a string, found %s", kindName(ln))
+				c.add(ln, path+".longDescription", "type", Detail{Problem: WantString, Found: kindCode(ln)}, "want a string, found %s", kindName(ln))
 			} else {
 				d.LongDescription = strings.TrimSpace(ln.Value)
 				k := utf8.RuneCountInString(d.LongDescription)
 				if k < minLongDescription || k > maxLongDescription {
-					c.add(ln, path+".longDescription", "length", "%d characters, want %d to %d", k, minLongDescription, maxLongDescription)
+					c.add(ln, path+".longDescription", "length", Detail{Problem: LengthOutside, N: k, Min: minLongDescription, Max: maxLongDescription}, "%d characters, want %d to %d", k, minLongDescription, maxLongDescription)
 				}
 				hasLong = true
 			}
@@ -478,10 +504,10 @@ func (c *checker) descriptions(top *object) map[string]Description {
 		return nil // the languages were reported
 	}
 	if !hasLong {
-		c.add(o.node, "description.*.longDescription", "required", "a long description is required in at least one language")
+		c.add(o.node, "description.*.longDescription", "required", Detail{Problem: NoLongDescription}, "a long description is required in at least one language")
 	}
 	if !hasFeatures {
-		c.add(o.node, "description.*.features", "required", "a list of features is required in at least one language")
+		c.add(o.node, "description.*.features", "required", Detail{Problem: NoFeatures}, "a list of features is required in at least one language")
 	}
 	return out
 }
@@ -501,7 +527,7 @@ func (c *checker) legal(top *object) Legal {
 	if l.License != "" {
 		lic, err := ParseLicence(l.License)
 		if err != nil {
-			c.add(ln, "legal.license", "licence", "%s", err)
+			c.add(ln, "legal.license", "licence", Detail{Problem: BadLicence, Value: l.License}, "%s", err)
 		}
 		l.Licence = lic
 	}
@@ -560,7 +586,7 @@ func (c *checker) localisation(top *object) Localisation {
 	for _, lang := range langs {
 		tag, ok := languageTag(lang.value)
 		if !ok {
-			c.add(lang.node, lang.path, "language", "%q is not a BCP 47 language tag", lang.value)
+			c.add(lang.node, lang.path, "language", Detail{Problem: BadLanguage, Value: lang.value}, "%q is not a BCP 47 language tag", lang.value)
 			continue
 		}
 		l.AvailableLanguages = append(l.AvailableLanguages, tag)

@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"agora/instances/accounts"
+	"agora/instances/markup"
 	"agora/instances/outbox"
 	"agora/storage/database"
 )
@@ -394,7 +395,7 @@ func (s *Service) commentBody(src string) (string, string, error) {
 	}
 	html := s.md.Markdown(body)
 	if html == "" {
-		return "", "", fmt.Errorf("%w (nothing is left to show once cleaned)", ErrBody)
+		return "", "", &markup.LengthError{Err: ErrBody, N: utf8.RuneCountInString(body), Min: 1, Max: MaxBody, Cleaned: true}
 	}
 	return body, html, nil
 }
@@ -406,8 +407,8 @@ func text(s string, lo, hi int, bad error) (string, error) {
 	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
 		return "", fmt.Errorf("%w (not valid text)", bad)
 	}
-	if n := utf8.RuneCountInString(s); n < lo || n > hi {
-		return "", fmt.Errorf("%w (got %d)", bad, n)
+	if err := markup.CheckLength(bad, s, lo, hi); err != nil {
+		return "", err
 	}
 	return s, nil
 }

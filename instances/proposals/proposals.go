@@ -206,11 +206,11 @@ func (s *Service) check(sp *spaces.Space, in *Input) error {
 	in.Title = strings.TrimSpace(in.Title)
 	in.Body = strings.TrimSpace(in.Body)
 	in.Address = strings.TrimSpace(in.Address)
-	if n := utf8.RuneCountInString(in.Title); n < 1 || n > sp.TitleMax {
-		return ErrTitle
+	if err := markup.CheckLength(ErrTitle, in.Title, 1, sp.TitleMax); err != nil {
+		return err
 	}
-	if n := utf8.RuneCountInString(in.Body); n < 1 || n > sp.BodyMax {
-		return ErrBody
+	if err := markup.CheckLength(ErrBody, in.Body, 1, sp.BodyMax); err != nil {
+		return err
 	}
 	if len(sp.Categories) > 0 && !sp.HasCategory(in.Category) || len(sp.Categories) == 0 && in.Category != "" {
 		return ErrCategory
