@@ -64,7 +64,7 @@ func TestInBox(t *testing.T) {
 				t.Errorf("%s: %d reports, want %d", c.name, len(ids), len(want))
 			}
 		}
-		got, more, err := f.svc.InBox(f.ctx, reports.Box{South: 42, West: 2, North: 49.5, East: 5.5}, reports.Filter{}, 5)
+		got, more, err := f.svc.InBox(f.ctx, reports.Box{South: 42, West: 3, North: 46, East: 6.5}, reports.Filter{}, 5)
 		if err != nil || !more || len(got) != 5 {
 			t.Errorf("limited: %d reports, more=%v, %v", len(got), more, err)
 		}
