@@ -23,6 +23,7 @@ import (
 	"agora/frontend/opendata"
 	"agora/frontend/ops"
 	"agora/frontend/participation"
+	streetreports "agora/frontend/reports"
 	"agora/frontend/web"
 	accountsvc "agora/instances/accounts"
 	appsvc "agora/instances/apps"
@@ -30,6 +31,7 @@ import (
 	"agora/instances/markup"
 	modsvc "agora/instances/moderation"
 	"agora/instances/proposals"
+	reportsvc "agora/instances/reports"
 	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/blobs"
@@ -87,6 +89,10 @@ type Deps struct {
 	// hold (0: none), as the page on personal data says.
 	AttachmentQuota int64
 
+	// Reports, when set, serves the street reports (/reports, the admin's
+	// /admin/reports); it needs Accounts and Blobs (the photos).
+	Reports *reportsvc.Service
+
 	// Now is the clock pages decide with (phases, windows, expiries); the
 	// services must use the same one. Nil means time.Now.
 	Now func() time.Time
@@ -135,6 +141,11 @@ func register(k *web.Kit, d Deps) error {
 	}
 	if d.Federation != nil {
 		if err := cities.Register(k, d.Federation, d.Markup); err != nil {
+			return err
+		}
+	}
+	if d.Reports != nil {
+		if err := streetreports.Register(k, streetreports.Deps{Accounts: d.Accounts, Reports: d.Reports, Blobs: d.Blobs}); err != nil {
 			return err
 		}
 	}

@@ -23,6 +23,7 @@ import (
 	"agora/instances/markup"
 	"agora/instances/moderation"
 	"agora/instances/proposals"
+	"agora/instances/reports"
 	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/database"
@@ -157,6 +158,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Federation: federationPages{fed},
 		Apps:       appsSvc,
 		Site:       siteSvc,
+		Reports:    reports.NewService(n.db, nil),
 
 		AttachmentQuota: cfg.AttachmentQuota,
 		Checks: []frontend.Check{

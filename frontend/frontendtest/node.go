@@ -28,6 +28,7 @@ import (
 	"agora/instances/markup"
 	"agora/instances/moderation"
 	"agora/instances/proposals"
+	"agora/instances/reports"
 	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/ratelimit"
@@ -54,6 +55,7 @@ type Node struct {
 	Proposals  *proposals.Service
 	Debates    *debates.Service
 	Moderation *moderation.Service
+	Reports    *reports.Service
 	Clock      *Clock
 	Deps       frontend.Deps // what the handler was built with
 }
@@ -101,12 +103,13 @@ func NewNodeOn(t testing.TB, db *bun.DB, tweaks ...func(*frontend.Deps)) *Node {
 		Accounts: acc, Limiter: ratelimit.New(db, Secret, clock.Now), Secret: Secret,
 		Spaces: sp, Proposals: pr, Debates: dbt, Moderation: mod, Markup: md,
 		Blobs: storagetest.NewBlobStore(t, "local"), Site: site.NewService(db, clock.Now), Now: clock.Now,
+		Reports: reports.NewService(db, clock.Now),
 	}
 	for _, tweak := range tweaks {
 		tweak(&deps)
 	}
 	n := &Node{H: handler(t, deps), Accounts: acc, DB: db, Spaces: sp, Proposals: pr, Debates: dbt, Moderation: mod,
-		Clock: clock, Deps: deps}
+		Reports: deps.Reports, Clock: clock, Deps: deps}
 	n.addStaff(t)
 	return n
 }

@@ -18,7 +18,7 @@ var start = instancestest.Start
 var tables = []string{"street_reports", "report_photos", "report_events", "report_confirmations", "report_categories", "node_settings"}
 
 // territory is a square around the 11th arrondissement of Paris.
-var territory = reports.Polygon{{48.85, 2.36}, {48.87, 2.36}, {48.87, 2.40}, {48.85, 2.40}}
+var territory = reports.Polygon{{Lat: 48.85, Lon: 2.36}, {Lat: 48.87, Lon: 2.36}, {Lat: 48.87, Lon: 2.40}, {Lat: 48.85, Lon: 2.40}}
 
 // inside is a point in the territory.
 var inside = reports.Point{Lat: 48.8606, Lon: 2.3795}
