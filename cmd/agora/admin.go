@@ -21,6 +21,7 @@ func adminCommands() []command {
 		{"demo", "", "load a demo arrondissement with spaces, proposals and comments", cmdAdminDemo},
 		{"seed", "[--scale F]", "fill an empty node with generated content for performance measurements", cmdAdminSeed},
 		{"apps", "import FILE-OR-URL", "the catalogue of free software: publish an app from its publiccode.yml", cmdAdminApps},
+		{"open311", "create-key --name NAME", "the Open311 API: make a key for a client that creates requests", cmdAdminOpen311},
 	}
 }
 

@@ -1,7 +1,9 @@
 package reports_test
 
 import (
+	"net/url"
 	"testing"
+	"time"
 
 	streetreports "agora/frontend/reports"
 )
@@ -40,6 +42,39 @@ func FuzzParsePolygon(f *testing.F) {
 		for i := range poly {
 			if again[i] != poly[i] || !poly[i].Valid() {
 				t.Fatalf("point %d: %v then %v", i, poly[i], again[i])
+			}
+		}
+	})
+}
+
+// FuzzOpen311Params: whatever a client sends, the parsers of GET and
+// POST requests either refuse it or return what the service accepts:
+// a point on Earth, dates in order, a bounded list.
+func FuzzOpen311Params(f *testing.F) {
+	for _, s := range []string{
+		"service_code=graffiti,nid-de-poule&status=open&start_date=2026-12-01T00:00:00Z",
+		"service_request_id=a,b,a", "start_date=2026-12-07&end_date=2026-12-01", "status=closed,open",
+		"api_key=k&service_code=x&lat=48,86&long=2.38&description=Trou", "lat=1e400&long=2", "end_date=2026-12-07T10:00+01:00",
+	} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, raw string) {
+		v, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		if q, err := streetreports.ParseListQuery(v, now); err == nil {
+			if len(q.IDs) > 1000 || q.Query.Limit > 1000 {
+				t.Fatalf("unbounded list %+v", q)
+			}
+			if !q.Query.Since.IsZero() && !q.Query.Until.IsZero() && q.Query.Until.Before(q.Query.Since) {
+				t.Fatalf("dates out of order %+v", q.Query)
+			}
+		}
+		if in, err := streetreports.ParseCreate(v); err == nil {
+			if in.Input.Category == "" || in.Input.Point != nil && !in.Input.Point.Valid() {
+				t.Fatalf("accepted %+v", in.Input)
 			}
 		}
 	})

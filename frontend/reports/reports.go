@@ -73,6 +73,8 @@ func (s *surface) routes() {
 	admin.Get("/admin/reports", s.adminPage)
 	admin.Post("/admin/reports/categories", s.adminCategorySave)
 	admin.Post("/admin/reports/territory", s.adminTerritorySave)
+
+	s.open311Routes()
 }
 
 // errorTable maps the domain's refusals to messages and fields.
@@ -97,4 +99,5 @@ var errorTable = []web.DomainError{
 	web.MapError(reports.ErrBoxTooLarge, http.StatusBadRequest, "street.error.box", ""),
 	web.MapError(reports.ErrCategoryInput, http.StatusBadRequest, "street.error.category_input", "slug"),
 	web.MapError(reports.ErrTerritory, http.StatusBadRequest, "street.error.territory", "territory"),
+	web.MapError(reports.ErrBadKey, http.StatusForbidden, "street.open311.key", ""),
 }

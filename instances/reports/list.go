@@ -65,3 +65,42 @@ func (s *Service) ByIDs(ctx context.Context, ids []string) ([]Report, error) {
 	}
 	return out, nil
 }
+
+// Notes returns the message of the latest state change of each report of
+// ids that has one (Open311's status_notes).
+func (s *Service) Notes(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []Event
+	if err := s.db.NewSelect().Model(&rows).Column("report_id", "message").
+		Where("report_id IN (?) AND kind = ?", bun.In(ids), KindState).Order("id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("load notes: %w", err)
+	}
+	for _, e := range rows {
+		out[e.ReportID] = e.Message
+	}
+	return out, nil
+}
+
+// FirstPhotos returns the position of the first photo (not an "after"
+// photo) of each report of ids that has one.
+func (s *Service) FirstPhotos(ctx context.Context, ids []string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ReportID string `bun:"report_id"`
+		Position int    `bun:"position"`
+	}
+	if err := s.db.NewSelect().Model((*Photo)(nil)).ColumnExpr("report_id, MIN(position) AS position").
+		Where("report_id IN (?) AND after = ?", bun.In(ids), false).Group("report_id").Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("load photos: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ReportID] = r.Position
+	}
+	return out, nil
+}
