@@ -132,7 +132,7 @@ func TestReportJourney(t *testing.T) {
 
 		// The service schedules the work; the reporter answers in private.
 		frontendtest.WantStatus(t, post(n, "/reports/"+id+"/state", official, fields("to", "scheduled",
-			"message", "Rebouchage prévu.", "scheduled_for", n.Clock.Now().AddDate(0, 0, 7).Format("2006-01-02"))), http.StatusSeeOther)
+			"note", "Rebouchage prévu.", "scheduled_for", n.Clock.Now().AddDate(0, 0, 7).Format("2006-01-02"))), http.StatusSeeOther)
 		frontendtest.WantStatus(t, n.Request("POST", "/reports/"+id+"/messages", alice, url.Values{"message": {"Merci ! Mon code : 1234"}, "private": {"on"}}), http.StatusSeeOther)
 		w = n.Request("GET", "/reports/"+id+"?lang=en", "", nil)
 		frontendtest.WantBody(t, w, "Work scheduled", "Rebouchage prévu.", "Voirie service")
@@ -183,8 +183,8 @@ func TestReportRefused(t *testing.T) {
 			{"photo that is not an image", "/reports/new", alice, valid(), []file{{"photo.jpg", []byte("not an image at all")}}, http.StatusBadRequest, "photo.jpg"},
 			{"PDF as a photo", "/reports/new", alice, valid(), []file{{"plan.pdf", []byte("%PDF-1.4\n%%EOF\n")}}, http.StatusBadRequest, "n’est pas une photo JPEG ou PNG"},
 			{"decompression bomb", "/reports/new", alice, valid(), []file{{"bomb.png", frontendtest.HugePNG(50000, 50000)}}, http.StatusBadRequest, "bomb.png"},
-			{"state change by another service", "/reports/" + report.ID + "/state", official, fields("to", "done", "message", "Fait."), nil, http.StatusForbidden, "Seul le service en charge"},
-			{"state change by the reporter", "/reports/" + report.ID + "/state", n.Session(t, n.Staff[accounts.Resident]), fields("to", "done", "message", "Fait."), nil, http.StatusForbidden, "Seul le service en charge"},
+			{"state change by another service", "/reports/" + report.ID + "/state", official, fields("to", "done", "note", "Fait."), nil, http.StatusForbidden, "Seul le service en charge"},
+			{"state change by the reporter", "/reports/" + report.ID + "/state", n.Session(t, n.Staff[accounts.Resident]), fields("to", "done", "note", "Fait."), nil, http.StatusForbidden, "Seul le service en charge"},
 			{"message by a stranger", "/reports/" + report.ID + "/messages", alice, fields("message", "Bonjour"), nil, http.StatusForbidden, "Seul le service en charge"},
 		} {
 			before := storagetest.TakeSnapshot(t, n.DB, tables...)

@@ -80,7 +80,7 @@ func (s *surface) changeState(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	c := reports.Change{To: reports.State(f.Values["to"]), Message: f.Values["message"], Category: f.Values["category"],
+	c := reports.Change{To: reports.State(f.Values["to"]), Message: f.Values["note"], Category: f.Values["new_category"],
 		Operator: f.Values["operator"]}
 	if v := f.Values["scheduled_for"]; v != "" {
 		day, err := time.ParseInLocation(time.DateOnly, v, s.Location())
@@ -105,7 +105,7 @@ func (s *surface) changeState(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(files) > 0 {
 		if c.To != reports.Done {
-			s.refused(w, r, id, "state", f, reports.ErrPhotos)
+			s.refusedState(w, r, id, f, reports.ErrPhotos)
 			return
 		}
 		photos, err := s.storePhotos(r, files)
@@ -116,8 +116,26 @@ func (s *surface) changeState(w http.ResponseWriter, r *http.Request) {
 		c.After = &photos[0]
 	}
 	if err := s.reports.ChangeState(r.Context(), actor, id, c); err != nil {
-		s.refused(w, r, id, "state", f, err)
+		s.refusedState(w, r, id, f, err)
 		return
 	}
 	done(w, r, id, "changed")
+}
+
+// refusedState shows the state form again: its fields are named apart
+// from the dialogue's on the same page (note, new_category, after), so
+// the message of a field goes next to the state form's own.
+func (s *surface) refusedState(w http.ResponseWriter, r *http.Request, id string, f *web.Form, err error) {
+	if e := s.AsError(err); e.Status >= 500 || e.Status == http.StatusNotFound || e.Status == http.StatusForbidden {
+		s.Fail(w, r, err)
+		return
+	}
+	status := s.Refuse(w, r, f, err)
+	for from, to := range map[string]string{"message": "note", "category": "new_category", "photos": "after"} {
+		if msg, ok := f.Errors[from]; ok {
+			delete(f.Errors, from)
+			f.Errors[to] = msg
+		}
+	}
+	s.renderReport(w, r, status, id, map[string]*web.Form{"state": f})
 }
