@@ -52,6 +52,9 @@ func Register(k *web.Kit, d Deps) error {
 	s := &surface{Pages: pages, accounts: d.Accounts, reports: d.Reports, blobs: d.Blobs}
 	k.MapErrors(errorTable...)
 	k.Nav("reports")
+	// Open311 clients poll the same lists: one rendering per page-cache
+	// period serves them all.
+	k.Cache(o311Root)
 	k.Upload("/reports/new", uploadLimit)
 	k.UploadPattern("/reports/{id}/state", web.UploadMaxBytes+1<<20)
 	s.routes()

@@ -63,6 +63,18 @@ func TestInBox(t *testing.T) {
 			if len(want) == 0 || !slices.Equal(ids, want) {
 				t.Errorf("%s: %d reports, want %d", c.name, len(ids), len(want))
 			}
+			pins, more, err := f.svc.Pins(f.ctx, c.box, reports.Filter{Category: c.cat}, 0)
+			var pinIDs []string
+			for _, p := range pins {
+				pinIDs = append(pinIDs, p.ID)
+				if !c.box.Contains(p.Point()) || p.State != reports.New {
+					t.Errorf("%s: pin %+v", c.name, p)
+				}
+			}
+			slices.Sort(pinIDs)
+			if err != nil || more || !slices.Equal(pinIDs, want) {
+				t.Errorf("%s: %d pins, want %d (%v)", c.name, len(pinIDs), len(want), err)
+			}
 		}
 		got, more, err := f.svc.InBox(f.ctx, reports.Box{South: 42, West: 3, North: 46, East: 6.5}, reports.Filter{}, 5)
 		if err != nil || !more || len(got) != 5 {
