@@ -118,3 +118,8 @@ func (poly Polygon) Bounds() Box {
 	}
 	return b
 }
+
+// Cells returns the fine and coarse grid cells of a point in
+// microdegrees, for code that writes reports in bulk (the benchmark, a
+// migration of another system's data).
+func Cells(latE6, lonE6 int64) (fine, coarse int64) { return cells(latE6, lonE6) }
