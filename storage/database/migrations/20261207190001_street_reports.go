@@ -87,8 +87,9 @@ func init() {
 		"report_confirmations": {`("report_id") REFERENCES "street_reports" ("id") ON DELETE CASCADE`, `("account_id") REFERENCES "accounts" ("id") ON DELETE CASCADE`},
 	}
 	indexes := []index{
-		{"street_reports_cell_idx", "street_reports", "cell, lat_e6, lon_e6"},
-		{"street_reports_coarse_idx", "street_reports", "coarse, lat_e6, lon_e6"},
+		// Covering what a map's pin shows, so the box query reads no table row.
+		{"street_reports_cell_idx", "street_reports", "cell, lat_e6, lon_e6, category, state, id"},
+		{"street_reports_coarse_idx", "street_reports", "coarse, lat_e6, lon_e6, category, state, id"},
 		{"street_reports_created_idx", "street_reports", "created_at, id"},
 		{"street_reports_category_created_idx", "street_reports", "category, created_at, id"},
 		{"street_reports_author_idx", "street_reports", "author_id, created_at"},
