@@ -25,6 +25,7 @@ import (
 	"agora/frontend/opendata"
 	"agora/frontend/ops"
 	"agora/frontend/participation"
+	streetreports "agora/frontend/reports"
 	"agora/frontend/search"
 	"agora/frontend/web"
 	accountsvc "agora/instances/accounts"
@@ -35,6 +36,7 @@ import (
 	"agora/instances/notifications"
 	"agora/instances/projects"
 	"agora/instances/proposals"
+	reportsvc "agora/instances/reports"
 	searchsvc "agora/instances/search"
 	"agora/instances/site"
 	"agora/instances/spaces"
@@ -108,6 +110,10 @@ type Deps struct {
 	// hold (0: none), as the page on personal data says.
 	AttachmentQuota int64
 
+	// Reports, when set, serves the street reports (/reports, the admin's
+	// /admin/reports); it needs Accounts and Blobs (the photos).
+	Reports *reportsvc.Service
+
 	// Now is the clock pages decide with (phases, windows, expiries); the
 	// services must use the same one. Nil means time.Now.
 	Now func() time.Time
@@ -166,6 +172,11 @@ func register(k *web.Kit, d Deps) error {
 	}
 	if d.Federation != nil {
 		if err := cities.Register(k, d.Federation, d.Markup); err != nil {
+			return err
+		}
+	}
+	if d.Reports != nil {
+		if err := streetreports.Register(k, streetreports.Deps{Accounts: d.Accounts, Reports: d.Reports, Blobs: d.Blobs}); err != nil {
 			return err
 		}
 	}

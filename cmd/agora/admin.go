@@ -22,6 +22,7 @@ func adminCommands() []command {
 		{"seed", "[--scale F]", "fill an empty node with generated content for performance measurements", cmdAdminSeed},
 		{"apps", "import FILE-OR-URL", "the catalogue of free software: publish an app from its publiccode.yml", cmdAdminApps},
 		{"budget", "import --space SLUG FILE.pb", "participatory budgets: load a finished edition from a Pabulib file", cmdAdminBudget},
+		{"open311", "create-key --name NAME", "the Open311 API: make a key for a client that creates requests", cmdAdminOpen311},
 	}
 }
 

@@ -26,6 +26,7 @@ import (
 	"agora/instances/notifications"
 	"agora/instances/projects"
 	"agora/instances/proposals"
+	"agora/instances/reports"
 	"agora/instances/search"
 	"agora/instances/site"
 	"agora/instances/spaces"
@@ -172,6 +173,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Notifications: notificationsSvc,
 		Courier:       courier,
 		Search:        search.NewService(n.db),
+		Reports:       reports.NewService(n.db, nil),
 
 		AttachmentQuota: cfg.AttachmentQuota,
 		Checks: []frontend.Check{

@@ -30,6 +30,7 @@ import (
 	"agora/instances/notifications"
 	"agora/instances/projects"
 	"agora/instances/proposals"
+	"agora/instances/reports"
 	"agora/instances/search"
 	"agora/instances/site"
 	"agora/instances/spaces"
@@ -57,6 +58,7 @@ type Node struct {
 	Proposals  *proposals.Service
 	Debates    *debates.Service
 	Moderation *moderation.Service
+	Reports    *reports.Service
 	Clock      *Clock
 	Deps       frontend.Deps // what the handler was built with
 }
@@ -106,13 +108,14 @@ func NewNodeOn(t testing.TB, db *bun.DB, tweaks ...func(*frontend.Deps)) *Node {
 		Blobs: storagetest.NewBlobStore(t, "local"), Site: site.NewService(db, clock.Now), Now: clock.Now,
 		Notifications: notifications.NewService(db, clock.Now),
 		Search:        search.NewService(db),
+		Reports:       reports.NewService(db, clock.Now),
 	}
 	deps.Projects = projects.NewService(db, deps.Blobs, clock.Now)
 	for _, tweak := range tweaks {
 		tweak(&deps)
 	}
 	n := &Node{H: handler(t, deps), Accounts: acc, DB: db, Spaces: sp, Proposals: pr, Debates: dbt, Moderation: mod,
-		Clock: clock, Deps: deps}
+		Reports: deps.Reports, Clock: clock, Deps: deps}
 	n.addStaff(t)
 	return n
 }

@@ -1,0 +1,155 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"agora/frontend/web"
+	"agora/instances/reports"
+)
+
+// fieldMax bounds a text field of the report forms.
+const fieldMax = 64 << 10
+
+// readForm reads a report form, taking up to maxFiles photos from the
+// "photos" field. A multipart form is read as a stream: each photo is
+// checked as it arrives (a JPEG or a PNG, decoded and encoded again so
+// no EXIF or GPS position is kept) and kept in a temporary file; a file
+// refused for what it is gets its message next to the field and the rest
+// is still read. A form without files may come url-encoded.
+func (s *surface) readForm(r *http.Request, maxFiles int) (*web.Form, []*web.Upload, error) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		if err := r.ParseForm(); err != nil {
+			return web.EmptyForm(), nil, web.HTTPError(http.StatusBadRequest, err)
+		}
+		return web.NewForm(r), nil, nil
+	}
+	l := s.Printer(r)
+	f := web.EmptyForm()
+	mr, err := web.ReadMultipart(r)
+	if err != nil {
+		return f, nil, err
+	}
+	var files []*web.Upload
+	var refused []string
+	tooMany := false
+	for {
+		part, err := mr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return f, files, err
+		}
+		if part.FormName() != "photos" {
+			v, err := textField(part)
+			if err != nil {
+				return f, files, err
+			}
+			f.Values[part.FormName()] = strings.TrimSpace(v)
+			continue
+		}
+		if part.FileName() == "" {
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return f, files, err
+			}
+			continue
+		}
+		if len(files)+len(refused) >= maxFiles {
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return f, files, err
+			}
+			if !tooMany {
+				refused = append(refused, l.T("street.error.photo_count", maxFiles))
+				tooMany = true
+			}
+			continue
+		}
+		u, err := s.ReadUpload(r.Context(), part, part.FileName())
+		if msg, ok := web.Refused(err, l); ok {
+			refused = append(refused, msg)
+			continue
+		}
+		if err != nil {
+			return f, files, err
+		}
+		if u.ContentType != "image/jpeg" && u.ContentType != "image/png" {
+			u.Close()
+			refused = append(refused, l.T("street.error.photo_type", part.FileName()))
+			continue
+		}
+		files = append(files, u)
+	}
+	if len(refused) > 0 {
+		f.Errors["photos"] = strings.Join(refused, " ")
+	}
+	return f, files, nil
+}
+
+func textField(p *multipart.Part) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(p, fieldMax+1))
+	if err != nil {
+		return "", err
+	}
+	if len(b) > fieldMax {
+		return "", web.HTTPError(http.StatusBadRequest, fmt.Errorf("field %q over %d bytes", p.FormName(), fieldMax))
+	}
+	return string(b), nil
+}
+
+// storePhotos puts checked photos in the blob store.
+func (s *surface) storePhotos(r *http.Request, files []*web.Upload) ([]reports.Photo, error) {
+	out := make([]reports.Photo, 0, len(files))
+	for _, u := range files {
+		info, err := s.blobs.Put(r.Context(), u.File)
+		if err != nil {
+			return nil, fmt.Errorf("store photo: %w", err)
+		}
+		out = append(out, reports.Photo{BlobKey: info.Key, ContentType: u.ContentType, Size: info.Size})
+	}
+	return out, nil
+}
+
+func closeAll(files []*web.Upload) {
+	for _, u := range files {
+		u.Close()
+	}
+}
+
+// ParsePoint reads a latitude and a longitude as people type them: a
+// dot or a comma for decimals, spaces around. Both empty is no point
+// (ok, nil); one without the other, or a value that is not a number in
+// range, is not ok.
+func ParsePoint(lat, lon string) (*reports.Point, bool) {
+	lat, lon = strings.TrimSpace(lat), strings.TrimSpace(lon)
+	if lat == "" && lon == "" {
+		return nil, true
+	}
+	a, okA := degrees(lat)
+	b, okB := degrees(lon)
+	if !okA || !okB {
+		return nil, false
+	}
+	p := reports.Point{Lat: a, Lon: b}
+	if !p.Valid() {
+		return nil, false
+	}
+	return &p, true
+}
+
+func degrees(s string) (float64, bool) {
+	if s == "" || len(s) > 30 {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	if err != nil || v != v {
+		return 0, false
+	}
+	return v, true
+}

@@ -1,0 +1,81 @@
+package reports_test
+
+import (
+	"net/url"
+	"testing"
+	"time"
+
+	streetreports "agora/frontend/reports"
+)
+
+// FuzzParsePoint: whatever is typed, a point read is a point on Earth.
+func FuzzParsePoint(f *testing.F) {
+	for _, s := range [][2]string{{"48,8606", "2,3795"}, {" 48.86 ", "2.38"}, {"", ""}, {"NaN", "1"}, {"1e308", "0x1p3"}, {"-90", "180"}, {"inf", "2"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, lat, lon string) {
+		p, ok := streetreports.ParsePoint(lat, lon)
+		if ok && p != nil && !p.Valid() {
+			t.Fatalf("ParsePoint(%q, %q) = %v, off Earth", lat, lon, *p)
+		}
+		if !ok && p != nil {
+			t.Fatalf("refused with a point")
+		}
+	})
+}
+
+// FuzzParsePolygon: a territory read is written back and read again the
+// same.
+func FuzzParsePolygon(f *testing.F) {
+	for _, s := range []string{"48.85, 2.36\n48,87 2,36\n48.87;2.40\n", "", "\n\n", "1,2", "a,b\n", "48.85 2.36 3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		poly, err := streetreports.ParsePolygon(text)
+		if err != nil {
+			return
+		}
+		again, err := streetreports.ParsePolygon(streetreports.FormatPolygon(poly))
+		if err != nil || len(again) != len(poly) {
+			t.Fatalf("%q read as %v, written and read again as %v, %v", text, poly, again, err)
+		}
+		for i := range poly {
+			if again[i] != poly[i] || !poly[i].Valid() {
+				t.Fatalf("point %d: %v then %v", i, poly[i], again[i])
+			}
+		}
+	})
+}
+
+// FuzzOpen311Params: whatever a client sends, the parsers of GET and
+// POST requests either refuse it or return what the service accepts:
+// a point on Earth, dates in order, a bounded list.
+func FuzzOpen311Params(f *testing.F) {
+	for _, s := range []string{
+		"service_code=graffiti,nid-de-poule&status=open&start_date=2026-12-01T00:00:00Z",
+		"service_request_id=a,b,a", "start_date=2026-12-07&end_date=2026-12-01", "status=closed,open",
+		"api_key=k&service_code=x&lat=48,86&long=2.38&description=Trou", "lat=1e400&long=2", "end_date=2026-12-07T10:00+01:00",
+	} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, raw string) {
+		v, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		if q, err := streetreports.ParseListQuery(v, now); err == nil {
+			if len(q.IDs) > 1000 || q.Query.Limit > 1000 {
+				t.Fatalf("unbounded list %+v", q)
+			}
+			if !q.Query.Since.IsZero() && !q.Query.Until.IsZero() && q.Query.Until.Before(q.Query.Since) {
+				t.Fatalf("dates out of order %+v", q.Query)
+			}
+		}
+		if in, err := streetreports.ParseCreate(v); err == nil {
+			if in.Input.Category == "" || in.Input.Point != nil && !in.Input.Point.Valid() {
+				t.Fatalf("accepted %+v", in.Input)
+			}
+		}
+	})
+}

@@ -1,0 +1,106 @@
+// Package reports is the surface of street reports: the list of reports
+// (newest first, or nearest to a point), the report form in two steps
+// (what and where, then the open reports of the same kind nearby to
+// confirm instead, then the description and photos), a report's page
+// with its timeline and dialogue, the officials' form to change its
+// state, and the admin's page for categories and the territory. Every
+// page works without JavaScript. The Open311 API is in open311*.go.
+package reports
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"agora/frontend/web"
+	"agora/instances/accounts"
+	"agora/instances/reports"
+	"agora/storage/blobs"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// Deps are the services the surface uses.
+type Deps struct {
+	Accounts *accounts.Service
+	Reports  *reports.Service
+	Blobs    blobs.Store
+}
+
+type surface struct {
+	*web.Pages
+	accounts *accounts.Service
+	reports  *reports.Service
+	blobs    blobs.Store
+}
+
+// uploadLimit is the body limit of the report form: its photos and room
+// for the text fields.
+const uploadLimit = reports.MaxPhotos*web.UploadMaxBytes + 1<<20
+
+// Register serves the street reports' pages on the kit's router.
+func Register(k *web.Kit, d Deps) error {
+	if d.Accounts == nil || d.Reports == nil || d.Blobs == nil {
+		return errors.New("reports needs accounts, reports and blobs")
+	}
+	pages, err := k.Pages(templates, "templates/*.html", "templates/partials/*.html")
+	if err != nil {
+		return fmt.Errorf("reports: %w", err)
+	}
+	s := &surface{Pages: pages, accounts: d.Accounts, reports: d.Reports, blobs: d.Blobs}
+	k.MapErrors(errorTable...)
+	k.Nav("reports")
+	// Open311 clients poll the same lists: one rendering per page-cache
+	// period serves them all.
+	k.Cache(o311Root)
+	k.Upload("/reports/new", uploadLimit)
+	k.UploadPattern("/reports/{id}/state", web.UploadMaxBytes+1<<20)
+	s.routes()
+	return nil
+}
+
+func (s *surface) routes() {
+	anyone, signedIn, admin := s.Anyone(), s.SignedIn(), s.Role(accounts.Admin)
+
+	anyone.Get("/reports", s.listPage)
+	signedIn.Get("/reports/new", s.newPage)
+	signedIn.Post("/reports/new", s.newSave)
+	anyone.Get("/reports/{id}", s.reportPage)
+	anyone.Get("/reports/{id}/photos/{n:[0-9]+}", s.photoServe)
+	signedIn.Post("/reports/{id}/confirm", s.confirm)
+	signedIn.Post("/reports/{id}/messages", s.say)
+	signedIn.Post("/reports/{id}/state", s.changeState)
+
+	admin.Get("/admin/reports", s.adminPage)
+	admin.Post("/admin/reports/categories", s.adminCategorySave)
+	admin.Post("/admin/reports/territory", s.adminTerritorySave)
+
+	s.open311Routes()
+}
+
+// errorTable maps the domain's refusals to messages and fields.
+var errorTable = []web.DomainError{
+	web.MapError(reports.ErrNotFound, http.StatusNotFound, "street.error.not_found", ""),
+	web.MapError(reports.ErrForbidden, http.StatusForbidden, "street.error.forbidden", ""),
+	web.MapError(reports.ErrUnknownCategory, http.StatusBadRequest, "street.error.category", "category"),
+	web.MapError(reports.ErrOutsideTerritory, http.StatusBadRequest, "street.error.outside", "lat"),
+	web.MapError(reports.ErrPoint, http.StatusBadRequest, "street.error.point", "lat"),
+	web.MapError(reports.ErrLocation, http.StatusBadRequest, "street.error.location", "address"),
+	web.MapError(reports.ErrDescription, http.StatusBadRequest, "street.error.description", "description"),
+	web.MapError(reports.ErrAddress, http.StatusBadRequest, "street.error.address", "address"),
+	web.MapError(reports.ErrPhotos, http.StatusBadRequest, "street.error.photos", "photos"),
+	web.MapError(reports.ErrTransition, http.StatusConflict, "street.error.transition", "to"),
+	web.MapError(reports.ErrClosed, http.StatusConflict, "street.error.closed", ""),
+	web.MapError(reports.ErrMessage, http.StatusBadRequest, "street.error.message", "message"),
+	web.MapError(reports.ErrSchedule, http.StatusBadRequest, "street.error.schedule", "scheduled_for"),
+	web.MapError(reports.ErrOperator, http.StatusBadRequest, "street.error.operator", "operator"),
+	web.MapError(reports.ErrRequalify, http.StatusBadRequest, "street.error.requalify", "category"),
+	web.MapError(reports.ErrAlreadyConfirmed, http.StatusConflict, "street.error.confirmed", ""),
+	web.MapError(reports.ErrOwnReport, http.StatusConflict, "street.error.own", ""),
+	web.MapError(reports.ErrBoxTooLarge, http.StatusBadRequest, "street.error.box", ""),
+	web.MapError(reports.ErrCategoryInput, http.StatusBadRequest, "street.error.category_input", "slug"),
+	web.MapError(reports.ErrTerritory, http.StatusBadRequest, "street.error.territory", "territory"),
+	web.MapError(reports.ErrBadKey, http.StatusForbidden, "street.open311.key", ""),
+}

@@ -1,0 +1,236 @@
+package reports_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"agora/instances/accounts"
+	"agora/instances/reports"
+	"agora/storage/database"
+	"agora/storage/storagetest"
+)
+
+// benchReports is how many reports the benchmark's node holds: 1,000,000
+// unless AGORA_BENCH_REPORTS says otherwise.
+func benchReports(b *testing.B) int {
+	if v := os.Getenv("AGORA_BENCH_REPORTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return n
+	}
+	return 1_000_000
+}
+
+// paris is the box the benchmark's reports fall in.
+var paris = reports.Box{South: 48.815, West: 2.224, North: 48.902, East: 2.470}
+
+// benchClients are how many clients query at once: one (a query's own
+// cost), then 64, unless AGORA_BENCH_CLIENTS names one number.
+func benchClients(b *testing.B) []int {
+	if v := os.Getenv("AGORA_BENCH_CLIENTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			b.Fatalf("AGORA_BENCH_CLIENTS=%q", v)
+		}
+		return []int{n}
+	}
+	return []int{1, 64}
+}
+
+// BenchmarkReports fills a node with a million reports over Paris, sent
+// over two years, then has 64 clients (AGORA_BENCH_CLIENTS) at once ask for the reports in a
+// map's box (about 700 m square, up to 500 returned) and for the Open311
+// default list (the last 90 days, 1,000 newest, with their latest state
+// notes and first photos). It reports the 50th and 99th percentiles of
+// one query's time.
+//
+//	go test ./instances/reports/ -run '^$' -bench Reports -benchtime 3x -timeout 60m
+func BenchmarkReports(b *testing.B) {
+	for _, dialect := range storagetest.Dialects {
+		b.Run(dialect, func(b *testing.B) {
+			f := newFixture(b, dialect)
+			wantErr(b, f.svc.SetTerritory(f.ctx, accounts.System, nil), nil, "no territory")
+			n := benchReports(b)
+			began := time.Now()
+			seed(b, f, n)
+			b.Logf("%s: %d reports seeded in %v", dialect, n, time.Since(began).Round(time.Second))
+			f.clock.Set(start)
+
+			box := func(rng *rand.Rand) reports.Box {
+				lat := paris.South + rng.Float64()*(paris.North-paris.South-0.0063)
+				lon := paris.West + rng.Float64()*(paris.East-paris.West-0.0095)
+				return reports.Box{South: lat, West: lon, North: lat + 0.0063, East: lon + 0.0095}
+			}
+			b.Run("pins", func(b *testing.B) {
+				measure(b, func(rng *rand.Rand) error {
+					got, _, err := f.svc.Pins(f.ctx, box(rng), reports.Filter{}, reports.MaxBoxResults)
+					if err == nil && len(got) == 0 {
+						err = errors.New("empty box")
+					}
+					return err
+				})
+			})
+			b.Run("box", func(b *testing.B) {
+				measure(b, func(rng *rand.Rand) error {
+					got, _, err := f.svc.InBox(f.ctx, box(rng), reports.Filter{}, reports.MaxBoxResults)
+					if err == nil && len(got) == 0 {
+						err = errors.New("empty box")
+					}
+					return err
+				})
+			})
+			b.Run("requests", func(b *testing.B) {
+				measure(b, func(*rand.Rand) error {
+					list, err := f.svc.List(f.ctx, reports.Query{Since: start.Add(-90 * day), Limit: 1000})
+					if err != nil {
+						return err
+					}
+					if len(list) != 1000 {
+						return fmt.Errorf("%d requests", len(list))
+					}
+					ids := make([]string, len(list))
+					for i, r := range list {
+						ids[i] = r.ID
+					}
+					if _, err := f.svc.Notes(f.ctx, ids); err != nil {
+						return err
+					}
+					_, err = f.svc.FirstPhotos(f.ctx, ids)
+					return err
+				})
+			})
+		})
+	}
+}
+
+// measure runs query from each number of clients of benchClients at
+// once, each client 10 times per iteration, and reports the percentiles
+// of one query's time.
+func measure(b *testing.B, query func(*rand.Rand) error) {
+	for _, clients := range benchClients(b) {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) { measureWith(b, clients, query) })
+	}
+}
+
+func measureWith(b *testing.B, clients int, query func(*rand.Rand) error) {
+	var mu sync.Mutex
+	var times []time.Duration
+	round := 0
+	// One round first, not counted: a running node's pool holds its
+	// connections already.
+	var warm sync.WaitGroup
+	for c := range clients {
+		warm.Go(func() { _ = query(rand.New(rand.NewPCG(0, uint64(c)))) })
+	}
+	warm.Wait()
+	cpu0 := cpuTime(b)
+	for b.Loop() {
+		round++
+		var wg sync.WaitGroup
+		errs := make(chan error, clients)
+		for c := range clients {
+			wg.Go(func() {
+				rng := rand.New(rand.NewPCG(uint64(round), uint64(c)))
+				local := make([]time.Duration, 0, 10)
+				for range 10 {
+					t0 := time.Now()
+					if err := query(rng); err != nil {
+						errs <- err
+						return
+					}
+					local = append(local, time.Since(t0))
+				}
+				mu.Lock()
+				times = append(times, local...)
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			b.Fatal(err)
+		}
+	}
+	slices.Sort(times)
+	pct := func(p float64) float64 {
+		return float64(times[min(len(times)-1, int(p*float64(len(times))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	// The process's CPU time (every thread, the database's too on SQLite)
+	// per query: what holds when the machine is shared.
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/1000/float64(len(times)), "cpu-ms/query")
+	b.ReportMetric(0, "ns/op")
+}
+
+// seed inserts n reports directly, in batches, as a city that has used
+// its node for two years would hold them: spread over Paris, in the two
+// categories, a third closed, one in five with a photo.
+func seed(b testing.TB, f *fixture, n int) {
+	b.Helper()
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(3, 4))
+	const batch = 1000
+	states := []reports.State{reports.New, reports.Acknowledged, reports.Scheduled, reports.Done, reports.Rejected, reports.Done}
+	for done := 0; done < n; done += batch {
+		rows := make([]reports.Report, 0, batch)
+		var photos []reports.Photo
+		for i := done; i < min(n, done+batch); i++ {
+			lat := e6(paris.South + rng.Float64()*(paris.North-paris.South))
+			lon := e6(paris.West + rng.Float64()*(paris.East-paris.West))
+			fine, coarse := reports.Cells(lat, lon)
+			at := start.Add(-time.Duration(rng.Int64N(int64(730 * day))))
+			cat, svc := "nid-de-poule", "Voirie"
+			if i%2 == 1 {
+				cat, svc = "graffiti", "Propreté"
+			}
+			r := reports.Report{ID: database.NewID(), Category: cat, Service: svc, State: states[i%len(states)],
+				LatE6: &lat, LonE6: &lon, Cell: &fine, Coarse: &coarse, Description: "Signalement " + strconv.Itoa(i),
+				AuthorID: f.alice.ID, CreatedAt: at, UpdatedAt: at}
+			rows = append(rows, r)
+			if i%5 == 0 {
+				photos = append(photos, reports.Photo{ReportID: r.ID, Position: 1, BlobKey: "k", ContentType: "image/jpeg", Size: 1})
+			}
+		}
+		err := f.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
+				return err
+			}
+			if len(photos) > 0 {
+				_, err := tx.NewInsert().Model(&photos).Exec(ctx)
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatalf("seed: %v", err)
+		}
+	}
+	if _, err := f.db.ExecContext(ctx, "ANALYZE"); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func e6(deg float64) int64 { return int64(deg*1e6 + 0.5) }

@@ -1,0 +1,125 @@
+package reports
+
+import (
+	"errors"
+	"math"
+)
+
+// Point is a position in WGS 84 degrees.
+type Point struct{ Lat, Lon float64 }
+
+// Box is a rectangle in degrees, South-West to North-East.
+type Box struct{ South, West, North, East float64 }
+
+// ErrPoint is a latitude or longitude out of range, or not a number.
+var ErrPoint = errors.New("a point is a latitude from -90 to 90 and a longitude from -180 to 180")
+
+// Valid reports whether p is a position on Earth.
+func (p Point) Valid() bool {
+	return !math.IsNaN(p.Lat) && !math.IsNaN(p.Lon) && p.Lat >= -90 && p.Lat <= 90 && p.Lon >= -180 && p.Lon <= 180
+}
+
+// e6 is a coordinate as stored: integer microdegrees (about 11 cm).
+func e6(deg float64) int64 { return int64(math.Round(deg * 1e6)) }
+
+func fromE6(v int64) float64 { return float64(v) / 1e6 }
+
+// The grid: fine cells are 0.01° squares, coarse cells 0.1° squares,
+// numbered row by row from the South-West corner of the world.
+const (
+	fineStep   = 10_000  // microdegrees
+	coarseStep = 100_000 // microdegrees
+	fineCols   = 360_000_000 / fineStep
+	coarseCols = 360_000_000 / coarseStep
+)
+
+func cellRow(latE6, step int64) int64 { return min((latE6+90_000_000)/step, 180_000_000/step-1) }
+func cellCol(lonE6, step int64) int64 { return min((lonE6+180_000_000)/step, 360_000_000/step-1) }
+
+// cells returns the fine and coarse cells of a point.
+func cells(latE6, lonE6 int64) (fine, coarse int64) {
+	return cellRow(latE6, fineStep)*fineCols + cellCol(lonE6, fineStep),
+		cellRow(latE6, coarseStep)*coarseCols + cellCol(lonE6, coarseStep)
+}
+
+// boxCells lists the cells of a grid (step, cols) a box touches, or nil
+// when they are more than max.
+func boxCells(b Box, step, cols int64, max int) []int64 {
+	r0, r1 := cellRow(e6(b.South), step), cellRow(e6(b.North), step)
+	c0, c1 := cellCol(e6(b.West), step), cellCol(e6(b.East), step)
+	if n := (r1 - r0 + 1) * (c1 - c0 + 1); n > int64(max) {
+		return nil
+	}
+	out := make([]int64, 0, (r1-r0+1)*(c1-c0+1))
+	for r := r0; r <= r1; r++ {
+		for c := c0; c <= c1; c++ {
+			out = append(out, r*cols+c)
+		}
+	}
+	return out
+}
+
+// Valid reports whether the box is a rectangle on Earth, not crossing the
+// antimeridian.
+func (b Box) Valid() bool {
+	return Point{b.South, b.West}.Valid() && Point{b.North, b.East}.Valid() && b.South <= b.North && b.West <= b.East
+}
+
+// Contains reports whether p is in the box, edges included.
+func (b Box) Contains(p Point) bool {
+	return p.Lat >= b.South && p.Lat <= b.North && p.Lon >= b.West && p.Lon <= b.East
+}
+
+// Around is the box of the points within metres of p.
+func Around(p Point, metres float64) Box {
+	dLat := metres / 111_320
+	cos := math.Cos(p.Lat * math.Pi / 180)
+	dLon := 180.0
+	if cos > 1e-6 {
+		dLon = min(metres/(111_320*cos), 180)
+	}
+	return Box{South: max(p.Lat-dLat, -90), North: min(p.Lat+dLat, 90),
+		West: max(p.Lon-dLon, -180), East: min(p.Lon+dLon, 180)}
+}
+
+// Distance is the distance in metres between two points (haversine).
+func Distance(a, b Point) float64 {
+	const r = 6_371_000
+	φ1, φ2 := a.Lat*math.Pi/180, b.Lat*math.Pi/180
+	dφ, dλ := φ2-φ1, (b.Lon-a.Lon)*math.Pi/180
+	h := math.Sin(dφ/2)*math.Sin(dφ/2) + math.Cos(φ1)*math.Cos(φ2)*math.Sin(dλ/2)*math.Sin(dλ/2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
+}
+
+// Polygon is a territory's outline: at least three points, closed
+// implicitly (the last joins the first).
+type Polygon []Point
+
+// Contains reports whether p is inside the polygon (even-odd rule; a
+// point on an edge may fall either way).
+func (poly Polygon) Contains(p Point) bool {
+	in := false
+	for i, j := 0, len(poly)-1; i < len(poly); j, i = i, i+1 {
+		a, b := poly[i], poly[j]
+		if (a.Lat > p.Lat) != (b.Lat > p.Lat) &&
+			p.Lon < (b.Lon-a.Lon)*(p.Lat-a.Lat)/(b.Lat-a.Lat)+a.Lon {
+			in = !in
+		}
+	}
+	return in
+}
+
+// Bounds is the smallest box holding the polygon.
+func (poly Polygon) Bounds() Box {
+	b := Box{South: 90, West: 180, North: -90, East: -180}
+	for _, p := range poly {
+		b.South, b.North = min(b.South, p.Lat), max(b.North, p.Lat)
+		b.West, b.East = min(b.West, p.Lon), max(b.East, p.Lon)
+	}
+	return b
+}
+
+// Cells returns the fine and coarse grid cells of a point in
+// microdegrees, for code that writes reports in bulk (the benchmark, a
+// migration of another system's data).
+func Cells(latE6, lonE6 int64) (fine, coarse int64) { return cells(latE6, lonE6) }

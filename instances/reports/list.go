@@ -1,0 +1,106 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Query is a list of reports newest first, as the list by date and the
+// Open311 requests list ask for it.
+type Query struct {
+	Categories []string // none for all
+	States     []State  // none for all
+	Since      time.Time
+	Until      time.Time
+	Before     *Cursor // the page after this report
+	Limit      int     // 1 to 1000; 50 if 0
+}
+
+// Cursor is where a page of newest-first reports ends.
+type Cursor struct {
+	CreatedAt time.Time
+	ID        string
+}
+
+// List returns reports newest first.
+func (s *Service) List(ctx context.Context, q Query) ([]Report, error) {
+	if q.Limit <= 0 {
+		q.Limit = 50
+	}
+	q.Limit = min(q.Limit, 1000)
+	var out []Report
+	sel := s.db.NewSelect().Model(&out).Order("created_at DESC", "id DESC").Limit(int64(q.Limit))
+	if len(q.Categories) > 0 {
+		sel = sel.Where("category IN (?)", bun.In(q.Categories))
+	}
+	if len(q.States) > 0 {
+		sel = sel.Where("state IN (?)", bun.In(q.States))
+	}
+	if !q.Since.IsZero() {
+		sel = sel.Where("created_at >= ?", q.Since.UTC())
+	}
+	if !q.Until.IsZero() {
+		sel = sel.Where("created_at <= ?", q.Until.UTC())
+	}
+	if q.Before != nil {
+		sel = sel.Where("(created_at < ? OR (created_at = ? AND id < ?))", q.Before.CreatedAt, q.Before.CreatedAt, q.Before.ID)
+	}
+	if err := sel.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list reports: %w", err)
+	}
+	return out, nil
+}
+
+// ByIDs returns the reports of ids that exist, in no order.
+func (s *Service) ByIDs(ctx context.Context, ids []string) ([]Report, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var out []Report
+	if err := s.db.NewSelect().Model(&out).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("load reports: %w", err)
+	}
+	return out, nil
+}
+
+// Notes returns the message of the latest state change of each report of
+// ids that has one (Open311's status_notes).
+func (s *Service) Notes(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []Event
+	if err := s.db.NewSelect().Model(&rows).Column("report_id", "message").
+		Where("report_id IN (?) AND kind = ?", bun.In(ids), KindState).Order("id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("load notes: %w", err)
+	}
+	for _, e := range rows {
+		out[e.ReportID] = e.Message
+	}
+	return out, nil
+}
+
+// FirstPhotos returns the position of the first photo (not an "after"
+// photo) of each report of ids that has one.
+func (s *Service) FirstPhotos(ctx context.Context, ids []string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ReportID string `bun:"report_id"`
+		Position int    `bun:"position"`
+	}
+	if err := s.db.NewSelect().Model((*Photo)(nil)).ColumnExpr("report_id, MIN(position) AS position").
+		Where("report_id IN (?) AND after = ?", bun.In(ids), false).Group("report_id").Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("load photos: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ReportID] = r.Position
+	}
+	return out, nil
+}

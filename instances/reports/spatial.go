@@ -1,0 +1,155 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/uptrace/bun"
+)
+
+// MaxBoxResults is the most reports one box query returns.
+const MaxBoxResults = 500
+
+// Grid limits: a box touching up to maxFineCells fine cells is read on
+// the fine grid, up to maxCoarseCells coarse cells on the coarse one;
+// a larger box is refused (ErrBoxTooLarge).
+const (
+	maxFineCells   = 400
+	maxCoarseCells = 2500
+)
+
+// Filter narrows a box query.
+type Filter struct {
+	Category string // "" for all
+	OpenOnly bool
+}
+
+// InBox returns up to limit (at most MaxBoxResults) reports with a point
+// in the box, in no promised order, and whether there were more. It reads
+// the grid index: the cells the box touches, then the points' latitude
+// range within each, so it reads about as many rows as it returns.
+func (s *Service) InBox(ctx context.Context, b Box, f Filter, limit int) ([]Report, bool, error) {
+	if !b.Valid() {
+		return nil, false, ErrPoint
+	}
+	if limit <= 0 || limit > MaxBoxResults {
+		limit = MaxBoxResults
+	}
+	column, list := "cell", boxCells(b, fineStep, fineCols, maxFineCells)
+	if list == nil {
+		column, list = "coarse", boxCells(b, coarseStep, coarseCols, maxCoarseCells)
+	}
+	if list == nil {
+		return nil, false, ErrBoxTooLarge
+	}
+	var out []Report
+	q := s.db.NewSelect().Model(&out).
+		Where("? IN (?)", bun.Ident(column), bun.In(list)).
+		Where("lat_e6 BETWEEN ? AND ?", e6(b.South), e6(b.North)).
+		Where("lon_e6 BETWEEN ? AND ?", e6(b.West), e6(b.East)).
+		Limit(int64(limit + 1))
+	if f.Category != "" {
+		q = q.Where("category = ?", f.Category)
+	}
+	if f.OpenOnly {
+		q = q.Where("state IN (?)", bun.In([]State{New, Acknowledged, Scheduled, Requalified}))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, false, fmt.Errorf("reports in box: %w", err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
+}
+
+// Near is a report and its distance from a point.
+type Near struct {
+	Report
+	Metres float64
+}
+
+// Nearby returns the reports within metres of p, nearest first, up to
+// limit: the duplicates a resident is shown before sending ("already
+// reported? confirm it"), and the list sorted by distance.
+func (s *Service) Nearby(ctx context.Context, p Point, metres float64, f Filter, limit int) ([]Near, error) {
+	if !p.Valid() {
+		return nil, ErrPoint
+	}
+	found, _, err := s.InBox(ctx, Around(p, metres), f, MaxBoxResults)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Near, 0, len(found))
+	for _, r := range found {
+		at, _ := r.Point()
+		if d := Distance(p, at); d <= metres {
+			out = append(out, Near{Report: r, Metres: d})
+		}
+	}
+	slices.SortFunc(out, func(a, b Near) int {
+		switch {
+		case a.Metres < b.Metres:
+			return -1
+		case a.Metres > b.Metres:
+			return 1
+		}
+		return b.CreatedAt.Compare(a.CreatedAt)
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// Pin is what a map shows of a report: where, what, and how it stands.
+type Pin struct {
+	ID       string `bun:"id"`
+	Category string `bun:"category"`
+	State    State  `bun:"state"`
+	LatE6    int64  `bun:"lat_e6"`
+	LonE6    int64  `bun:"lon_e6"`
+}
+
+// Point is the pin's position.
+func (p Pin) Point() Point { return Point{fromE6(p.LatE6), fromE6(p.LonE6)} }
+
+// Pins is InBox for a map: the same query, reading only what a pin
+// shows, so a box of 500 costs little more than its index entries.
+func (s *Service) Pins(ctx context.Context, b Box, f Filter, limit int) ([]Pin, bool, error) {
+	if !b.Valid() {
+		return nil, false, ErrPoint
+	}
+	if limit <= 0 || limit > MaxBoxResults {
+		limit = MaxBoxResults
+	}
+	column, list := "cell", boxCells(b, fineStep, fineCols, maxFineCells)
+	if list == nil {
+		column, list = "coarse", boxCells(b, coarseStep, coarseCols, maxCoarseCells)
+	}
+	if list == nil {
+		return nil, false, ErrBoxTooLarge
+	}
+	var out []Pin
+	q := s.db.NewSelect().Model((*Report)(nil)).Column("id", "category", "state", "lat_e6", "lon_e6").
+		Where("? IN (?)", bun.Ident(column), bun.In(list)).
+		Where("lat_e6 BETWEEN ? AND ?", e6(b.South), e6(b.North)).
+		Where("lon_e6 BETWEEN ? AND ?", e6(b.West), e6(b.East)).
+		Limit(int64(limit + 1))
+	if f.Category != "" {
+		q = q.Where("category = ?", f.Category)
+	}
+	if f.OpenOnly {
+		q = q.Where("state IN (?)", bun.In([]State{New, Acknowledged, Scheduled, Requalified}))
+	}
+	if err := q.Scan(ctx, &out); err != nil {
+		return nil, false, fmt.Errorf("pins in box: %w", err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
+}
