@@ -56,7 +56,7 @@ func newMoneyChart(l *i18n.Printer, b *projects.Budget, list []projects.Project)
 			s = &sums{}
 		}
 		y := len(c.Rows) * chartRow_
-		row := chartRow{Name: h.Name, Voted: money(l.Lang, s.voted, b.Currency), Spent: money(l.Lang, s.spent, b.Currency),
+		row := chartRow{Name: h.Name, Voted: money(l, s.voted, b.Currency), Spent: money(l, s.spent, b.Currency),
 			VotedW: int(s.voted * chartWidth / top), SpentW: int(s.spent * chartWidth / top),
 			Y: y + 16, VotedY: y + 24, SpentY: y + 48}
 		row.VotedText, row.SpentText = min(row.VotedW+6, chartWidth-120), min(row.SpentW+6, chartWidth-120)

@@ -4,11 +4,11 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
 
+	"agora/frontend/i18n"
 	"agora/frontend/web"
 	"agora/instances/accounts"
 	"agora/instances/budgets"
@@ -101,7 +101,7 @@ func (s *surface) showBudget(w http.ResponseWriter, r *http.Request, status int,
 	}
 	l := s.Printer(r)
 	d := budgetData{Budget: b, Rule: l.T("budget.rule." + string(b.Rule)), Other: l.T("budget.rule." + string(b.Rule.Other())),
-		Total: money(l.Lang, b.Total(), b.Currency), Decided: !b.ResultsAt.IsZero(), HasPBFile: b.PBKey != ""}
+		Total: money(l, b.Total(), b.Currency), Decided: !b.ResultsAt.IsZero(), HasPBFile: b.PBKey != ""}
 	if b.BallotKind == projects.Knapsack {
 		d.Ballot = l.T("budget.ballot.knapsack")
 	} else if b.MaxChoices > 0 {
@@ -113,15 +113,15 @@ func (s *surface) showBudget(w http.ResponseWriter, r *http.Request, status int,
 		d.Space = sp
 	}
 	for _, h := range b.Headings {
-		v := headingView{Name: h.Name, Amount: money(l.Lang, h.Amount, b.Currency)}
+		v := headingView{Name: h.Name, Amount: money(l, h.Amount, b.Currency)}
 		var used, usedOther int64
 		for _, p := range list {
 			if p.Heading != h.Slug {
 				continue
 			}
-			line := projectLine{ID: p.ID, Ref: p.Ref, Title: p.Title, Theme: p.Theme, Cost: money(l.Lang, p.Cost, b.Currency),
+			line := projectLine{ID: p.ID, Ref: p.Ref, Title: p.Title, Theme: p.Theme, Cost: money(l, p.Cost, b.Currency),
 				Review: l.T("budget.review." + string(p.Review)),
-				Votes:  number(l.Lang, p.Votes), Funded: p.Funded, FundedOther: p.FundedOther, Progress: p.Progress}
+				Votes:  l.Int(p.Votes), Funded: p.Funded, FundedOther: p.FundedOther, Progress: p.Progress}
 			if p.Status != "" {
 				line.Status = l.T("budget.status." + string(p.Status))
 			}
@@ -133,7 +133,7 @@ func (s *surface) showBudget(w http.ResponseWriter, r *http.Request, status int,
 			}
 			v.Projects = append(v.Projects, line)
 		}
-		v.Used, v.UsedOther = money(l.Lang, used, b.Currency), money(l.Lang, usedOther, b.Currency)
+		v.Used, v.UsedOther = money(l, used, b.Currency), money(l, usedOther, b.Currency)
 		d.Headings = append(d.Headings, v)
 	}
 	if d.Decided {
@@ -211,10 +211,10 @@ func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	l := s.Printer(r)
-	d := projectData{Project: p, Budget: b, Cost: money(l.Lang, p.Cost, b.Currency), Review: l.T("budget.review." + string(p.Review)), Form: f,
-		Votes: number(l.Lang, p.Votes)}
+	d := projectData{Project: p, Budget: b, Cost: money(l, p.Cost, b.Currency), Review: l.T("budget.review." + string(p.Review)), Form: f,
+		Votes: l.Int(p.Votes)}
 	if p.ActualCost > 0 {
-		d.ActualCost = money(l.Lang, p.ActualCost, b.Currency)
+		d.ActualCost = money(l, p.ActualCost, b.Currency)
 	}
 	if p.Status != "" {
 		d.Status = l.T("budget.status." + string(p.Status))
@@ -226,7 +226,7 @@ func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int
 	for _, m := range ms {
 		v := milestoneView{ID: m.ID, At: l.Date(m.At), Status: l.T("budget.status." + string(m.Status)), Text: m.Text, Progress: m.Progress}
 		if m.ActualCost > 0 {
-			v.ActualCost = money(l.Lang, m.ActualCost, b.Currency)
+			v.ActualCost = money(l, m.ActualCost, b.Currency)
 		}
 		d.Timeline = append(d.Timeline, v)
 	}
@@ -283,45 +283,10 @@ func (s *surface) milestoneSave(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/budgets/projects/"+id+"#timeline", http.StatusSeeOther)
 }
 
-// number writes a whole number with its thousands grouped as the
-// language does: "12 345" in French, "12,345" in English.
-func number(lang string, n int64) string {
-	digits := strconv.FormatInt(max(n, -n), 10)
-	sep := ","
-	if lang != "en" {
-		sep = "\u202f" // narrow no-break space, as French typography has it
-	}
-	var b strings.Builder
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(c)
-	}
-	if n < 0 {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-// official reports whether the reader manages budgets.
-func official(r *http.Request) bool { return projects.Manages(web.CurrentAccount(r)) }
-
-// managing guards a manager's handler: others get the kit's 403.
-func (s *surface) managing(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if !official(r) {
-			s.Fail(w, r, projects.ErrForbidden)
-			return
-		}
-		h(w, r)
-	}
-}
-
 // money writes an amount of whole currency units as residents read it:
 // "1 500 000 €" in French, "€1,500,000" in English.
-func money(lang string, n int64, currency string) string {
-	out := number(lang, n)
+func money(l *i18n.Printer, n int64, currency string) string {
+	lang, out := l.Lang, l.Int(n)
 	symbol := map[string]string{"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "PLN": "zł"}[currency]
 	if symbol == "" {
 		symbol = currency
@@ -408,4 +373,18 @@ func (s *surface) resultsJSON(w http.ResponseWriter, r *http.Request) {
 			URL: s.BaseURL().JoinPath("budgets", "projects", p.ID).String()})
 	}
 	s.PublicJSON(w, r, out)
+}
+
+// official reports whether the reader manages budgets.
+func official(r *http.Request) bool { return projects.Manages(web.CurrentAccount(r)) }
+
+// managing guards a manager's handler: others get the kit's 403.
+func (s *surface) managing(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !official(r) {
+			s.Fail(w, r, projects.ErrForbidden)
+			return
+		}
+		h(w, r)
+	}
 }
