@@ -15,15 +15,15 @@ type Graph struct {
 	Next []int32
 }
 
-// Outcome of following one person's chain.
+// Outcomes of following a chain that reaches no ballot (Resolve).
 const (
-	toNoVote int32 = -1
-	toCycle  int32 = -2
+	NoVote  int32 = -1 // it ends with someone who neither voted nor delegated
+	InCycle int32 = -2 // it goes round a cycle
 )
 
 // Resolve follows every chain once. voted[i] says person i cast a
 // ballot. It returns, for each person, the person whose ballot carries
-// their weight (themselves if they voted, toNoVote or toCycle if
+// their weight (themselves if they voted, NoVote or InCycle if
 // lost), in time linear in the number of people whatever the depth of
 // the chains.
 func (g Graph) Resolve(voted []bool) []int32 {
@@ -47,7 +47,7 @@ func (g Graph) Resolve(voted []bool) []int32 {
 				break
 			}
 			if to[i] == visiting {
-				end = toCycle
+				end = InCycle
 				break
 			}
 			if to[i] != unknown {
@@ -56,8 +56,8 @@ func (g Graph) Resolve(voted []bool) []int32 {
 			}
 			nx := g.Next[i]
 			if nx < 0 {
-				end = toNoVote
-				to[i] = toNoVote
+				end = NoVote
+				to[i] = NoVote
 				break
 			}
 			to[i] = visiting

@@ -36,14 +36,16 @@ type edge struct {
 
 // edges reads the delegations that apply to v as they stood at t: live
 // then, from a resident verified then, to a resident who was a delegate
-// then; the most specific one per delegator.
+// then; the most specific one per delegator. A vote is closed from its
+// closing time on, so an act at that very instant comes after the
+// snapshot: made before t, undone at t or later.
 func (s *Service) edges(ctx context.Context, db bun.IDB, v *Vote, t time.Time) ([]edge, error) {
 	var rows []edge
 	err := db.NewSelect().TableExpr("decision_delegations AS d").Column("d.delegator_id", "d.delegate_id", "d.space_id", "d.category").
-		Where("d.created_at <= ? AND (d.revoked_at IS NULL OR d.revoked_at > ?)", t, t).
+		Where("d.created_at < ? AND (d.revoked_at IS NULL OR d.revoked_at >= ?)", t, t).
 		Where("(d.space_id = '' AND d.category = '') OR (d.space_id = ? AND (d.category = '' OR d.category = ?))", v.SpaceID, v.Category).
-		Where("EXISTS (SELECT 1 FROM decision_delegates AS g WHERE g.account_id = d.delegate_id AND g.since <= ? AND (g.until IS NULL OR g.until > ?))", t, t).
-		Where("EXISTS (SELECT 1 FROM residencies AS r WHERE r.account_id = d.delegator_id AND r.verified_at <= ? AND r.expires_at > ? AND (r.revoked_at IS NULL OR r.revoked_at > ?))", t, t, t).
+		Where("EXISTS (SELECT 1 FROM decision_delegates AS g WHERE g.account_id = d.delegate_id AND g.since < ? AND (g.until IS NULL OR g.until >= ?))", t, t).
+		Where("EXISTS (SELECT 1 FROM residencies AS r WHERE r.account_id = d.delegator_id AND r.verified_at < ? AND r.expires_at > ? AND (r.revoked_at IS NULL OR r.revoked_at >= ?))", t, t, t).
 		Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("read delegations: %w", err)
@@ -155,9 +157,11 @@ func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error
 		var lost Lost
 		for i, x := range to {
 			switch {
-			case x == toNoVote:
-				lost.NoVote++
-			case x == toCycle:
+			case x == NoVote:
+				if g.Next[i] >= 0 { // a delegator, not a delegate who neither voted nor delegated
+					lost.NoVote++
+				}
+			case x == InCycle:
 				lost.Cycle++
 			case x != int32(i):
 				weight[x]++
@@ -183,7 +187,7 @@ func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error
 	}
 	t.Result = c.Result()
 	n64, err := db.NewSelect().Table("residencies").
-		Where("verified_at <= ? AND expires_at > ? AND (revoked_at IS NULL OR revoked_at > ?)", at, at, at).Count(ctx)
+		Where("verified_at < ? AND expires_at > ? AND (revoked_at IS NULL OR revoked_at >= ?)", at, at, at).Count(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("count electorate: %w", err)
 	}
