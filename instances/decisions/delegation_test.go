@@ -115,3 +115,33 @@ func TestBadDelegations(t *testing.T) {
 		}
 	})
 }
+
+func TestChain(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		d1, d2, d3 := f.delegate(t), f.delegate(t), f.delegate(t)
+		ann, bob := f.resident(t), f.resident(t)
+		for _, d := range []struct{ from, to *accounts.Account }{{ann, d1}, {d1, d2}, {bob, d3}} {
+			if err := f.svc.Delegate(f.ctx, accounts.As(d.from), decisions.Scope{}, d.to.ID, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		v := f.vote(t, decisions.Approval, nil)
+		f.cast(t, d2, v, opts("a", "c"))
+		c, err := f.svc.Chain(f.ctx, accounts.As(ann), v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Direct || len(c.Links) != 2 || c.Links[0].Account.ID != d1.ID || c.Links[1].Account.ID != d2.ID ||
+			!c.Links[1].Voted || c.Final == nil || len(c.Final.Options) != 2 || c.Lost != "" {
+			t.Errorf("ann's chain %+v", c)
+		}
+		c, err = f.svc.Chain(f.ctx, accounts.As(bob), v.ID)
+		if err != nil || c.Lost != "no_vote" || len(c.Links) != 1 {
+			t.Errorf("bob's chain %+v, %v", c, err)
+		}
+		f.cast(t, ann, v, opts("b")) // a direct vote overrides
+		if c, err = f.svc.Chain(f.ctx, accounts.As(ann), v.ID); err != nil || !c.Direct {
+			t.Errorf("ann's chain after voting %+v, %v", c, err)
+		}
+	})
+}

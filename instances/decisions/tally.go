@@ -39,9 +39,14 @@ type edge struct {
 // then; the most specific one per delegator. A vote is closed from its
 // closing time on, so an act at that very instant comes after the
 // snapshot: made before t, undone at t or later.
-func (s *Service) edges(ctx context.Context, db bun.IDB, v *Vote, t time.Time) ([]edge, error) {
+// With from, only from's delegations are read.
+func (s *Service) edges(ctx context.Context, db bun.IDB, v *Vote, t time.Time, from ...string) ([]edge, error) {
 	var rows []edge
-	err := db.NewSelect().TableExpr("decision_delegations AS d").Column("d.delegator_id", "d.delegate_id", "d.space_id", "d.category").
+	q := db.NewSelect().TableExpr("decision_delegations AS d").Column("d.delegator_id", "d.delegate_id", "d.space_id", "d.category")
+	if len(from) > 0 {
+		q = q.Where("d.delegator_id IN (?)", bun.In(from))
+	}
+	err := q.
 		Where("d.created_at < ? AND (d.revoked_at IS NULL OR d.revoked_at >= ?)", t, t).
 		Where("(d.space_id = '' AND d.category = '') OR (d.space_id = ? AND (d.category = '' OR d.category = ?))", v.SpaceID, v.Category).
 		Where("EXISTS (SELECT 1 FROM decision_delegates AS g WHERE g.account_id = d.delegate_id AND g.since < ? AND (g.until IS NULL OR g.until >= ?))", t, t).
