@@ -21,6 +21,7 @@ func adminCommands() []command {
 		{"demo", "", "load a demo arrondissement with spaces, proposals and comments", cmdAdminDemo},
 		{"seed", "[--scale F]", "fill an empty node with generated content for performance measurements", cmdAdminSeed},
 		{"apps", "import FILE-OR-URL", "the catalogue of free software: publish an app from its publiccode.yml", cmdAdminApps},
+		{"decisions", "verify URL-OR-FILE", "binding votes: recompute a closed vote's published results", cmdAdminDecisions},
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // Method is how ballots are cast and counted.
@@ -199,24 +198,34 @@ func encode(marks []int32) string {
 
 // decode reads stored marks into buf (reused), checking them against
 // the number of options n (positions) or nothing (scores: n < 0).
-func decode(s string, buf []int32, n int) ([]int32, error) {
+func decode[S ~string | ~[]byte](s S, buf []int32, n int) ([]int32, error) {
 	buf = buf[:0]
-	orig := s
-	if s == "" {
+	if len(s) == 0 {
 		return buf, nil
 	}
-	for len(s) > 0 {
-		part := s
-		if i := strings.IndexByte(s, ','); i >= 0 {
-			part, s = s[:i], s[i+1:]
-		} else {
-			s = ""
+	var v int64
+	neg, digits := false, 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			if digits == 0 || digits > 9 || n >= 0 && (neg || v >= int64(n)) {
+				return nil, fmt.Errorf("stored ballot %q is malformed", string(s))
+			}
+			if neg {
+				v = -v
+			}
+			buf = append(buf, int32(v))
+			v, neg, digits = 0, false, 0
+			continue
 		}
-		v, err := strconv.ParseInt(part, 10, 32)
-		if err != nil || n >= 0 && (v < 0 || int(v) >= n) {
-			return nil, fmt.Errorf("stored ballot %q is malformed", orig)
+		switch c := s[i]; {
+		case c == '-' && digits == 0 && !neg:
+			neg = true
+		case c >= '0' && c <= '9':
+			v = v*10 + int64(c-'0')
+			digits++
+		default:
+			return nil, fmt.Errorf("stored ballot %q is malformed", string(s))
 		}
-		buf = append(buf, int32(v))
 	}
 	return buf, nil
 }

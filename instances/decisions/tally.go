@@ -2,6 +2,7 @@ package decisions
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -133,8 +134,10 @@ func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error
 	if spec.Method == Score {
 		n = -1
 	}
+	// Raw bytes, valid until the next row: a million rows allocate
+	// nothing but what the people in the graph keep.
 	var (
-		voter, receipt, content string
+		voter, receipt, content sql.RawBytes
 		buf                     []int32
 	)
 	for rows.Next() {
@@ -144,9 +147,9 @@ func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error
 		if buf, err = decode(content, buf, n); err != nil {
 			return nil, err
 		}
-		if i, ok := ids[voter]; ok {
+		if i, ok := ids[string(voter)]; ok {
 			voted[i] = true
-			kept = append(kept, held{i, voter, receipt, append([]int32(nil), buf...)})
+			kept = append(kept, held{i, string(voter), string(receipt), append([]int32(nil), buf...)})
 			continue
 		}
 		c.Add(buf, 1, 0)
