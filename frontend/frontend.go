@@ -18,6 +18,7 @@ import (
 	"agora/frontend/admin"
 	"agora/frontend/apps"
 	"agora/frontend/cities"
+	"agora/frontend/decisions"
 	"agora/frontend/desk"
 	"agora/frontend/moderation"
 	"agora/frontend/opendata"
@@ -27,6 +28,7 @@ import (
 	accountsvc "agora/instances/accounts"
 	appsvc "agora/instances/apps"
 	"agora/instances/debates"
+	decisionsvc "agora/instances/decisions"
 	"agora/instances/markup"
 	modsvc "agora/instances/moderation"
 	"agora/instances/proposals"
@@ -79,6 +81,9 @@ type Deps struct {
 	// catalogue writes to (downloads are served from it).
 	Apps *appsvc.Service
 
+	// Decisions, when set, serves the votes (/votes).
+	Decisions *decisionsvc.Service
+
 	// Site, when set, is how the admin has the node present itself (name,
 	// accent, logo, welcome, the legal pages' texts): the legal pages and
 	// the admin's page for it are served. It needs Blobs (the logo).
@@ -130,6 +135,11 @@ func register(k *web.Kit, d Deps) error {
 	if d.Site != nil {
 		if err := about.Register(k, about.Deps{Site: d.Site, Blobs: d.Blobs, Markup: d.Markup, Spaces: d.Spaces,
 			AttachmentQuota: d.AttachmentQuota}); err != nil {
+			return err
+		}
+	}
+	if d.Decisions != nil {
+		if err := decisions.Register(k, decisions.Deps{Decisions: d.Decisions}); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -95,4 +96,27 @@ func (c cancelOnClose) Close() error {
 	err := c.ReadCloser.Close()
 	c.cancel()
 	return err
+}
+
+// closeVotesEvery is how often serve closes the votes whose closing
+// time has passed. Every process does it; a vote is closed once (its row
+// is locked while it is counted), so several at once are fine.
+const closeVotesEvery = time.Minute
+
+// closeVotes closes due votes until ctx ends.
+func closeVotes(ctx context.Context, log *slog.Logger, svc *decisions.Service) {
+	t := time.NewTicker(closeVotesEvery)
+	defer t.Stop()
+	for {
+		if n, err := svc.CloseDue(ctx); err != nil && ctx.Err() == nil {
+			log.Error("close votes", "err", err)
+		} else if n > 0 {
+			log.Info("votes closed and published", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"agora/instances/accounts"
 	"agora/instances/apps"
 	"agora/instances/debates"
+	"agora/instances/decisions"
 	"agora/instances/demo"
 	"agora/instances/markup"
 	"agora/instances/moderation"
@@ -107,6 +108,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	debatesSvc := debates.NewService(n.db, md, nil)
 	moderationSvc := moderation.NewService(n.db, nil)
 	appsSvc := apps.NewService(n.db, n.blobs, nil, apps.Options{})
+	decisionsSvc := decisions.NewService(n.db, accountsSvc, spacesSvc, nil)
 	fedCfg := federation.Config{
 		BaseURL: cfg.BaseURL, NodeName: cfg.NodeName, Version: buildVersion(),
 		Name: func(ctx context.Context) string {
@@ -157,6 +159,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Federation: federationPages{fed},
 		Apps:       appsSvc,
 		Site:       siteSvc,
+		Decisions:  decisionsSvc,
 
 		AttachmentQuota: cfg.AttachmentQuota,
 		Checks: []frontend.Check{
@@ -185,6 +188,12 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		defer close(maintDone)
 		maintain(maintCtx, log, accountsSvc, limiter)
 	}()
+	votesDone := make(chan struct{})
+	go func() {
+		defer close(votesDone)
+		closeVotes(maintCtx, log, decisionsSvc)
+	}()
+	defer func() { stopMaint(); <-votesDone }()
 	defer func() { stopMaint(); <-maintDone }()
 
 	served := make(chan error, 1)

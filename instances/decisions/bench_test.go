@@ -177,16 +177,23 @@ func seedVote(b *testing.B, f *fixture, nb, nd int) *decisions.Vote {
 	return v
 }
 
-// insertRows writes n rows made by row, batch rows per statement.
+// insertRows writes n rows made by row, batch rows per statement, in
+// one transaction.
 func insertRows[T any](b *testing.B, db *bun.DB, what string, n, batch int, row func(i int) T) {
 	b.Helper()
-	for lo := 0; lo < n; lo += batch {
-		rows := make([]T, 0, batch)
-		for i := lo; i < min(n, lo+batch); i++ {
-			rows = append(rows, row(i))
+	err := db.RunInTx(context.Background(), nil, func(ctx context.Context, tx bun.Tx) error {
+		for lo := 0; lo < n; lo += batch {
+			rows := make([]T, 0, batch)
+			for i := lo; i < min(n, lo+batch); i++ {
+				rows = append(rows, row(i))
+			}
+			if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
+				return err
+			}
 		}
-		if _, err := db.NewInsert().Model(&rows).Exec(context.Background()); err != nil {
-			b.Fatalf("seed %s: %v", what, err)
-		}
+		return nil
+	})
+	if err != nil {
+		b.Fatalf("seed %s: %v", what, err)
 	}
 }

@@ -360,3 +360,12 @@ func (s *Service) InSpace(ctx context.Context, spaceID string) ([]Vote, error) {
 }
 
 func isNoRows(err error) bool { return errors.Is(database.Translate(err), database.ErrNotFound) }
+
+// List lists the node's votes, the latest to close first (at most 200).
+func (s *Service) List(ctx context.Context) ([]Vote, error) {
+	var out []Vote
+	if err := s.db.NewSelect().Model(&out).Order("closes_at DESC", "id").Limit(200).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list votes: %w", err)
+	}
+	return out, nil
+}

