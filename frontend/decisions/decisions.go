@@ -40,6 +40,7 @@ func Register(k *web.Kit, d Deps) error {
 	}
 	s := &surface{Pages: pages, decisions: d.Decisions}
 	k.MapErrors(errorTable...)
+	k.Nav("votes")
 	anyone := k.Anyone()
 	anyone.Get("/votes", s.list)
 	anyone.Get("/votes/{id}", s.page)

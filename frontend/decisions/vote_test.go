@@ -20,7 +20,8 @@ import (
 // the method in a space.
 type node struct {
 	*frontendtest.Node
-	svc *decisions.Service
+	svc     *decisions.Service
+	spaceID string
 }
 
 func newNode(t testing.TB, dialect string) *node {
@@ -36,7 +37,9 @@ func newNode(t testing.TB, dialect string) *node {
 
 func (n *node) vote(t testing.TB, m decisions.Method) *decisions.Vote {
 	t.Helper()
-	sp := n.Space(t, "conseil", 0)
+	if n.spaceID == "" {
+		n.spaceID = n.Space(t, "conseil", 0).ID
+	}
 	now := n.Clock.Now()
 	in := decisions.Input{Question: "Quel nom pour la place ?", Method: m, Delegation: true,
 		Options: []decisions.Option{{Key: "olympe", Label: "Olympe de Gouges"}, {Key: "louise", Label: "Louise Michel"},
@@ -45,7 +48,7 @@ func (n *node) vote(t testing.TB, m decisions.Method) *decisions.Vote {
 	if m == decisions.Score {
 		in.ScoreMin, in.ScoreMax = 0, 5
 	}
-	v, err := n.svc.Create(t.Context(), accounts.As(n.Staff[accounts.Official]), sp.ID, in)
+	v, err := n.svc.Create(t.Context(), accounts.As(n.Staff[accounts.Official]), n.spaceID, in)
 	if err != nil {
 		t.Fatal(err)
 	}
