@@ -388,3 +388,77 @@ func TestResolveAgainstReference(t *testing.T) {
 		}
 	}
 }
+
+// A count with delegation equals the count where every delegator whose
+// chain reaches a ballot casts that same ballot themselves: random
+// ballots, random delegation graphs with cycles and a chain of depth 50,
+// every method.
+func TestDelegatedCountAgainstReference(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(11, 13))
+	for round := range 120 {
+		m := decisions.Methods[round%len(decisions.Methods)]
+		spec := randomSpec(rng, m)
+		n := 60 + rng.IntN(100)
+		next := make([]int32, n)
+		voted := make([]bool, n)
+		choices := make([]decisions.Choice, n)
+		for i := range n {
+			next[i] = -1
+			if rng.IntN(2) == 0 {
+				next[i] = int32(rng.IntN(n))
+			}
+			if voted[i] = rng.IntN(4) == 0; voted[i] {
+				choices[i] = randomChoice(rng, spec)
+			}
+		}
+		for i := n - 52; i < n-1; i++ { // a chain of depth 50 into the last person
+			next[i], voted[i] = int32(i+1), false
+		}
+		voted[n-1], choices[n-1] = true, randomChoice(rng, spec)
+		to := decisions.Graph{Next: next}.Resolve(voted)
+		c := decisions.NewCounter(spec)
+		weight := make([]int64, n)
+		var lost decisions.Lost
+		for i, x := range to {
+			switch {
+			case x == decisions.NoVote && next[i] >= 0:
+				lost.NoVote++
+			case x == decisions.InCycle:
+				lost.Cycle++
+			case x >= 0 && int(x) != i:
+				weight[x]++
+			}
+		}
+		var ref []refBallot
+		refTo := refResolve(next, voted)
+		for i := range n {
+			if voted[i] {
+				marks, err := spec.Marks(choices[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.Add(marks, 1+weight[i], weight[i])
+			}
+			if x := refTo[i]; x >= 0 {
+				ref = append(ref, refBallot{choices[x], 1}) // everyone casts their final ballot, weight 1
+			}
+		}
+		c.Lose(lost)
+		got, want := c.Result(), refCount(spec, ref)
+		if !slices.Equal(got.Order, want.order) || !slices.Equal(got.Tied, want.tied) {
+			t.Fatalf("round %d (%s): order %v %v, want %v %v", round, m, got.Order, got.Tied, want.order, want.tied)
+		}
+		for k, v := range totals(got) {
+			if v != want.totals[k] && m != decisions.Ranked {
+				t.Fatalf("round %d (%s): totals %v, want %v", round, m, totals(got), want.totals)
+			}
+		}
+		if m == decisions.Ranked && !reflect.DeepEqual(got.Pairwise, want.pairwise) {
+			t.Fatalf("round %d: pairwise %v, want %v", round, got.Pairwise, want.pairwise)
+		}
+		if got.Weight != int64(len(ref)) {
+			t.Fatalf("round %d: weight %d, want %d", round, got.Weight, len(ref))
+		}
+	}
+}
