@@ -116,13 +116,18 @@ func (s *Service) Cast(ctx context.Context, actor accounts.Actor, voteID string,
 	}
 	var out Cast
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		// The vote as it stands in this transaction: its window, and
-		// a shared lock that an Update of its options waits for.
+		// The vote as it stands in this transaction, under a shared
+		// lock that an Update of its options and its Close wait for:
+		// the window is checked again now that the lock is held, so a
+		// ballot that waited for a Close is refused, never left uncounted.
 		v, err := s.load(ctx, tx, voteID, "SHARE")
 		if err != nil {
 			return err
 		}
-		if err := v.Window(now); err != nil {
+		if v.ClosedAt != nil {
+			return ErrClosed
+		}
+		if err := v.Window(s.now()); err != nil {
 			return err
 		}
 		var before struct {
