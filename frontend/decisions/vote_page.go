@@ -57,6 +57,7 @@ type voteView struct {
 	Refusal              string // why the reader may not vote, in words
 	Mine                 *decisions.Mine
 	Chain                *decisions.Chain
+	Carry                *decisions.Carry
 	Results              *resultsView
 }
 
@@ -100,6 +101,10 @@ func (s *surface) render(w http.ResponseWriter, r *http.Request, status int, id 
 		}
 		if v.Delegation {
 			if d.Chain, err = s.decisions.Chain(ctx, actor, v.ID); err != nil {
+				s.Fail(w, r, err)
+				return
+			}
+			if d.Carry, err = s.decisions.Carried(ctx, actor, v.ID); err != nil {
 				s.Fail(w, r, err)
 				return
 			}

@@ -157,3 +157,33 @@ func TestRankedForm(t *testing.T) {
 		})
 	}
 }
+
+// A delegate sees how many votes are entrusted to them, and the names of
+// those who chose to be named.
+func TestDelegateSeesCarriedWeight(t *testing.T) {
+	for _, dialect := range storagetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			n := newNode(t, dialect)
+			v := n.vote(t, decisions.Approval)
+			d, token := n.Resident(t, "thanh", true)
+			ann, _ := n.Resident(t, "ann", true)
+			bob, _ := n.Resident(t, "bob", true)
+			if err := n.svc.Agree(t.Context(), accounts.As(d)); err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range []struct {
+				who   *accounts.Account
+				named bool
+			}{{ann, true}, {bob, false}} {
+				if err := n.svc.Delegate(t.Context(), accounts.As(x.who), decisions.Scope{}, d.ID, x.named); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w := n.Request("GET", "/votes/"+v.ID, token, nil)
+			frontendtest.WantBody(t, w, "pour 2 personnes", "ont choisi d’être nommées : ann")
+			if strings.Contains(w.Body.String(), ">bob<") || strings.Contains(w.Body.String(), " bob") {
+				t.Error("a delegator who did not choose to be named is named")
+			}
+		})
+	}
+}

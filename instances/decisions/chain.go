@@ -36,10 +36,7 @@ func (s *Service) Chain(ctx context.Context, actor accounts.Actor, voteID string
 	if err != nil {
 		return nil, err
 	}
-	at := v.ClosesAt
-	if now := s.now(); now.Before(at) {
-		at = now
-	}
+	at := v.snapshot(s.now())
 	voted := func(id string) (string, bool, error) {
 		var content string
 		err := s.db.NewSelect().Table("decision_ballots").Column("content").Where("vote_id = ? AND voter_id = ?", v.ID, id).Scan(ctx, &content)

@@ -79,6 +79,16 @@ func (v *Vote) Window(now time.Time) error {
 	return nil
 }
 
+// snapshot is the instant a count reads delegations and residency at:
+// the closing time, or while the vote is open everything done until now
+// included (times are kept to the microsecond).
+func (v *Vote) snapshot(now time.Time) time.Time {
+	if at := now.Add(time.Microsecond); at.Before(v.ClosesAt) {
+		return at
+	}
+	return v.ClosesAt
+}
+
 // Errors of the decisions service.
 var (
 	ErrNotFound     = errors.New("vote not found")

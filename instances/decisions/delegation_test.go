@@ -145,3 +145,34 @@ func TestChain(t *testing.T) {
 		}
 	})
 }
+
+func TestCarried(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		d1, d2 := f.delegate(t), f.delegate(t)
+		ann, bob, cid := f.resident(t), f.resident(t), f.resident(t)
+		for _, d := range []struct {
+			from, to *accounts.Account
+			named    bool
+		}{{ann, d1, true}, {d1, d2, false}, {bob, d2, false}, {cid, d1, true}} {
+			if err := f.svc.Delegate(f.ctx, accounts.As(d.from), decisions.Scope{}, d.to.ID, d.named); err != nil {
+				t.Fatal(err)
+			}
+		}
+		v := f.vote(t, decisions.Single, nil)
+		f.cast(t, cid, v, opts("a")) // cid votes: their weight stays with them
+		c, err := f.svc.Carried(f.ctx, accounts.As(d2), v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Weight != 3 || len(c.Named) != 1 || c.Named[0] != ann.Handle {
+			t.Errorf("d2 carries %+v, want 3 (ann, d1, bob) with ann named", c)
+		}
+		f.cast(t, d1, v, opts("b")) // d1 votes: ann's weight stops there
+		if c, err = f.svc.Carried(f.ctx, accounts.As(d2), v.ID); err != nil || c.Weight != 1 || len(c.Named) != 0 {
+			t.Errorf("d2 carries %+v, %v; want 1 (bob), nobody named", c, err)
+		}
+		if c, err = f.svc.Carried(f.ctx, accounts.As(d1), v.ID); err != nil || c.Weight != 1 || len(c.Named) != 1 {
+			t.Errorf("d1 carries %+v, %v; want ann", c, err)
+		}
+	})
+}

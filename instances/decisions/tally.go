@@ -33,6 +33,7 @@ type edge struct {
 	DelegateID  string `bun:"delegate_id"`
 	SpaceID     string `bun:"space_id"`
 	Category    string `bun:"category"`
+	Named       bool   `bun:"named"`
 }
 
 // edges reads the delegations that apply to v as they stood at t: live
@@ -42,7 +43,7 @@ type edge struct {
 // snapshot: made before t, undone at t or later.
 // With from, only from's delegations are read.
 func (s *Service) edges(ctx context.Context, db bun.IDB, v *Vote, t time.Time, from ...string) ([]edge, error) {
-	q := db.NewSelect().TableExpr("decision_delegations AS d").Column("d.delegator_id", "d.delegate_id", "d.space_id", "d.category")
+	q := db.NewSelect().TableExpr("decision_delegations AS d").Column("d.delegator_id", "d.delegate_id", "d.space_id", "d.category", "d.named")
 	if len(from) > 0 {
 		q = q.Where("d.delegator_id IN (?)", bun.In(from))
 	}
@@ -60,7 +61,7 @@ func (s *Service) edges(ctx context.Context, db bun.IDB, v *Vote, t time.Time, f
 	var rows []edge
 	for rs.Next() {
 		var e edge
-		if err := rs.Scan(&e.DelegatorID, &e.DelegateID, &e.SpaceID, &e.Category); err != nil {
+		if err := rs.Scan(&e.DelegatorID, &e.DelegateID, &e.SpaceID, &e.Category, &e.Named); err != nil {
 			return nil, fmt.Errorf("read delegations: %w", err)
 		}
 		rows = append(rows, e)
@@ -97,10 +98,7 @@ func (s *Service) Count(ctx context.Context, v *Vote) (*Tally, error) {
 }
 
 func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error) {
-	at := v.ClosesAt
-	if now := s.now(); now.Before(at) {
-		at = now
-	}
+	at := v.snapshot(s.now())
 	spec := v.Spec()
 	c := NewCounter(spec)
 	var (
