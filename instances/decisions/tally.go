@@ -129,13 +129,12 @@ func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error
 	}
 	// The ballots of people in the graph wait for their weights.
 	type held struct {
-		person  int32
-		voter   string
-		receipt string
-		marks   []int32
+		person int32
+		voter  string
+		marks  []int32
 	}
 	var kept []held
-	rows, err := db.QueryContext(ctx, "SELECT voter_id, receipt, content FROM decision_ballots WHERE vote_id = ?", v.ID)
+	rows, err := db.QueryContext(ctx, "SELECT voter_id, content FROM decision_ballots WHERE vote_id = ?", v.ID)
 	if err != nil {
 		return nil, fmt.Errorf("read ballots: %w", err)
 	}
@@ -147,11 +146,11 @@ func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error
 	// Raw bytes, valid until the next row: a million rows allocate
 	// nothing but what the people in the graph keep.
 	var (
-		voter, receipt, content sql.RawBytes
-		buf                     []int32
+		voter, content sql.RawBytes
+		buf            []int32
 	)
 	for rows.Next() {
-		if err := rows.Scan(&voter, &receipt, &content); err != nil {
+		if err := rows.Scan(&voter, &content); err != nil {
 			return nil, fmt.Errorf("read ballots: %w", err)
 		}
 		if buf, err = decode(content, buf, n); err != nil {
@@ -159,7 +158,7 @@ func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error
 		}
 		if i, ok := ids[string(voter)]; ok {
 			voted[i] = true
-			kept = append(kept, held{i, string(voter), string(receipt), append([]int32(nil), buf...)})
+			kept = append(kept, held{i, string(voter), append([]int32(nil), buf...)})
 			continue
 		}
 		c.Add(buf, 1, 0)
@@ -195,12 +194,13 @@ func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error
 			}
 		}
 		for _, h := range heavy {
-			var handle string
-			if err := db.NewSelect().Table("accounts").Column("handle").Where("id = ?", h.voter).Scan(ctx, &handle); err != nil {
+			var handle, receipt string
+			if err := db.NewRaw("SELECT a.handle, b.receipt FROM accounts AS a JOIN decision_ballots AS b ON b.voter_id = a.id WHERE b.vote_id = ? AND a.id = ?",
+				v.ID, h.voter).Scan(ctx, &handle, &receipt); err != nil {
 				return nil, fmt.Errorf("read delegate: %w", err)
 			}
 			d := weight[h.person]
-			t.Weighed = append(t.Weighed, Weighed{Receipt: h.receipt, Delegate: handle, Weight: 1 + d, Delegated: d})
+			t.Weighed = append(t.Weighed, Weighed{Receipt: receipt, Delegate: handle, Weight: 1 + d, Delegated: d})
 		}
 	}
 	t.Result = c.Result()
