@@ -53,16 +53,17 @@ type OptionTotal struct {
 
 // Counter adds ballots one by one, so a count never holds them all.
 type Counter struct {
-	spec Spec
-	res  Result
-	pair []int64 // ranked: n*n pairwise weights
-	rank []int32 // scratch: rank of each option on a ballot
+	spec   Spec
+	res    Result
+	direct []int64 // per option, weight of the voters themselves
+	pair   []int64 // ranked: n*n pairwise weights
+	rank   []int32 // scratch: rank of each option on a ballot
 }
 
 // NewCounter starts a count of a vote.
 func NewCounter(spec Spec) *Counter {
 	n := len(spec.Options)
-	c := &Counter{spec: spec, rank: make([]int32, n)}
+	c := &Counter{spec: spec, direct: make([]int64, n), rank: make([]int32, n)}
 	c.res.Method = spec.Method
 	c.res.Quorum = spec.Quorum
 	c.res.Totals = make([]OptionTotal, n)
@@ -115,23 +116,6 @@ func (c *Counter) Add(marks []int32, weight, delegated int64) {
 				}
 			}
 		}
-	}
-}
-
-// Merge adds the ballots another counter of the same vote counted.
-func (c *Counter) Merge(o *Counter) {
-	c.res.Ballots += o.res.Ballots
-	c.res.Weight += o.res.Weight
-	c.res.Delegated += o.res.Delegated
-	c.res.Lost.NoVote += o.res.Lost.NoVote
-	c.res.Lost.Cycle += o.res.Lost.Cycle
-	for i := range c.res.Totals {
-		c.res.Totals[i].Votes += o.res.Totals[i].Votes
-		c.res.Totals[i].Delegated += o.res.Totals[i].Delegated
-		c.res.Totals[i].Score += o.res.Totals[i].Score
-	}
-	for i := range c.pair {
-		c.pair[i] += o.pair[i]
 	}
 }
 

@@ -462,30 +462,3 @@ func TestDelegatedCountAgainstReference(t *testing.T) {
 		}
 	}
 }
-
-// Two counters merged give what one counter of all the ballots gives.
-func TestCounterMerge(t *testing.T) {
-	t.Parallel()
-	rng := rand.New(rand.NewPCG(5, 8))
-	for round := range 200 {
-		spec := randomSpec(rng, decisions.Methods[round%len(decisions.Methods)])
-		one, a, b := decisions.NewCounter(spec), decisions.NewCounter(spec), decisions.NewCounter(spec)
-		for range rng.IntN(30) {
-			marks, err := spec.Marks(randomChoice(rng, spec))
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := 1 + int64(rng.IntN(3))
-			one.Add(marks, w, w-1)
-			if rng.IntN(2) == 0 {
-				a.Add(marks, w, w-1)
-			} else {
-				b.Add(marks, w, w-1)
-			}
-		}
-		a.Merge(b)
-		if got, want := a.Result(), one.Result(); !reflect.DeepEqual(got, want) {
-			t.Fatalf("round %d: merged %+v, want %+v", round, got, want)
-		}
-	}
-}

@@ -46,11 +46,7 @@ func (s *Service) Close(ctx context.Context, voteID string) (*Tally, error) {
 			out, err = s.results(ctx, tx, voteID)
 			return err
 		}
-		// Counted on the pool beside this transaction (the count reads
-		// in parallel): once the vote's lock is held and its closing
-		// time past, no ballot can be added, and the delegations are
-		// read as they stood at closing.
-		t, err := s.count(ctx, s.db, v)
+		t, err := s.count(ctx, tx, v)
 		if err != nil {
 			return err
 		}

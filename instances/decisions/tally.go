@@ -1,7 +1,6 @@
 package decisions
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -101,27 +100,15 @@ func (s *Service) Count(ctx context.Context, v *Vote) (*Tally, error) {
 func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error) {
 	at := v.snapshot(s.now())
 	spec := v.Spec()
+	c := NewCounter(spec)
 	var (
 		ids   map[string]int32
 		g     Graph
 		voted []bool
 	)
-	// The electorate is counted beside the rest, on its own connection.
-	electorate := make(chan error, 1)
-	t := &Tally{}
-	go func() {
-		n, err := db.NewSelect().Table("residencies").
-			Where("verified_at < ? AND expires_at > ? AND (revoked_at IS NULL OR revoked_at >= ?)", at, at, at).Count(ctx)
-		if err != nil {
-			err = fmt.Errorf("count electorate: %w", err)
-		}
-		t.Electorate = int64(n)
-		electorate <- err
-	}()
 	if v.Delegation {
 		es, err := s.edges(ctx, db, v, at)
 		if err != nil {
-			<-electorate
 			return nil, err
 		}
 		ids = make(map[string]int32, 2*len(es))
@@ -140,32 +127,47 @@ func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error
 		}
 		voted = make([]bool, len(g.Next))
 	}
-	// The ballots, in two halves of the voters read at once (ids are
-	// lowercase base 32: "k" splits them in two), each into its own
-	// counter; the ballots of people in the graph wait for their weights.
-	halves := [2]ballotScan{{ids: ids, where: "voter_id < 'k'"}, {ids: ids, where: "voter_id >= 'k'"}}
-	errs := make(chan error, 2)
-	for i := range halves {
-		go func() { errs <- halves[i].run(ctx, db, spec, v.ID) }()
+	// The ballots of people in the graph wait for their weights.
+	type held struct {
+		person int32
+		voter  string
+		marks  []int32
 	}
-	var err error
-	for range 3 {
-		select {
-		case e := <-errs:
-			err = cmp.Or(err, e)
-		case e := <-electorate:
-			err = cmp.Or(err, e)
-		}
-	}
+	var kept []held
+	rows, err := db.QueryContext(ctx, "SELECT voter_id, content FROM decision_ballots WHERE vote_id = ?", v.ID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read ballots: %w", err)
 	}
-	c := halves[0].counter
-	c.Merge(halves[1].counter)
-	kept := append(halves[0].kept, halves[1].kept...)
-	for _, h := range kept {
-		voted[h.person] = true
+	defer rows.Close()
+	n := len(spec.Options)
+	if spec.Method == Score {
+		n = -1
 	}
+	// Raw bytes, valid until the next row: a million rows allocate
+	// nothing but what the people in the graph keep.
+	var (
+		voter, content sql.RawBytes
+		buf            []int32
+	)
+	for rows.Next() {
+		if err := rows.Scan(&voter, &content); err != nil {
+			return nil, fmt.Errorf("read ballots: %w", err)
+		}
+		if buf, err = decode(content, buf, n); err != nil {
+			return nil, err
+		}
+		if i, ok := ids[string(voter)]; ok {
+			voted[i] = true
+			kept = append(kept, held{i, string(voter), append([]int32(nil), buf...)})
+			continue
+		}
+		c.Add(buf, 1, 0)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read ballots: %w", err)
+	}
+	rows.Close()
+	t := &Tally{}
 	if v.Delegation {
 		to := g.Resolve(voted)
 		weight := make([]int64, len(to))
@@ -202,57 +204,11 @@ func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error
 		}
 	}
 	t.Result = c.Result()
-	return t, nil
-}
-
-// held is a ballot of someone in the delegation graph, waiting for its
-// weight.
-type held struct {
-	person int32
-	voter  string
-	marks  []int32
-}
-
-// ballotScan counts one part of a vote's ballots.
-type ballotScan struct {
-	ids     map[string]int32 // the people in the delegation graph
-	where   string
-	counter *Counter
-	kept    []held
-}
-
-// run reads the ballots as raw bytes, valid until the next row: a
-// million rows allocate nothing but what the people in the graph keep.
-func (b *ballotScan) run(ctx context.Context, db bun.IDB, spec Spec, voteID string) error {
-	b.counter = NewCounter(spec)
-	rows, err := db.QueryContext(ctx, "SELECT voter_id, content FROM decision_ballots WHERE vote_id = ? AND "+b.where, voteID)
+	n64, err := db.NewSelect().Table("residencies").
+		Where("verified_at < ? AND expires_at > ? AND (revoked_at IS NULL OR revoked_at >= ?)", at, at, at).Count(ctx)
 	if err != nil {
-		return fmt.Errorf("read ballots: %w", err)
+		return nil, fmt.Errorf("count electorate: %w", err)
 	}
-	defer rows.Close()
-	n := len(spec.Options)
-	if spec.Method == Score {
-		n = -1
-	}
-	var (
-		voter, content sql.RawBytes
-		buf            []int32
-	)
-	for rows.Next() {
-		if err := rows.Scan(&voter, &content); err != nil {
-			return fmt.Errorf("read ballots: %w", err)
-		}
-		if buf, err = decode(content, buf, n); err != nil {
-			return err
-		}
-		if i, ok := b.ids[string(voter)]; ok {
-			b.kept = append(b.kept, held{i, string(voter), append([]int32(nil), buf...)})
-			continue
-		}
-		b.counter.Add(buf, 1, 0)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read ballots: %w", err)
-	}
-	return nil
+	t.Electorate = int64(n64)
+	return t, nil
 }
