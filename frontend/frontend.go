@@ -19,6 +19,7 @@ import (
 	"agora/frontend/apps"
 	"agora/frontend/budgets"
 	"agora/frontend/cities"
+	"agora/frontend/decisions"
 	"agora/frontend/desk"
 	"agora/frontend/moderation"
 	"agora/frontend/notify"
@@ -31,6 +32,7 @@ import (
 	accountsvc "agora/instances/accounts"
 	appsvc "agora/instances/apps"
 	"agora/instances/debates"
+	decisionsvc "agora/instances/decisions"
 	"agora/instances/markup"
 	modsvc "agora/instances/moderation"
 	"agora/instances/notifications"
@@ -90,6 +92,8 @@ type Deps struct {
 	// Projects, when set with Spaces, serves the participatory budgets'
 	// pages (/budgets, /api/v1/budgets).
 	Projects *projects.Service
+	// Decisions, when set, serves the votes (/votes).
+	Decisions *decisionsvc.Service
 
 	// Site, when set, is how the admin has the node present itself (name,
 	// accent, logo, welcome, the legal pages' texts): the legal pages and
@@ -167,6 +171,11 @@ func register(k *web.Kit, d Deps) error {
 	if d.Site != nil {
 		if err := about.Register(k, about.Deps{Site: d.Site, Blobs: d.Blobs, Markup: d.Markup, Spaces: d.Spaces,
 			AttachmentQuota: d.AttachmentQuota}); err != nil {
+			return err
+		}
+	}
+	if d.Decisions != nil {
+		if err := decisions.Register(k, decisions.Deps{Decisions: d.Decisions}); err != nil {
 			return err
 		}
 	}

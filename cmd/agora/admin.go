@@ -23,6 +23,7 @@ func adminCommands() []command {
 		{"apps", "import FILE-OR-URL", "the catalogue of free software: publish an app from its publiccode.yml", cmdAdminApps},
 		{"budget", "import --space SLUG FILE.pb", "participatory budgets: load a finished edition from a Pabulib file", cmdAdminBudget},
 		{"open311", "create-key --name NAME", "the Open311 API: make a key for a client that creates requests", cmdAdminOpen311},
+		{"decisions", "verify URL-OR-FILE", "binding votes: recompute a closed vote's published results", cmdAdminDecisions},
 	}
 }
 

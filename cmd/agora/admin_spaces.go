@@ -8,6 +8,7 @@ import (
 
 	"agora/instances/accounts"
 	"agora/instances/debates"
+	"agora/instances/decisions"
 	"agora/instances/demo"
 	"agora/instances/markup"
 	"agora/instances/proposals"
@@ -75,7 +76,8 @@ func loadDemo(ctx context.Context, n *node) error {
 	sp := spaces.NewService(n.db, md, nil)
 	return demo.Load(ctx, demo.Services{
 		Accounts: acc, Spaces: sp, Proposals: proposals.NewService(n.db, md, acc, sp, nil),
-		Debates: debates.NewService(n.db, md, nil),
+		Debates:   debates.NewService(n.db, md, nil),
+		Decisions: func(now func() time.Time) *decisions.Service { return decisions.NewService(n.db, acc, sp, now) },
 	}, time.Now())
 }
 

@@ -20,6 +20,7 @@ import (
 	"agora/instances/accounts"
 	"agora/instances/apps"
 	"agora/instances/debates"
+	"agora/instances/decisions"
 	"agora/instances/demo"
 	"agora/instances/markup"
 	"agora/instances/moderation"
@@ -113,6 +114,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	moderationSvc := moderation.NewService(n.db, nil)
 	appsSvc := apps.NewService(n.db, n.blobs, nil, apps.Options{})
 	projectsSvc := projects.NewService(n.db, n.blobs, nil)
+	decisionsSvc := decisions.NewService(n.db, accountsSvc, spacesSvc, nil)
 	fedCfg := federation.Config{
 		BaseURL: cfg.BaseURL, NodeName: cfg.NodeName, Version: buildVersion(),
 		Name: func(ctx context.Context) string {
@@ -174,6 +176,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Courier:       courier,
 		Search:        search.NewService(n.db),
 		Reports:       reports.NewService(n.db, nil),
+		Decisions:     decisionsSvc,
 
 		AttachmentQuota: cfg.AttachmentQuota,
 		Checks: []frontend.Check{
@@ -202,6 +205,12 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		defer close(maintDone)
 		maintain(maintCtx, log, accountsSvc, limiter)
 	}()
+	votesDone := make(chan struct{})
+	go func() {
+		defer close(votesDone)
+		closeVotes(maintCtx, log, decisionsSvc)
+	}()
+	defer func() { stopMaint(); <-votesDone }()
 	defer func() { stopMaint(); <-maintDone }()
 	if courier != nil {
 		mailDone := make(chan struct{})

@@ -13,6 +13,7 @@ import (
 
 	"agora/instances/accounts"
 	"agora/instances/debates"
+	"agora/instances/decisions"
 	"agora/instances/proposals"
 	"agora/instances/spaces"
 )
@@ -23,6 +24,9 @@ type Services struct {
 	Spaces    *spaces.Service
 	Proposals *proposals.Service
 	Debates   *debates.Service
+	// Decisions, when set, makes the votes' service on a clock: the demo
+	// casts a closed vote's ballots in the past, as they were cast.
+	Decisions func(now func() time.Time) *decisions.Service
 }
 
 // ErrLoaded means the demo is already there.
@@ -249,5 +253,5 @@ func Load(ctx context.Context, svc Services, now time.Time) error {
 			return fmt.Errorf("demo debate comment: %w", err)
 		}
 	}
-	return nil
+	return votes(ctx, svc, now, council, people)
 }

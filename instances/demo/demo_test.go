@@ -8,6 +8,7 @@ import (
 
 	"agora/instances/accounts"
 	"agora/instances/debates"
+	"agora/instances/decisions"
 	"agora/instances/demo"
 	"agora/instances/markup"
 	"agora/instances/proposals"
@@ -25,7 +26,8 @@ func TestLoad(t *testing.T) {
 		acc := accounts.NewService(db, nil)
 		sp := spaces.NewService(db, md, nil)
 		pr := proposals.NewService(db, md, acc, sp, nil)
-		svc := demo.Services{Accounts: acc, Spaces: sp, Proposals: pr, Debates: debates.NewService(db, md, nil)}
+		svc := demo.Services{Accounts: acc, Spaces: sp, Proposals: pr, Debates: debates.NewService(db, md, nil),
+			Decisions: func(now func() time.Time) *decisions.Service { return decisions.NewService(db, acc, sp, now) }}
 		if err := demo.Load(ctx, svc, time.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -55,6 +57,26 @@ func TestLoad(t *testing.T) {
 		}
 		if err := db.NewRaw("SELECT count(*) FROM debates").Scan(ctx, &debatesN); err != nil || debatesN != 1 {
 			t.Errorf("demo debates: %d, %v", debatesN, err)
+		}
+		// The council's votes: one open, one closed with its results.
+		votes, err := decisions.NewService(db, acc, sp, nil).List(ctx)
+		if err != nil || len(votes) != 2 {
+			t.Fatalf("demo votes: %d, %v", len(votes), err)
+		}
+		var open, closed int
+		for _, v := range votes {
+			if v.ClosedAt != nil {
+				closed++
+				res, err := decisions.NewService(db, acc, sp, nil).Results(ctx, v.ID)
+				if err != nil || res.Result.Ballots != 5 || res.Result.Delegated != 1 || res.Electorate < 6 {
+					t.Errorf("demo results: %+v, %v", res, err)
+				}
+			} else if v.Window(time.Now()) == nil {
+				open++
+			}
+		}
+		if open != 1 || closed != 1 {
+			t.Errorf("demo votes: %d open, %d closed", open, closed)
 		}
 		if err := demo.Load(ctx, svc, time.Now()); !errors.Is(err, demo.ErrLoaded) {
 			t.Fatalf("second load: %v, want ErrLoaded", err)

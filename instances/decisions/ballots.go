@@ -1,0 +1,240 @@
+package decisions
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"agora/instances/accounts"
+)
+
+// Channel is how a ballot reached the node.
+type Channel string
+
+const (
+	Online Channel = "online" // the resident, signed in
+	Desk   Channel = "desk"   // an agent at a desk, the resident present
+	Paper  Channel = "paper"  // an agent entering a paper ballot: final
+)
+
+// Ballot is one resident's ballot as stored: the last one they cast.
+// The row holds who voted (so the last ballot replaces the previous
+// one, and paper and online ballots exclude each other) beside what
+// they chose; the published ballots leave the voter out (Published).
+type Ballot struct {
+	bun.BaseModel `bun:"table:decision_ballots,alias:b"`
+
+	VoteID    string    `bun:"vote_id,pk"`
+	VoterID   string    `bun:"voter_id,pk"`
+	Receipt   string    `bun:"receipt"`
+	Content   string    `bun:"content"`
+	Channel   Channel   `bun:"channel"`
+	EnteredBy string    `bun:"entered_by"` // the agent, for desk and paper ballots
+	Desk      string    `bun:"desk"`
+	CastAt    time.Time `bun:"cast_at"`
+	Changes   int       `bun:"changes"` // how many times it replaced an earlier one
+}
+
+// Cast is what Cast returns: the receipt, shown once.
+type Cast struct {
+	Receipt string
+	Changed bool // it replaced an earlier ballot
+}
+
+// MayVote says whether who may cast a ballot in v now: ErrNotOpen,
+// ErrClosed, ErrNotVerified, or nil.
+func (s *Service) MayVote(ctx context.Context, who *accounts.Account, v *Vote) error {
+	if err := v.Window(s.now()); err != nil {
+		return err
+	}
+	ok, err := s.accounts.IsVerified(ctx, who.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrNotVerified
+	}
+	return nil
+}
+
+// person is who a ballot is for: the signed-in resident, or the
+// resident present at an agent's desk (accounts.ForResident).
+func (s *Service) person(ctx context.Context, actor accounts.Actor) (*accounts.Account, error) {
+	if actor.Account == nil {
+		return nil, ErrSignIn
+	}
+	who, err := accounts.ForResident(ctx, s.db, actor)
+	switch {
+	case errors.Is(err, accounts.ErrStaffTarget):
+		return nil, fmt.Errorf("%w: %w", ErrForbidden, err)
+	case errors.Is(err, accounts.ErrForbidden):
+		return nil, ErrForbidden
+	}
+	return who, err
+}
+
+// Cast records a ballot: the resident's own (online), or one an agent
+// records at a desk for the resident present (actor.OnBehalfOf). With
+// paper true the agent enters the resident's paper ballot, which is
+// final: it is refused when the resident already voted, and any ballot
+// after it is refused. Otherwise a new ballot replaces the previous one
+// (the last counts) and gets a new receipt. The ballot and its receipt
+// are one row, written in one statement of one transaction: both or
+// neither.
+func (s *Service) Cast(ctx context.Context, actor accounts.Actor, voteID string, c Choice, paper bool) (Cast, error) {
+	who, err := s.person(ctx, actor)
+	if err != nil {
+		return Cast{}, err
+	}
+	if paper && actor.OnBehalfOf == nil {
+		return Cast{}, ErrForbidden
+	}
+	v, err := s.ByID(ctx, voteID)
+	if err != nil {
+		return Cast{}, err
+	}
+	if err := s.MayVote(ctx, who, v); err != nil {
+		return Cast{}, err
+	}
+	spec := v.Spec()
+	marks, err := spec.Marks(c)
+	if err != nil {
+		return Cast{}, err
+	}
+	now := s.now()
+	b := &Ballot{VoteID: v.ID, VoterID: who.ID, Receipt: NewReceipt(), Content: encode(marks), Channel: Online, CastAt: now}
+	if actor.OnBehalfOf != nil {
+		b.Channel, b.EnteredBy, b.Desk = Desk, actor.Account.ID, actor.Desk
+		if paper {
+			b.Channel = Paper
+		}
+	}
+	var out Cast
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// The vote as it stands in this transaction, under a shared
+		// lock that an Update of its options and its Close wait for:
+		// the window is checked again now that the lock is held, so a
+		// ballot that waited for a Close is refused, never left uncounted.
+		v, err := s.load(ctx, tx, voteID, "SHARE")
+		if err != nil {
+			return err
+		}
+		if v.ClosedAt != nil {
+			return ErrClosed
+		}
+		if err := v.Window(s.now()); err != nil {
+			return err
+		}
+		var before struct {
+			Channel Channel
+			Changes int
+		}
+		err = tx.NewSelect().Table("decision_ballots").Column("channel", "changes").
+			Where("vote_id = ? AND voter_id = ?", v.ID, who.ID).Scan(ctx, &before.Channel, &before.Changes)
+		switch {
+		case isNoRows(err):
+		case err != nil:
+			return fmt.Errorf("read ballot: %w", err)
+		case before.Channel == Paper:
+			return ErrPaperCast
+		case paper:
+			return ErrOnlineCast
+		default:
+			b.Changes = before.Changes + 1
+		}
+		// The conflict clauses keep the rule when two requests race.
+		var res interface{ RowsAffected() (int64, error) }
+		if paper {
+			res, err = tx.NewInsert().Model(b).On("CONFLICT (vote_id, voter_id) DO NOTHING").Exec(ctx)
+		} else {
+			res, err = tx.NewInsert().Model(b).
+				On("CONFLICT (vote_id, voter_id) DO UPDATE").
+				Set("receipt = EXCLUDED.receipt, content = EXCLUDED.content, channel = EXCLUDED.channel").
+				Set("entered_by = EXCLUDED.entered_by, desk = EXCLUDED.desk, cast_at = EXCLUDED.cast_at").
+				Set("changes = b.changes + 1").
+				Where("b.channel <> ?", Paper).Exec(ctx)
+		}
+		if err != nil {
+			return fmt.Errorf("record ballot: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("record ballot: %w", err)
+		} else if n == 0 && paper {
+			return ErrOnlineCast
+		} else if n == 0 {
+			return ErrPaperCast
+		}
+		if actor.OnBehalfOf != nil {
+			// The desk's act is in the resident's history; what they
+			// chose is not.
+			if err := accounts.Record(ctx, tx, now, actor, "decision.ballot."+string(b.Channel), who.ID, v.ID, ""); err != nil {
+				return err
+			}
+		}
+		out = Cast{Receipt: b.Receipt, Changed: b.Changes > 0}
+		return nil
+	})
+	if err != nil {
+		return Cast{}, err
+	}
+	return out, nil
+}
+
+// receiptAlphabet is Crockford's base 32: no I, L, O or U to misread.
+const receiptAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// NewReceipt draws a receipt code: 16 characters of base 32 (80 random
+// bits) in four groups, e.g. "7QK2-M9ZD-R4TA-0XWE".
+func NewReceipt() string {
+	var b [16]byte
+	rand.Read(b[:])
+	var sb strings.Builder
+	for i, x := range b {
+		if i > 0 && i%4 == 0 {
+			sb.WriteByte('-')
+		}
+		sb.WriteByte(receiptAlphabet[x&31])
+	}
+	return sb.String()
+}
+
+// Mine is what a resident may know of their own ballot in a vote: how
+// and when it was cast and by which agent, never its content (a ballot
+// is secret even from the screen of a shared computer; the receipt
+// shows it after closing).
+type Mine struct {
+	Channel   Channel
+	CastAt    time.Time
+	EnteredBy *accounts.Account // the agent, for desk and paper ballots
+	Desk      string
+	Changes   int
+}
+
+// MyBallot returns how the resident's ballot in a vote was cast, nil
+// when they have none.
+func (s *Service) MyBallot(ctx context.Context, actor accounts.Actor, voteID string) (*Mine, error) {
+	who, err := s.person(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	b := new(Ballot)
+	err = s.db.NewSelect().Model(b).Where("vote_id = ? AND voter_id = ?", voteID, who.ID).Scan(ctx)
+	if err != nil {
+		if isNoRows(err) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("load ballot: %w", err)
+	}
+	m := &Mine{Channel: b.Channel, CastAt: b.CastAt, Desk: b.Desk, Changes: b.Changes}
+	if b.EnteredBy != "" {
+		if m.EnteredBy, err = s.accounts.ByID(ctx, b.EnteredBy); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}

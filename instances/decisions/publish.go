@@ -1,0 +1,268 @@
+package decisions
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"agora/instances/outbox"
+)
+
+// resultRow is a closed vote's frozen count.
+type resultRow struct {
+	bun.BaseModel `bun:"table:decision_results"`
+
+	VoteID   string    `bun:"vote_id,pk"`
+	ClosedAt time.Time `bun:"closed_at"`
+	Summary  string    `bun:"summary"` // Tally as JSON
+}
+
+// Close freezes the count of a vote whose closing time has passed and
+// publishes it, in one transaction; closing a closed vote returns its
+// frozen count. Before the closing time: ErrStillOpen.
+func (s *Service) Close(ctx context.Context, voteID string) (*Tally, error) {
+	if t, err := s.Results(ctx, voteID); err == nil || !errors.Is(err, ErrStillOpen) {
+		return t, err
+	}
+	var out *Tally
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		v, err := s.load(ctx, tx, voteID, "UPDATE")
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if now.Before(v.ClosesAt) {
+			return ErrStillOpen
+		}
+		if v.ClosedAt != nil { // another process closed it meanwhile
+			out, err = s.results(ctx, tx, voteID)
+			return err
+		}
+		t, err := s.count(ctx, tx, v)
+		if err != nil {
+			return err
+		}
+		summary, err := json.Marshal(t)
+		if err != nil {
+			return fmt.Errorf("encode result: %w", err)
+		}
+		if _, err := tx.NewInsert().Model(&resultRow{VoteID: v.ID, ClosedAt: now, Summary: string(summary)}).Exec(ctx); err != nil {
+			return fmt.Errorf("record result: %w", err)
+		}
+		if _, err := tx.NewUpdate().Model((*Vote)(nil)).Set("closed_at = ?", now).Where("id = ?", v.ID).Exec(ctx); err != nil {
+			return fmt.Errorf("close vote: %w", err)
+		}
+		out = t
+		return outbox.Record(ctx, tx, now, outbox.Update, "vote", v.ID, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CloseDue closes every vote whose closing time has passed; it returns
+// how many it closed. The node runs it now and then (serve).
+func (s *Service) CloseDue(ctx context.Context) (int, error) {
+	var ids []string
+	if err := s.db.NewSelect().Model((*Vote)(nil)).Column("id").Where("closed_at IS NULL AND closes_at <= ?", s.now()).
+		Scan(ctx, &ids); err != nil {
+		return 0, fmt.Errorf("list votes to close: %w", err)
+	}
+	for _, id := range ids {
+		if _, err := s.Close(ctx, id); err != nil {
+			return 0, fmt.Errorf("close vote %s: %w", id, err)
+		}
+	}
+	return len(ids), nil
+}
+
+// Results returns a closed vote's frozen count, ErrStillOpen before.
+func (s *Service) Results(ctx context.Context, voteID string) (*Tally, error) {
+	return s.results(ctx, s.db, voteID)
+}
+
+func (s *Service) results(ctx context.Context, db bun.IDB, voteID string) (*Tally, error) {
+	r := new(resultRow)
+	err := db.NewSelect().Model(r).Where("vote_id = ?", voteID).Scan(ctx)
+	if isNoRows(err) {
+		if _, err := s.load(ctx, db, voteID, ""); err != nil {
+			return nil, err
+		}
+		return nil, ErrStillOpen
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load result: %w", err)
+	}
+	t := new(Tally)
+	if err := json.Unmarshal([]byte(r.Summary), t); err != nil {
+		return nil, fmt.Errorf("decode result: %w", err)
+	}
+	return t, nil
+}
+
+// Format names the published document's shape.
+const Format = "agora-decision/1"
+
+// Published is what the node publishes when a vote closes: the vote,
+// its count, and every ballot by receipt (never by voter), sorted by
+// receipt so that their order says nothing of when they were cast.
+// Ballots carrying delegated weight name their delegate, who votes in
+// public.
+type Published struct {
+	Format     string            `json:"format"`
+	Question   string            `json:"question"`
+	OpensAt    time.Time         `json:"opens_at"`
+	ClosesAt   time.Time         `json:"closes_at"`
+	Spec       Spec              `json:"spec"`
+	Electorate int64             `json:"electorate"`
+	Result     Result            `json:"result"`
+	Ballots    []PublishedBallot `json:"ballots"`
+}
+
+// PublishedBallot is one counted ballot.
+type PublishedBallot struct {
+	Receipt   string `json:"receipt"`
+	Choice    Choice `json:"choice"`
+	Weight    int64  `json:"weight"`
+	Delegated int64  `json:"delegated,omitempty"`
+	Delegate  string `json:"delegate,omitempty"`
+}
+
+// WritePublished writes a closed vote's published document to w,
+// reading the ballots one by one (a million ballots never sit in
+// memory at once).
+func (s *Service) WritePublished(ctx context.Context, w io.Writer, voteID string) error {
+	v, err := s.ByID(ctx, voteID)
+	if err != nil {
+		return err
+	}
+	t, err := s.Results(ctx, voteID)
+	if err != nil {
+		return err
+	}
+	head := Published{Format: Format, Question: v.Question, OpensAt: v.OpensAt, ClosesAt: v.ClosesAt,
+		Spec: v.Spec(), Electorate: t.Electorate, Result: t.Result}
+	b, err := json.Marshal(head)
+	if err != nil {
+		return fmt.Errorf("encode published: %w", err)
+	}
+	// The head without its empty ballots and closing brace, then the
+	// ballots as they come.
+	const tail = `"ballots":null}`
+	if !slices.Equal(b[len(b)-len(tail):], []byte(tail)) {
+		return fmt.Errorf("encode published: unexpected head %q", b[len(b)-len(tail):])
+	}
+	bw := bufio.NewWriter(w)
+	bw.Write(b[:len(b)-len(tail)])
+	bw.WriteString(`"ballots":[`)
+	heavy := make(map[string]Weighed, len(t.Weighed))
+	for _, h := range t.Weighed {
+		heavy[h.Receipt] = h
+	}
+	spec := v.Spec()
+	n := len(spec.Options)
+	if spec.Method == Score {
+		n = -1
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT receipt, content FROM decision_ballots WHERE vote_id = ? ORDER BY receipt", v.ID)
+	if err != nil {
+		return fmt.Errorf("read ballots: %w", err)
+	}
+	defer rows.Close()
+	var (
+		receipt, content string
+		buf              []int32
+		first            = true
+	)
+	enc := json.NewEncoder(bw)
+	for rows.Next() {
+		if err := rows.Scan(&receipt, &content); err != nil {
+			return fmt.Errorf("read ballots: %w", err)
+		}
+		if buf, err = decode(content, buf, n); err != nil {
+			return err
+		}
+		pb := PublishedBallot{Receipt: receipt, Choice: spec.Choice(buf), Weight: 1}
+		if h, ok := heavy[receipt]; ok {
+			pb.Weight, pb.Delegated, pb.Delegate = h.Weight, h.Delegated, h.Delegate
+		}
+		if !first {
+			bw.WriteByte(',')
+		}
+		first = false
+		if err := enc.Encode(pb); err != nil {
+			return fmt.Errorf("encode ballot: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read ballots: %w", err)
+	}
+	bw.WriteString("]}\n")
+	return bw.Flush()
+}
+
+// ErrMismatch is what Verify returns when a published count is not what
+// its ballots give.
+var ErrMismatch = errors.New("the published result is not what the published ballots give")
+
+// Recompute counts a published document's ballots again, checking each
+// against the vote as a ballot is checked when cast. Delegated weight
+// lost on the way (Lost) cannot be seen in the ballots: it is taken as
+// published.
+func Recompute(p *Published) (Result, error) {
+	if p.Format != Format {
+		return Result{}, fmt.Errorf("unknown format %q (want %s)", p.Format, Format)
+	}
+	c := NewCounter(p.Spec)
+	seen := make(map[string]bool, len(p.Ballots))
+	for _, b := range p.Ballots {
+		if seen[b.Receipt] {
+			return Result{}, fmt.Errorf("receipt %s appears twice", b.Receipt)
+		}
+		seen[b.Receipt] = true
+		marks, err := p.Spec.Marks(b.Choice)
+		if err != nil {
+			return Result{}, fmt.Errorf("ballot %s: %w", b.Receipt, err)
+		}
+		if b.Weight < 1 || b.Delegated != b.Weight-1 {
+			return Result{}, fmt.Errorf("ballot %s: weight %d with %d delegated", b.Receipt, b.Weight, b.Delegated)
+		}
+		c.Add(marks, b.Weight, b.Delegated)
+	}
+	c.Lose(p.Result.Lost)
+	return c.Result(), nil
+}
+
+// Verify reads a published document and recomputes it: nil when the
+// published result is what its ballots give.
+func Verify(r io.Reader) (*Published, error) {
+	p := new(Published)
+	if err := json.NewDecoder(r).Decode(p); err != nil {
+		return nil, fmt.Errorf("read published results: %w", err)
+	}
+	got, err := Recompute(p)
+	if err != nil {
+		return p, err
+	}
+	if !reflect.DeepEqual(normal(got), normal(p.Result)) {
+		return p, ErrMismatch
+	}
+	return p, nil
+}
+
+// normal makes a result comparable after a JSON round trip.
+func normal(r Result) Result {
+	b, _ := json.Marshal(r)
+	var out Result
+	json.Unmarshal(b, &out)
+	return out
+}
