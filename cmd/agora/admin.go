@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 
 	"agora/storage/database"
 )
@@ -36,11 +35,11 @@ func cmdAdmin(ctx context.Context, e *env, args []string) error {
 // plus a write and read of the blob store, then exit.
 func cmdAdminCheck(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "agora admin check", "[flags]", "Check the configuration, database, migrations and blob store, then exit.")
-	cfg, err := parseConfig(e, fs, args)
+	cfg, err := parseAdminConfig(e, fs, args)
 	if err != nil {
 		return err
 	}
-	n, err := openNode(ctx, cfg, slog.New(slog.DiscardHandler))
+	n, err := openExistingNode(ctx, &cfg)
 	if err != nil {
 		return err
 	}
@@ -64,14 +63,14 @@ func cmdAdminBackup(ctx context.Context, e *env, args []string) error {
 		"Write a consistent copy of the SQLite database to FILE, safe while the node runs.\n"+
 			"Back up the blob directory after it (see docs/ADMIN.md). PostgreSQL: use pg_dump.")
 	to := fs.String("to", "", "file to write; must not exist")
-	cfg, err := parseConfig(e, fs, args)
+	cfg, err := parseAdminConfig(e, fs, args)
 	if err != nil {
 		return err
 	}
 	if *to == "" {
 		return usageError{"backup needs --to FILE"}
 	}
-	db, err := openDatabase(ctx, cfg)
+	db, err := openExistingDatabase(ctx, cfg)
 	if err != nil {
 		return err
 	}

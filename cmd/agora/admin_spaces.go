@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"agora/instances/accounts"
@@ -24,14 +23,14 @@ func cmdAdminCreateSpace(ctx context.Context, e *env, args []string) error {
 	description := fs.String("description", "", "description, in Markdown")
 	threshold := fs.Int("threshold", spaces.DefaultThreshold, "supports that send a proposal to official review (0: never)")
 	unverified := fs.Bool("unverified-may-propose", false, "let residents not yet verified propose (supports still need verification)")
-	cfg, err := parseConfig(e, fs, args)
+	cfg, err := parseAdminConfig(e, fs, args)
 	if err != nil {
 		return err
 	}
 	if *slug == "" || *title == "" {
 		return usageError{"create-space needs --slug and --title"}
 	}
-	n, err := openNode(ctx, cfg, cfg.logger(io.Discard))
+	n, err := openExistingNode(ctx, &cfg)
 	if err != nil {
 		return err
 	}
@@ -51,11 +50,11 @@ func cmdAdminDemo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "agora admin demo", "[flags]",
 		"Load a demo arrondissement: a participatory budget, a neighbourhood council, residents, staff,\n"+
 			"proposals in several states with official answers, supports and comments. Refused if already loaded.")
-	cfg, err := parseConfig(e, fs, args)
+	cfg, err := parseAdminConfig(e, fs, args)
 	if err != nil {
 		return err
 	}
-	n, err := openNode(ctx, cfg, cfg.logger(io.Discard))
+	n, err := openExistingNode(ctx, &cfg)
 	if err != nil {
 		return err
 	}
@@ -86,14 +85,14 @@ func cmdAdminSeed(ctx context.Context, e *env, args []string) error {
 			"(300 on one proposal). Never on a real node: the content is generated.")
 	scale := fs.Float64("scale", 1, "fraction of the full size, e.g. 0.01 for a quick run")
 	seed := fs.Uint64("seed", 1, "random seed (the same seed builds the same node)")
-	cfg, err := parseConfig(e, fs, args)
+	cfg, err := parseAdminConfig(e, fs, args)
 	if err != nil {
 		return err
 	}
 	if *scale <= 0 || *scale > 10 {
 		return usageError{"--scale is between 0 and 10"}
 	}
-	n, err := openNode(ctx, cfg, cfg.logger(io.Discard))
+	n, err := openExistingNode(ctx, &cfg)
 	if err != nil {
 		return err
 	}
