@@ -17,7 +17,7 @@ func adminCommands() []command {
 		{"set-role", "--handle H --role R [--remove]", "grant or remove a role", cmdAdminSetRole},
 		{"census-hash", "--salt-file F", "hash a census extract for residency verification, offline", cmdAdminCensusHash},
 		{"create-space", "--slug S --title T [--kind K]", "open a participatory space", cmdAdminCreateSpace},
-		{"demo", "", "load a demo arrondissement with spaces, proposals and comments", cmdAdminDemo},
+		{"demo", "", "load the demo arrondissement (Paris 15e): spaces, proposals, debates, apps", cmdAdminDemo},
 		{"seed", "[--scale F]", "fill an empty node with generated content for performance measurements", cmdAdminSeed},
 		{"apps", "import FILE-OR-URL", "the catalogue of free software: publish an app from its publiccode.yml", cmdAdminApps},
 	}

@@ -6,10 +6,13 @@ import (
 	"time"
 
 	"agora/instances/accounts"
+	"agora/instances/apps"
 	"agora/instances/debates"
 	"agora/instances/demo"
 	"agora/instances/markup"
+	"agora/instances/moderation"
 	"agora/instances/proposals"
+	"agora/instances/site"
 	"agora/instances/spaces"
 )
 
@@ -48,8 +51,8 @@ func cmdAdminCreateSpace(ctx context.Context, e *env, args []string) error {
 
 func cmdAdminDemo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "agora admin demo", "[flags]",
-		"Load a demo arrondissement: a participatory budget, a neighbourhood council, residents, staff,\n"+
-			"proposals in several states with official answers, supports and comments. Refused if already loaded.")
+		"Load the demo arrondissement, Paris 15e: a participatory budget and a neighbourhood council, each with\n"+
+			"a debate; residents, staff, proposals in every state with official answers, supports, comments, a\nhidden comment in the moderation log, and apps in the catalogue. Refused if already loaded.")
 	cfg, err := parseAdminConfig(e, fs, args)
 	if err != nil {
 		return err
@@ -74,7 +77,8 @@ func loadDemo(ctx context.Context, n *node) error {
 	sp := spaces.NewService(n.db, md, nil)
 	return demo.Load(ctx, demo.Services{
 		Accounts: acc, Spaces: sp, Proposals: proposals.NewService(n.db, md, acc, sp, nil),
-		Debates: debates.NewService(n.db, md, nil),
+		Debates: debates.NewService(n.db, md, nil), Moderation: moderation.NewService(n.db, nil),
+		Apps: apps.NewService(n.db, n.blobs, nil, apps.Options{}), Site: site.NewService(n.db, nil),
 	}, time.Now())
 }
 
