@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -168,11 +169,34 @@ func TestServeBaseURLFollowsTheAddress(t *testing.T) {
 	}
 
 	h2 := startHelper(t, "AGORA_DATA_DIR="+t.TempDir(), "AGORA_BASE_URL=http://localhost:1")
-	if !strings.Contains(h2.log(), "level=WARN msg=\"the base URL names this machine on another port") {
+	if !strings.Contains(h2.log(), "level=WARN msg=\"the base URL names another port") {
 		t.Errorf("no warning for a base URL on another port:\n%s", h2.log())
 	}
 	h3 := startHelper(t, "AGORA_DATA_DIR="+t.TempDir(), "AGORA_BASE_URL=https://agora.example.org")
 	if strings.Contains(h3.log(), "WARN") {
 		t.Errorf("a public base URL behind a proxy is warned about:\n%s", h3.log())
+	}
+}
+
+func TestPortMismatch(t *testing.T) {
+	for _, tc := range []struct {
+		base string
+		want bool
+	}{
+		{"http://localhost:8091", false},
+		{"http://localhost:8080", true},
+		{"http://localhost", true}, // port 80
+		{"http://[::1]:8080", true},
+		{"https://participation.example.org", false},
+		{"https://participation.example.org:8091", false},
+		{"http://agora.lan:8080", true},
+	} {
+		u, err := url.Parse(tc.base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := portMismatch(u, "8091"); got != tc.want {
+			t.Errorf("portMismatch(%s, 8091) = %v, want %v", tc.base, got, tc.want)
+		}
 	}
 }

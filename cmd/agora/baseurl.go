@@ -19,8 +19,8 @@ const servedURLKey = "served_base_url"
 // followListener makes the base URL agree with the address serve really
 // listens on: a base URL left at its default takes the listener's port
 // (so --addr :8091, or :0 in tests, serves http://localhost:8091); one
-// set by the operator is kept, with a warning when it names this machine
-// on another port, since its links would then lead nowhere.
+// set by the operator is kept, with a warning when it cannot reach this
+// listener (see portMismatch), since its links would then lead nowhere.
 func followListener(cfg *Config, ln net.Listener, log *slog.Logger) {
 	_, port, err := net.SplitHostPort(ln.Addr().String())
 	if err != nil {
@@ -30,11 +30,23 @@ func followListener(cfg *Config, ln net.Listener, log *slog.Logger) {
 		cfg.BaseURL = localURL(port)
 		return
 	}
-	if isLoopbackHost(cfg.BaseURL.Hostname()) && urlPort(cfg.BaseURL) != port {
-		log.Warn("the base URL names this machine on another port than the node listens on: links will not open unless a proxy forwards that port",
+	if portMismatch(cfg.BaseURL, port) {
+		log.Warn("the base URL names another port than the node listens on: links will not open unless a proxy forwards that port",
 			"base_url", cfg.BaseURL.String(), "listening_port", port,
 			"fix", "set AGORA_BASE_URL (--base-url) to http://localhost:"+port+", or leave it unset to follow --addr")
 	}
+}
+
+// portMismatch reports whether base, set by the operator, names another
+// port than the one the node listens on: a base URL on this machine
+// (localhost, a loopback address) whose port, given or implied, differs,
+// or any base URL with an explicit port that differs. A public URL with
+// no port is what a reverse proxy serves, and is never a mismatch.
+func portMismatch(base *url.URL, listening string) bool {
+	if isLoopbackHost(base.Hostname()) {
+		return urlPort(base) != listening
+	}
+	return base.Port() != "" && base.Port() != listening
 }
 
 func isLoopbackHost(h string) bool {
