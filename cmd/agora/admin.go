@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 
 	"agora/storage/database"
 )
@@ -18,7 +17,7 @@ func adminCommands() []command {
 		{"set-role", "--handle H --role R [--remove]", "grant or remove a role", cmdAdminSetRole},
 		{"census-hash", "--salt-file F", "hash a census extract for residency verification, offline", cmdAdminCensusHash},
 		{"create-space", "--slug S --title T [--kind K]", "open a participatory space", cmdAdminCreateSpace},
-		{"demo", "", "load a demo arrondissement with spaces, proposals and comments", cmdAdminDemo},
+		{"demo", "", "load the demo arrondissement (Paris 15e): spaces, proposals, debates, apps", cmdAdminDemo},
 		{"seed", "[--scale F]", "fill an empty node with generated content for performance measurements", cmdAdminSeed},
 		{"apps", "import FILE-OR-URL", "the catalogue of free software: publish an app from its publiccode.yml", cmdAdminApps},
 		{"budget", "import --space SLUG FILE.pb", "participatory budgets: load a finished edition from a Pabulib file", cmdAdminBudget},
@@ -39,11 +38,11 @@ func cmdAdmin(ctx context.Context, e *env, args []string) error {
 // plus a write and read of the blob store, then exit.
 func cmdAdminCheck(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "agora admin check", "[flags]", "Check the configuration, database, migrations and blob store, then exit.")
-	cfg, err := parseConfig(e, fs, args)
+	cfg, err := parseAdminConfig(e, fs, args)
 	if err != nil {
 		return err
 	}
-	n, err := openNode(ctx, cfg, slog.New(slog.DiscardHandler))
+	n, err := openExistingNode(ctx, &cfg)
 	if err != nil {
 		return err
 	}
@@ -67,14 +66,14 @@ func cmdAdminBackup(ctx context.Context, e *env, args []string) error {
 		"Write a consistent copy of the SQLite database to FILE, safe while the node runs.\n"+
 			"Back up the blob directory after it (see docs/ADMIN.md). PostgreSQL: use pg_dump.")
 	to := fs.String("to", "", "file to write; must not exist")
-	cfg, err := parseConfig(e, fs, args)
+	cfg, err := parseAdminConfig(e, fs, args)
 	if err != nil {
 		return err
 	}
 	if *to == "" {
 		return usageError{"backup needs --to FILE"}
 	}
-	db, err := openDatabase(ctx, cfg)
+	db, err := openExistingDatabase(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -30,11 +30,11 @@ func (l *roleList) Set(v string) error {
 // the accounts service.
 func withAccounts(ctx context.Context, e *env, fs *flag.FlagSet, args []string,
 	fn func(cfg Config, svc *accounts.Service) error) error {
-	cfg, err := parseConfig(e, fs, args)
+	cfg, err := parseAdminConfig(e, fs, args)
 	if err != nil {
 		return err
 	}
-	n, err := openNode(ctx, cfg, cfg.logger(io.Discard))
+	n, err := openExistingNode(ctx, &cfg)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ func TestAdminAccountCommands(t *testing.T) {
 		dataDir := t.TempDir()
 		dbURL := storagetest.DatabaseURL(t, dialect)
 		env := map[string]string{"AGORA_DATA_DIR": dataDir, "AGORA_DATABASE_URL": dbURL}
+		migrateUp(t, env)
 
 		code, out, errOut := runCmd(t, env, "admin", "create-user", "--handle", "camille", "--display-name", "Camille D.", "--role", "admin", "--role", "agent", "--verified")
 		if code != 0 || !strings.HasPrefix(out, "created @camille") {

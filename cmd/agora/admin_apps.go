@@ -53,7 +53,7 @@ func cmdAdminAppsImport(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		args = append(args[1:len(args):len(args)], args[0])
 	}
-	cfg, err := parseConfig(e, fs, args)
+	cfg, err := parseAdminConfig(e, fs, args, "federation-allow-private")
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func cmdAdminAppsImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := openNode(ctx, cfg, cfg.logger(io.Discard))
+	n, err := openExistingNode(ctx, &cfg)
 	if err != nil {
 		return err
 	}

@@ -57,6 +57,7 @@ func TestAdminAppsImport(t *testing.T) {
 		dir := t.TempDir()
 		env := map[string]string{"AGORA_DATA_DIR": dir, "AGORA_DATABASE_URL": storagetest.DatabaseURL(t, dialect),
 			"AGORA_BASE_URL": "https://agora.example"}
+		migrateUp(t, env)
 		good, bad := filepath.Join(dir, "publiccode.yml"), filepath.Join(dir, "broken.yml")
 		os.WriteFile(good, []byte(testPublicCode), 0o600)
 		os.WriteFile(bad, []byte(testPublicCodeBroken), 0o600)
@@ -127,9 +128,11 @@ func TestAdminAppsImportHostileYAML(t *testing.T) {
 				if err := os.WriteFile(path, []byte(f.body), 0o600); err != nil {
 					t.Fatal(err)
 				}
+				dbURL := storagetest.DatabaseURL(t, dialect)
+				migrateUp(t, map[string]string{"AGORA_DATA_DIR": dir, "AGORA_DATABASE_URL": dbURL})
 				cmd := exec.Command(os.Args[0], "admin", "apps", "import", path)
 				cmd.Env = append(os.Environ(), "AGORA_TEST_HELPER=cli", "AGORA_DATA_DIR="+dir,
-					"AGORA_DATABASE_URL="+storagetest.DatabaseURL(t, dialect), "AGORA_BASE_URL=https://agora.example")
+					"AGORA_DATABASE_URL="+dbURL, "AGORA_BASE_URL=https://agora.example")
 				var stdout, stderr strings.Builder
 				cmd.Stdout, cmd.Stderr = &stdout, &stderr
 				err := cmd.Run()

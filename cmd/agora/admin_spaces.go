@@ -3,15 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"agora/instances/accounts"
+	"agora/instances/apps"
 	"agora/instances/debates"
 	"agora/instances/decisions"
 	"agora/instances/demo"
 	"agora/instances/markup"
+	"agora/instances/moderation"
+	"agora/instances/projects"
 	"agora/instances/proposals"
+	"agora/instances/site"
 	"agora/instances/spaces"
 )
 
@@ -25,14 +28,14 @@ func cmdAdminCreateSpace(ctx context.Context, e *env, args []string) error {
 	description := fs.String("description", "", "description, in Markdown")
 	threshold := fs.Int("threshold", spaces.DefaultThreshold, "supports that send a proposal to official review (0: never)")
 	unverified := fs.Bool("unverified-may-propose", false, "let residents not yet verified propose (supports still need verification)")
-	cfg, err := parseConfig(e, fs, args)
+	cfg, err := parseAdminConfig(e, fs, args)
 	if err != nil {
 		return err
 	}
 	if *slug == "" || *title == "" {
 		return usageError{"create-space needs --slug and --title"}
 	}
-	n, err := openNode(ctx, cfg, cfg.logger(io.Discard))
+	n, err := openExistingNode(ctx, &cfg)
 	if err != nil {
 		return err
 	}
@@ -50,13 +53,13 @@ func cmdAdminCreateSpace(ctx context.Context, e *env, args []string) error {
 
 func cmdAdminDemo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "agora admin demo", "[flags]",
-		"Load a demo arrondissement: a participatory budget, a neighbourhood council, residents, staff,\n"+
-			"proposals in several states with official answers, supports and comments. Refused if already loaded.")
-	cfg, err := parseConfig(e, fs, args)
+		"Load the demo arrondissement, Paris 15e: a participatory budget and a neighbourhood council, each with\n"+
+			"a debate; residents, staff, proposals in every state with official answers, supports, comments, a\nhidden comment in the moderation log, and apps in the catalogue. Refused if already loaded.")
+	cfg, err := parseAdminConfig(e, fs, args)
 	if err != nil {
 		return err
 	}
-	n, err := openNode(ctx, cfg, cfg.logger(io.Discard))
+	n, err := openExistingNode(ctx, &cfg)
 	if err != nil {
 		return err
 	}
@@ -76,8 +79,10 @@ func loadDemo(ctx context.Context, n *node) error {
 	sp := spaces.NewService(n.db, md, nil)
 	return demo.Load(ctx, demo.Services{
 		Accounts: acc, Spaces: sp, Proposals: proposals.NewService(n.db, md, acc, sp, nil),
-		Debates:   debates.NewService(n.db, md, nil),
+		Debates: debates.NewService(n.db, md, nil), Moderation: moderation.NewService(n.db, nil),
+		Apps: apps.NewService(n.db, n.blobs, nil, apps.Options{}), Site: site.NewService(n.db, nil),
 		Decisions: func(now func() time.Time) *decisions.Service { return decisions.NewService(n.db, acc, sp, now) },
+		Projects:  projects.NewService(n.db, n.blobs, nil),
 	}, time.Now())
 }
 
@@ -88,14 +93,14 @@ func cmdAdminSeed(ctx context.Context, e *env, args []string) error {
 			"(300 on one proposal). Never on a real node: the content is generated.")
 	scale := fs.Float64("scale", 1, "fraction of the full size, e.g. 0.01 for a quick run")
 	seed := fs.Uint64("seed", 1, "random seed (the same seed builds the same node)")
-	cfg, err := parseConfig(e, fs, args)
+	cfg, err := parseAdminConfig(e, fs, args)
 	if err != nil {
 		return err
 	}
 	if *scale <= 0 || *scale > 10 {
 		return usageError{"--scale is between 0 and 10"}
 	}
-	n, err := openNode(ctx, cfg, cfg.logger(io.Discard))
+	n, err := openExistingNode(ctx, &cfg)
 	if err != nil {
 		return err
 	}

@@ -233,6 +233,12 @@ func benchArtifacts(b *testing.B, bin string, size int64, blobURL string, forget
 		}
 		return string(out)
 	}
+	// Admin commands never create the database: migrate creates it.
+	migrate := exec.Command(bin, "migrate", "up")
+	migrate.Env = env
+	if out, err := migrate.CombinedOutput(); err != nil {
+		b.Fatalf("migrate: %v\n%s", err, out)
+	}
 	yml := filepath.Join(dataDir, "publiccode.yml")
 	if err := os.WriteFile(yml, []byte(testPublicCode), 0o600); err != nil {
 		b.Fatal(err)

@@ -165,7 +165,7 @@ func tool(t *testing.T, name string) {
 		if storagetest.Required() {
 			t.Fatalf("%s is required here (CI or AGORA_TEST_REQUIRE is set) but not installed", name)
 		}
-		t.Skipf("skipping: %s is not installed", name)
+		t.Skipf("skipping: install %s (not found on PATH) to run this test", name)
 	}
 }
 

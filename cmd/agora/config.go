@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,8 +21,11 @@ import (
 // Config is the node's whole configuration, read once at start-up and
 // passed by value: nothing reads settings from a global.
 type Config struct {
-	Addr        string
-	BaseURL     *url.URL
+	Addr    string
+	BaseURL *url.URL
+	// BaseURLSet is true when the operator gave the base URL (flag or
+	// environment); otherwise it follows the port of Addr, see configFlags.
+	BaseURLSet  bool
 	DataDir     string
 	DatabaseURL string
 	BlobURL     string
@@ -92,11 +97,15 @@ var options = []option{
 			c.Addr = v
 			return nil
 		}},
-	{flag: "base-url", env: "AGORA_BASE_URL", def: "http://localhost:8080", usage: "public URL of the node, used in links and ActivityPub ids",
+	{flag: "base-url", env: "AGORA_BASE_URL", def: "http://localhost:8080", usage: "public URL of the node, used in links and ActivityPub ids; left unset, http://localhost on the port of --addr",
 		set: func(c *Config, v string) error {
 			u, err := url.Parse(v)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				return fmt.Errorf("%q is not an http(s) URL such as https://participation.example.org", v)
+			}
+			if _, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil {
+				return fmt.Errorf("%q names an IP address, but passkeys only work with a host name: "+
+					"on this machine use http://localhost%s, otherwise the node's domain name such as https://participation.example.org", v, portSuffix(u))
 			}
 			if u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "" {
 				return fmt.Errorf("%q must have no path, query or fragment: the node serves at the root of its host", v)
@@ -231,47 +240,89 @@ func settingErr(env string, err error) error {
 	return fmt.Errorf("%s: %w", env, err)
 }
 
-// configFlags registers every option on fs and returns a function that,
-// after fs.Parse, resolves flag > environment > default into a Config.
-func configFlags(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
+// configFlags registers options on fs and returns a function that, after
+// fs.Parse, resolves flag > environment > default into a Config. With
+// names, only those options become flags (so a command's --help lists
+// what it uses); the others are still read from the environment.
+//
+// A base URL left unset follows the port of the address: --addr :8091
+// serves http://localhost:8091, in links too.
+func configFlags(fs *flag.FlagSet, getenv func(string) string, names ...string) func() (Config, error) {
 	values := make([]*string, len(options))
 	for i, o := range options {
-		values[i] = fs.String(o.flag, o.def, o.usage+" ["+o.env+"]")
+		if len(names) == 0 || slices.Contains(names, o.flag) {
+			values[i] = fs.String(o.flag, o.def, o.usage+" ["+o.env+"]")
+		}
 	}
 	return func() (Config, error) {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		var c Config
 		for i, o := range options {
-			v, err := resolve(o, *values[i], set[o.flag], getenv)
+			v, given, err := resolve(o, values[i], set[o.flag], getenv)
 			if err == nil {
 				err = o.set(&c, v)
 			}
 			if err != nil {
 				return Config{}, &settingError{opt: o, err: err}
 			}
+			if o.flag == "base-url" {
+				c.BaseURLSet = given
+			}
+		}
+		if !c.BaseURLSet {
+			if _, port, err := net.SplitHostPort(c.Addr); err == nil && port != "" && port != "0" {
+				c.BaseURL = localURL(port)
+			}
 		}
 		return c, nil
 	}
 }
 
-func resolve(o option, flagValue string, flagSet bool, getenv func(string) string) (string, error) {
+// resolve returns an option's value and whether the operator gave it
+// (flag, variable or file) rather than leaving the default. flagValue is
+// nil when the option is not a flag of this command.
+func resolve(o option, flagValue *string, flagSet bool, getenv func(string) string) (string, bool, error) {
 	if flagSet {
-		return flagValue, nil
+		return *flagValue, true, nil
 	}
 	if v := getenv(o.env); v != "" {
-		return v, nil
+		return v, true, nil
 	}
 	if o.secret {
 		if path := getenv(o.env + "_FILE"); path != "" {
 			b, err := os.ReadFile(path)
 			if err != nil {
-				return "", fmt.Errorf("read %s_FILE: %w", o.env, err)
+				return "", true, fmt.Errorf("read %s_FILE: %w", o.env, err)
 			}
-			return strings.TrimSpace(string(b)), nil
+			return strings.TrimSpace(string(b)), true, nil
 		}
 	}
-	return flagValue, nil
+	return o.def, false, nil
+}
+
+// localURL is the base URL of a node on this machine listening on port.
+func localURL(port string) *url.URL {
+	return &url.URL{Scheme: "http", Host: net.JoinHostPort("localhost", port)}
+}
+
+// portSuffix is ":PORT" for a URL with an explicit port, else "".
+func portSuffix(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return ":" + p
+	}
+	return ""
+}
+
+// urlPort is the port a URL reaches, explicit or implied by its scheme.
+func urlPort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "https" {
+		return "443"
+	}
+	return "80"
 }
 
 func (c Config) logger(w io.Writer) *slog.Logger {

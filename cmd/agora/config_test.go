@@ -58,6 +58,10 @@ func TestConfigPrecedence(t *testing.T) {
 		{"quota in MB", []string{"--attachment-quota", "50MB"}, nil, func(c Config) string { return strconv.FormatInt(c.AttachmentQuota, 10) }, "52428800"},
 		{"quota in bytes", nil, map[string]string{"AGORA_ATTACHMENT_QUOTA": "1000"}, func(c Config) string { return strconv.FormatInt(c.AttachmentQuota, 10) }, "1000"},
 		{"no quota", nil, map[string]string{"AGORA_ATTACHMENT_QUOTA": "0"}, func(c Config) string { return strconv.FormatInt(c.AttachmentQuota, 10) }, "0"},
+		{"base URL follows --addr", []string{"--addr", ":8091"}, nil, func(c Config) string { return fmt.Sprint(c.BaseURL, " ", c.BaseURLSet) }, "http://localhost:8091 false"},
+		{"base URL follows AGORA_ADDR", nil, map[string]string{"AGORA_ADDR": "127.0.0.1:9000"}, func(c Config) string { return c.BaseURL.String() }, "http://localhost:9000"},
+		{"port 0 keeps the default until serve listens", []string{"--addr", "127.0.0.1:0"}, nil, func(c Config) string { return c.BaseURL.String() }, "http://localhost:8080"},
+		{"a base URL given wins over --addr", []string{"--addr", ":8091"}, map[string]string{"AGORA_BASE_URL": "https://agora.example.org"}, func(c Config) string { return fmt.Sprint(c.BaseURL, " ", c.BaseURLSet) }, "https://agora.example.org true"},
 		{"a proxy", nil, map[string]string{"AGORA_TRUSTED_PROXIES": "127.0.0.1/32, 10.0.0.0/8"}, func(c Config) string { return fmt.Sprint(c.TrustedProxies) }, "[127.0.0.1/32 10.0.0.0/8]"},
 	}
 	for _, tt := range tests {
@@ -81,6 +85,8 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{map[string]string{"AGORA_ADDR": "8080"}, "AGORA_ADDR (--addr)"},
 		{map[string]string{"AGORA_BASE_URL": "ftp://x"}, "AGORA_BASE_URL (--base-url)"},
 		{map[string]string{"AGORA_BASE_URL": "https://x.org/agora"}, "no path"},
+		{map[string]string{"AGORA_BASE_URL": "http://127.0.0.1:8080"}, "passkeys only work with a host name: on this machine use http://localhost:8080"},
+		{map[string]string{"AGORA_BASE_URL": "https://[2001:db8::1]"}, "names an IP address"},
 		{map[string]string{"AGORA_LOG_LEVEL": "loud"}, "AGORA_LOG_LEVEL"},
 		{map[string]string{"AGORA_LOG_FORMAT": "xml"}, "AGORA_LOG_FORMAT"},
 		{map[string]string{"AGORA_ATTACHMENT_QUOTA": "lots"}, "AGORA_ATTACHMENT_QUOTA (--attachment-quota)"},

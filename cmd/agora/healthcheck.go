@@ -12,7 +12,7 @@ import (
 // no curl; this is their HEALTHCHECK.
 func cmdHealthcheck(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "agora healthcheck", "[flags]", "Exit 0 if the node listening on AGORA_ADDR answers /healthz.")
-	cfg, err := parseConfig(e, fs, args)
+	cfg, err := parseConfig(e, fs, args, "addr")
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,12 @@ func BenchmarkLoad(b *testing.B) {
 		b.Run(dialect, func(b *testing.B) {
 			dataDir := b.TempDir()
 			env := append(os.Environ(), "AGORA_DATA_DIR="+dataDir, "AGORA_DATABASE_URL="+storagetest.DatabaseURL(b, dialect), "AGORA_LOG_LEVEL=warn")
+			// Admin commands never create the database: migrate creates it.
+			migrate := exec.Command(bin, "migrate", "up")
+			migrate.Env = env
+			if out, err := migrate.CombinedOutput(); err != nil {
+				b.Fatalf("migrate: %v\n%s", err, out)
+			}
 			seed := exec.Command(bin, "admin", "seed", "--scale", scale)
 			seed.Env = env
 			out, err := seed.CombinedOutput()

@@ -114,10 +114,11 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// parseConfig registers the configuration flags on fs, parses args, and
-// resolves flag > environment > default into a Config.
-func parseConfig(e *env, fs *flag.FlagSet, args []string) (Config, error) {
-	load := configFlags(fs, e.getenv)
+// parseConfig registers the configuration flags on fs (all of them, or
+// only those named), parses args, and resolves flag > environment >
+// default into a Config.
+func parseConfig(e *env, fs *flag.FlagSet, args []string, names ...string) (Config, error) {
+	load := configFlags(fs, e.getenv, names...)
 	if err := parse(fs, args); err != nil {
 		return Config{}, err
 	}

@@ -12,7 +12,7 @@ func cmdMigrate(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "agora migrate", "up|down|status [flags]",
 		"Manage the database schema. 'serve' applies pending migrations itself;\n"+
 			"'down' rolls back the last group applied together (take a backup first).")
-	load := configFlags(fs, e.getenv)
+	load := configFlags(fs, e.getenv, "data-dir", "database-url")
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		fs.Usage()
 		if len(args) == 0 {

@@ -73,6 +73,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		return settingErr("AGORA_ADDR", fmt.Errorf("cannot listen on %s: %w", cfg.Addr, unwrapOp(err)))
 	}
 	defer ln.Close()
+	followListener(&cfg, ln, log)
 
 	n, err := openNode(ctx, cfg, log)
 	if err != nil {
@@ -83,6 +84,9 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 			log.Error("close", "err", err)
 		}
 	}()
+	if err := recordServedURL(ctx, n.db, cfg.BaseURL); err != nil {
+		return err
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(

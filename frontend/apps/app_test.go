@@ -104,6 +104,13 @@ func TestAppRoutesByVisitor(t *testing.T) {
 // The list searches and filters, and pages through the catalogue.
 func TestAppListFilters(t *testing.T) {
 	appOnEachDialect(t, func(t *testing.T, n *appNode) {
+		// An empty catalogue says so; "none matches" is for a filter.
+		w := n.Request("GET", "/apps", "", nil)
+		frontendtest.WantBody(t, w, "Le catalogue ne contient encore aucun logiciel.")
+		if strings.Contains(w.Body.String(), "Aucun logiciel ne correspond") {
+			t.Error("the empty catalogue says no software matches, with no filter")
+		}
+		frontendtest.WantBody(t, n.Request("GET", "/apps?q=velo", "", nil), "Aucun logiciel ne correspond.")
 		for i := range 23 {
 			appPublish(t, n, fmt.Sprintf("Appli %02d", i))
 		}
@@ -112,7 +119,7 @@ func TestAppListFilters(t *testing.T) {
 		if _, fes, err := n.apps.Publish(t.Context(), accounts.System, strings.NewReader(other)); err != nil {
 			t.Fatal(fes, err)
 		}
-		w := n.Request("GET", "/apps", "", nil)
+		w = n.Request("GET", "/apps", "", nil)
 		frontendtest.WantStatus(t, w, 200)
 		frontendtest.WantBody(t, w, "24 logiciels", `href="/apps?page=2"`, "Appli 00", `rel="next"`)
 		frontendtest.WantBody(t, n.Request("GET", "/apps?page=2", "", nil), "Appli 20", "Réservation de salles", `rel="prev"`)

@@ -31,6 +31,7 @@ type appListData struct {
 	Count                        string
 	Paging                       web.Paging
 	MayPublish                   bool
+	Filtered                     bool // a filter is set: "none matches", not "none yet"
 }
 
 // appItem is one app of the list.
@@ -49,7 +50,7 @@ func (s *surface) appListPage(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	d := appListData{Filters: fl, Count: l.Plural("app.list.count", page.Total)}
+	d := appListData{Filters: fl, Count: l.Plural("app.list.count", page.Total), Filtered: len(fl.Values) > 0}
 	if actor, err := appActor(r); err == nil {
 		d.MayPublish = s.apps.MayCurate(actor)
 	}

@@ -9,14 +9,13 @@
 //	AGORA_TEST_CHROMIUM  path to the Chromium (or Chrome) binary
 //	AGORA_TEST_AXE       path to axe.min.js of the npm package axe-core
 //
-// A test whose variable is empty is skipped with a message naming it, and
-// fails instead when CI or AGORA_TEST_REQUIRE is set (storagetest.Env):
-// nothing is skipped silently in CI. There is deliberately no fallback to a
-// browser found on PATH: the variable names the binary under test, so a run
-// means the same thing on every machine (the skip message says what PATH
-// has, to make setting it easy). New reads only AGORA_TEST_CHROMIUM;
-// AGORA_TEST_AXE is read by the accessibility check, so a passkey test
-// needs only the browser.
+// With AGORA_TEST_CHROMIUM empty, New uses the first of chromium,
+// chromium-browser and google-chrome found on PATH, so browser tests run
+// on a developer's machine as they are. With neither, the test is skipped
+// with a message naming the variable, and fails instead when CI or
+// AGORA_TEST_REQUIRE is set (storagetest.Env): nothing is skipped silently
+// in CI. An axe check with AGORA_TEST_AXE empty is skipped (or fails) the
+// same way, so a passkey test needs only the browser.
 //
 // # Use
 //
@@ -67,7 +66,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -118,10 +119,14 @@ func Timeout(d time.Duration) Option {
 
 // New opens a tab for the test in a headless Chromium and closes it when
 // the test ends. It skips the test (or fails it in CI) when
-// AGORA_TEST_CHROMIUM is not set.
+// AGORA_TEST_CHROMIUM is not set and no Chromium is on PATH.
 func New(t testing.TB, opts ...Option) *Browser {
 	t.Helper()
-	path := storagetest.Env(t, EnvChromium, "a headless Chromium"+pathHint())
+	path := chromiumPath(os.Getenv, exec.LookPath)
+	if path == "" {
+		path = storagetest.Env(t, EnvChromium, "a headless Chromium (none found on PATH as "+
+			strings.Join(chromiumNames, ", ")+": apt-get install chromium)")
+	}
 	b := &Browser{t: t, timeout: DefaultTimeout}
 	for _, o := range opts {
 		o(b)
@@ -206,14 +211,22 @@ func (b *Browser) explain(err error) error {
 	return fmt.Errorf("%w (gave up after %v: is the selector right, and does the page do what the test expects?)", err, actionTimeout)
 }
 
-// pathHint tells where a Chromium is on PATH, for the skip message.
-func pathHint() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return " (" + p + " is on PATH)"
+// chromiumNames are the names a Chromium goes by on PATH, in the order
+// New looks for them.
+var chromiumNames = []string{"chromium", "chromium-browser", "google-chrome"}
+
+// chromiumPath is the browser New starts: AGORA_TEST_CHROMIUM, else the
+// first Chromium on PATH, else "".
+func chromiumPath(getenv func(string) string, lookPath func(string) (string, error)) string {
+	if p := getenv(EnvChromium); p != "" {
+		return p
+	}
+	for _, name := range chromiumNames {
+		if p, err := lookPath(name); err == nil {
+			return p
 		}
 	}
-	return " (none found on PATH: apt-get install chromium)"
+	return ""
 }
 
 // start starts a browser process and returns its root context and a func

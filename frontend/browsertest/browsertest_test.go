@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os/exec"
 	"runtime"
 	"slices"
 	"strings"
@@ -305,6 +306,7 @@ func TestConfiguration(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(EnvChromium, "")
+			t.Setenv("PATH", t.TempDir()) // no Chromium to fall back to
 			t.Setenv("AGORA_TEST_REQUIRE", "")
 			t.Setenv("CI", tc.ci)
 			rec := &recorder{TB: t}
@@ -316,6 +318,42 @@ func TestConfiguration(t *testing.T) {
 				t.Errorf("fatals %q, want a failure naming %s: %v", rec.fatals, EnvChromium, tc.wantFatal)
 			}
 			t.Logf("skips %q, fatals %q", rec.skips, rec.fatals)
+		})
+	}
+}
+
+// With AGORA_TEST_CHROMIUM empty, a Chromium on PATH is used, under any
+// of its usual names; the variable wins over PATH.
+func TestChromiumPath(t *testing.T) {
+	onPath := func(names ...string) func(string) (string, error) {
+		return func(name string) (string, error) {
+			if slices.Contains(names, name) {
+				return "/usr/bin/" + name, nil
+			}
+			return "", exec.ErrNotFound
+		}
+	}
+	for _, tc := range []struct {
+		name, env string
+		path      []string
+		want      string
+	}{
+		{"variable", "/opt/chrome/chrome", []string{"chromium"}, "/opt/chrome/chrome"},
+		{"chromium on PATH", "", []string{"chromium", "chromium-browser"}, "/usr/bin/chromium"},
+		{"chromium-browser on PATH", "", []string{"chromium-browser"}, "/usr/bin/chromium-browser"},
+		{"google-chrome on PATH", "", []string{"google-chrome"}, "/usr/bin/google-chrome"},
+		{"none", "", nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			getenv := func(k string) string {
+				if k == EnvChromium {
+					return tc.env
+				}
+				return ""
+			}
+			if got := chromiumPath(getenv, onPath(tc.path...)); got != tc.want {
+				t.Errorf("chromiumPath = %q, want %q", got, tc.want)
+			}
 		})
 	}
 }

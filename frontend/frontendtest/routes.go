@@ -35,7 +35,7 @@ func Routes(t testing.TB, register func(*web.Kit) error) []string {
 		if err != nil {
 			return err
 		}
-		if strings.HasPrefix(path, "/static/") { // the kit's own
+		if strings.HasPrefix(path, "/static/") || path == "/favicon.ico" || path == "/robots.txt" { // the kit's own
 			return nil
 		}
 		methods, err := route.GetMethods()

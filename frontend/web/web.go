@@ -160,6 +160,9 @@ func New(cfg Config, deps Deps) (*Kit, error) {
 		k.Fail(w, r, HTTPError(http.StatusMethodNotAllowed, nil))
 	})
 	k.router.PathPrefix("/static/").Handler(http.StripPrefix("/static/", staticHandler(k.static))).Methods(http.MethodGet, http.MethodHead)
+	if err := k.iconRoutes(); err != nil {
+		return nil, err
+	}
 	return k, nil
 }
 
