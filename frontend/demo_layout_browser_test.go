@@ -71,9 +71,13 @@ const layoutProblems = `(() => {
     if (lines(r) > 1) out.push("date " + JSON.stringify(tm.textContent) + " on " + lines(r) + " lines in a table cell");
   }
   if (W >= 1200) {
-    const kids = [...document.querySelectorAll("header.site .wrap > *")].map((el) => el.getBoundingClientRect());
+    // The header's two rows (name, search, languages; then the
+    // navigation) each hold on one line.
     const mid = (r) => (r.top + r.bottom) / 2;
-    if (kids.some((r) => Math.abs(mid(r) - mid(kids[0])) > 8)) out.push("the header takes more than one line");
+    for (const row of ["header.site .bar > *", "header.site nav li"]) {
+      const kids = [...document.querySelectorAll(row)].map((el) => el.getBoundingClientRect());
+      if (kids.some((r) => Math.abs(mid(r) - mid(kids[0])) > 8)) out.push("a row of the header takes more than one line: " + row);
+    }
   }
   return out;
 })()`

@@ -16,8 +16,8 @@ import (
 	"agora/frontend/frontendtest"
 	"agora/instances/accounts"
 	"agora/instances/apps"
+	"agora/instances/decisions"
 	"agora/instances/demo"
-	"agora/instances/moderation"
 	"agora/storage/storagetest"
 )
 
@@ -53,10 +53,17 @@ func newDemoNode(t testing.TB) *demoNode {
 		catalogue = apps.NewService(db, d.Blobs, d.Now, apps.Options{})
 		d.Apps = catalogue
 		d.Federation = demoFederation{}
+		d.Decisions = decisions.NewService(db, d.Accounts, d.Spaces, d.Now)
 	})
 	ctx := t.Context()
-	if err := demo.Load(ctx, demo.Services{Accounts: n.Accounts, Spaces: n.Spaces, Proposals: n.Proposals, Debates: n.Debates},
-		n.Clock.Now()); err != nil {
+	// The whole demo: its catalogue, its moderation log, its votes and
+	// last year's participatory budget, as serve --demo loads them.
+	if err := demo.Load(ctx, demo.Services{Accounts: n.Accounts, Spaces: n.Spaces, Proposals: n.Proposals, Debates: n.Debates,
+		Moderation: n.Moderation, Apps: catalogue, Site: n.Deps.Site, Projects: n.Deps.Projects,
+		Decisions: func(now func() time.Time) *decisions.Service {
+			return decisions.NewService(db, n.Accounts, n.Spaces, now)
+		},
+	}, n.Clock.Now()); err != nil {
 		t.Fatalf("load the demo: %v", err)
 	}
 	dn := &demoNode{Node: n, As: map[string]*accounts.Account{}}
@@ -70,22 +77,6 @@ func newDemoNode(t testing.TB) *demoNode {
 	// A moderator who is only that.
 	dn.As["moderator"] = n.Staff[accounts.Moderator]
 
-	for _, name := range []string{"Inscriptions scolaires", "Registre des arbres"} {
-		if _, fes, err := catalogue.Publish(ctx, accounts.System, strings.NewReader(demoAppYAML(name))); err != nil {
-			t.Fatalf("publish %s: %v %v", name, fes, err)
-		}
-	}
-	var commentID string
-	if err := db.NewRaw("SELECT id FROM comments ORDER BY created_at LIMIT 1").Scan(ctx, &commentID); err != nil {
-		t.Fatalf("a demo comment: %v", err)
-	}
-	target := moderation.Target{Kind: moderation.TargetComment, ID: commentID}
-	if _, err := n.Moderation.Report(ctx, accounts.As(dn.As["camille"]), target, "Propos blessants envers un voisin."); err != nil {
-		t.Fatalf("report: %v", err)
-	}
-	if err := n.Moderation.Hide(ctx, accounts.As(dn.As["demo_admin"]), target, "Attaque personnelle, contraire à la charte."); err != nil {
-		t.Fatalf("hide: %v", err)
-	}
 	// Sign-ins of every kind, and a letter batch, for the audit log.
 	for _, via := range []string{"passkey", "link", "recovery", "setup"} {
 		if _, err := n.Accounts.StartSession(ctx, dn.As["camille"].ID, "Firefox", via); err != nil {

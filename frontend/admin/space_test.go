@@ -176,7 +176,7 @@ func TestAdminEditSpace(t *testing.T) {
 		}
 		frontendtest.WantBody(t, n.Request("GET", "/spaces/quartier?done=edited", admin, nil), "L’espace est modifié.")
 		frontendtest.WantBody(t, n.Request("GET", "/spaces/quartier", "", nil), "Les dates de cet espace ont changé le")
-		frontendtest.WantBody(t, n.Request("GET", "/admin/audit", admin, nil), "Modification d’un espace", "space=quartier")
+		frontendtest.WantBody(t, n.Request("GET", "/admin/audit", admin, nil), "Modification d’un espace", "espace « quartier »")
 	})
 }
 

@@ -97,7 +97,21 @@ func auditFactWords(l *i18n.Printer, key, value string) string {
 			value = l.Int(n)
 		}
 		return l.T("words.audit."+key, value)
-	case "service", "document", "import", "batch":
+	case "service", "document", "import", "batch", "space":
+		return l.T("words.audit."+key, value)
+	case "status": // a budget project's follow-up
+		return word("budget.status.", value)
+	case "feasible":
+		if value == "true" {
+			return l.T("budget.review.feasible")
+		}
+		return l.T("budget.review.unfeasible")
+	case "rule":
+		return word("budget.rule.", value)
+	case "projects", "votes":
+		if n, err := strconv.ParseInt(value, 10, 64); err == nil {
+			value = l.Int(n)
+		}
 		return l.T("words.audit."+key, value)
 	}
 	return value

@@ -311,7 +311,7 @@ func (s *Service) insertBudget(ctx context.Context, tx bun.Tx, actor accounts.Ac
 	if _, err := tx.NewInsert().Model(&b.Headings).Exec(ctx); err != nil {
 		return fmt.Errorf("insert headings: %w", err)
 	}
-	return accounts.Record(ctx, tx, b.CreatedAt, actor, "budget.create", b.ID, "space="+b.SpaceID, "")
+	return accounts.Record(ctx, tx, b.CreatedAt, actor, "budget.create", b.ID, "", "")
 }
 
 func actorID(actor accounts.Actor) string {
@@ -433,7 +433,7 @@ func (s *Service) AddProject(ctx context.Context, actor accounts.Actor, in Proje
 				return fmt.Errorf("link ideas: %w", err)
 			}
 		}
-		return accounts.Record(ctx, tx, now, actor, "budget.project", p.ID, "budget="+b.ID, "")
+		return accounts.Record(ctx, tx, now, actor, "budget.project", p.ID, "", "")
 	})
 	if err != nil {
 		return nil, err
