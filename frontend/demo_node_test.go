@@ -89,45 +89,6 @@ func newDemoNode(t testing.TB) *demoNode {
 	return dn
 }
 
-func demoAppYAML(name string) string {
-	slug := strings.ToLower(strings.ReplaceAll(name, " ", "-"))
-	return `publiccodeYmlVersion: "0.4"
-name: ` + name + `
-url: "https://git.example.org/collectivites-territoriales-et-services-publics/` + slug + `-application-de-gestion.git"
-landingURL: "https://` + slug + `.example.org"
-softwareVersion: 1.0.0
-releaseDate: 2026-01-01
-platforms:
-  - web
-categories:
-  - digital-citizenship
-  - survey
-  - geographic-information-systems
-developmentStatus: stable
-softwareType: standalone/web
-description:
-  fr:
-    shortDescription: Un outil libre pour les services de la commune.
-    longDescription: >
-      Un portail où les familles inscrivent leurs enfants à l’école, à la cantine
-      et au centre de loisirs, suivent leur dossier et reçoivent les réponses de
-      la mairie ; les agents instruisent les demandes depuis le même outil.
-    features:
-      - Inscription à l’école et à la cantine
-      - Suivi du dossier
-legal:
-  license: AGPL-3.0-or-later
-maintenance:
-  type: internal
-  contacts:
-    - name: Service numérique
-localisation:
-  localisationReady: true
-  availableLanguages:
-    - fr
-`
-}
-
 // demoFederation is a federation with one followed city, for the "Other
 // cities" pages and the admin's federation page; it changes nothing.
 type demoFederation struct{ frontend.Federation }
