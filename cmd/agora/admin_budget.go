@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -43,7 +42,7 @@ func cmdAdminBudgetImport(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		args = append(args[1:len(args):len(args)], args[0])
 	}
-	cfg, err := parseConfig(e, fs, args)
+	cfg, err := parseAdminConfig(e, fs, args)
 	if err != nil {
 		return err
 	}
@@ -55,7 +54,7 @@ func cmdAdminBudgetImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer f.Close()
-	n, err := openNode(ctx, cfg, cfg.logger(io.Discard))
+	n, err := openExistingNode(ctx, &cfg)
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,9 @@ func TestAdminBudgetImport(t *testing.T) {
 		os.WriteFile(good, file, 0o600)
 		os.WriteFile(bad, []byte(strings.Replace(string(file), "SL-3;100000", "SL-3;cent mille", 1)), 0o600)
 
+		if code, out, errOut := runCmd(t, env, "migrate", "up"); code != 0 {
+			t.Fatalf("migrate up: exit %d %s %s", code, out, errOut)
+		}
 		if code, out, errOut := runCmd(t, env, "admin", "create-space", "--slug", "budget-2025", "--title", "Budget 2025"); code != 0 {
 			t.Fatalf("create-space: exit %d %s %s", code, out, errOut)
 		}

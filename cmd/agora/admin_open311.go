@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"io"
 
 	"agora/instances/accounts"
 	"agora/instances/reports"
@@ -34,14 +33,14 @@ func cmdAdminOpen311CreateKey(ctx context.Context, e *env, args []string) error 
 		"Make an Open311 API key for a client (an app, another city's system) that creates service requests.\n"+
 			"The client gets an account of its own, named NAME. The key is printed on the last line, once.")
 	name := fs.String("name", "", "the client's name, shown as the author of its requests")
-	cfg, err := parseConfig(e, fs, args)
+	cfg, err := parseAdminConfig(e, fs, args)
 	if err != nil {
 		return err
 	}
 	if *name == "" {
 		return usageError{"create-key needs --name"}
 	}
-	n, err := openNode(ctx, cfg, cfg.logger(io.Discard))
+	n, err := openExistingNode(ctx, &cfg)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,9 @@ func TestAdminOpen311CreateKey(t *testing.T) {
 		dir := t.TempDir()
 		url := storagetest.DatabaseURL(t, dialect)
 		env := map[string]string{"AGORA_DATA_DIR": dir, "AGORA_DATABASE_URL": url, "AGORA_BASE_URL": "https://agora.example"}
+		if code, out, errOut := runCmd(t, env, "migrate", "up"); code != 0 {
+			t.Fatalf("migrate up: exit %d %s%s", code, out, errOut)
+		}
 		if code, out, errOut := runCmd(t, env, "admin", "open311", "create-key"); code != 2 || !strings.Contains(errOut, "--name") {
 			t.Errorf("no name: exit %d %s%s", code, out, errOut)
 		}
