@@ -36,11 +36,7 @@ type fixture struct {
 // run runs fn on SQLite and PostgreSQL, each on its own database.
 func run(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	t.Helper()
-	t.Parallel()
-	storagetest.ForEachDialect(t, func(t *testing.T, dialect string) {
-		t.Parallel()
-		fn(t, newFixture(t, dialect))
-	})
+	storagetest.Parallel(t, newFixture, fn)
 }
 
 func newFixture(t testing.TB, dialect string) *fixture {

@@ -42,11 +42,7 @@ type fixture struct {
 // parallel with the other tests of the package.
 func run(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	t.Helper()
-	t.Parallel()
-	storagetest.ForEachDialect(t, func(t *testing.T, dialect string) {
-		t.Parallel()
-		fn(t, newFixture(t, dialect))
-	})
+	storagetest.Parallel(t, newFixture, fn)
 }
 
 func newFixture(t testing.TB, dialect string) *fixture {

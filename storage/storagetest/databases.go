@@ -96,3 +96,15 @@ func postgresSchemaURL(t testing.TB) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// Parallel runs fn once per dialect, each on its own fixture made by
+// newFixture, in parallel with each other and with the package's other
+// parallel tests: the shape of most domain packages' tests.
+func Parallel[F any](t *testing.T, newFixture func(t testing.TB, dialect string) F, fn func(t *testing.T, f F)) {
+	t.Helper()
+	t.Parallel()
+	ForEachDialect(t, func(t *testing.T, dialect string) {
+		t.Parallel()
+		fn(t, newFixture(t, dialect))
+	})
+}
