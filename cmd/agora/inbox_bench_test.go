@@ -305,6 +305,11 @@ func startBenchNode(b *testing.B, bin, dialect string) *benchNode {
 	n := &benchNode{base: "http://localhost" + addr[strings.LastIndex(addr, ":"):], addr: addr, space: "grand-budget"}
 	n.env = append(os.Environ(), "AGORA_DATA_DIR="+b.TempDir(), "AGORA_DATABASE_URL="+storagetest.DatabaseURL(b, dialect),
 		"AGORA_BASE_URL="+n.base, "AGORA_FEDERATION_ALLOW_PRIVATE=true", "AGORA_LOG_LEVEL=warn")
+	migrate := exec.Command(bin, "migrate", "up") // admin commands never create a database
+	migrate.Env = n.env
+	if out, err := migrate.CombinedOutput(); err != nil {
+		b.Fatalf("migrate up: %v\n%s", err, out)
+	}
 	seed := exec.Command(bin, "admin", "seed", "--scale", "0.001")
 	seed.Env = n.env
 	out, err := seed.CombinedOutput()
