@@ -2,12 +2,8 @@ package participation
 
 import (
 	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"agora/frontend/web"
 
@@ -122,80 +118,8 @@ func (s *surface) proposalNewSave(w http.ResponseWriter, r *http.Request) {
 // what it is gets its message next to the field and the rest is still
 // read. A form without files may come url-encoded.
 func (s *surface) readProposalForm(r *http.Request, maxFiles int) (*web.Form, []*web.Upload, error) {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct != "multipart/form-data" {
-		if err := r.ParseForm(); err != nil {
-			return web.EmptyForm(), nil, web.HTTPError(http.StatusBadRequest, err)
-		}
-		return web.NewForm(r), nil, nil
-	}
-	l := s.Printer(r)
-	f := web.EmptyForm()
-	mr, err := web.ReadMultipart(r)
-	if err != nil {
-		return f, nil, err
-	}
-	var files []*web.Upload
-	var refused []string
-	tooMany := false
-	for {
-		part, err := mr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return f, files, err
-		}
-		if part.FormName() != "attachments" {
-			v, err := proposalField(part)
-			if err != nil {
-				return f, files, err
-			}
-			f.Values[part.FormName()] = strings.TrimSpace(v)
-			continue
-		}
-		if part.FileName() == "" { // the field left empty
-			if _, err := io.Copy(io.Discard, part); err != nil {
-				return f, files, err
-			}
-			continue
-		}
-		if len(files)+len(refused) >= maxFiles {
-			if _, err := io.Copy(io.Discard, part); err != nil {
-				return f, files, err
-			}
-			if !tooMany {
-				refused = append(refused, l.T("attachment.error.count", proposals.MaxAttachments))
-				tooMany = true
-			}
-			continue
-		}
-		u, err := s.ReadUpload(r.Context(), part, part.FileName())
-		if msg, ok := web.Refused(err, l); ok {
-			refused = append(refused, msg)
-			continue
-		}
-		if err != nil {
-			return f, files, err
-		}
-		files = append(files, u)
-	}
-	if len(refused) > 0 {
-		f.Errors["attachments"] = strings.Join(refused, " ")
-	}
-	return f, files, nil
-}
-
-// proposalField reads a text field of the multipart form.
-func proposalField(p *multipart.Part) (string, error) {
-	b, err := io.ReadAll(io.LimitReader(p, proposalFieldMax+1))
-	if err != nil {
-		return "", err
-	}
-	if len(b) > proposalFieldMax {
-		return "", web.HTTPError(http.StatusBadRequest, fmt.Errorf("field %q over %d bytes", p.FormName(), proposalFieldMax))
-	}
-	return string(b), nil
+	return s.ReadFileForm(r, web.FileForm{Field: "attachments", MaxFiles: maxFiles, FieldMax: proposalFieldMax,
+		TooMany: s.Printer(r).T("attachment.error.count", proposals.MaxAttachments)})
 }
 
 // refused shows a proposal form again (show) with what the service

@@ -2,9 +2,6 @@ package reports
 
 import (
 	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,84 +20,15 @@ const fieldMax = 64 << 10
 // refused for what it is gets its message next to the field and the rest
 // is still read. A form without files may come url-encoded.
 func (s *surface) readForm(r *http.Request, maxFiles int) (*web.Form, []*web.Upload, error) {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct != "multipart/form-data" {
-		if err := r.ParseForm(); err != nil {
-			return web.EmptyForm(), nil, web.HTTPError(http.StatusBadRequest, err)
-		}
-		return web.NewForm(r), nil, nil
-	}
 	l := s.Printer(r)
-	f := web.EmptyForm()
-	mr, err := web.ReadMultipart(r)
-	if err != nil {
-		return f, nil, err
-	}
-	var files []*web.Upload
-	var refused []string
-	tooMany := false
-	for {
-		part, err := mr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return f, files, err
-		}
-		if part.FormName() != "photos" {
-			v, err := textField(part)
-			if err != nil {
-				return f, files, err
+	return s.ReadFileForm(r, web.FileForm{Field: "photos", MaxFiles: maxFiles, FieldMax: fieldMax,
+		TooMany: l.T("street.error.photo_count", maxFiles),
+		Refuse: func(u *web.Upload, name string) string {
+			if u.ContentType != "image/jpeg" && u.ContentType != "image/png" {
+				return l.T("street.error.photo_type", name)
 			}
-			f.Values[part.FormName()] = strings.TrimSpace(v)
-			continue
-		}
-		if part.FileName() == "" {
-			if _, err := io.Copy(io.Discard, part); err != nil {
-				return f, files, err
-			}
-			continue
-		}
-		if len(files)+len(refused) >= maxFiles {
-			if _, err := io.Copy(io.Discard, part); err != nil {
-				return f, files, err
-			}
-			if !tooMany {
-				refused = append(refused, l.T("street.error.photo_count", maxFiles))
-				tooMany = true
-			}
-			continue
-		}
-		u, err := s.ReadUpload(r.Context(), part, part.FileName())
-		if msg, ok := web.Refused(err, l); ok {
-			refused = append(refused, msg)
-			continue
-		}
-		if err != nil {
-			return f, files, err
-		}
-		if u.ContentType != "image/jpeg" && u.ContentType != "image/png" {
-			u.Close()
-			refused = append(refused, l.T("street.error.photo_type", part.FileName()))
-			continue
-		}
-		files = append(files, u)
-	}
-	if len(refused) > 0 {
-		f.Errors["photos"] = strings.Join(refused, " ")
-	}
-	return f, files, nil
-}
-
-func textField(p *multipart.Part) (string, error) {
-	b, err := io.ReadAll(io.LimitReader(p, fieldMax+1))
-	if err != nil {
-		return "", err
-	}
-	if len(b) > fieldMax {
-		return "", web.HTTPError(http.StatusBadRequest, fmt.Errorf("field %q over %d bytes", p.FormName(), fieldMax))
-	}
-	return string(b), nil
+			return ""
+		}})
 }
 
 // storePhotos puts checked photos in the blob store.
