@@ -187,7 +187,7 @@ func (n *node) resident(t *testing.T, handle string, public bool) *accounts.Acco
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := n.accounts.VerifyByOperator(n.ctx, a.ID); err != nil {
+	if err := n.accounts.VerifyByOperator(n.ctx, a.ID, accounts.Electoral{}); err != nil {
 		t.Fatal(err)
 	}
 	if public {

@@ -13,6 +13,7 @@ func adminCommands() []command {
 		{"check", "[flags]", "check the configuration, database, migrations and blob store without serving", cmdAdminCheck},
 		{"backup", "--to FILE [flags]", "write a consistent copy of the SQLite database while the node runs", cmdAdminBackup},
 		{"create-user", "--handle H [--role R]... [--verified]", "create an account (e.g. the first admin)", cmdAdminCreateUser},
+		{"districts", "[NAME]...", "list the node's districts, or replace them (votes by district)", cmdAdminDistricts},
 		{"login-link", "--handle H", "print a single-use sign-in URL valid 15 minutes", cmdAdminLoginLink},
 		{"set-role", "--handle H --role R [--remove]", "grant or remove a role", cmdAdminSetRole},
 		{"census-hash", "--salt-file F", "hash a census extract for residency verification, offline", cmdAdminCensusHash},

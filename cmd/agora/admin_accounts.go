@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"agora/instances/accounts"
@@ -51,6 +52,8 @@ func cmdAdminCreateUser(ctx context.Context, e *env, args []string) error {
 	lang := fs.String("language", "fr", "language of the account's pages: fr or en")
 	service := fs.String("service", "", "city service the account answers for (officials)")
 	verified := fs.Bool("verified", false, "record the account's residency as verified by the operator")
+	born := fs.String("birth-date", "", "with --verified: date of birth YYYY-MM-DD, for votes with an age floor")
+	district := fs.String("district", "", "with --verified: the resident's district, one of those agora admin districts lists")
 	var roles roleList
 	fs.Var(&roles, "role", "role to grant (resident, agent, official, moderator, admin); repeatable")
 	return withAccounts(ctx, e, fs, args, func(cfg Config, svc *accounts.Service) error {
@@ -60,6 +63,22 @@ func cmdAdminCreateUser(ctx context.Context, e *env, args []string) error {
 		if *name == "" {
 			*name = *handle
 		}
+		birth, err := accounts.ParseBirthDate(*born)
+		if err != nil {
+			return err
+		}
+		if !*verified && (birth != 0 || *district != "") {
+			return usageError{"--birth-date and --district go with --verified"}
+		}
+		if *district != "" { // checked before the account exists: a refusal creates nothing
+			list, err := svc.Districts(ctx)
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(list, *district) {
+				return fmt.Errorf("--district %q: %w", *district, accounts.ErrDistrict)
+			}
+		}
 		acc, err := svc.Create(ctx, accounts.System, accounts.NewAccount{
 			Handle: *handle, DisplayName: *name, Language: *lang, Roles: roles, Service: *service,
 		})
@@ -67,7 +86,7 @@ func cmdAdminCreateUser(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if *verified {
-			if err := svc.VerifyByOperator(ctx, acc.ID); err != nil {
+			if err := svc.VerifyByOperator(ctx, acc.ID, accounts.Electoral{BirthDate: birth, District: *district}); err != nil {
 				return err
 			}
 		}
@@ -201,4 +220,31 @@ func hashCensus(r io.Reader, w io.Writer, salt string) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// cmdAdminDistricts lists the node's districts, or replaces the list.
+func cmdAdminDistricts(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "agora admin districts", "[NAME]...",
+		"Without names, print the node's districts, one per line. With names, replace the list\n"+
+			"(in that order): votes may be restricted to one, and a desk records a resident's.")
+	clear := fs.Bool("clear", false, "remove every district")
+	return withAccounts(ctx, e, fs, args, func(cfg Config, svc *accounts.Service) error {
+		names := fs.Args()
+		if *clear && len(names) > 0 {
+			return usageError{"--clear takes no names"}
+		}
+		if *clear || len(names) > 0 {
+			if err := svc.SetDistricts(ctx, accounts.System, names); err != nil {
+				return err
+			}
+		}
+		list, err := svc.Districts(ctx)
+		if err != nil {
+			return err
+		}
+		for _, n := range list {
+			fmt.Fprintln(e.stdout, n)
+		}
+		return nil
+	})
 }

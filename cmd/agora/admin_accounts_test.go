@@ -39,6 +39,14 @@ func TestAdminAccountCommands(t *testing.T) {
 			{[]string{"admin", "set-role", "--handle", "camille", "--role", "king"}, 1, `unknown role: "king"`},
 			{[]string{"admin", "set-role", "--handle", "camille", "--role", "moderator"}, 0, "granted moderator: @camille"},
 			{[]string{"admin", "set-role", "--handle", "camille", "--role", "moderator", "--remove"}, 0, "removed moderator: @camille"},
+			{[]string{"admin", "districts", "Necker", "Necker"}, 1, "a district name is 1 to 80"},
+			{[]string{"admin", "districts", "--clear", "Necker"}, 2, "--clear takes no names"},
+			{[]string{"admin", "districts", "Necker", "Grenelle"}, 0, "Necker\nGrenelle\n"},
+			{[]string{"admin", "districts"}, 0, "Necker\nGrenelle\n"},
+			{[]string{"admin", "create-user", "--handle", "lea", "--district", "Necker"}, 2, "go with --verified"},
+			{[]string{"admin", "create-user", "--handle", "lea", "--verified", "--district", "Javel"}, 1, "not one of the node's"},
+			{[]string{"admin", "create-user", "--handle", "lea", "--verified", "--birth-date", "2001-02-30"}, 1, "not a real date"},
+			{[]string{"admin", "create-user", "--handle", "lea", "--verified", "--birth-date", "2001-02-03", "--district", "Grenelle"}, 0, "created @lea"},
 		} {
 			code, out, errOut := runCmd(t, env, tc.args...)
 			if code != tc.code || !strings.Contains(out+errOut, tc.want) {

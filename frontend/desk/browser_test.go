@@ -26,7 +26,7 @@ func TestDeskPagesInBrowser(t *testing.T) {
 	t.Parallel()
 	n := frontendtest.NewStaffNode(t, "sqlite")
 	resident := n.Account(t, "marie")
-	if err := n.Accounts.VerifyAtDesk(t.Context(), accounts.Actor{Account: n.Staff[accounts.Agent], Desk: frontendtest.Desk}, resident.ID, "id_card"); err != nil {
+	if err := n.Accounts.VerifyAtDesk(t.Context(), accounts.Actor{Account: n.Staff[accounts.Agent], Desk: frontendtest.Desk}, resident.ID, "id_card", accounts.Electoral{}); err != nil {
 		t.Fatal(err)
 	}
 	base := browsertest.Serve(t, n.H)

@@ -107,6 +107,7 @@ func TestDeskVerifiesAndRevokesResidency(t *testing.T) {
 			{"document": {"passport"}},
 			{"desk": {frontendtest.Desk}, "document": {"passport_number_123"}},
 			{"desk": {strings.Repeat("x", 101)}, "document": {"passport"}},
+			{"desk": {frontendtest.Desk}, "document": {"passport"}, "birth_date": {"2001-02-30"}},
 		} {
 			w := n.Request("POST", page+"/verify", agent, form)
 			frontendtest.WantStatus(t, w, http.StatusBadRequest)
@@ -116,9 +117,28 @@ func TestDeskVerifiesAndRevokesResidency(t *testing.T) {
 			t.Fatalf("refused verifications were recorded: %+v", got)
 		}
 
-		w := n.Request("POST", page+"/verify", agent, url.Values{"desk": {frontendtest.Desk}, "document": {"passport"}})
+		// The district list appears once the node has districts.
+		w := n.Request("GET", page, agent, nil)
+		frontendtest.WantNoBody(t, w, `name="district"`)
+		if err := n.Accounts.SetDistricts(t.Context(), accounts.System, []string{"Necker", "Grenelle"}); err != nil {
+			t.Fatal(err)
+		}
+		w = n.Request("GET", page, agent, nil)
+		frontendtest.WantBody(t, w, `name="birth_date" type="date"`, `name="district"`, `<option value="Grenelle">Grenelle</option>`)
+		w = n.Request("POST", page+"/verify", agent, url.Values{"desk": {frontendtest.Desk}, "document": {"passport"}, "district": {"Atlantis"}})
+		frontendtest.WantStatus(t, w, http.StatusBadRequest)
+		frontendtest.WantBody(t, w, `id="f-district-error"`, "pas un quartier du site")
+		if res, _ := n.Accounts.Residency(t.Context(), resident.ID); res != nil {
+			t.Fatal("a refused verification recorded a residency")
+		}
+
+		w = n.Request("POST", page+"/verify", agent, url.Values{"desk": {frontendtest.Desk}, "document": {"passport"},
+			"birth_date": {"1990-04-12"}, "district": {"Grenelle"}})
 		frontendtest.WantStatus(t, w, http.StatusSeeOther)
 		res, err := n.Accounts.Residency(t.Context(), resident.ID)
+		if err == nil && res != nil && (res.BirthDate != 19900412 || res.District != "Grenelle") {
+			t.Errorf("residency recorded birth %d district %q, want 19900412 and Grenelle", res.BirthDate, res.District)
+		}
 		if err != nil || res == nil || res.Method != accounts.MethodDesk || res.Document != "passport" || res.VerifierID != agentAcc.ID {
 			t.Fatalf("residency %+v, %v: want a desk verification with a passport by the agent", res, err)
 		}
@@ -126,12 +146,14 @@ func TestDeskVerifiesAndRevokesResidency(t *testing.T) {
 		if len(entries) != 1 {
 			t.Fatalf("%d residency.verify entries, want 1", len(entries))
 		}
-		if e := entries[0]; e.ActorID != agentAcc.ID || e.SubjectID != resident.ID || e.Desk != frontendtest.Desk || !strings.Contains(e.Details, "document=passport") {
+		if e := entries[0]; e.ActorID != agentAcc.ID || e.SubjectID != resident.ID || e.Desk != frontendtest.Desk || !strings.Contains(e.Details, "document=passport") ||
+			!strings.Contains(e.Details, "birth_date=recorded") || strings.Contains(e.Details, "1990") {
 			t.Errorf("audit entry %+v, want agent, resident, desk and document type", e)
 		}
 		w = n.Request("GET", page, agent, nil)
 		frontendtest.WantStatus(t, w, http.StatusOK)
-		frontendtest.WantBody(t, w, "Vérifiée", "Au guichet", "Passeport", "@staff_agent", "jamais son numéro", frontendtest.Desk)
+		frontendtest.WantBody(t, w, "Vérifiée", "Au guichet", "Passeport", "@staff_agent", "jamais son numéro", frontendtest.Desk,
+			"<dt>Quartier</dt><dd>Grenelle</dd>")
 
 		// Revoking needs a reason, then works once.
 		w = n.Request("POST", page+"/revoke", agent, url.Values{"desk": {frontendtest.Desk}, "reason": {" "}})

@@ -25,6 +25,7 @@ type residentData struct {
 	Summaries map[string]string    // the message above a form that failed
 	Desks     map[string]deskField // the desk field of each form
 	Documents []web.Option
+	Districts []web.Option // empty when the node has no districts
 	Entries   []web.AuditView
 	Done      string
 	Staff     bool // a staff account: the desk shows it, acts on it never
@@ -104,6 +105,17 @@ func (s *surface) renderResident(w http.ResponseWriter, r *http.Request, status 
 		d.Forms["profile"].Values["display_name"] = resident.DisplayName
 		d.Forms["profile"].Values["language"] = resident.Language
 	}
+	districts, err := s.accounts.Districts(ctx)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	if len(districts) > 0 {
+		d.Districts = []web.Option{{Value: "", Label: l.T("electorate.district.none")}}
+		for _, n := range districts {
+			d.Districts = append(d.Districts, web.Option{Value: n, Label: n})
+		}
+	}
 	d.Documents = []web.Option{{Value: "", Label: l.T("desk.verify.choose")}}
 	for _, doc := range accounts.Documents {
 		d.Documents = append(d.Documents, web.Option{Value: doc, Label: l.T("desk.document." + doc)})
@@ -157,12 +169,17 @@ func (s *surface) deskVerify(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(accounts.Documents, doc) {
 		s.FailForm(r, f, accounts.ErrDocument)
 	}
+	born, err := accounts.ParseBirthDate(r.PostForm.Get("birth_date"))
+	if err != nil {
+		s.FailForm(r, f, err)
+	}
 	if f.Invalid() {
 		s.renderResident(w, r, http.StatusBadRequest, resident, f, "verify")
 		return
 	}
 	actor := accounts.Actor{Account: web.CurrentAccount(r), Desk: desk}
-	if err := s.accounts.VerifyAtDesk(r.Context(), actor, resident.ID, doc); err != nil {
+	e := accounts.Electoral{BirthDate: born, District: r.PostForm.Get("district")}
+	if err := s.accounts.VerifyAtDesk(r.Context(), actor, resident.ID, doc, e); err != nil {
 		s.residentFailed(w, r, resident, f, "verify", err)
 		return
 	}

@@ -52,7 +52,7 @@ func (n *Node) Resident(t testing.TB, handle string, verified bool) (*accounts.A
 	t.Helper()
 	acc := n.Account(t, handle)
 	if verified {
-		if err := n.Accounts.VerifyByOperator(t.Context(), acc.ID); err != nil {
+		if err := n.Accounts.VerifyByOperator(t.Context(), acc.ID, accounts.Electoral{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -263,7 +263,10 @@ func (s *Service) MatchCensus(ctx context.Context, actor Actor, accountID string
 				return fmt.Errorf("match census: %w", err)
 			}
 			if n, _ := res.RowsAffected(); n == 1 {
-				return s.verify(ctx, tx, actor, accountID, MethodCensus, "")
+				// The census vouched for the date of birth: it is kept for
+				// votes with an age floor.
+				born, _ := ParseBirthDate(id.BirthDate)
+				return s.verify(ctx, tx, actor, accountID, MethodCensus, "", Electoral{BirthDate: born})
 			}
 		}
 		return ErrNoCensusMatch

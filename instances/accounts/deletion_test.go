@@ -112,10 +112,10 @@ func TestEraseDue(t *testing.T) {
 		}
 		// Alice is a moderator: no agent verifies her at a desk (the desk
 		// rule), the operator does.
-		if err := f.svc.VerifyByOperator(f.ctx, alice.ID); err != nil {
+		if err := f.svc.VerifyByOperator(f.ctx, alice.ID, accounts.Electoral{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.VerifyAtDesk(f.ctx, accounts.As(agent), bob.ID, "passport"); err != nil {
+		if err := f.svc.VerifyAtDesk(f.ctx, accounts.As(agent), bob.ID, "passport", accounts.Electoral{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.svc.SaveChallenge(f.ctx, "browser", "add", alice.ID, `{"name":"Alice Martin-Dupré"}`); err != nil {

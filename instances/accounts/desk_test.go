@@ -57,7 +57,7 @@ func TestDeskActsNeverTouchStaff(t *testing.T) {
 			return w.f.svc.UpdateProfile(w.f.ctx, a, t.ID, accounts.Profile{DisplayName: "Renamed", Language: "fr"})
 		}},
 		{"verify residency", nil, func(w *deskWorld, a accounts.Actor, t *accounts.Account) error {
-			return w.f.svc.VerifyAtDesk(w.f.ctx, accounts.Actor{Account: a.Account, Desk: a.Desk}, t.ID, "passport")
+			return w.f.svc.VerifyAtDesk(w.f.ctx, accounts.Actor{Account: a.Account, Desk: a.Desk}, t.ID, "passport", accounts.Electoral{})
 		}},
 		{"revoke residency", nil, func(w *deskWorld, a accounts.Actor, t *accounts.Account) error {
 			return w.f.svc.RevokeResidency(w.f.ctx, accounts.Actor{Account: a.Account, Desk: a.Desk}, t.ID, "moved away")
@@ -294,7 +294,7 @@ func (w *deskWorld) target(t *testing.T, role accounts.Role) *accounts.Account {
 // own verifies acc and gives it a proposal, a debate and a comment.
 func (w *deskWorld) own(t *testing.T, acc *accounts.Account) {
 	ctx := context.Background()
-	if err := w.f.svc.VerifyByOperator(ctx, acc.ID); err != nil {
+	if err := w.f.svc.VerifyByOperator(ctx, acc.ID, accounts.Electoral{}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := w.proposals.Create(ctx, accounts.As(acc), w.space.ID, proposals.Input{Title: "Proposition de " + acc.Handle, Body: "Texte."})

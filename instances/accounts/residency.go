@@ -55,6 +55,8 @@ type Residency struct {
 	ExpiresAt     time.Time  `bun:"expires_at"`
 	RevokedAt     *time.Time `bun:"revoked_at"`
 	RevokedReason string     `bun:"revoked_reason"`
+	BirthDate     int        `bun:"birth_date"` // YYYYMMDD, 0 when not recorded (electorate.go)
+	District      string     `bun:"district"`
 }
 
 // State says where the record stands at time now.
@@ -96,8 +98,9 @@ func (s *Service) IsVerified(ctx context.Context, accountID string) (bool, error
 }
 
 // VerifyAtDesk records that an agent checked a resident's residency with a
-// document of the given type.
-func (s *Service) VerifyAtDesk(ctx context.Context, actor Actor, accountID, document string) error {
+// document of the given type, and the electoral details read on it (zero
+// when the node does not use them).
+func (s *Service) VerifyAtDesk(ctx context.Context, actor Actor, accountID, document string, e Electoral) error {
 	// An agent never verifies their own residency: another agent must.
 	if actor.Account == nil || !actor.Account.Has(Agent) || actor.Account.ID == accountID {
 		return ErrForbidden
@@ -109,37 +112,57 @@ func (s *Service) VerifyAtDesk(ctx context.Context, actor Actor, accountID, docu
 		if err := CheckDeskTarget(ctx, tx, actor, accountID); err != nil {
 			return err
 		}
-		return s.verify(ctx, tx, actor, accountID, MethodDesk, document)
+		return s.verify(ctx, tx, actor, accountID, MethodDesk, document, e)
 	})
 }
 
 // VerifyByOperator records a verification made by the node's operator at
-// the command line. The frontend never calls it.
-func (s *Service) VerifyByOperator(ctx context.Context, accountID string) error {
+// the command line, with electoral details when given. The frontend never
+// calls it.
+func (s *Service) VerifyByOperator(ctx context.Context, accountID string, e Electoral) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return s.verify(ctx, tx, System, accountID, MethodOperator, "")
+		return s.verify(ctx, tx, System, accountID, MethodOperator, "", e)
 	})
 }
 
-// verify writes a fresh verification, replacing any earlier record.
-func (s *Service) verify(ctx context.Context, tx bun.Tx, actor Actor, accountID, method, document string) error {
+// verify writes a fresh verification, replacing any earlier record. A
+// renewal that records no date of birth or district keeps the earlier
+// ones (a birth date does not change; a new district is entered when the
+// resident moved).
+func (s *Service) verify(ctx context.Context, tx bun.Tx, actor Actor, accountID, method, document string, e Electoral) error {
 	if _, err := s.one(ctx, tx, "id = ? AND deleted_at IS NULL", accountID); err != nil {
 		return err
 	}
 	now := s.now()
+	ds, err := districts(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := e.check(now, ds); err != nil {
+		return err
+	}
 	r := &Residency{AccountID: accountID, Method: method, Document: document, VerifierID: actor.id(),
-		VerifiedAt: now, ExpiresAt: now.Add(ResidencyValidity)}
+		VerifiedAt: now, ExpiresAt: now.Add(ResidencyValidity), BirthDate: e.BirthDate, District: e.District}
 	if _, err := tx.NewInsert().Model(r).
 		On("CONFLICT (account_id) DO UPDATE").
 		Set("method = EXCLUDED.method, document = EXCLUDED.document, verifier_id = EXCLUDED.verifier_id").
 		Set("verified_at = EXCLUDED.verified_at, expires_at = EXCLUDED.expires_at").
 		Set("revoked_at = NULL, revoked_reason = ''").
+		Set("birth_date = CASE WHEN EXCLUDED.birth_date = 0 THEN residency.birth_date ELSE EXCLUDED.birth_date END").
+		Set("district = CASE WHEN EXCLUDED.district = '' THEN residency.district ELSE EXCLUDED.district END").
 		Exec(ctx); err != nil {
 		return fmt.Errorf("record verification: %w", err)
 	}
 	details := "method=" + method
 	if document != "" {
 		details += " document=" + document
+	}
+	// The audit log says that details were recorded, never their values.
+	if e.BirthDate != 0 {
+		details += " birth_date=recorded"
+	}
+	if e.District != "" {
+		details += " district=recorded"
 	}
 	return s.audit(ctx, tx, actor, "residency.verify", accountID, details, "")
 }
@@ -235,6 +258,6 @@ func (s *Service) UseLetterCode(ctx context.Context, actor Actor, accountID, cod
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrCodeInvalid
 		}
-		return s.verify(ctx, tx, actor, accountID, MethodLetter, "")
+		return s.verify(ctx, tx, actor, accountID, MethodLetter, "", Electoral{})
 	})
 }

@@ -56,18 +56,18 @@ func TestResidencyAtDesk(t *testing.T) {
 		}
 		for _, tt := range refusals {
 			before := f.State(t)
-			wantErr(t, f.svc.VerifyAtDesk(f.ctx, tt.actor, tt.id, tt.document), tt.want, tt.name)
+			wantErr(t, f.svc.VerifyAtDesk(f.ctx, tt.actor, tt.id, tt.document, accounts.Electoral{}), tt.want, tt.name)
 			f.Unchanged(t, before, tt.name)
 		}
 
 		for _, d := range accounts.Documents {
-			if err := f.svc.VerifyAtDesk(f.ctx, desk, alice.ID, d); err != nil {
+			if err := f.svc.VerifyAtDesk(f.ctx, desk, alice.ID, d, accounts.Electoral{}); err != nil {
 				t.Fatalf("document %s: %v", d, err)
 			}
 		}
 		f.clock.Advance(time.Hour)
 		verifiedAt := f.clock.Now()
-		if err := f.svc.VerifyAtDesk(f.ctx, desk, alice.ID, "passport"); err != nil {
+		if err := f.svc.VerifyAtDesk(f.ctx, desk, alice.ID, "passport", accounts.Electoral{}); err != nil {
 			t.Fatal(err)
 		}
 		r := f.wantResidency(t, alice.ID, accounts.Verified)
@@ -91,7 +91,7 @@ func TestResidencyAtDesk(t *testing.T) {
 		f.clock.Advance(time.Second)
 		f.wantResidency(t, alice.ID, accounts.Expired)
 		renewedAt := f.clock.Now()
-		if err := f.svc.VerifyAtDesk(f.ctx, accounts.As(agent), alice.ID, "id_card"); err != nil {
+		if err := f.svc.VerifyAtDesk(f.ctx, accounts.As(agent), alice.ID, "id_card", accounts.Electoral{}); err != nil {
 			t.Fatal(err)
 		}
 		r = f.wantResidency(t, alice.ID, accounts.Verified)
@@ -139,7 +139,7 @@ func TestResidencyAtDesk(t *testing.T) {
 
 		// A new verification clears the revocation.
 		f.clock.Advance(time.Hour)
-		if err := f.svc.VerifyAtDesk(f.ctx, desk, alice.ID, "proof_of_address"); err != nil {
+		if err := f.svc.VerifyAtDesk(f.ctx, desk, alice.ID, "proof_of_address", accounts.Electoral{}); err != nil {
 			t.Fatal(err)
 		}
 		if r := f.wantResidency(t, alice.ID, accounts.Verified); r.RevokedAt != nil || r.RevokedReason != "" || r.Document != "proof_of_address" {
@@ -273,9 +273,9 @@ func TestVerifyByOperator(t *testing.T) {
 	run(t, func(t *testing.T, f *fixture) {
 		alice := f.account(t, "alice")
 		before := f.State(t)
-		wantErr(t, f.svc.VerifyByOperator(f.ctx, "nobody"), accounts.ErrNotFound, "VerifyByOperator(nobody)")
+		wantErr(t, f.svc.VerifyByOperator(f.ctx, "nobody", accounts.Electoral{}), accounts.ErrNotFound, "VerifyByOperator(nobody)")
 		f.Unchanged(t, before, "verifying nobody")
-		if err := f.svc.VerifyByOperator(f.ctx, alice.ID); err != nil {
+		if err := f.svc.VerifyByOperator(f.ctx, alice.ID, accounts.Electoral{}); err != nil {
 			t.Fatal(err)
 		}
 		r := f.wantResidency(t, alice.ID, accounts.Verified)

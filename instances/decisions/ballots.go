@@ -47,19 +47,20 @@ type Cast struct {
 }
 
 // MayVote says whether who may cast a ballot in v now: ErrNotOpen,
-// ErrClosed, ErrNotVerified, or nil.
+// ErrClosed, ErrNotVerified, one of the accounts errors of a resident
+// outside the vote's electorate (age floor, district), or nil.
 func (s *Service) MayVote(ctx context.Context, who *accounts.Account, v *Vote) error {
 	if err := v.Window(s.now()); err != nil {
 		return err
 	}
-	ok, err := s.accounts.IsVerified(ctx, who.ID)
+	r, err := s.accounts.Residency(ctx, who.ID)
 	if err != nil {
 		return err
 	}
-	if !ok {
+	if r.State(s.now()) != accounts.Verified {
 		return ErrNotVerified
 	}
-	return nil
+	return r.InElectorate(s.now(), v.MinAge, v.District)
 }
 
 // person is who a ballot is for: the signed-in resident, or the

@@ -214,6 +214,9 @@ func TestBadVotes(t *testing.T) {
 			{"budget no cost", accounts.As(official), func(in *decisions.Input) { in.Method, in.BudgetTotal = decisions.Budget, 10 }, decisions.ErrBudget},
 			{"status quo not ranked", accounts.As(official), func(in *decisions.Input) { in.StatusQuo = "d" }, decisions.ErrStatusQuo},
 			{"unknown category", accounts.As(official), func(in *decisions.Input) { in.Category = "parcs" }, decisions.ErrCategory},
+			{"negative age floor", accounts.As(official), func(in *decisions.Input) { in.MinAge = -1 }, decisions.ErrMinAge},
+			{"age floor over 120", accounts.As(official), func(in *decisions.Input) { in.MinAge = 121 }, decisions.ErrMinAge},
+			{"unknown district", accounts.As(official), func(in *decisions.Input) { in.District = "Atlantis" }, accounts.ErrDistrict},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {

@@ -40,6 +40,8 @@ type Vote struct {
 	BudgetTotal int64      `bun:"budget_total"`
 	Quorum      int64      `bun:"quorum"`
 	Delegation  bool       `bun:"delegation"`
+	MinAge      int        `bun:"min_age"`  // the electorate's age floor, 0 for none
+	District    string     `bun:"district"` // the electorate's district, "" for the whole node
 	OpensAt     time.Time  `bun:"opens_at"`
 	ClosesAt    time.Time  `bun:"closes_at"`
 	CreatedBy   string     `bun:"created_by"`
@@ -110,6 +112,7 @@ var (
 	ErrBudget       = errors.New("a budget vote needs a total and a positive cost for every project")
 	ErrStatusQuo    = errors.New("the status quo must be one of the options of a ranked vote")
 	ErrQuorum       = errors.New("the quorum cannot be negative")
+	ErrMinAge       = errors.New("the age floor is a whole number of years from 0 (none) to 120")
 	ErrCategory     = errors.New("choose one of the space's categories")
 	ErrNoDelegation = errors.New("this vote does not take delegations")
 )
@@ -145,6 +148,8 @@ type Input struct {
 	BudgetTotal int64
 	Quorum      int64
 	Delegation  bool
+	MinAge      int    // age floor of the electorate, 0 for none
+	District    string // one of the node's districts, "" for all
 	OpensAt     time.Time
 	ClosesAt    time.Time
 }
@@ -223,6 +228,10 @@ func (in *Input) check(sp *spaces.Space) error {
 	if in.Quorum < 0 {
 		return ErrQuorum
 	}
+	if in.MinAge < 0 || in.MinAge > 120 {
+		return ErrMinAge
+	}
+	in.District = strings.TrimSpace(in.District)
 	in.OpensAt, in.ClosesAt = in.OpensAt.UTC().Truncate(time.Microsecond), in.ClosesAt.UTC().Truncate(time.Microsecond)
 	return nil
 }
@@ -231,6 +240,22 @@ func (v *Vote) apply(in Input) {
 	v.Question, v.Description, v.Category, v.Method = in.Question, in.Description, in.Category, in.Method
 	v.Options, v.StatusQuo, v.ScoreMin, v.ScoreMax = in.Options, in.StatusQuo, in.ScoreMin, in.ScoreMax
 	v.BudgetTotal, v.Quorum, v.Delegation, v.OpensAt, v.ClosesAt = in.BudgetTotal, in.Quorum, in.Delegation, in.OpensAt, in.ClosesAt
+	v.MinAge, v.District = in.MinAge, in.District
+}
+
+// checkDistrict refuses a district that is not one of the node's.
+func (s *Service) checkDistrict(ctx context.Context, in Input) error {
+	if in.District == "" {
+		return nil
+	}
+	ds, err := s.accounts.Districts(ctx)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(ds, in.District) {
+		return accounts.ErrDistrict
+	}
+	return nil
 }
 
 // Create opens a vote in a space.
@@ -243,6 +268,9 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, spaceID stri
 		return nil, err
 	}
 	if err := in.check(sp); err != nil {
+		return nil, err
+	}
+	if err := s.checkDistrict(ctx, in); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -291,6 +319,9 @@ func (s *Service) Update(ctx context.Context, actor accounts.Actor, voteID strin
 		return nil, err
 	}
 	if err := in.check(sp); err != nil {
+		return nil, err
+	}
+	if err := s.checkDistrict(ctx, in); err != nil {
 		return nil, err
 	}
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {

@@ -61,7 +61,7 @@ func (f *fixture) account(t testing.TB, roles ...accounts.Role) *accounts.Accoun
 func (f *fixture) resident(t testing.TB, roles ...accounts.Role) *accounts.Account {
 	t.Helper()
 	a := f.account(t, roles...)
-	if err := f.acc.VerifyByOperator(f.ctx, a.ID); err != nil {
+	if err := f.acc.VerifyByOperator(f.ctx, a.ID, accounts.Electoral{}); err != nil {
 		t.Fatalf("verify: %v", err)
 	}
 	return a

@@ -124,6 +124,8 @@ type Published struct {
 	ClosesAt   time.Time         `json:"closes_at"`
 	Spec       Spec              `json:"spec"`
 	Electorate int64             `json:"electorate"`
+	MinAge     int               `json:"min_age,omitempty"`  // the electorate's age floor
+	District   string            `json:"district,omitempty"` // the electorate's district
 	Result     Result            `json:"result"`
 	Ballots    []PublishedBallot `json:"ballots"`
 }
@@ -150,7 +152,7 @@ func (s *Service) WritePublished(ctx context.Context, w io.Writer, voteID string
 		return err
 	}
 	head := Published{Format: Format, Question: v.Question, OpensAt: v.OpensAt, ClosesAt: v.ClosesAt,
-		Spec: v.Spec(), Electorate: t.Electorate, Result: t.Result}
+		Spec: v.Spec(), Electorate: t.Electorate, MinAge: v.MinAge, District: v.District, Result: t.Result}
 	b, err := json.Marshal(head)
 	if err != nil {
 		return fmt.Errorf("encode published: %w", err)

@@ -137,7 +137,7 @@ func Load(ctx context.Context, svc Services, now time.Time) error {
 			return fmt.Errorf("demo account %s: %w", p.handle, err)
 		}
 		if !unverified[p.handle] {
-			if err := svc.Accounts.VerifyByOperator(ctx, acc.ID); err != nil {
+			if err := svc.Accounts.VerifyByOperator(ctx, acc.ID, accounts.Electoral{}); err != nil {
 				return err
 			}
 		}

@@ -57,7 +57,7 @@ func newNode(t *testing.T, dialect string) *node {
 func (n *node) resident(t *testing.T, handle string, roles ...accounts.Role) *accounts.Account {
 	t.Helper()
 	a := instancestest.Account(t, n.accounts, handle, roles...)
-	if err := n.accounts.VerifyByOperator(n.ctx, a.ID); err != nil {
+	if err := n.accounts.VerifyByOperator(n.ctx, a.ID, accounts.Electoral{}); err != nil {
 		t.Fatal(err)
 	}
 	return a

@@ -88,7 +88,7 @@ func (f *fixture) account(t testing.TB, handle string, roles ...accounts.Role) *
 func (f *fixture) resident(t testing.TB, handle string, roles ...accounts.Role) *accounts.Account {
 	t.Helper()
 	acc := f.account(t, handle, roles...)
-	if err := f.acc.VerifyByOperator(f.ctx, acc.ID); err != nil {
+	if err := f.acc.VerifyByOperator(f.ctx, acc.ID, accounts.Electoral{}); err != nil {
 		t.Fatalf("verify %s: %v", handle, err)
 	}
 	return acc

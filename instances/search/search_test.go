@@ -44,7 +44,7 @@ func TestSearch(t *testing.T) {
 		mod := moderation.NewService(db, c.Now)
 		svc := search.NewService(db)
 		alice := instancestest.Account(t, acc, "alice")
-		if err := acc.VerifyByOperator(ctx, alice.ID); err != nil {
+		if err := acc.VerifyByOperator(ctx, alice.ID, accounts.Electoral{}); err != nil {
 			t.Fatal(err)
 		}
 		moderator := accounts.As(instancestest.Account(t, acc, "moderatrice", accounts.Moderator))
