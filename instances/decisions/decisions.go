@@ -406,3 +406,15 @@ func (s *Service) Editable(ctx context.Context, voteID string) error {
 	}
 	return nil
 }
+
+// Validate checks a vote's input for a space as Create would, without
+// storing anything: every mistake at once (an *InvalidError), or the
+// space's ErrNotFound.
+func (s *Service) Validate(ctx context.Context, spaceID string, in Input) error {
+	sp, err := s.spaces.ByID(ctx, spaceID)
+	if err != nil {
+		return err
+	}
+	in.Options = slices.Clone(in.Options)
+	return in.check(sp)
+}

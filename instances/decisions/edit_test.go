@@ -39,6 +39,9 @@ func TestBadVoteAllAtOnce(t *testing.T) {
 			decisions.ErrBounds, decisions.ErrStatusQuo, decisions.ErrQuorum} {
 			instancestest.WantErr(t, err, rule, rule.Error())
 		}
+		instancestest.WantErr(t, f.svc.Validate(f.ctx, f.spaceID, input(decisions.Single, func(in *decisions.Input) { in.Question = "" })),
+			decisions.ErrQuestion, "validate a vote without a question")
+		instancestest.WantErr(t, f.svc.Validate(f.ctx, f.spaceID, input(decisions.Single, nil)), nil, "validate a good vote")
 		f.Unchanged(t, before, "a vote with many mistakes")
 	})
 }
