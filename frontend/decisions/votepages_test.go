@@ -219,9 +219,7 @@ func TestDelegationPages(t *testing.T) {
 			frontendtest.WantBody(t, w, "pour 1 personnes", "ann")
 
 			// Refusals.
-			if _, err := n.Request("POST", "/delegation/agree", ann, nil), error(nil); err != nil {
-				t.Fatal(err)
-			}
+			frontendtest.WantStatus(t, n.Request("POST", "/delegation/agree", ann, nil), http.StatusSeeOther)
 			before := n.Count(t, "decision_delegations")
 			for _, tc := range []struct {
 				name  string
