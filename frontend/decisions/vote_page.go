@@ -11,21 +11,34 @@ import (
 	"agora/frontend/web"
 	"agora/instances/accounts"
 	"agora/instances/decisions"
+	"agora/instances/spaces"
 )
 
 // listView is the list of votes.
 type listView struct {
 	Open, Closed, Coming []decisions.Vote
-	SignedIn, MayRun     bool // links to the delegation page and the vote form
+	SignedIn, MayRun     bool          // links to the delegation page and the vote form
+	Space                *spaces.Space // the space whose votes are listed, nil for all
 }
 
+// list lists the node's votes, or with ?space= one space's.
 func (s *surface) list(w http.ResponseWriter, r *http.Request) {
-	votes, err := s.decisions.List(r.Context())
+	var d listView
+	var votes []decisions.Vote
+	var err error
+	if id := r.URL.Query().Get("space"); id != "" {
+		if d.Space, err = s.spaces.ByID(r.Context(), id); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		votes, err = s.decisions.InSpace(r.Context(), id)
+	} else {
+		votes, err = s.decisions.List(r.Context())
+	}
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	var d listView
 	if acc := web.CurrentAccount(r); acc != nil {
 		d.SignedIn, d.MayRun = true, decisions.MayRun(accounts.As(acc)) == nil
 	}
@@ -40,7 +53,11 @@ func (s *surface) list(w http.ResponseWriter, r *http.Request) {
 			d.Closed = append(d.Closed, v)
 		}
 	}
-	s.HTML(w, r, http.StatusOK, "votes", s.Printer(r).T("vote.list.title"), d)
+	title := s.Printer(r).T("vote.list.title")
+	if d.Space != nil {
+		title = s.Printer(r).T("votepages.space.title", d.Space.Title)
+	}
+	s.HTML(w, r, http.StatusOK, "votes", title, d)
 }
 
 // optionView is one option on the ballot form.

@@ -106,6 +106,13 @@ func TestVoteForm(t *testing.T) {
 			}
 			w = n.Request("GET", "/votes/"+id, official, nil)
 			frontendtest.WantBody(t, w, `href="/votes/`+id+`/edit"`)
+			// The space's page leads to its votes, which list this one.
+			w = n.Request("GET", "/spaces/square", "", nil)
+			frontendtest.WantBody(t, w, `href="/votes?space=`+sp.ID+`"`)
+			w = n.Request("GET", "/votes?space="+sp.ID, official, nil)
+			frontendtest.WantStatus(t, w, http.StatusOK)
+			frontendtest.WantBody(t, w, "Les votes de l’espace « Budget participatif square »", "/votes/"+id, `href="/votes/new?space=`+sp.ID+`"`)
+			frontendtest.WantStatus(t, n.Request("GET", "/votes?space=nope", "", nil), http.StatusNotFound)
 
 			// Edit: the form holds the vote; a change keeps the keys of
 			// unchanged answers.
