@@ -97,10 +97,7 @@ func (s *surface) createVote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &voteFormView{Space: sp, Form: web.NewForm(r)}
-	in, ok := s.readVote(r, d, nil)
-	if !ok {
-		return
-	}
+	in := s.readVote(r, d, nil)
 	if d.Form.Values["fill"] != "" {
 		s.fill(w, r, d)
 		return
@@ -168,10 +165,7 @@ func (s *surface) updateVote(w http.ResponseWriter, r *http.Request) {
 		s.voteForm(w, r, http.StatusConflict, d)
 		return
 	}
-	in, ok := s.readVote(r, d, d.Vote)
-	if !ok {
-		return
-	}
+	in := s.readVote(r, d, d.Vote)
 	if d.Form.Values["fill"] != "" {
 		s.fill(w, r, d)
 		return
@@ -202,6 +196,8 @@ func (s *surface) loadEdit(w http.ResponseWriter, r *http.Request) (*voteFormVie
 	}
 	d := &voteFormView{Space: sp, Vote: v}
 	switch err := s.decisions.Editable(ctx, v.ID); {
+	case v.Method == decisions.Budget:
+		d.Refusal = s.Printer(r).T("votepages.edit.budget")
 	case errors.Is(err, decisions.ErrBallotsCast):
 		d.Refusal = s.Printer(r).T("votepages.error.ballots_cast")
 	case err != nil:
@@ -213,9 +209,8 @@ func (s *surface) loadEdit(w http.ResponseWriter, r *http.Request) (*voteFormVie
 
 // readVote reads the posted form into an Input; what cannot be read
 // (a date, a number) gets its message next to its field. It keeps the
-// keys of the options of old whose label is unchanged. ok is false when
-// it already answered (a failure of the node).
-func (s *surface) readVote(r *http.Request, d *voteFormView, old *decisions.Vote) (decisions.Input, bool) {
+// keys of the options of old whose label is unchanged.
+func (s *surface) readVote(r *http.Request, d *voteFormView, old *decisions.Vote) decisions.Input {
 	f, l, loc := d.Form, s.Printer(r), s.Location()
 	in := decisions.Input{Question: f.Values["question"], Description: r.PostForm.Get("description"),
 		Category: f.Values["category"], Method: decisions.Method(f.Values["method"]), Delegation: f.Values["delegation"] == "on"}
@@ -285,7 +280,7 @@ func (s *surface) readVote(r *http.Request, d *voteFormView, old *decisions.Vote
 		}
 		in.ScoreMin, in.ScoreMax = int(lo), int(hi)
 	}
-	return in, true
+	return in
 }
 
 // checked validates in without storing it and shows every message at

@@ -139,7 +139,7 @@ func (s *surface) render(w http.ResponseWriter, r *http.Request, status int, id 
 			d.MayRun = true
 			switch err := s.decisions.Editable(ctx, v.ID); {
 			case err == nil:
-				d.Editable = true
+				d.Editable = v.Method != decisions.Budget // the budget's own pages edit it
 			case !errors.Is(err, decisions.ErrBallotsCast):
 				s.Fail(w, r, err)
 				return

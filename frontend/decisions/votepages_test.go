@@ -149,6 +149,22 @@ func TestVoteForm(t *testing.T) {
 			}
 			w = n.Request("GET", "/votes/"+id, official, nil)
 			frontendtest.WantNoBody(t, w, `/edit"`)
+
+			// A budget vote (its answers carry costs) is not edited here.
+			now := n.Clock.Now()
+			b, err := n.svc.Create(t.Context(), accounts.As(n.Staff[accounts.Official]), sp.ID, decisions.Input{
+				Question: "Quels projets ?", Method: decisions.Budget, BudgetTotal: 100,
+				Options: []decisions.Option{{Label: "Un banc", Cost: 40}, {Label: "Un arbre", Cost: 70}},
+				OpensAt: now.Add(time.Hour), ClosesAt: now.Add(48 * time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w = n.Request("GET", "/votes/"+b.ID+"/edit", official, nil)
+			frontendtest.WantBody(t, w, "se modifie depuis les pages du budget")
+			frontendtest.WantStatus(t, n.Request("POST", "/votes/"+b.ID+"/edit", official, goodVote(n)), http.StatusConflict)
+			if v, _ := n.svc.ByID(t.Context(), b.ID); v.Method != decisions.Budget {
+				t.Error("a budget vote was edited from the vote form")
+			}
 		})
 	}
 }
