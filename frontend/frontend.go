@@ -175,7 +175,7 @@ func register(k *web.Kit, d Deps) error {
 		}
 	}
 	if d.Decisions != nil {
-		if err := decisions.Register(k, decisions.Deps{Decisions: d.Decisions}); err != nil {
+		if err := decisions.Register(k, decisions.Deps{Decisions: d.Decisions, Spaces: d.Spaces, Proposals: d.Proposals}); err != nil {
 			return err
 		}
 	}

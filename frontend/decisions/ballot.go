@@ -17,6 +17,10 @@ type receiptView struct {
 	V       *decisions.Vote
 	Receipt string
 	Changed bool
+	// At a desk: the resident it was recorded for, the desk, and whether
+	// it was a paper ballot.
+	For, Desk string
+	Paper     bool
 }
 
 // cast records the reader's ballot and shows its receipt, once: the

@@ -3,7 +3,10 @@
 // open, the resident's own ballot and the chain of their delegation,
 // the results once it closed, as bars drawn on the server with a data
 // table beside them), casting a ballot and its receipt shown once, and
-// the published results as JSON for anyone to count again.
+// the published results as JSON and CSV for anyone to count again; the
+// form officials open and edit a vote with, the delegation page (agree
+// to be a delegate, delegate, revoke), and the desk page where an agent
+// records a ballot for a resident present or enters a paper ballot.
 package decisions
 
 import (
@@ -13,7 +16,10 @@ import (
 	"net/http"
 
 	"agora/frontend/web"
+	"agora/instances/accounts"
 	"agora/instances/decisions"
+	"agora/instances/proposals"
+	"agora/instances/spaces"
 )
 
 //go:embed templates
@@ -22,30 +28,51 @@ var templates embed.FS
 // Deps are the services the pages use.
 type Deps struct {
 	Decisions *decisions.Service
+	Spaces    *spaces.Service
+	// Proposals, when set, lets the vote form take a space's proposals
+	// in a state as the options.
+	Proposals *proposals.Service
 }
 
 type surface struct {
 	*web.Pages
 	decisions *decisions.Service
+	spaces    *spaces.Service
+	proposals *proposals.Service
 }
 
 // Register serves the pages on the kit's router.
 func Register(k *web.Kit, d Deps) error {
-	if d.Decisions == nil {
-		return errors.New("the vote pages need the decisions service")
+	if d.Decisions == nil || d.Spaces == nil {
+		return errors.New("the vote pages need the decisions and spaces services")
 	}
-	pages, err := k.Pages(templates, "templates/*.html")
+	pages, err := k.Pages(templates, "templates/*.html", "templates/partials/*.html")
 	if err != nil {
 		return fmt.Errorf("decisions: %w", err)
 	}
-	s := &surface{Pages: pages, decisions: d.Decisions}
+	s := &surface{Pages: pages, decisions: d.Decisions, spaces: d.Spaces, proposals: d.Proposals}
 	k.MapErrors(errorTable...)
 	k.Nav("votes")
-	anyone := k.Anyone()
+	k.Download("/votes/*/ballots.csv")
+	anyone, signed, agent := k.Anyone(), k.SignedIn(), k.Role(accounts.Agent)
+	// Before /votes/{id}, which would take "new" for an id.
+	signed.Get("/votes/new", s.newVote)
+	signed.Post("/votes/new", s.createVote)
 	anyone.Get("/votes", s.list)
 	anyone.Get("/votes/{id}", s.page)
 	anyone.Get("/votes/{id}/results.json", s.published)
-	k.SignedIn().Post("/votes/{id}/ballot", s.cast)
+	anyone.Get("/votes/{id}/results.csv", s.resultsCSV)
+	anyone.Get("/votes/{id}/ballots.csv", s.ballotsCSV)
+	signed.Post("/votes/{id}/ballot", s.cast)
+	signed.Get("/votes/{id}/edit", s.editVote)
+	signed.Post("/votes/{id}/edit", s.updateVote)
+	agent.Get("/votes/{id}/desk", s.deskPage)
+	agent.Post("/votes/{id}/desk", s.deskCast)
+	signed.Get("/delegation", s.delegationPage)
+	signed.Post("/delegation", s.delegate)
+	signed.Post("/delegation/revoke", s.revoke)
+	signed.Post("/delegation/agree", s.agree)
+	signed.Post("/delegation/withdraw", s.withdraw)
 	return nil
 }
 
@@ -67,4 +94,10 @@ var errorTable = []web.DomainError{
 	web.MapError(decisions.ErrScoreBounds, http.StatusBadRequest, "vote.error.bounds", "ballot"),
 	web.MapError(decisions.ErrOverBudget, http.StatusBadRequest, "vote.error.budget", "ballot"),
 	web.MapError(decisions.ErrWrongForm, http.StatusBadRequest, "vote.error.empty", "ballot"),
+	web.MapError(decisions.ErrBallotsCast, http.StatusConflict, "votepages.error.ballots_cast", ""),
+	web.MapError(decisions.ErrSelf, http.StatusBadRequest, "votepages.error.self", "delegate"),
+	web.MapError(decisions.ErrNotDelegate, http.StatusBadRequest, "votepages.error.not_delegate", "delegate"),
+	web.MapError(decisions.ErrCycle, http.StatusConflict, "votepages.error.cycle", "delegate"),
+	web.MapError(decisions.ErrScope, http.StatusBadRequest, "votepages.error.scope", "scope"),
+	web.MapError(decisions.ErrNoneToEnd, http.StatusConflict, "votepages.error.none_to_end", ""),
 }

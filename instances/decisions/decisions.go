@@ -166,25 +166,29 @@ func MayRun(actor accounts.Actor) error {
 	return nil
 }
 
-func (in *Input) check(sp *spaces.Space) error {
+// check cleans the input and returns every rule it breaks at once (an
+// *InvalidError), so a form shows all its messages together; districts
+// are the node's.
+func (in *Input) check(sp *spaces.Space, districts []string) error {
+	var bad problems
 	in.Question = strings.TrimSpace(in.Question)
 	in.Description = strings.TrimSpace(in.Description)
 	if n := utf8.RuneCountInString(in.Question); n < 1 || n > 300 {
-		return ErrQuestion
+		bad.add("question", ErrQuestion)
 	}
 	if utf8.RuneCountInString(in.Description) > 5000 {
-		return ErrDescription
+		bad.add("description", ErrDescription)
 	}
 	if in.Category != "" && !sp.HasCategory(in.Category) {
-		return ErrCategory
+		bad.add("category", ErrCategory)
 	}
 	if !slices.Contains(Methods, in.Method) {
-		return ErrMethod
-	}
-	if len(in.Options) < 2 || len(in.Options) > 100 {
-		return ErrOptions
+		bad.add("method", ErrMethod)
 	}
 	keys := map[string]bool{}
+	if len(in.Options) < 2 || len(in.Options) > 100 {
+		bad.add("options", ErrOptions)
+	}
 	for i := range in.Options {
 		o := &in.Options[i]
 		o.Label = strings.TrimSpace(o.Label)
@@ -193,27 +197,29 @@ func (in *Input) check(sp *spaces.Space) error {
 			o.Key = fmt.Sprint(i + 1)
 		}
 		if n := utf8.RuneCountInString(o.Label); n < 1 || n > 200 || len(o.Key) > 40 || keys[o.Key] || strings.ContainsAny(o.Key, ", \t\n") {
-			return ErrOptions
+			if !bad.has("options") {
+				bad.add("options", ErrOptions)
+			}
 		}
 		keys[o.Key] = true
-		if in.Method == Budget && (o.Cost <= 0 || o.Cost > 1_000_000_000_000) {
-			return ErrBudget
+		if in.Method == Budget && (o.Cost <= 0 || o.Cost > 1_000_000_000_000) && !bad.has("costs") {
+			bad.add("costs", ErrBudget)
 		}
 		if in.Method != Budget {
 			o.Cost = 0
 		}
 	}
 	if !in.ClosesAt.After(in.OpensAt) {
-		return ErrDates
+		bad.add("closes_at", ErrDates)
 	}
 	switch in.Method {
 	case Score:
 		if in.ScoreMin >= in.ScoreMax || in.ScoreMin < -1000 || in.ScoreMax > 1000 {
-			return ErrBounds
+			bad.add("score", ErrBounds)
 		}
 	case Budget:
 		if in.BudgetTotal <= 0 || in.BudgetTotal > 1_000_000_000_000 {
-			return ErrBudget
+			bad.add("budget_total", ErrBudget)
 		}
 	}
 	if in.Method != Score {
@@ -223,17 +229,20 @@ func (in *Input) check(sp *spaces.Space) error {
 		in.BudgetTotal = 0
 	}
 	if in.StatusQuo != "" && (in.Method != Ranked || !keys[in.StatusQuo]) {
-		return ErrStatusQuo
+		bad.add("status_quo", ErrStatusQuo)
 	}
 	if in.Quorum < 0 {
-		return ErrQuorum
+		bad.add("quorum", ErrQuorum)
 	}
 	if in.MinAge < 0 || in.MinAge > 120 {
-		return ErrMinAge
+		bad.add("min_age", ErrMinAge)
 	}
 	in.District = strings.TrimSpace(in.District)
+	if in.District != "" && !slices.Contains(districts, in.District) {
+		bad.add("district", accounts.ErrDistrict)
+	}
 	in.OpensAt, in.ClosesAt = in.OpensAt.UTC().Truncate(time.Microsecond), in.ClosesAt.UTC().Truncate(time.Microsecond)
-	return nil
+	return bad.err()
 }
 
 func (v *Vote) apply(in Input) {
@@ -243,19 +252,16 @@ func (v *Vote) apply(in Input) {
 	v.MinAge, v.District = in.MinAge, in.District
 }
 
-// checkDistrict refuses a district that is not one of the node's.
-func (s *Service) checkDistrict(ctx context.Context, in Input) error {
-	if in.District == "" {
-		return nil
-	}
+// Districts are the node's districts, which a vote may be narrowed to.
+func (s *Service) Districts(ctx context.Context) ([]string, error) { return s.accounts.Districts(ctx) }
+
+// checkInput checks in against the space and the node's districts.
+func (s *Service) checkInput(ctx context.Context, sp *spaces.Space, in *Input) error {
 	ds, err := s.accounts.Districts(ctx)
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(ds, in.District) {
-		return accounts.ErrDistrict
-	}
-	return nil
+	return in.check(sp, ds)
 }
 
 // Create opens a vote in a space.
@@ -267,10 +273,7 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, spaceID stri
 	if err != nil {
 		return nil, err
 	}
-	if err := in.check(sp); err != nil {
-		return nil, err
-	}
-	if err := s.checkDistrict(ctx, in); err != nil {
+	if err := s.checkInput(ctx, sp, &in); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -318,10 +321,7 @@ func (s *Service) Update(ctx context.Context, actor accounts.Actor, voteID strin
 	if err != nil {
 		return nil, err
 	}
-	if err := in.check(sp); err != nil {
-		return nil, err
-	}
-	if err := s.checkDistrict(ctx, in); err != nil {
+	if err := s.checkInput(ctx, sp, &in); err != nil {
 		return nil, err
 	}
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -409,4 +409,38 @@ func (s *Service) List(ctx context.Context) ([]Vote, error) {
 		return nil, fmt.Errorf("list votes: %w", err)
 	}
 	return out, nil
+}
+
+// Editable says whether a vote's question, options and method may still
+// change: ErrBallotsCast once a ballot was cast or the vote closed,
+// ErrNotFound for no such vote. Update decides again under its lock;
+// this lets a page say so before the form is filled.
+func (s *Service) Editable(ctx context.Context, voteID string) error {
+	v, err := s.ByID(ctx, voteID)
+	if err != nil {
+		return err
+	}
+	if v.ClosedAt != nil {
+		return ErrBallotsCast
+	}
+	n, err := s.db.NewSelect().Table("decision_ballots").Where("vote_id = ?", voteID).Limit(1).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("count ballots: %w", err)
+	}
+	if n > 0 {
+		return ErrBallotsCast
+	}
+	return nil
+}
+
+// Validate checks a vote's input for a space as Create would, without
+// storing anything: every mistake at once (an *InvalidError), or the
+// space's ErrNotFound.
+func (s *Service) Validate(ctx context.Context, spaceID string, in Input) error {
+	sp, err := s.spaces.ByID(ctx, spaceID)
+	if err != nil {
+		return err
+	}
+	in.Options = slices.Clone(in.Options)
+	return s.checkInput(ctx, sp, &in)
 }

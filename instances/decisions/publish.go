@@ -166,6 +166,42 @@ func (s *Service) WritePublished(ctx context.Context, w io.Writer, voteID string
 	bw := bufio.NewWriter(w)
 	bw.Write(b[:len(b)-len(tail)])
 	bw.WriteString(`"ballots":[`)
+	first := true
+	enc := json.NewEncoder(bw)
+	err = s.eachPublished(ctx, v, t, func(pb PublishedBallot) error {
+		if !first {
+			bw.WriteByte(',')
+		}
+		first = false
+		if err := enc.Encode(pb); err != nil {
+			return fmt.Errorf("encode ballot: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	bw.WriteString("]}\n")
+	return bw.Flush()
+}
+
+// EachPublished calls fn with each published ballot of a closed vote,
+// sorted by receipt, as the published document lists them (for other
+// formats than WritePublished's, such as CSV). Before closing:
+// ErrStillOpen.
+func (s *Service) EachPublished(ctx context.Context, voteID string, fn func(PublishedBallot) error) error {
+	v, err := s.ByID(ctx, voteID)
+	if err != nil {
+		return err
+	}
+	t, err := s.Results(ctx, voteID)
+	if err != nil {
+		return err
+	}
+	return s.eachPublished(ctx, v, t, fn)
+}
+
+func (s *Service) eachPublished(ctx context.Context, v *Vote, t *Tally, fn func(PublishedBallot) error) error {
 	heavy := make(map[string]Weighed, len(t.Weighed))
 	for _, h := range t.Weighed {
 		heavy[h.Receipt] = h
@@ -183,9 +219,7 @@ func (s *Service) WritePublished(ctx context.Context, w io.Writer, voteID string
 	var (
 		receipt, content string
 		buf              []int32
-		first            = true
 	)
-	enc := json.NewEncoder(bw)
 	for rows.Next() {
 		if err := rows.Scan(&receipt, &content); err != nil {
 			return fmt.Errorf("read ballots: %w", err)
@@ -197,19 +231,14 @@ func (s *Service) WritePublished(ctx context.Context, w io.Writer, voteID string
 		if h, ok := heavy[receipt]; ok {
 			pb.Weight, pb.Delegated, pb.Delegate = h.Weight, h.Delegated, h.Delegate
 		}
-		if !first {
-			bw.WriteByte(',')
-		}
-		first = false
-		if err := enc.Encode(pb); err != nil {
-			return fmt.Errorf("encode ballot: %w", err)
+		if err := fn(pb); err != nil {
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read ballots: %w", err)
 	}
-	bw.WriteString("]}\n")
-	return bw.Flush()
+	return nil
 }
 
 // ErrMismatch is what Verify returns when a published count is not what
