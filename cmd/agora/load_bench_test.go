@@ -125,9 +125,23 @@ type loadResult struct {
 
 // load sends GETs to url from clients goroutines for d, each waiting for
 // its answer before the next (closed loop), and samples the server's RSS.
-// The clients are anonymous visitors: signed-in residents are never
-// served from the page cache, and the load for them is not measured here.
+// The clients are anonymous visitors, each with its own cookies (its
+// shuffle seed, as a browser keeps it).
 func load(b *testing.B, url string, pid, clients int, d time.Duration) loadResult {
+	b.Helper()
+	return loadWith(b, pid, clients, d, func(int) func(*http.Client) (*http.Response, error) {
+		jar, _ := cookiejar.New(nil)
+		return func(c *http.Client) (*http.Response, error) {
+			c.Jar = jar
+			return c.Get(url)
+		}
+	})
+}
+
+// loadWith runs clients closed-loop clients for d: client(i) makes the
+// i-th client's request function, called again as soon as its previous
+// answer was read. An answer other than 200 counts as an error.
+func loadWith(b *testing.B, pid, clients int, d time.Duration, client func(i int) func(*http.Client) (*http.Response, error)) loadResult {
 	b.Helper()
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
@@ -158,18 +172,16 @@ func load(b *testing.B, url string, pid, clients int, d time.Duration) loadResul
 	var wg sync.WaitGroup
 	start := time.Now()
 	for i := 0; i < clients; i++ {
+		do := client(i)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// Each client is one visitor, with its own cookies (its
-			// shuffle seed, as a browser keeps it).
-			jar, _ := cookiejar.New(nil)
-			client := &http.Client{Transport: tr, Timeout: 10 * time.Second, Jar: jar}
+			c := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 			var mine []time.Duration
 			bad := 0
 			for ctx.Err() == nil {
 				t0 := time.Now()
-				resp, err := client.Get(url)
+				resp, err := do(c)
 				if err != nil {
 					if ctx.Err() == nil {
 						bad++
@@ -194,7 +206,7 @@ func load(b *testing.B, url string, pid, clients int, d time.Duration) loadResul
 	elapsed := time.Since(start)
 	close(done)
 	if len(lat) == 0 {
-		b.Fatal("no request succeeded")
+		b.Fatalf("no request succeeded (%d failed)", failures)
 	}
 	slices.Sort(lat)
 	return loadResult{

@@ -45,7 +45,7 @@ func (s *surface) cast(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, id, f)
 		return
 	}
-	res, err := s.decisions.Cast(r.Context(), accounts.As(web.CurrentAccount(r)), id, c, false)
+	res, err := s.decisions.CastIn(r.Context(), accounts.As(web.CurrentAccount(r)), v, c, false)
 	if err != nil {
 		s.FailForm(r, f, err)
 		s.render(w, r, s.AsError(err).Status, id, f)

@@ -71,7 +71,7 @@ func (s *surface) deskCast(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	paper := f.Values["paper"] == "on"
-	res, err := s.decisions.Cast(r.Context(), actor, id, c, paper)
+	res, err := s.decisions.CastIn(r.Context(), actor, v, c, paper)
 	if err != nil {
 		if e := s.AsError(err); e.Status >= 500 {
 			s.Fail(w, r, err)

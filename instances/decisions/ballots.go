@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"agora/instances/accounts"
 )
@@ -88,16 +89,24 @@ func (s *Service) person(ctx context.Context, actor accounts.Actor) (*accounts.A
 // are one row, written in one statement of one transaction: both or
 // neither.
 func (s *Service) Cast(ctx context.Context, actor accounts.Actor, voteID string, c Choice, paper bool) (Cast, error) {
+	v, err := s.ByID(ctx, voteID)
+	if err != nil {
+		return Cast{}, err
+	}
+	return s.CastIn(ctx, actor, v, c, paper)
+}
+
+// CastIn is Cast for a caller that already read the vote (a page that
+// needed its method to read the form): the vote's row is read again
+// under its lock, and a vote changed since v was read is read whole
+// again, so a stale v never records a ballot against old options.
+func (s *Service) CastIn(ctx context.Context, actor accounts.Actor, v *Vote, c Choice, paper bool) (Cast, error) {
 	who, err := s.person(ctx, actor)
 	if err != nil {
 		return Cast{}, err
 	}
 	if paper && actor.OnBehalfOf == nil {
 		return Cast{}, ErrForbidden
-	}
-	v, err := s.ByID(ctx, voteID)
-	if err != nil {
-		return Cast{}, err
 	}
 	if err := s.MayVote(ctx, who, v); err != nil {
 		return Cast{}, err
@@ -116,59 +125,74 @@ func (s *Service) Cast(ctx context.Context, actor accounts.Actor, voteID string,
 		}
 	}
 	var out Cast
+	// Two statements in the write transaction: on SQLite, where writers
+	// take turns, every statement in it is time others wait.
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		// The vote as it stands in this transaction, under a shared
-		// lock that an Update of its options and its Close wait for:
-		// the window is checked again now that the lock is held, so a
-		// ballot that waited for a Close is refused, never left uncounted.
-		v, err := s.load(ctx, tx, voteID, "SHARE")
-		if err != nil {
-			return err
+		// The vote's row as it stands now, under a shared lock that an
+		// Update of its options and its Close wait for: the window is
+		// checked again with the lock held, so a ballot that waited for
+		// a Close is refused, never left uncounted.
+		var cur Vote
+		q := tx.NewSelect().Model(&cur).Column("closed_at", "opens_at", "closes_at", "updated_at").Where("v.id = ?", v.ID)
+		if tx.Dialect().Name() == dialect.PG {
+			q = q.For("SHARE")
 		}
-		if v.ClosedAt != nil {
+		if err := q.Scan(ctx); err != nil {
+			if isNoRows(err) {
+				return ErrNotFound
+			}
+			return fmt.Errorf("load vote: %w", err)
+		}
+		if cur.ClosedAt != nil {
 			return ErrClosed
 		}
-		if err := v.Window(s.now()); err != nil {
+		if err := cur.Window(s.now()); err != nil {
 			return err
 		}
-		var before struct {
-			Channel Channel
-			Changes int
+		if !cur.UpdatedAt.Equal(v.UpdatedAt) {
+			// Changed since it was read (options can change until the
+			// first ballot): check the ballot against it as it is now.
+			fresh, err := s.load(ctx, tx, v.ID, "")
+			if err != nil {
+				return err
+			}
+			spec := fresh.Spec()
+			marks, err := spec.Marks(c)
+			if err != nil {
+				return err
+			}
+			b.Content = encode(marks)
 		}
-		err = tx.NewSelect().Table("decision_ballots").Column("channel", "changes").
-			Where("vote_id = ? AND voter_id = ?", v.ID, who.ID).Scan(ctx, &before.Channel, &before.Changes)
-		switch {
-		case isNoRows(err):
-		case err != nil:
-			return fmt.Errorf("read ballot: %w", err)
-		case before.Channel == Paper:
-			return ErrPaperCast
-		case paper:
-			return ErrOnlineCast
-		default:
-			b.Changes = before.Changes + 1
-		}
-		// The conflict clauses keep the rule when two requests race.
-		var res interface{ RowsAffected() (int64, error) }
+		// The conflict clauses keep the rules when two requests race: a
+		// paper ballot only where there is none, any other never over a
+		// paper one. RETURNING says which happened in the same statement.
+		var changes []int
+		var err error
 		if paper {
-			res, err = tx.NewInsert().Model(b).On("CONFLICT (vote_id, voter_id) DO NOTHING").Exec(ctx)
+			err = tx.NewInsert().Model(b).On("CONFLICT (vote_id, voter_id) DO NOTHING").Returning("changes").Scan(ctx, &changes)
 		} else {
-			res, err = tx.NewInsert().Model(b).
+			err = tx.NewInsert().Model(b).
 				On("CONFLICT (vote_id, voter_id) DO UPDATE").
 				Set("receipt = EXCLUDED.receipt, content = EXCLUDED.content, channel = EXCLUDED.channel").
 				Set("entered_by = EXCLUDED.entered_by, desk = EXCLUDED.desk, cast_at = EXCLUDED.cast_at").
 				Set("changes = b.changes + 1").
-				Where("b.channel <> ?", Paper).Exec(ctx)
+				Where("b.channel <> ?", Paper).Returning("changes").Scan(ctx, &changes)
 		}
-		if err != nil {
+		if err != nil && !isNoRows(err) {
 			return fmt.Errorf("record ballot: %w", err)
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("record ballot: %w", err)
-		} else if n == 0 && paper {
+		if len(changes) == 0 {
+			// Nothing written: a paper ballot is there (or, for a paper
+			// ballot, any ballot is).
+			var ch Channel
+			if err := tx.NewSelect().Table("decision_ballots").Column("channel").
+				Where("vote_id = ? AND voter_id = ?", v.ID, who.ID).Scan(ctx, &ch); err != nil {
+				return fmt.Errorf("read ballot: %w", err)
+			}
+			if ch == Paper {
+				return ErrPaperCast
+			}
 			return ErrOnlineCast
-		} else if n == 0 {
-			return ErrPaperCast
 		}
 		if actor.OnBehalfOf != nil {
 			// The desk's act is in the resident's history; what they
@@ -177,7 +201,7 @@ func (s *Service) Cast(ctx context.Context, actor accounts.Actor, voteID string,
 				return err
 			}
 		}
-		out = Cast{Receipt: b.Receipt, Changed: b.Changes > 0}
+		out = Cast{Receipt: b.Receipt, Changed: changes[0] > 0}
 		return nil
 	})
 	if err != nil {
