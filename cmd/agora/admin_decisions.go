@@ -78,11 +78,11 @@ func cmdAdminDecisionsVerify(ctx context.Context, e *env, args []string) error {
 func isAggregate(br *bufio.Reader) bool {
 	head, _ := br.Peek(4096)
 	dec := json.NewDecoder(bytes.NewReader(head))
-	var key, format string
+	var format string
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return false
 	}
-	if err := dec.Decode(&key); err != nil || key != "format" {
+	if key, err := dec.Token(); err != nil || key != "format" {
 		return false
 	}
 	return dec.Decode(&format) == nil && format == decisions.AggregateFormat

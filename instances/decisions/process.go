@@ -32,7 +32,7 @@ type processRow struct {
 
 // partRow is a participant's part as the coordinator last found it.
 type partRow struct {
-	bun.BaseModel `bun:"table:decision_process_parts"`
+	bun.BaseModel `bun:"table:decision_process_parts,alias:pp"`
 
 	ProcessID string    `bun:"process_id,pk"`
 	Node      string    `bun:"node,pk"`
@@ -255,8 +255,8 @@ func (s *Service) RecordPart(ctx context.Context, key string, part Part) error {
 	_, err = s.db.NewInsert().Model(row).
 		On("CONFLICT (process_id, node) DO UPDATE").
 		Set("status = EXCLUDED.status, reason = EXCLUDED.reason, part = EXCLUDED.part, checked_at = EXCLUDED.checked_at").
-		Set("attempts = decision_process_parts.attempts + 1").
-		Where("decision_process_parts.status <> ?", PartCounted).
+		Set("attempts = pp.attempts + 1").
+		Where("pp.status <> ?", PartCounted).
 		Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("record part of %s: %w", part.Node, err)
