@@ -113,7 +113,7 @@ func (s *Service) aggregate(w http.ResponseWriter, r *http.Request) {
 func (s *Service) part(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	process := r.URL.Query().Get("process")
-	v, err := s.decisions.JoinedVote(ctx, process)
+	v, joined, err := s.decisions.JoinedVote(ctx, process)
 	if errors.Is(err, decisions.ErrNotJoined) || errors.Is(err, decisions.ErrNotFound) {
 		http.Error(w, decisions.ErrNotJoined.Error(), http.StatusNotFound)
 		return
@@ -139,7 +139,7 @@ func (s *Service) part(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	keyID, sig, err := s.sign(ctx, decisions.PartMessage(process, s.self, sum))
+	keyID, sig, err := s.sign(ctx, decisions.PartMessage(process, joined.ProcessDigest(), s.self, sum))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -241,12 +241,25 @@ func ParseEnvelope(r io.Reader) (*PartEnvelope, error) {
 	return e, nil
 }
 
-// PartMessage is what a node signs: the format, the process, the node
+// PartMessage is what a node signs: the format, the process's URL, the
+// digest of the process as the node joined it (ProcessDigest), the node
 // and the digest of its document, one per line. Binding the process and
 // the node, a part cannot be replayed in another process or as another
-// node's.
-func PartMessage(process, node, sha string) []byte {
-	return []byte(PartFormat + "\nprocess: " + process + "\nnode: " + node + "\nsha256: " + sha + "\n")
+// node's; binding the process's content (its participants among it), a
+// coordinator cannot drop a node from the list after the nodes joined.
+func PartMessage(process, processDigest, node, sha string) []byte {
+	return []byte(PartFormat + "\nprocess: " + process + "\nprocess-sha256: " + processDigest +
+		"\nnode: " + node + "\nsha256: " + sha + "\n")
+}
+
+// ProcessDigest is the digest of a process's JSON as this code writes
+// it (fields in a fixed order): what its parts' signatures bind.
+func (p *Process) ProcessDigest() string {
+	b, err := json.Marshal(p)
+	if err != nil {
+		panic(err) // a Process always encodes
+	}
+	return Digest(b)
 }
 
 // Digest is the hex SHA-256 of a document.
@@ -256,12 +269,12 @@ func Digest(doc []byte) string {
 }
 
 // VerifySignature checks a part's signature with the node's key.
-func VerifySignature(pub *rsa.PublicKey, process, node, sha, sig string) error {
+func VerifySignature(pub *rsa.PublicKey, p *Process, node, sha, sig string) error {
 	raw, err := base64.StdEncoding.DecodeString(sig)
 	if err != nil {
 		return ErrSignature
 	}
-	h := sha256.Sum256(PartMessage(process, node, sha))
+	h := sha256.Sum256(PartMessage(p.ID, p.ProcessDigest(), node, sha))
 	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], raw); err != nil {
 		return ErrSignature
 	}
@@ -322,7 +335,7 @@ func (p *Process) CheckPart(ctx context.Context, src PartSource, node string, e 
 	if err != nil {
 		return Part{}, err
 	}
-	if err := VerifySignature(key, p.ID, node, e.SHA256, e.Signature); err != nil {
+	if err := VerifySignature(key, p, node, e.SHA256, e.Signature); err != nil {
 		return Part{}, err
 	}
 	pub, err := p.CheckPublished(doc)

@@ -49,6 +49,7 @@ type joinedRow struct {
 
 	VoteID   string    `bun:"vote_id,pk"`
 	Process  string    `bun:"process"`
+	Document string    `bun:"document"` // the process as joined, JSON
 	JoinedAt time.Time `bun:"joined_at"`
 }
 
@@ -194,10 +195,14 @@ func (s *Service) Join(ctx context.Context, actor accounts.Actor, self, spaceID,
 	if !p.Participates(self) {
 		return nil, ErrNotParticipant
 	}
+	doc, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("encode process: %w", err)
+	}
 	in := p.Input()
 	in.Category = category
 	return s.create(ctx, actor, spaceID, in, func(ctx context.Context, tx bun.Tx, v *Vote) error {
-		_, err := tx.NewInsert().Model(&joinedRow{VoteID: v.ID, Process: p.ID, JoinedAt: v.CreatedAt}).Exec(ctx)
+		_, err := tx.NewInsert().Model(&joinedRow{VoteID: v.ID, Process: p.ID, Document: string(doc), JoinedAt: v.CreatedAt}).Exec(ctx)
 		if errors.Is(database.Translate(err), database.ErrConflict) {
 			return ErrJoined
 		}
@@ -208,17 +213,23 @@ func (s *Service) Join(ctx context.Context, actor accounts.Actor, self, spaceID,
 	})
 }
 
-// JoinedVote returns the local vote that runs a process (by its URL).
-func (s *Service) JoinedVote(ctx context.Context, process string) (*Vote, error) {
-	var voteID string
-	err := s.db.NewSelect().Model((*joinedRow)(nil)).Column("vote_id").Where("process = ?", process).Scan(ctx, &voteID)
+// JoinedVote returns the local vote that runs a process (by its URL),
+// and the process as it was joined.
+func (s *Service) JoinedVote(ctx context.Context, process string) (*Vote, *Process, error) {
+	r := new(joinedRow)
+	err := s.db.NewSelect().Model(r).Where("process = ?", process).Scan(ctx)
 	if isNoRows(err) {
-		return nil, ErrNotJoined
+		return nil, nil, ErrNotJoined
 	}
 	if err != nil {
-		return nil, fmt.Errorf("find joined vote: %w", err)
+		return nil, nil, fmt.Errorf("find joined vote: %w", err)
 	}
-	return s.ByID(ctx, voteID)
+	p, err := ParseProcess(bytes.NewReader([]byte(r.Document)))
+	if err != nil {
+		return nil, nil, fmt.Errorf("joined process %s: %w", process, err)
+	}
+	v, err := s.ByID(ctx, r.VoteID)
+	return v, p, err
 }
 
 // Parts returns the parts found so far of a process this node

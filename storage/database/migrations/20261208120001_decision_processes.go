@@ -37,7 +37,8 @@ func init() {
 	type joined struct {
 		bun.BaseModel `bun:"table:decision_vote_processes"`
 		VoteID        string    `bun:"vote_id,pk"`
-		Process       string    `bun:"process,notnull"` // the process's URL at its coordinator
+		Process       string    `bun:"process,notnull"`  // the process's URL at its coordinator
+		Document      string    `bun:"document,notnull"` // the process as joined, JSON
 		JoinedAt      time.Time `bun:"joined_at,notnull"`
 	}
 	models := []any{(*process)(nil), (*part)(nil), (*joined)(nil)}
