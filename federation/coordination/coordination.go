@@ -10,9 +10,6 @@ package coordination
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -107,46 +104,28 @@ func (s *Service) aggregate(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// part answers the coordinator: the published document of the vote that
-// runs the process, its digest and the instance key's signature. A vote
-// past its closing time is closed first (closing is idempotent).
+// part answers the coordinator: where the published document of the
+// vote that runs the process is, its digest and the instance key's
+// signature (decisions.Service.SignedPart; the vote is closed first if
+// its closing time has passed).
 func (s *Service) part(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	process := r.URL.Query().Get("process")
-	v, joined, err := s.decisions.JoinedVote(ctx, process)
-	if errors.Is(err, decisions.ErrNotJoined) || errors.Is(err, decisions.ErrNotFound) {
-		http.Error(w, decisions.ErrNotJoined.Error(), http.StatusNotFound)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	if s.sign == nil {
 		http.Error(w, "this node cannot sign", http.StatusServiceUnavailable)
 		return
 	}
-	if _, err := s.decisions.Close(ctx, v.ID); errors.Is(err, decisions.ErrStillOpen) {
+	e, err := s.decisions.SignedPart(r.Context(), s.self, r.URL.Query().Get("process"), s.sign)
+	switch {
+	case errors.Is(err, decisions.ErrNotJoined) || errors.Is(err, decisions.ErrNotFound):
+		http.Error(w, decisions.ErrNotJoined.Error(), http.StatusNotFound)
+		return
+	case errors.Is(err, decisions.ErrStillOpen):
 		http.Error(w, err.Error(), http.StatusConflict)
 		return
-	} else if err != nil {
+	case err != nil:
 		s.fail(w, r, err)
 		return
 	}
-	h := sha256.New()
-	if err := s.decisions.WritePublished(ctx, h, v.ID); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	keyID, sig, err := s.sign(ctx, decisions.PartMessage(process, joined.ProcessDigest(), s.self, sum))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := json.Marshal(decisions.PartEnvelope{Format: decisions.PartFormat, Process: process, Node: s.self,
-		Document: s.self + decisions.PartDocumentPath(v.ID), SHA256: sum, KeyID: keyID,
-		Signature: base64.StdEncoding.EncodeToString(sig)})
+	b, err := json.Marshal(e)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -3,6 +3,9 @@ package decisions
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,6 +54,10 @@ type joinedRow struct {
 	Process  string    `bun:"process"`
 	Document string    `bun:"document"` // the process as joined, JSON
 	JoinedAt time.Time `bun:"joined_at"`
+
+	PartSHA256    string `bun:"part_sha256"`
+	PartKeyID     string `bun:"part_key_id"`
+	PartSignature string `bun:"part_signature"`
 }
 
 // ProcessInput is a process as the coordinator's admin or official
@@ -230,6 +237,50 @@ func (s *Service) JoinedVote(ctx context.Context, process string) (*Vote, *Proce
 	}
 	v, err := s.ByID(ctx, r.VoteID)
 	return v, p, err
+}
+
+// SignedPart returns this node's part of a process it runs, once its
+// vote is closed: the envelope the coordinator fetches, signed by sign
+// with the digest of the vote's published document. Made once, then
+// kept (the document no longer changes after closing). Before closing:
+// ErrStillOpen; a process not run here: ErrNotJoined.
+func (s *Service) SignedPart(ctx context.Context, self, process string, sign Sign) (*PartEnvelope, error) {
+	r := new(joinedRow)
+	err := s.db.NewSelect().Model(r).Where("process = ?", process).Scan(ctx)
+	if isNoRows(err) {
+		return nil, ErrNotJoined
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find joined vote: %w", err)
+	}
+	e := &PartEnvelope{Format: PartFormat, Process: process, Node: self, Document: self + PartDocumentPath(r.VoteID),
+		SHA256: r.PartSHA256, KeyID: r.PartKeyID, Signature: r.PartSignature}
+	if r.PartSHA256 != "" {
+		return e, nil
+	}
+	p, err := ParseProcess(bytes.NewReader([]byte(r.Document)))
+	if err != nil {
+		return nil, fmt.Errorf("joined process %s: %w", process, err)
+	}
+	if _, err := s.Close(ctx, r.VoteID); err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	if err := s.WritePublished(ctx, h, r.VoteID); err != nil {
+		return nil, err
+	}
+	e.SHA256 = hex.EncodeToString(h.Sum(nil))
+	keyID, sig, err := sign(ctx, PartMessage(process, p.ProcessDigest(), self, e.SHA256))
+	if err != nil {
+		return nil, err
+	}
+	e.KeyID, e.Signature = keyID, base64.StdEncoding.EncodeToString(sig)
+	if _, err := s.db.NewUpdate().Model((*joinedRow)(nil)).
+		Set("part_sha256 = ?, part_key_id = ?, part_signature = ?", e.SHA256, e.KeyID, e.Signature).
+		Where("vote_id = ? AND part_sha256 = ''", r.VoteID).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("record signed part: %w", err)
+	}
+	return e, nil
 }
 
 // Parts returns the parts found so far of a process this node

@@ -1,6 +1,12 @@
 package decisions_test
 
 import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
 	"errors"
 	"strings"
 	"testing"
@@ -179,6 +185,56 @@ func TestAggregateProcess(t *testing.T) {
 		}
 		if due, err := f.svc.DueProcesses(f.ctx); err != nil || len(due) != 0 {
 			t.Errorf("due after aggregating: %v %v", due, err)
+		}
+	})
+}
+
+// A participating node signs its part once its vote is closed, once;
+// the coordinator's checks accept it, and count what the node counted.
+func TestSignedPart(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		official := accounts.As(f.account(t, accounts.Official))
+		p := process(t, decisions.Ranked)
+		v, err := f.svc.Join(f.ctx, official, nodes[0], f.spaceID, "", p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(v.OpensAt)
+		f.cast(t, f.resident(t), v, rank("b", "a"))
+		f.cast(t, f.resident(t), v, rank("c"))
+		signs := 0
+		sign := func(_ context.Context, msg []byte) (string, []byte, error) {
+			signs++
+			h := sha256.Sum256(msg)
+			sig, err := rsa.SignPKCS1v15(rand.Reader, nodeKeys()[0], crypto.SHA256, h[:])
+			return decisions.InstanceKeyID(nodes[0]), sig, err
+		}
+		if _, err := f.svc.SignedPart(f.ctx, nodes[0], p.ID, sign); !errors.Is(err, decisions.ErrStillOpen) {
+			t.Fatalf("part while open: %v", err)
+		}
+		if _, err := f.svc.SignedPart(f.ctx, nodes[0], p.ID+"x", sign); !errors.Is(err, decisions.ErrNotJoined) {
+			t.Fatalf("part of another process: %v", err)
+		}
+		f.clock.Set(v.ClosesAt)
+		e, err := f.svc.SignedPart(f.ctx, nodes[0], p.ID, sign)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := f.svc.SignedPart(f.ctx, nodes[0], p.ID, sign)
+		if err != nil || *again != *e || signs != 1 {
+			t.Errorf("part again: %v, same %v, signed %d times", err, *again == *e, signs)
+		}
+		var doc bytes.Buffer
+		if err := f.svc.WritePublished(f.ctx, &doc, v.ID); err != nil {
+			t.Fatal(err)
+		}
+		src := &fakeNodes{docs: map[string][]byte{e.Document: doc.Bytes()}, keys: map[string]*rsa.PublicKey{nodes[0]: &nodeKeys()[0].PublicKey}}
+		part, err := p.CheckPart(f.ctx, src, nodes[0], *e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if part.Status != decisions.PartCounted || part.Result.Ballots != 2 || part.Electorate != 2 {
+			t.Errorf("part %+v", part)
 		}
 	})
 }

@@ -36,9 +36,15 @@ func init() {
 	}
 	type joined struct {
 		bun.BaseModel `bun:"table:decision_vote_processes"`
-		VoteID        string    `bun:"vote_id,pk"`
-		Process       string    `bun:"process,notnull"`  // the process's URL at its coordinator
-		Document      string    `bun:"document,notnull"` // the process as joined, JSON
+		VoteID        string `bun:"vote_id,pk"`
+		Process       string `bun:"process,notnull"`  // the process's URL at its coordinator
+		Document      string `bun:"document,notnull"` // the process as joined, JSON
+		// The part once signed (after closing): the document's digest,
+		// the key and the signature, so a request does not hash the
+		// whole document again.
+		PartSHA256    string    `bun:"part_sha256,notnull"`
+		PartKeyID     string    `bun:"part_key_id,notnull"`
+		PartSignature string    `bun:"part_signature,notnull"`
 		JoinedAt      time.Time `bun:"joined_at,notnull"`
 	}
 	models := []any{(*process)(nil), (*part)(nil), (*joined)(nil)}
