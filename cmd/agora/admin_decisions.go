@@ -106,6 +106,13 @@ func verifyAggregate(ctx context.Context, e *env, r io.Reader, allowPrivate bool
 				p.Node, p.KeyID, p.Result.Ballots, p.Result.Weight, p.Electorate)
 		} else {
 			fmt.Fprintf(e.stdout, "part %s: %s (%s)\n", p.Node, p.Status, p.Reason)
+			// The coordinator may have missed it, or say so wrongly: ask.
+			if env, err := src.Envelope(ctx, p.Node, a.Process.ID); err == nil {
+				if _, err := a.Process.CheckPart(ctx, src, p.Node, *env); err == nil {
+					fmt.Fprintf(e.stdout, "note: %s serves a valid part now; the aggregate, made at %s, does not count it\n",
+						p.Node, a.AggregatedAt.Format(time.RFC3339))
+				}
+			}
 		}
 	}
 	res := a.Result

@@ -138,6 +138,13 @@ func TestDecisionAcrossNodes(t *testing.T) {
 	if code, _, stderr := runCmd(t, nil, "admin", "decisions", "verify", aggURL); code == 0 {
 		t.Errorf("verify without --allow-private: exit 0, %s", stderr)
 	}
+	// c comes back: verify notes that it serves a valid part now, which
+	// the aggregate, made without it, does not count.
+	c.start(t)
+	code, stdout, stderr = runCmd(t, nil, "admin", "decisions", "verify", "--allow-private", aggURL)
+	if code != 0 || !strings.Contains(stdout, "note: "+c.base+" serves a valid part now") {
+		t.Errorf("verify with c back: exit %d\n%s%s", code, stdout, stderr)
+	}
 	// A changed aggregate is refused.
 	tampered := strings.Replace(body, `"ballots":6`, `"ballots":7`, 1)
 	file := filepath.Join(t.TempDir(), "aggregate.json")
