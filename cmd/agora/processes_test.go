@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -60,6 +61,27 @@ func TestDecisionAcrossNodes(t *testing.T) {
 	if code, _, stderr := runCmd(t, b.env, "admin", "decisions", "join", "--by", "claire", "--space", "conseil", processURL); code == 0 ||
 		!strings.Contains(stderr, decisions.ErrJoined.Error()) {
 		t.Errorf("second join: exit %d, %s", code, stderr)
+	}
+
+	// The coordinator serves the process; a node answers for its part
+	// only after closing, and only for a process it runs.
+	var served decisions.Process
+	if err := json.Unmarshal([]byte(a.get(t, http.DefaultClient, strings.TrimPrefix(processURL, a.base))), &served); err != nil ||
+		served.ID != processURL || len(served.Participants) != 3 {
+		t.Fatalf("process: %+v %v", served, err)
+	}
+	for _, tc := range []struct {
+		process string
+		want    int
+	}{{processURL, http.StatusConflict}, {processURL + "x", http.StatusNotFound}} {
+		resp, err := http.Get(b.base + "/processes/part?process=" + url.QueryEscape(tc.process))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("part of %s: %d, want %d", tc.process, resp.StatusCode, tc.want)
+		}
 	}
 
 	// Ballots: on a, olympe > louise twice and simone once; on b, louise
