@@ -47,6 +47,8 @@ const (
 	// maxCount bounds any count read from a part, so that a hundred
 	// parts add up without overflow.
 	maxCount = 1 << 50
+	// maxWeight bounds a part's total weight (about a trillion people).
+	maxWeight = 1 << 40
 )
 
 // Process is the shared question, as its coordinator publishes it.
@@ -293,6 +295,16 @@ func (p *Process) CheckPublished(doc []byte) (*Published, error) {
 	spec.VoteID = p.Spec.VoteID
 	if pub.Question != p.Question || !pub.OpensAt.Equal(p.OpensAt) || !pub.ClosesAt.Equal(p.ClosesAt) || !reflect.DeepEqual(spec, p.Spec) {
 		return nil, fmt.Errorf("%w: it is not this process's question (question, times, method or options differ)", ErrPart)
+	}
+	// Weights are bounded before any sum is trusted: the recount adds
+	// them without overflow checks, so a part whose weights wrap around
+	// is refused here (each sum below stays under 2^41, scores under
+	// 2^51).
+	var weight int64
+	for _, b := range pub.Ballots {
+		if weight += b.Weight; b.Weight > maxWeight || weight > maxWeight {
+			return nil, fmt.Errorf("%w: more weight than a node has people", ErrPart)
+		}
 	}
 	if err := boundResult(p, &pub.Result); err != nil {
 		return nil, err

@@ -254,6 +254,12 @@ func TestCheckPartRefuses(t *testing.T) {
 			doc := publish(t, other, 0, ballots[0])
 			src.docs[e.Document], e.SHA256, e.Signature = doc, decisions.Digest(doc), sign(t, nodeKeys()[0], p, e.Node, doc)
 		}, decisions.ErrPart},
+		{"weights that wrap around, signed", func(src *fakeNodes, e *decisions.PartEnvelope) {
+			huge := nodeBallots{{Receipt: "A1", Choice: rank("a"), Weight: 1 << 62, Delegated: 1<<62 - 1},
+				{Receipt: "A2", Choice: rank("b"), Weight: 1 << 62, Delegated: 1<<62 - 1}}
+			doc := publish(t, p, 0, huge)
+			src.docs[e.Document], e.SHA256, e.Signature = doc, decisions.Digest(doc), sign(t, nodeKeys()[0], p, e.Node, doc)
+		}, decisions.ErrPart},
 		{"names another node", func(src *fakeNodes, e *decisions.PartEnvelope) { e.Node = nodes[1] }, decisions.ErrPart},
 		{"names another process", func(src *fakeNodes, e *decisions.PartEnvelope) { e.Process = coordinator + "/processes/p2" }, decisions.ErrPart},
 		{"document elsewhere", func(src *fakeNodes, e *decisions.PartEnvelope) {
