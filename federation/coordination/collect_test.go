@@ -107,14 +107,16 @@ func TestCollect(t *testing.T) {
 		acc := accounts.NewService(db, clock.Now)
 		svc := decisions.NewService(db, acc, spaces.NewService(db, markup.New(), clock.Now), clock.Now)
 		good, forged, down := newFakeNode(t, keys[0]), newFakeNode(t, keys[0]), newFakeNode(t, keys[0])
-		down.answer = func(w http.ResponseWriter, r *http.Request, _ string) { http.Error(w, "busy", http.StatusServiceUnavailable) }
+		down.answer = func(w http.ResponseWriter, r *http.Request, _ string) {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		}
 		forged.answer = down.answer
 		good.answer = down.answer
 		official := accounts.As(instancestest.Account(t, acc, "officielle", accounts.Official))
 		p, err := svc.CreateProcess(t.Context(), official, "https://paris.example", decisions.ProcessInput{
 			Input: decisions.Input{Question: "Quel nom ?", Method: decisions.Ranked,
-				Options:  []decisions.Option{{Key: "a", Label: "Olympe"}, {Key: "b", Label: "Louise"}},
-				OpensAt:  start.Add(time.Hour), ClosesAt: start.Add(2 * time.Hour)},
+				Options: []decisions.Option{{Key: "a", Label: "Olympe"}, {Key: "b", Label: "Louise"}},
+				OpensAt: start.Add(time.Hour), ClosesAt: start.Add(2 * time.Hour)},
 			Participants: []string{good.srv.URL, forged.srv.URL, down.srv.URL}})
 		if err != nil {
 			t.Fatal(err)
