@@ -159,7 +159,7 @@ func (p *Process) check() error {
 	in := p.Input()
 	orig := in
 	orig.Options = slices.Clone(in.Options)
-	if err := in.check(nil); err != nil {
+	if err := checkProcessInput(&in); err != nil {
 		return fmt.Errorf("%w: %w", ErrProcess, err)
 	}
 	if !reflect.DeepEqual(in, orig) { // not in the form check gives: not ours

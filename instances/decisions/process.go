@@ -70,6 +70,11 @@ type ProcessInput struct {
 	Participants []string
 }
 
+// checkProcessInput checks a process's vote as a vote is checked, with
+// no space (a process has no category) and, for the electorate, every
+// verified resident of each node.
+func checkProcessInput(in *Input) error { return in.check(&spaces.Space{}) }
+
 // ErrNotParticipant is a node joining a process that does not list it.
 var ErrNotParticipant = errors.New("this node is not one of the process's participating nodes")
 
@@ -86,7 +91,7 @@ func (s *Service) CreateProcess(ctx context.Context, actor accounts.Actor, base 
 	if in.Category != "" {
 		return nil, ErrCategory // each node chooses its own when it joins
 	}
-	if err := in.Input.check(&spaces.Space{}); err != nil {
+	if err := checkProcessInput(&in.Input); err != nil {
 		return nil, err
 	}
 	if len(in.Participants) < 1 || len(in.Participants) > MaxParticipants {
