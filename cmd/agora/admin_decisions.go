@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,13 +13,17 @@ import (
 	"strings"
 	"time"
 
+	"agora/federation/coordination"
 	"agora/instances/decisions"
 )
 
 // decisionsCommands are the tasks on binding votes.
 func decisionsCommands() []command {
 	return []command{
-		{"verify", "URL-OR-FILE", "recompute a closed vote's published results from its ballots", cmdAdminDecisionsVerify},
+		{"verify", "URL-OR-FILE", "recompute a closed vote's published results, or an aggregate across nodes from every part", cmdAdminDecisionsVerify},
+		{"coordinate", "--by H --question Q --option K=L... --closes T --participant URL...", "publish one decision across several nodes, coordinated here", cmdAdminDecisionsCoordinate},
+		{"join", "--by H --space SLUG PROCESS-URL", "run on this node a decision coordinated by another", cmdAdminDecisionsJoin},
+		{"collect", "", "fetch the parts of closed processes coordinated here and publish their aggregates", cmdAdminDecisionsCollect},
 	}
 }
 
@@ -35,9 +42,12 @@ const publishedLimit = 1 << 30
 // cmdAdminDecisionsVerify needs no node: anyone with the binary can
 // check any node's published results.
 func cmdAdminDecisionsVerify(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "agora admin decisions verify", "URL-OR-FILE",
+	fs := newFlags(e, "agora admin decisions verify", "[--allow-private] URL-OR-FILE",
 		"Read a closed vote's published results (an http(s) URL or a file), check every ballot,\n"+
-			"count them again and compare with the published result. Exits 1 on any difference.")
+			"count them again and compare with the published result. Exits 1 on any difference.\n"+
+			"Given the aggregate of a decision across several nodes, fetch every node's part, check its\n"+
+			"digest and its node's signature, count it again, merge the parts and compare; list missing nodes.")
+	allowPrivate := fs.Bool("allow-private", false, "let an aggregate's parts be fetched from loopback and private addresses (tests)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -49,13 +59,66 @@ func cmdAdminDecisionsVerify(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer r.Close()
-	p, err := decisions.Verify(io.LimitReader(r, publishedLimit))
+	br := bufio.NewReaderSize(io.LimitReader(r, publishedLimit), 4096)
+	if isAggregate(br) {
+		return verifyAggregate(ctx, e, br, *allowPrivate)
+	}
+	p, err := decisions.Verify(br)
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", fs.Arg(0), err)
 	}
 	res := p.Result
 	fmt.Fprintf(e.stdout, "ok: %q, %d ballots weighing %d (%d through delegation, %d lost), %d in the electorate; order: %s\n",
 		p.Question, res.Ballots, res.Weight, res.Delegated, res.Lost.NoVote+res.Lost.Cycle, p.Electorate, strings.Join(res.Order, " > "))
+	return nil
+}
+
+// isAggregate peeks at a document's first field: aggregates begin with
+// their format.
+func isAggregate(br *bufio.Reader) bool {
+	head, _ := br.Peek(4096)
+	dec := json.NewDecoder(bytes.NewReader(head))
+	var format string
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	if key, err := dec.Token(); err != nil || key != "format" {
+		return false
+	}
+	return dec.Decode(&format) == nil && format == decisions.AggregateFormat
+}
+
+// verifyAggregate checks an aggregate across nodes: every counted part
+// fetched again from its node and checked, the parts merged again.
+func verifyAggregate(ctx context.Context, e *env, r io.Reader, allowPrivate bool) error {
+	a, err := decisions.ParseAggregate(r)
+	if err != nil {
+		return err
+	}
+	src := coordination.NewSource("Agora/"+buildVersion(), allowPrivate)
+	parts, err := decisions.VerifyAggregate(ctx, a, src)
+	if err != nil {
+		return fmt.Errorf("verify aggregate of %s: %w", a.Process.ID, err)
+	}
+	for _, p := range parts {
+		if p.Status == decisions.PartCounted {
+			fmt.Fprintf(e.stdout, "part %s: counted, signed by %s, %d ballots weighing %d, %d in the electorate\n",
+				p.Node, p.KeyID, p.Result.Ballots, p.Result.Weight, p.Electorate)
+		} else {
+			fmt.Fprintf(e.stdout, "part %s: %s (%s)\n", p.Node, p.Status, p.Reason)
+			// The coordinator may have missed it, or say so wrongly: ask.
+			if env, err := src.Envelope(ctx, p.Node, a.Process.ID); err == nil {
+				if _, err := a.Process.CheckPart(ctx, src, p.Node, *env); err == nil {
+					fmt.Fprintf(e.stdout, "note: %s serves a valid part now; the aggregate, made at %s, does not count it\n",
+						p.Node, a.AggregatedAt.Format(time.RFC3339))
+				}
+			}
+		}
+	}
+	res := a.Result
+	fmt.Fprintf(e.stdout, "ok: %q across %d nodes (%d missing: %s), %d ballots weighing %d, %d in the electorate; order: %s\n",
+		a.Process.Question, len(a.Parts), len(a.Missing), strings.Join(a.Missing, " "), res.Ballots, res.Weight, a.Electorate,
+		strings.Join(res.Order, " > "))
 	return nil
 }
 

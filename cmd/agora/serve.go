@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"agora/federation"
+	"agora/federation/coordination"
 	"agora/frontend"
 	"agora/frontend/notify"
 	"agora/instances/accounts"
@@ -191,7 +192,12 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	if err != nil {
 		return err
 	}
-	handler = frontend.Secure(cfg.BaseURL, fed.Handler(handler))
+	coord, err := coordination.New(coordination.Config{BaseURL: cfg.BaseURL.String(), UserAgent: "Agora/" + buildVersion(),
+		AllowPrivate: cfg.FederationAllowPrivate}, decisionsSvc, fed.SignAsInstance, log)
+	if err != nil {
+		return err
+	}
+	handler = frontend.Secure(cfg.BaseURL, fed.Handler(coord.Handler(handler)))
 	if hooks.wrap != nil {
 		handler = hooks.wrap(handler)
 	}
@@ -215,6 +221,12 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		closeVotes(maintCtx, log, decisionsSvc)
 	}()
 	defer func() { stopMaint(); <-votesDone }()
+	collectDone := make(chan struct{})
+	go func() {
+		defer close(collectDone)
+		coord.Run(maintCtx, closeVotesEvery)
+	}()
+	defer func() { stopMaint(); <-collectDone }()
 	defer func() { stopMaint(); <-maintDone }()
 	if courier != nil {
 		mailDone := make(chan struct{})

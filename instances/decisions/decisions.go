@@ -266,6 +266,11 @@ func (s *Service) checkInput(ctx context.Context, sp *spaces.Space, in *Input) e
 
 // Create opens a vote in a space.
 func (s *Service) Create(ctx context.Context, actor accounts.Actor, spaceID string, in Input) (*Vote, error) {
+	return s.create(ctx, actor, spaceID, in, nil)
+}
+
+// create opens a vote; also, when set, runs in its transaction.
+func (s *Service) create(ctx context.Context, actor accounts.Actor, spaceID string, in Input, also func(context.Context, bun.Tx, *Vote) error) (*Vote, error) {
 	if err := MayRun(actor); err != nil {
 		return nil, err
 	}
@@ -285,6 +290,11 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, spaceID stri
 		}
 		if err := insertOptions(ctx, tx, v); err != nil {
 			return err
+		}
+		if also != nil {
+			if err := also(ctx, tx, v); err != nil {
+				return err
+			}
 		}
 		if err := accounts.Record(ctx, tx, now, actor, "decision.create", v.ID, v.Question, ""); err != nil {
 			return err

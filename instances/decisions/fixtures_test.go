@@ -21,7 +21,8 @@ var start = instancestest.Start
 
 // The tables this package writes, and those its acts touch beside them.
 var tables = []string{"decision_votes", "decision_options", "decision_ballots", "decision_delegates",
-	"decision_delegations", "decision_results", "audit_log", "outbox_events"}
+	"decision_delegations", "decision_results", "decision_processes", "decision_process_parts", "decision_vote_processes",
+	"audit_log", "outbox_events"}
 
 type fixture struct {
 	storagetest.Tables
