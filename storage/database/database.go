@@ -72,10 +72,7 @@ func openSQLite(ctx context.Context, path string) (*bun.DB, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
-	sqldb, err := sql.Open("sqlite", "file:"+path+"?"+sqliteParams)
-	if err != nil {
-		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
-	}
+	sqldb := sql.OpenDB(&serialConnector{dsn: "file:" + path + "?" + sqliteParams, turns: newWriteTurns()})
 	// Opening a connection reads the whole schema (a quarter of the CPU
 	// of an inbox flood when database/sql's default of 2 idle connections
 	// made every burst open and close them): keep up to sqliteIdle open
