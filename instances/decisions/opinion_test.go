@@ -45,7 +45,7 @@ func TestFediverseOpinionApart(t *testing.T) {
 			wantAdded bool
 		}{
 			{single, ada, "Des arbres", true},
-			{single, ada, "Des arbres", false},     // Mastodon delivered it twice
+			{single, ada, "Des arbres", false},      // Mastodon delivered it twice
 			{single, ada, "  Des   arbres ", false}, // the same name, spaced
 			{single, bob, "Des bancs", true},
 			{approval, ada, "Des arbres", true},
