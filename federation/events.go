@@ -104,6 +104,8 @@ func (s *Service) render(ctx context.Context, e eventArgs) ([]outgoing, error) {
 		return s.renderCatalogue(ctx, r, e)
 	case projects.StepObject:
 		object, sp, err = s.stepDoc(ctx, r, e.ObjectID)
+	case "vote":
+		object, sp, err = s.voteDoc(ctx, r, e.ObjectID)
 	default:
 		return nil, nil
 	}
