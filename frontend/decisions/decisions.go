@@ -34,7 +34,7 @@ func Register(k *web.Kit, d Deps) error {
 	if d.Decisions == nil {
 		return errors.New("the vote pages need the decisions service")
 	}
-	pages, err := k.Pages(templates, "templates/*.html")
+	pages, err := k.Pages(templates, "templates/*.html", "templates/partials/*.html")
 	if err != nil {
 		return fmt.Errorf("decisions: %w", err)
 	}
