@@ -189,6 +189,23 @@ func (s *Service) AddAnswer(ctx context.Context, a Answer) (bool, error) {
 	return added, nil
 }
 
+// resetAnswers forgets a poll's answers when the vote's options or method
+// change (before the first ballot): they answered another poll. Mastodon
+// resets its votes when a poll's options change, the same way.
+func resetAnswers(ctx context.Context, tx bun.IDB, v *Vote, in Input) error {
+	same := v.MultipleChoice() == (in.Method != Single) && len(v.Options) == len(in.Options)
+	for i := 0; same && i < len(v.Options); i++ {
+		same = v.Options[i].Label == in.Options[i].Label && v.Options[i].Key == in.Options[i].Key
+	}
+	if same {
+		return nil
+	}
+	if _, err := tx.NewDelete().Model((*answerRow)(nil)).Where("vote_id = ?", v.ID).Exec(ctx); err != nil {
+		return fmt.Errorf("reset answers: %w", err)
+	}
+	return nil
+}
+
 // Opinion counts the fediverse answers to a vote's poll.
 func (s *Service) Opinion(ctx context.Context, voteID string) (*Opinion, error) {
 	v, err := s.ByID(ctx, voteID)

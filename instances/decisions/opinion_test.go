@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"agora/instances/accounts"
 	"agora/instances/decisions"
 	"agora/instances/instancestest"
 	"agora/storage/storagetest"
@@ -140,4 +141,45 @@ func TestPollNames(t *testing.T) {
 			t.Errorf("CleanName(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// Answers stay when a vote's text changes, and go when its options or
+// its method do (before the first ballot): they answered another poll.
+func TestAnswersResetWhenThePollChanges(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		official := accounts.As(f.account(t, accounts.Official))
+		v, err := f.svc.Create(f.ctx, official, f.spaceID, input(decisions.Approval, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(v.OpensAt)
+		if _, err := f.svc.AddAnswer(f.ctx, answer(v, ada, "Des bancs")); err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct {
+			what   string
+			change func(*decisions.Input)
+			want   int64
+		}{
+			{"question", func(in *decisions.Input) { in.Question = "Quoi d’autre ?" }, 1},
+			{"label", func(in *decisions.Input) { in.Options[1].Label = "Des bancs en bois" }, 0},
+		}
+		for _, s := range steps {
+			if _, err := f.svc.Update(f.ctx, official, v.ID, input(decisions.Approval, s.change)); err != nil {
+				t.Fatal(err)
+			}
+			if got := f.opinion(t, v).Total(); got != s.want {
+				t.Errorf("after changing the %s: %d answers, want %d", s.what, got, s.want)
+			}
+		}
+		if _, err := f.svc.AddAnswer(f.ctx, answer(v, ada, "Des bancs en bois")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Update(f.ctx, official, v.ID, input(decisions.Single, func(in *decisions.Input) { in.Options[1].Label = "Des bancs en bois" })); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.opinion(t, v).Total(); got != 0 {
+			t.Errorf("after changing the method: %d answers", got)
+		}
+	})
 }
