@@ -27,7 +27,7 @@ func ReadPollAnswer(a *Activity) (ans PollAnswer, ok bool, err error) {
 	}
 	m, _ := a.Raw["object"].(map[string]any)
 	name := str(m["name"]) // as sent: Object.Name may have been cleaned since
-	if name == "" || str(m["content"]) != "" || m["contentMap"] != nil {
+	if name == "" || hasContent(m) {
 		return PollAnswer{}, false, nil
 	}
 	if len(name) > MaxAnswerName || !utf8.ValidString(name) {
@@ -40,4 +40,20 @@ func ReadPollAnswer(a *Activity) (ans PollAnswer, ok bool, err error) {
 		return PollAnswer{}, false, err
 	}
 	return PollAnswer{ID: a.Object.ID, Actor: a.Actor, Question: a.Object.InReplyTo, Name: name}, true, nil
+}
+
+// hasContent says whether an object has text (content, or a non-empty
+// contentMap): a reply, not a poll answer. An empty content, as some
+// servers send with an answer, is none.
+func hasContent(m map[string]any) bool {
+	if str(m["content"]) != "" {
+		return true
+	}
+	cm, _ := m["contentMap"].(map[string]any)
+	for _, v := range cm {
+		if str(v) != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -190,3 +190,32 @@ func FuzzPollAnswer(f *testing.F) {
 		}
 	})
 }
+
+// Shapes of answers other servers send: an empty content or contentMap
+// is still an answer; a contentMap with text is a reply.
+func TestReadPollAnswerShapes(t *testing.T) {
+	for _, tc := range []struct {
+		extra map[string]any
+		want  bool
+	}{
+		{map[string]any{"content": ""}, true},
+		{map[string]any{"contentMap": map[string]any{}}, true},
+		{map[string]any{"content": nil, "contentMap": map[string]any{"fr": ""}}, true},
+		{map[string]any{"contentMap": map[string]any{"fr": "<p>Des arbres</p>"}}, false},
+		{map[string]any{"name": ""}, false},
+		{map[string]any{"name": 42.0}, false},
+		{map[string]any{"type": "Question"}, false},
+	} {
+		a := readPoll(t, "mastodon_create_vote.json")
+		o := a.Raw["object"].(map[string]any)
+		for k, v := range tc.extra {
+			o[k] = v
+		}
+		if s, ok := tc.extra["type"].(string); ok {
+			a.Object.Type = s
+		}
+		if _, ok, err := ReadPollAnswer(a); ok != tc.want || err != nil {
+			t.Errorf("%v: answer %v, %v; want %v", tc.extra, ok, err, tc.want)
+		}
+	}
+}
