@@ -10,7 +10,7 @@ import (
 // from the binding result: per option, how many remote accounts chose it.
 type opinionView struct {
 	Rows     []opinionRow
-	Voters   int64
+	Voters   int
 	Multiple bool // the poll took several options (anyOf)
 }
 
@@ -25,7 +25,7 @@ func (s *surface) opinion(ctx context.Context, v *decisions.Vote) (*opinionView,
 	if err != nil {
 		return nil, err
 	}
-	d := &opinionView{Voters: o.Voters, Multiple: v.MultipleChoice()}
+	d := &opinionView{Voters: int(o.Voters), Multiple: v.MultipleChoice()}
 	for i, name := range decisions.PollNames(v) {
 		d.Rows = append(d.Rows, opinionRow{Name: name, Count: o.Counts[i]})
 	}

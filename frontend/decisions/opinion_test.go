@@ -42,7 +42,7 @@ func TestFediverseOpinionOnThePage(t *testing.T) {
 
 			w = n.Request("GET", "/votes/"+v.ID, "", nil)
 			body := w.Body.String()
-			frontendtest.WantBody(t, w, "Résultats — vote officiel des habitantes et habitants vérifiés", "Réponses de 3 comptes du fédivers.")
+			frontendtest.WantBody(t, w, "Résultats — vote officiel des habitantes et habitants vérifiés", "3 comptes du fédivers ont répondu.")
 			// The binding result is ann's ballot alone; the opinion table
 			// has the fediverse's counts.
 			results := body[strings.Index(body, `id="results-title"`):strings.Index(body, `id="opinion-title"`)]
@@ -56,7 +56,7 @@ func TestFediverseOpinionOnThePage(t *testing.T) {
 			}
 
 			w = n.Request("GET", "/votes/"+v.ID+"?lang=en", "", nil)
-			frontendtest.WantBody(t, w, "Results — binding vote of verified residents", "Fediverse opinion (not counted in the result)", "Answers from 3 fediverse accounts.")
+			frontendtest.WantBody(t, w, "Results — binding vote of verified residents", "Fediverse opinion (not counted in the result)", "3 fediverse accounts answered.")
 		})
 	}
 }
