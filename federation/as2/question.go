@@ -39,6 +39,7 @@ type pollWords struct {
 	Votes    string // "%s (%d)"
 	Turnout  string // "%d votants sur %d inscrits"
 	Counting string // closed, not yet counted
+	Quorum   string // "Quorum non atteint (%d voix requises) …"
 	Download string // the attachment's name
 }
 
@@ -51,6 +52,7 @@ var pollVocabulary = map[string]pollWords{
 		Votes:    "%s (%d)",
 		Turnout:  "%d votes de résidents, %d inscrits.",
 		Counting: "Vote clos, dépouillement en cours.",
+		Quorum:   " Quorum non atteint (%d voix requises) : ce résultat ne fait pas décision.",
 		Download: "Résultats publiés, bulletins par reçu (JSON)",
 	},
 	"en": {
@@ -61,6 +63,7 @@ var pollVocabulary = map[string]pollWords{
 		Votes:    "%s (%d)",
 		Turnout:  "%d resident votes, %d on the roll.",
 		Counting: "Vote closed, counting.",
+		Quorum:   " Quorum not reached (%d votes needed): this result does not stand.",
 		Download: "Published results, ballots by receipt (JSON)",
 	},
 }
@@ -191,5 +194,9 @@ func (r Renderer) bindingLine(w pollWords, v *decisions.Vote, names []string, t 
 	if v.Method == decisions.Ranked {
 		sep = " > "
 	}
-	return w.Result + strings.Join(parts, sep) + ". " + fmt.Sprintf(w.Turnout, t.Result.Ballots, t.Electorate)
+	line := w.Result + strings.Join(parts, sep) + ". " + fmt.Sprintf(w.Turnout, t.Result.Ballots, t.Electorate)
+	if t.Result.Quorum > 0 && !t.Result.Quorate {
+		line += fmt.Sprintf(w.Quorum, t.Result.Quorum)
+	}
+	return line
 }

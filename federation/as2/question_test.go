@@ -124,6 +124,24 @@ func TestVoteQuestion(t *testing.T) {
 	}
 }
 
+// A ranked vote's result is its order; a result short of its quorum
+// says that it does not stand.
+func TestBindingLine(t *testing.T) {
+	r := testRenderer()
+	v := testVote(decisions.Ranked)
+	v.ClosedAt = ptr(at("2026-12-15T18:00:30Z"))
+	tally := &decisions.Tally{Electorate: 120, Result: decisions.Result{Method: decisions.Ranked, Ballots: 9, Weight: 9, Quorum: 20,
+		Order: []string{"c", "a", "b"}}}
+	got := decode(t, r.VoteQuestion(QuestionInput{Vote: v, Space: testSpace(), Tally: tally}))["content"].(string)
+	if !strings.Contains(got, "Résultat officiel : Une fontaine &amp; des jeux &gt; Des arbres &gt; Des bancs. 9 votes de résidents, 120 inscrits. Quorum non atteint (20 voix requises)") {
+		t.Errorf("ranked, not quorate: %s", got)
+	}
+	en := Renderer{IDs: r.IDs, Lang: "en"}
+	if got := decode(t, en.VoteQuestion(QuestionInput{Vote: v, Space: testSpace()}))["content"].(string); !strings.Contains(got, "Vote closed, counting.") {
+		t.Errorf("closed, not counted, in English: %s", got)
+	}
+}
+
 func readPoll(t *testing.T, name string) *Activity {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata/polls", name))
