@@ -65,6 +65,8 @@ func (s *Service) local(iri string) (kind, id string, ok bool) {
 			return "person", parts[1], true
 		case "apps":
 			return "app", parts[1], true
+		case "votes":
+			return "vote", parts[1], true
 		}
 	}
 	return "", "", false
@@ -222,6 +224,9 @@ func (s *Service) applyObject(ctx context.Context, a *as2.Activity, sender strin
 		return s.mirror(ctx, a.Type, sender, sender, o, objectMap(a.Raw))
 	case s.followsGroup(ctx, o.Audience):
 		return s.mirror(ctx, a.Type, o.Audience, sender, o, objectMap(a.Raw))
+	}
+	if kind, id, ok := s.local(o.InReplyTo); ok && kind == "vote" {
+		return s.applyAnswer(ctx, a, sender, id) // polls.go
 	}
 	if o.Type != "Note" && o.Type != "Page" && o.Type != "Article" {
 		return "ignored: " + o.Type, nil

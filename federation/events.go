@@ -104,6 +104,14 @@ func (s *Service) render(ctx context.Context, e eventArgs) ([]outgoing, error) {
 		return s.renderCatalogue(ctx, r, e)
 	case projects.StepObject:
 		object, sp, err = s.stepDoc(ctx, r, e.ObjectID)
+	case "vote":
+		// The Group owns its polls: it sends Create{Question} and
+		// Update{Question} itself, which Mastodon applies (it does not
+		// unwrap an Announce), besides announcing them (polls.go).
+		object, sp, err = s.voteDoc(ctx, r, e.ObjectID)
+		if err == nil {
+			author = s.ids.Space(sp.Slug)
+		}
 	default:
 		return nil, nil
 	}
@@ -165,7 +173,7 @@ func (s *Service) render(ctx context.Context, e eventArgs) ([]outgoing, error) {
 	out = append(out, outgoing{actor: group, activity: as2.Announce(s.ids.Activity(newActivityID()), group, activity), audience: []string{group}, also: also})
 	// Mastodon does not unwrap Announce{Create}: the bare object, boosted
 	// by the Group, is what its users see (as Lemmy does for posts).
-	if change == "create" {
+	if change == "create" && e.ObjectType != "vote" {
 		out = append(out, outgoing{actor: group, activity: as2.Announce(s.ids.Activity(newActivityID()), group, object), audience: []string{group}})
 	}
 	return out, nil

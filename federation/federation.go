@@ -35,6 +35,7 @@ import (
 	"agora/instances/accounts"
 	"agora/instances/apps"
 	"agora/instances/debates"
+	"agora/instances/decisions"
 	"agora/instances/markup"
 	"agora/instances/moderation"
 	"agora/instances/projects"
@@ -93,6 +94,9 @@ type Deps struct {
 	// Projects, when set, federates the follow-up of budget projects:
 	// each published step, announced by the budget space's Group.
 	Projects *projects.Service
+	// Decisions, when set, federates the node's votes as polls
+	// (Question) and takes the fediverse's answers as opinion (polls.go).
+	Decisions *decisions.Service
 }
 
 // Service is the node's federation.
@@ -130,6 +134,7 @@ type Service struct {
 	stop        context.CancelFunc
 	stopped     chan struct{}
 	projects    *projects.Service
+	decisions   *decisions.Service
 }
 
 // New builds the node's federation; Start runs its workers.
@@ -156,7 +161,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		cfg.InboxReadTimeout = 30 * time.Second
 	}
 	s := &Service{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, ids: as2.IDs{Base: cfg.BaseURL},
-		accounts: deps.Accounts, spaces: deps.Spaces, proposals: deps.Proposals, debates: deps.Debates, mod: deps.Moderation, markup: deps.Markup, apps: deps.Apps, projects: deps.Projects,
+		accounts: deps.Accounts, spaces: deps.Spaces, proposals: deps.Proposals, debates: deps.Debates, mod: deps.Moderation, markup: deps.Markup, apps: deps.Apps, projects: deps.Projects, decisions: deps.Decisions,
 		hosts: newHostLimiter(cfg.PerHost)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -56,6 +56,7 @@ func (s *Service) Handler(next http.Handler) http.Handler {
 	as.HandleFunc("/comments/{id}", s.commentObject).Methods(get...)
 	as.HandleFunc("/notes/{id}", s.noteObject).Methods(get...)
 	as.HandleFunc("/budgets/steps/{id}", s.stepObject).Methods(get...)
+	as.HandleFunc("/votes/{id}", s.voteObject).Methods(get...)
 	as.HandleFunc("/apps", s.catalogueActor).Methods(get...)
 	as.HandleFunc("/apps/followers", s.followersCollection).Methods(get...)
 	as.HandleFunc("/apps/outbox", s.catalogueOutbox).Methods(get...)

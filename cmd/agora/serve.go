@@ -136,7 +136,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	}
 	fed, err := federation.New(fedCfg, federation.Deps{
 		DB: n.db, Logger: log, Accounts: accountsSvc, Spaces: spacesSvc, Proposals: proposalsSvc,
-		Debates: debatesSvc, Moderation: moderationSvc, Markup: md, Apps: appsSvc, Projects: projectsSvc,
+		Debates: debatesSvc, Moderation: moderationSvc, Markup: md, Apps: appsSvc, Projects: projectsSvc, Decisions: decisionsSvc,
 	})
 	if err != nil {
 		return err

@@ -106,6 +106,7 @@ type voteView struct {
 	Chain                *decisions.Chain
 	Carry                *decisions.Carry
 	Results              *resultsView
+	Opinion              *opinionView // the fediverse's answers, apart (opinion.go)
 }
 
 func (s *surface) page(w http.ResponseWriter, r *http.Request) {
@@ -189,6 +190,10 @@ func (s *surface) render(w http.ResponseWriter, r *http.Request, status int, id 
 		default:
 			d.Results = results(l, v, t)
 		}
+	}
+	if d.Opinion, err = s.opinion(ctx, v); err != nil {
+		s.Fail(w, r, err)
+		return
 	}
 	s.HTML(w, r, status, "vote", v.Question, d)
 }

@@ -347,6 +347,9 @@ func (s *Service) Update(ctx context.Context, actor accounts.Actor, voteID strin
 			return ErrBallotsCast
 		}
 		now := s.now()
+		if err := resetAnswers(ctx, tx, v, in); err != nil { // opinion.go
+			return err
+		}
 		v.apply(in)
 		v.UpdatedAt = now
 		if _, err := tx.NewUpdate().Model(v).WherePK().Exec(ctx); err != nil {
