@@ -174,20 +174,20 @@ func (in *Input) check(sp *spaces.Space, districts []string) error {
 	in.Question = strings.TrimSpace(in.Question)
 	in.Description = strings.TrimSpace(in.Description)
 	if n := utf8.RuneCountInString(in.Question); n < 1 || n > 300 {
-		bad.add("question", ErrQuestion)
+		bad.Add("question", ErrQuestion)
 	}
 	if utf8.RuneCountInString(in.Description) > 5000 {
-		bad.add("description", ErrDescription)
+		bad.Add("description", ErrDescription)
 	}
 	if in.Category != "" && !sp.HasCategory(in.Category) {
-		bad.add("category", ErrCategory)
+		bad.Add("category", ErrCategory)
 	}
 	if !slices.Contains(Methods, in.Method) {
-		bad.add("method", ErrMethod)
+		bad.Add("method", ErrMethod)
 	}
 	keys := map[string]bool{}
 	if len(in.Options) < 2 || len(in.Options) > 100 {
-		bad.add("options", ErrOptions)
+		bad.Add("options", ErrOptions)
 	}
 	for i := range in.Options {
 		o := &in.Options[i]
@@ -197,29 +197,29 @@ func (in *Input) check(sp *spaces.Space, districts []string) error {
 			o.Key = fmt.Sprint(i + 1)
 		}
 		if n := utf8.RuneCountInString(o.Label); n < 1 || n > 200 || len(o.Key) > 40 || keys[o.Key] || strings.ContainsAny(o.Key, ", \t\n") {
-			if !bad.has("options") {
-				bad.add("options", ErrOptions)
+			if !bad.Has("options") {
+				bad.Add("options", ErrOptions)
 			}
 		}
 		keys[o.Key] = true
-		if in.Method == Budget && (o.Cost <= 0 || o.Cost > 1_000_000_000_000) && !bad.has("costs") {
-			bad.add("costs", ErrBudget)
+		if in.Method == Budget && (o.Cost <= 0 || o.Cost > 1_000_000_000_000) && !bad.Has("costs") {
+			bad.Add("costs", ErrBudget)
 		}
 		if in.Method != Budget {
 			o.Cost = 0
 		}
 	}
 	if !in.ClosesAt.After(in.OpensAt) {
-		bad.add("closes_at", ErrDates)
+		bad.Add("closes_at", ErrDates)
 	}
 	switch in.Method {
 	case Score:
 		if in.ScoreMin >= in.ScoreMax || in.ScoreMin < -1000 || in.ScoreMax > 1000 {
-			bad.add("score", ErrBounds)
+			bad.Add("score", ErrBounds)
 		}
 	case Budget:
 		if in.BudgetTotal <= 0 || in.BudgetTotal > 1_000_000_000_000 {
-			bad.add("budget_total", ErrBudget)
+			bad.Add("budget_total", ErrBudget)
 		}
 	}
 	if in.Method != Score {
@@ -229,20 +229,20 @@ func (in *Input) check(sp *spaces.Space, districts []string) error {
 		in.BudgetTotal = 0
 	}
 	if in.StatusQuo != "" && (in.Method != Ranked || !keys[in.StatusQuo]) {
-		bad.add("status_quo", ErrStatusQuo)
+		bad.Add("status_quo", ErrStatusQuo)
 	}
 	if in.Quorum < 0 {
-		bad.add("quorum", ErrQuorum)
+		bad.Add("quorum", ErrQuorum)
 	}
 	if in.MinAge < 0 || in.MinAge > 120 {
-		bad.add("min_age", ErrMinAge)
+		bad.Add("min_age", ErrMinAge)
 	}
 	in.District = strings.TrimSpace(in.District)
 	if in.District != "" && !slices.Contains(districts, in.District) {
-		bad.add("district", accounts.ErrDistrict)
+		bad.Add("district", accounts.ErrDistrict)
 	}
 	in.OpensAt, in.ClosesAt = in.OpensAt.UTC().Truncate(time.Microsecond), in.ClosesAt.UTC().Truncate(time.Microsecond)
-	return bad.err()
+	return bad.Err("vote")
 }
 
 func (v *Vote) apply(in Input) {

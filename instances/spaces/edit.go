@@ -111,11 +111,11 @@ func (s *Service) checkEdit(ctx context.Context, db bun.IDB, old *Space, in Edit
 	}
 	for _, slug := range used {
 		if !next.HasCategory(slug) {
-			bad.add("categories", ErrCategoryInUse)
+			bad.Add("categories", ErrCategoryInUse)
 			break
 		}
 	}
-	if err := bad.err(); err != nil {
+	if err := bad.Err("space"); err != nil {
 		return nil, err
 	}
 	return next, nil

@@ -5,6 +5,7 @@
 package spaces
 
 import (
+	"agora/instances/invalid"
 	"context"
 	"errors"
 	"fmt"
@@ -174,43 +175,14 @@ var (
 // "phases.N.name", "phases.N.start", "phases.N.end",
 // "categories.N.slug", "categories.N.name_fr", "categories.N.name_en",
 // N counting from 0) and the rule it breaks, one of the errors above.
-type FieldError struct {
-	Field string
-	Err   error
-}
+type FieldError = invalid.Field
 
 // InvalidError is every FieldError of one input, so that a form shows
 // them all at once. errors.Is matches it to each of their rules.
-type InvalidError struct{ Errors []FieldError }
-
-func (e *InvalidError) Error() string {
-	parts := make([]string, len(e.Errors))
-	for i, fe := range e.Errors {
-		parts[i] = fe.Field + ": " + fe.Err.Error()
-	}
-	return "invalid space: " + strings.Join(parts, "; ")
-}
-
-// Unwrap returns the rules broken, for errors.Is.
-func (e *InvalidError) Unwrap() []error {
-	out := make([]error, len(e.Errors))
-	for i, fe := range e.Errors {
-		out[i] = fe.Err
-	}
-	return out
-}
+type InvalidError = invalid.Error
 
 // problems gathers FieldErrors.
-type problems []FieldError
-
-func (p *problems) add(field string, err error) { *p = append(*p, FieldError{Field: field, Err: err}) }
-
-func (p problems) err() error {
-	if len(p) == 0 {
-		return nil
-	}
-	return &InvalidError{Errors: p}
-}
+type problems = invalid.Fields
 
 // Defaults residents asked for: short titles and bodies, read in one go.
 const (
@@ -337,7 +309,7 @@ func (s *Service) Validate(ctx context.Context, in NewSpace) error {
 			bad = append(problems{{Field: "slug", Err: ErrSlugTaken}}, bad...)
 		}
 	}
-	return bad.err()
+	return bad.Err("space")
 }
 
 // Create opens a space. Only admins (or the command line) may. The audit
@@ -362,7 +334,7 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, in NewSpace)
 		}
 		if _, err := tx.NewInsert().Model(sp).Exec(ctx); err != nil {
 			if errors.Is(database.Translate(err), database.ErrConflict) {
-				return &InvalidError{Errors: []FieldError{{Field: "slug", Err: ErrSlugTaken}}}
+				return &InvalidError{What: "space", Errors: []FieldError{{Field: "slug", Err: ErrSlugTaken}}}
 			}
 			return fmt.Errorf("insert space: %w", err)
 		}
@@ -388,13 +360,13 @@ func (s *Service) validate(in NewSpace) (*Space, error) {
 	var bad problems
 	in.Slug = strings.ToLower(strings.TrimSpace(in.Slug))
 	if len(in.Slug) > 60 || !slugRe.MatchString(in.Slug) {
-		bad.add("slug", ErrSlug)
+		bad.Add("slug", ErrSlug)
 	}
 	sp, more := s.check(in.Slug, EditSpace{Title: in.Title, Description: in.Description, Kind: in.Kind, Phases: in.Phases,
 		Categories: in.Categories, TitleMax: in.TitleMax, BodyMax: in.BodyMax, SupportThreshold: in.SupportThreshold,
 		UnverifiedMayPropose: in.UnverifiedMayPropose}, true)
 	bad = append(bad, more...)
-	if err := bad.err(); err != nil {
+	if err := bad.Err("space"); err != nil {
 		return nil, err
 	}
 	sp.ID = database.NewID()
@@ -414,16 +386,16 @@ func (s *Service) check(slug string, in EditSpace, opening bool) (*Space, proble
 	var bad problems
 	in.Title = strings.TrimSpace(in.Title)
 	if n := utf8.RuneCountInString(in.Title); n < 1 || n > 150 {
-		bad.add("title", ErrTitle)
+		bad.Add("title", ErrTitle)
 	}
 	if utf8.RuneCountInString(in.Description) > 20000 {
-		bad.add("description", ErrDescription)
+		bad.Add("description", ErrDescription)
 	}
 	if in.Kind == "" {
 		in.Kind = Process
 	}
 	if !slices.Contains(Kinds, in.Kind) {
-		bad.add("kind", ErrKind)
+		bad.Add("kind", ErrKind)
 	}
 	if in.TitleMax == 0 {
 		in.TitleMax = DefaultTitleMax
@@ -432,20 +404,20 @@ func (s *Service) check(slug string, in EditSpace, opening bool) (*Space, proble
 		in.BodyMax = DefaultBodyMax
 	}
 	if in.TitleMax < 10 || in.TitleMax > 300 {
-		bad.add("title_max", ErrLimits)
+		bad.Add("title_max", ErrLimits)
 	}
 	if in.BodyMax < 100 || in.BodyMax > 20000 {
-		bad.add("body_max", ErrLimits)
+		bad.Add("body_max", ErrLimits)
 	}
 	if in.SupportThreshold < 0 || in.SupportThreshold > 1_000_000 {
-		bad.add("support_threshold", ErrLimits)
+		bad.Add("support_threshold", ErrLimits)
 	}
 	now := s.now()
 	if len(in.Phases) == 0 && opening {
 		in.Phases = DefaultPhases(now)
 	}
 	if len(in.Phases) == 0 {
-		bad.add("phases", ErrPhases)
+		bad.Add("phases", ErrPhases)
 	}
 	sp := &Space{
 		Slug: slug, Title: in.Title, Description: in.Description, Kind: in.Kind,
@@ -456,20 +428,20 @@ func (s *Service) check(slug string, in EditSpace, opening bool) (*Space, proble
 	for i, p := range in.Phases {
 		at := fmt.Sprintf("phases.%d.", i)
 		if !slices.Contains(PhaseKinds, p.Kind) {
-			bad.add(at+"kind", ErrPhaseKind)
+			bad.Add(at+"kind", ErrPhaseKind)
 		}
 		if utf8.RuneCountInString(strings.TrimSpace(p.Name)) > 80 {
-			bad.add(at+"name", ErrPhaseName)
+			bad.Add(at+"name", ErrPhaseName)
 		}
 		switch {
 		case p.StartsAt.IsZero():
-			bad.add(at+"start", ErrPhaseDates)
+			bad.Add(at+"start", ErrPhaseDates)
 		case p.EndsAt.IsZero():
-			bad.add(at+"end", ErrPhaseDates)
+			bad.Add(at+"end", ErrPhaseDates)
 		case !p.StartsAt.Before(p.EndsAt):
-			bad.add(at+"end", ErrPhaseDates)
+			bad.Add(at+"end", ErrPhaseDates)
 		case p.StartsAt.Before(prevEnd):
-			bad.add(at+"start", ErrPhaseOverlap)
+			bad.Add(at+"start", ErrPhaseOverlap)
 		}
 		if !p.EndsAt.IsZero() {
 			prevEnd = p.EndsAt
@@ -484,15 +456,15 @@ func (s *Service) check(slug string, in EditSpace, opening bool) (*Space, proble
 		c.NameFR, c.NameEN = strings.TrimSpace(c.NameFR), strings.TrimSpace(c.NameEN)
 		switch {
 		case !slugRe.MatchString(c.Slug) || len(c.Slug) > 60:
-			bad.add(at+"slug", ErrCategorySlug)
+			bad.Add(at+"slug", ErrCategorySlug)
 		case seen[c.Slug]:
-			bad.add(at+"slug", ErrCategoryTwice)
+			bad.Add(at+"slug", ErrCategoryTwice)
 		}
 		if n := utf8.RuneCountInString(c.NameFR); n < 1 || n > 80 {
-			bad.add(at+"name_fr", ErrCategoryName)
+			bad.Add(at+"name_fr", ErrCategoryName)
 		}
 		if utf8.RuneCountInString(c.NameEN) > 80 {
-			bad.add(at+"name_en", ErrCategoryName)
+			bad.Add(at+"name_en", ErrCategoryName)
 		}
 		seen[c.Slug] = true
 		sp.Categories = append(sp.Categories, Category{Slug: c.Slug, NameFR: c.NameFR, NameEN: c.NameEN, Position: i})
