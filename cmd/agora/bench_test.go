@@ -125,6 +125,10 @@ func BenchmarkIdleRSS(b *testing.B) {
 		}
 		time.Sleep(2 * time.Second)
 		b.ReportMetric(rssMB(b, cmd.Process.Pid), "MB-RSS")
+		// The binary's own pages (file-backed: shared, clean, dropped by
+		// the kernel under pressure) apart from the process's memory.
+		b.ReportMetric(statusMB(cmd.Process.Pid, "RssFile"), "MB-RSS-file")
+		b.ReportMetric(statusMB(cmd.Process.Pid, "RssAnon"), "MB-RSS-anon")
 		b.ReportMetric(float64(fi.Size())/1e6, "MB-binary")
 		stopAgora(b, cmd)
 	}
