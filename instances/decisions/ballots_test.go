@@ -146,6 +146,7 @@ func TestBadBallots(t *testing.T) {
 		ranked := f.vote(t, decisions.Ranked, nil)
 		score := f.vote(t, decisions.Score, nil)
 		budget := f.vote(t, decisions.Budget, nil)
+		atMostTwo := f.vote(t, decisions.Approval, func(in *decisions.Input) { in.MaxChoices = 2 })
 		later, err := f.svc.Create(f.ctx, accounts.As(f.account(t, accounts.Official)), f.spaceID,
 			input(decisions.Single, func(in *decisions.Input) { in.OpensAt = start.Add(5 * day) }))
 		if err != nil {
@@ -175,6 +176,7 @@ func TestBadBallots(t *testing.T) {
 			{"score too low", ann, score, decisions.Choice{Scores: map[string]int{"a": -1}}, decisions.ErrScoreBounds},
 			{"score unknown", ann, score, decisions.Choice{Scores: map[string]int{"q": 1}}, decisions.ErrUnknownOption},
 			{"over budget", ann, budget, opts("c", "d"), decisions.ErrOverBudget}, // 50 + 60 > 100
+			{"too many", ann, atMostTwo, opts("a", "b", "c"), decisions.ErrTooMany},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -184,6 +186,7 @@ func TestBadBallots(t *testing.T) {
 				f.Unchanged(t, before, tc.name)
 			})
 		}
+		f.cast(t, ann, atMostTwo, opts("a", "c")) // the limit itself is allowed
 		// After closing.
 		f.clock.Set(single.ClosesAt)
 		before := f.State(t)
@@ -217,6 +220,9 @@ func TestBadVotes(t *testing.T) {
 			{"negative age floor", accounts.As(official), func(in *decisions.Input) { in.MinAge = -1 }, decisions.ErrMinAge},
 			{"age floor over 120", accounts.As(official), func(in *decisions.Input) { in.MinAge = 121 }, decisions.ErrMinAge},
 			{"unknown district", accounts.As(official), func(in *decisions.Input) { in.District = "Atlantis" }, accounts.ErrDistrict},
+			{"at most on single", accounts.As(official), func(in *decisions.Input) { in.MaxChoices = 1 }, decisions.ErrMaxChoices},
+			{"at most over options", accounts.As(official), func(in *decisions.Input) { in.Method, in.MaxChoices = decisions.Approval, 5 }, decisions.ErrMaxChoices},
+			{"at most negative", accounts.As(official), func(in *decisions.Input) { in.Method, in.MaxChoices = decisions.Approval, -1 }, decisions.ErrMaxChoices},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
