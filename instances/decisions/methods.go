@@ -51,7 +51,7 @@ type Spec struct {
 	ScoreMax    int      `json:"score_max,omitempty"`
 	BudgetTotal int64    `json:"budget_total,omitempty"`
 	MaxChoices  int      `json:"max_choices,omitempty"` // approval, budget: at most so many options per ballot
-	Quorum      int64    `json:"quorum,omitempty"` // counted weight needed for the result to stand
+	Quorum      int64    `json:"quorum,omitempty"`      // counted weight needed for the result to stand
 }
 
 // Choice is a ballot as a resident fills it, by option keys.
