@@ -2,6 +2,8 @@ package decisions_test
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
 	"regexp"
 	"strings"
 	"testing"
@@ -231,6 +233,41 @@ func TestBadVotes(t *testing.T) {
 				instancestest.WantErr(t, err, tc.want, tc.name)
 				f.Unchanged(t, before, tc.name)
 			})
+		}
+	})
+}
+
+// EachBallot hands the counted ballots, in no particular order, as the
+// published ones; not before closing.
+func TestEachBallot(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		v := f.vote(t, decisions.Approval, nil)
+		f.cast(t, f.resident(t), v, opts("a", "c"))
+		f.cast(t, f.resident(t), v, opts("d"))
+		none := func([]int32, int64) error { return nil }
+		instancestest.WantErr(t, f.svc.EachBallot(f.ctx, v.ID, none), decisions.ErrStillOpen, "before closing")
+		f.close(t, v)
+		var got, want []string
+		err := f.svc.EachBallot(f.ctx, v.ID, func(marks []int32, weight int64) error {
+			got = append(got, fmt.Sprint(marks, weight))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec := v.Spec()
+		err = f.svc.EachPublished(f.ctx, v.ID, func(b decisions.PublishedBallot) error {
+			marks, err := spec.Marks(b.Choice)
+			want = append(want, fmt.Sprint(marks, b.Weight))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) || len(got) != 2 {
+			t.Errorf("ballots %v, published %v", got, want)
 		}
 	})
 }

@@ -425,21 +425,19 @@ func (s *Voting) Compare(ctx context.Context, budgetID string) (budgets.Comparis
 			return budgets.Comparison{}, ErrVoteRunning
 		}
 		e.Headings = append(e.Headings, budgets.Heading{ID: hb.Heading.Slug, Budget: hb.Heading.Amount})
-		ids := make(map[string]string, len(hb.Projects))
 		for i, o := range hb.Vote.Options {
-			ids[o.Key] = hb.Projects[i].ID
 			e.Projects = append(e.Projects, budgets.Project{ID: hb.Projects[i].ID, Heading: hb.Heading.Slug, Cost: o.Cost})
 		}
 		spec := hb.Vote.Spec()
 		for _, i := range spec.TieOrder() {
 			e.TieOrder = append(e.TieOrder, hb.Projects[i].ID)
 		}
-		err := s.decisions.EachPublished(ctx, hb.Vote.ID, func(pb decisions.PublishedBallot) error {
-			ps := make([]string, len(pb.Choice.Options))
-			for i, k := range pb.Choice.Options {
-				ps[i] = ids[k]
+		err := s.decisions.EachBallot(ctx, hb.Vote.ID, func(marks []int32, weight int64) error {
+			ps := make([]string, len(marks))
+			for i, m := range marks {
+				ps[i] = hb.Projects[m].ID
 			}
-			e.Ballots = append(e.Ballots, budgets.Ballot{Projects: ps, Weight: pb.Weight})
+			e.Ballots = append(e.Ballots, budgets.Ballot{Projects: ps, Weight: weight})
 			return nil
 		})
 		if err != nil {
