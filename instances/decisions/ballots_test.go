@@ -3,8 +3,8 @@ package decisions_test
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
