@@ -207,6 +207,7 @@ type ballotData struct {
 
 type ballotRow struct {
 	Key, ProjectID, Ref, Title, Theme, Cost string
+	CostN                                   int64 // the cost as a number, for the script's running total
 	Checked                                 bool
 }
 
@@ -239,7 +240,7 @@ func (s *surface) showBallot(w http.ResponseWriter, r *http.Request, status int,
 	for i, o := range hb.Vote.Options {
 		p := hb.Projects[i]
 		d.Rows = append(d.Rows, ballotRow{Key: o.Key, ProjectID: p.ID, Ref: p.Ref, Title: p.Title, Theme: p.Theme,
-			Cost: money(l, o.Cost, b.Currency), Checked: checked[o.Key]})
+			Cost: money(l, o.Cost, b.Currency), CostN: o.Cost, Checked: checked[o.Key]})
 	}
 	if keys != nil {
 		sum, _ := hb.Check(keys)

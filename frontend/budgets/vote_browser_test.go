@@ -12,7 +12,8 @@ import (
 
 // An edition's vote in a browser, in French and English, axe-clean at
 // each step: an official opens it, a resident checks the running total
-// (over the envelope, then within it) and votes, the vote closes, the
+// (live with the script, and with the "update total" button; over the
+// envelope, then within it) and votes, the vote closes, the
 // official counts it and the results show.
 func TestEditionVoteInBrowser(t *testing.T) {
 	t.Parallel()
@@ -38,6 +39,10 @@ func TestEditionVoteInBrowser(t *testing.T) {
 	ann.Open(base + page + "/ballots/saint-lambert?lang=fr")
 	ann.Click("#p-1")
 	ann.Click("#p-2")
+	// The script follows the ticks; the server says the same on "update total".
+	if got := ann.Text("#running-total"); !strings.Contains(got, "Projets cochés : 2") || !strings.Contains(got, "de plus que l’enveloppe de 100\u202f000\u00a0€") {
+		t.Errorf("live total: %q", got)
+	}
 	ann.SubmitWant(`button[value=total]`, http.StatusBadRequest)
 	if got := ann.Text("#ballot-error"); !strings.Contains(got, "de plus que l’enveloppe") {
 		t.Errorf("over the envelope: %q", got)

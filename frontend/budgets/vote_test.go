@@ -119,7 +119,7 @@ func TestEditionVotePages(t *testing.T) {
 		w = n.Request("POST", ballot, ann, url.Values{"project": {"1", "3"}, "action": {"total"}})
 		frontendtest.WantStatus(t, w, http.StatusOK)
 		frontendtest.WantBody(t, w, "Projets cochés : 2, pour un total de 100\u202f000\u00a0€.", "Il reste 0\u00a0€ sur l’enveloppe de 100\u202f000\u00a0€.",
-			`value="1" checked`, `value="3" checked`)
+			`value="1" data-cost="60000" checked`, `value="3" data-cost="40000" checked`)
 		w = n.Request("POST", ballot, ann, url.Values{"project": {"1", "2"}, "action": {"total"}})
 		frontendtest.WantStatus(t, w, http.StatusBadRequest)
 		frontendtest.WantBody(t, w, "Les projets cochés coûtent 110\u202f000\u00a0€ : 10\u202f000\u00a0€ de plus que l’enveloppe de 100\u202f000\u00a0€.",
