@@ -238,7 +238,14 @@ func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int
 		}
 		d.Timeline = append(d.Timeline, v)
 	}
-	if official(r) && b.ResultsAt.IsZero() {
+	frozen := false // the vote is open: the review no longer changes
+	if s.voting != nil && official(r) {
+		if frozen, err = s.voting.Opened(r.Context(), b.ID); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+	}
+	if official(r) && b.ResultsAt.IsZero() && !frozen {
 		d.ReviewForm = review
 		if len(review.Values) == 0 {
 			review.Values["cost"] = strconv.FormatInt(p.Cost, 10)

@@ -82,6 +82,12 @@ func TestEditionVotePages(t *testing.T) {
 			return [3]int{n.Count(t, "budget_votes"), n.Count(t, "decision_votes"), n.Count(t, "decision_ballots")}
 		}
 
+		list, err := n.Deps.Projects.Projects(t.Context(), b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		review := `action="/budgets/projects/` + list[0].ID + `/review"` // the technical review, until the vote opens
+		frontendtest.WantBody(t, n.Request("GET", "/budgets/projects/"+list[0].ID, official, nil), review)
 		frontendtest.WantBody(t, n.Request("GET", page, official, nil), `href="`+page+`/vote/new"`, "Ouvrir le vote")
 		frontendtest.WantStatus(t, n.Request("GET", page+"/vote/new", official, nil), http.StatusOK)
 
@@ -106,6 +112,7 @@ func TestEditionVotePages(t *testing.T) {
 		w = n.Request("POST", page+"/projects", official, url.Values{"heading": {"saint-lambert"}, "title": {"Tard"}, "cost": {"1000"}})
 		frontendtest.WantStatus(t, w, http.StatusConflict)
 		frontendtest.WantBody(t, w, "Le vote est ouvert")
+		frontendtest.WantNoBody(t, n.Request("GET", "/budgets/projects/"+list[0].ID, official, nil), review)
 
 		ballot := page + "/ballots/saint-lambert"
 		frontendtest.WantBody(t, n.Get(page), "Le vote ouvrira le", `href="`+ballot+`"`, "habitants du quartier Saint-Lambert")
@@ -167,7 +174,7 @@ func TestEditionVotePages(t *testing.T) {
 		frontendtest.WantBody(t, w, "Le résultat ci-dessous vient du dépouillement", "Participation par enveloppe et par moyen de vote",
 			"Financé (les projets les plus votés d’abord)", "Un composteur")
 		frontendtest.WantBody(t, n.Get(page, "Accept-Language", "en"), "Turnout by envelope and by way of voting", "Electorate at closing")
-		list, err := n.Deps.Projects.Projects(t.Context(), b.ID)
+		list, err = n.Deps.Projects.Projects(t.Context(), b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

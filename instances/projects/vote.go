@@ -273,6 +273,12 @@ func voting(ctx context.Context, db bun.IDB, budgetID string) (bool, error) {
 	return ok, nil
 }
 
+// Opened reports whether an edition's vote was opened: its projects and
+// their reviews no longer change.
+func (s *Voting) Opened(ctx context.Context, budgetID string) (bool, error) {
+	return voting(ctx, s.db, budgetID)
+}
+
 // Ballots returns an edition's ballots, one per heading in the
 // edition's order; none when its vote was never opened.
 func (s *Voting) Ballots(ctx context.Context, budgetID string) ([]HeadingBallot, error) {
