@@ -235,7 +235,7 @@ func (in *Input) check(sp *spaces.Space, districts []string) error {
 		bad.add("status_quo", ErrStatusQuo)
 	}
 	if in.MaxChoices < 0 || in.MaxChoices > len(in.Options) || in.MaxChoices > 0 && in.Method != Approval && in.Method != Budget {
-		bad.add("max_choices", ErrMaxChoices)
+		bad = append(bad, FieldError{Field: "max_choices", Err: ErrMaxChoices})
 	}
 	if in.Quorum < 0 {
 		bad.add("quorum", ErrQuorum)
