@@ -18,6 +18,7 @@ import (
 	"agora/instances/apps"
 	"agora/instances/decisions"
 	"agora/instances/demo"
+	"agora/instances/projects"
 	"agora/storage/storagetest"
 )
 
@@ -54,6 +55,7 @@ func newDemoNode(t testing.TB) *demoNode {
 		d.Apps = catalogue
 		d.Federation = demoFederation{}
 		d.Decisions = decisions.NewService(db, d.Accounts, d.Spaces, d.Now)
+		d.Voting = projects.NewVoting(db, d.Projects, d.Decisions, d.Now)
 	})
 	ctx := t.Context()
 	// The whole demo: its catalogue, its moderation log, its votes and
@@ -62,6 +64,9 @@ func newDemoNode(t testing.TB) *demoNode {
 		Moderation: n.Moderation, Apps: catalogue, Site: n.Deps.Site, Projects: n.Deps.Projects,
 		Decisions: func(now func() time.Time) *decisions.Service {
 			return decisions.NewService(db, n.Accounts, n.Spaces, now)
+		},
+		Voting: func(now func() time.Time) *projects.Voting {
+			return projects.NewVoting(db, n.Deps.Projects, decisions.NewService(db, n.Accounts, n.Spaces, now), now)
 		},
 	}, n.Clock.Now()); err != nil {
 		t.Fatalf("load the demo: %v", err)

@@ -94,6 +94,9 @@ type Deps struct {
 	Projects *projects.Service
 	// Decisions, when set, serves the votes (/votes).
 	Decisions *decisionsvc.Service
+	// Voting, when set with Projects, serves the vote phase of the
+	// participatory budgets (ballots per heading, on Decisions' votes).
+	Voting *projects.Voting
 
 	// Site, when set, is how the admin has the node present itself (name,
 	// accent, logo, welcome, the legal pages' texts): the legal pages and
@@ -218,7 +221,7 @@ func registerParticipation(k *web.Kit, d Deps) error {
 		return err
 	}
 	if d.Projects != nil {
-		if err := budgets.Register(k, budgets.Deps{Projects: d.Projects, Spaces: d.Spaces}); err != nil {
+		if err := budgets.Register(k, budgets.Deps{Projects: d.Projects, Spaces: d.Spaces, Voting: d.Voting}); err != nil {
 			return err
 		}
 	}

@@ -83,6 +83,9 @@ func loadDemo(ctx context.Context, n *node) error {
 		Apps: apps.NewService(n.db, n.blobs, nil, apps.Options{}), Site: site.NewService(n.db, nil),
 		Decisions: func(now func() time.Time) *decisions.Service { return decisions.NewService(n.db, acc, sp, now) },
 		Projects:  projects.NewService(n.db, n.blobs, nil),
+		Voting: func(now func() time.Time) *projects.Voting {
+			return projects.NewVoting(n.db, projects.NewService(n.db, n.blobs, now), decisions.NewService(n.db, acc, sp, now), now)
+		},
 	}, time.Now())
 }
 

@@ -182,6 +182,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Search:        search.NewService(n.db),
 		Reports:       reports.NewService(n.db, nil),
 		Decisions:     decisionsSvc,
+		Voting:        projects.NewVoting(n.db, projectsSvc, decisionsSvc, nil),
 
 		AttachmentQuota: cfg.AttachmentQuota,
 		Checks: []frontend.Check{

@@ -12,6 +12,7 @@ import (
 	"net/http"
 
 	"agora/frontend/web"
+	"agora/instances/decisions"
 	"agora/instances/projects"
 	"agora/instances/spaces"
 )
@@ -23,12 +24,16 @@ var templates embed.FS
 type Deps struct {
 	Projects *projects.Service
 	Spaces   *spaces.Service
+	// Voting, when set, serves the vote phase: opening an edition's
+	// vote, the ballot of each heading, and the count.
+	Voting *projects.Voting
 }
 
 type surface struct {
 	*web.Pages
 	projects *projects.Service
 	spaces   *spaces.Service
+	voting   *projects.Voting // nil: no vote phase on the node
 }
 
 // Register serves the surface on the kit's router.
@@ -40,7 +45,7 @@ func Register(k *web.Kit, d Deps) error {
 	if err != nil {
 		return fmt.Errorf("budgets: %w", err)
 	}
-	s := &surface{Pages: pages, projects: d.Projects, spaces: d.Spaces}
+	s := &surface{Pages: pages, projects: d.Projects, spaces: d.Spaces, voting: d.Voting}
 	k.MapErrors(
 		web.MapError(projects.ErrNotFound, http.StatusNotFound, "budget.error.not_found", ""),
 		web.MapError(projects.ErrDecided, http.StatusConflict, "budget.error.decided", ""),
@@ -62,6 +67,32 @@ func Register(k *web.Kit, d Deps) error {
 	official.Post("/budgets/{id}/projects", s.managing(s.addProject))
 	official.Post("/budgets/projects/{id}/review", s.managing(s.review))
 	official.Post("/budgets/projects/{id}/milestones", s.managing(s.milestoneSave))
+	if s.voting != nil {
+		k.MapErrors(
+			web.MapError(projects.ErrVoting, http.StatusConflict, "budgetvote.error.voting", ""),
+			web.MapError(projects.ErrVoteOpened, http.StatusConflict, "budgetvote.error.opened", ""),
+			web.MapError(projects.ErrNoVote, http.StatusNotFound, "budgetvote.error.no_vote", ""),
+			web.MapError(projects.ErrVoteRunning, http.StatusConflict, "budgetvote.error.running", ""),
+			// The ballot's errors, as the votes' pages word them (the
+			// first mapping of an error wins: these serve when the votes'
+			// pages are not on the node).
+			web.MapError(decisions.ErrSignIn, http.StatusUnauthorized, "error.401", ""),
+			web.MapError(decisions.ErrNotVerified, http.StatusForbidden, "vote.error.not_verified", ""),
+			web.MapError(decisions.ErrNotOpen, http.StatusConflict, "vote.error.not_open", ""),
+			web.MapError(decisions.ErrClosed, http.StatusConflict, "vote.error.closed", ""),
+			web.MapError(decisions.ErrPaperCast, http.StatusConflict, "vote.error.paper", ""),
+			web.MapError(decisions.ErrUnknownOption, http.StatusBadRequest, "vote.error.unknown_option", "ballot"),
+			web.MapError(decisions.ErrEmptyBallot, http.StatusBadRequest, "vote.error.empty", "ballot"),
+			web.MapError(decisions.ErrRepeated, http.StatusBadRequest, "vote.error.repeated", "ballot"),
+			web.MapError(decisions.ErrOverBudget, http.StatusBadRequest, "vote.error.budget", "ballot"),
+			web.MapError(decisions.ErrTooMany, http.StatusBadRequest, "budgetvote.error.too_many", "ballot"),
+		)
+		anyone.Get("/budgets/{id}/ballots/{heading}", s.ballotPage)
+		k.SignedIn().Post("/budgets/{id}/ballots/{heading}", s.ballotPost)
+		official.Get("/budgets/{id}/vote/new", s.managing(s.voteNew))
+		official.Post("/budgets/{id}/vote", s.managing(s.voteOpen))
+		official.Post("/budgets/{id}/count", s.managing(s.voteCount))
+	}
 	k.OpenData("/api/v1/budgets/{id}", s.budgetJSON)
 	k.OpenData("/api/v1/budgets/{id}/results", s.resultsJSON)
 	return nil

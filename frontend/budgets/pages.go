@@ -62,6 +62,7 @@ type budgetData struct {
 	Headings  []headingView
 	HasPBFile bool
 	Chart     *moneyChart // nil before the count
+	Vote      *voteView   // the vote phase, nil when there is none to show
 	// Form adds a project, for officials before the result.
 	Form        *web.Form
 	HeadingOpts []web.Option
@@ -139,7 +140,14 @@ func (s *surface) showBudget(w http.ResponseWriter, r *http.Request, status int,
 	if d.Decided {
 		d.Chart = newMoneyChart(l, b, list)
 	}
-	if !d.Decided && official(r) {
+	vote, err := s.vote(r, b)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	d.Vote = vote
+
+	if !d.Decided && official(r) && (d.Vote == nil || d.Vote.MayOpen) {
 		d.Form = f
 		for _, h := range b.Headings {
 			d.HeadingOpts = append(d.HeadingOpts, web.Option{Value: h.Slug, Label: h.Name})
@@ -230,7 +238,14 @@ func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int
 		}
 		d.Timeline = append(d.Timeline, v)
 	}
-	if official(r) && b.ResultsAt.IsZero() {
+	frozen := false // the vote is open: the review no longer changes
+	if s.voting != nil && official(r) {
+		if frozen, err = s.voting.Opened(r.Context(), b.ID); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+	}
+	if official(r) && b.ResultsAt.IsZero() && !frozen {
 		d.ReviewForm = review
 		if len(review.Values) == 0 {
 			review.Values["cost"] = strconv.FormatInt(p.Cost, 10)

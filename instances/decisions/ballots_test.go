@@ -2,7 +2,9 @@ package decisions_test
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -146,6 +148,7 @@ func TestBadBallots(t *testing.T) {
 		ranked := f.vote(t, decisions.Ranked, nil)
 		score := f.vote(t, decisions.Score, nil)
 		budget := f.vote(t, decisions.Budget, nil)
+		atMostTwo := f.vote(t, decisions.Approval, func(in *decisions.Input) { in.MaxChoices = 2 })
 		later, err := f.svc.Create(f.ctx, accounts.As(f.account(t, accounts.Official)), f.spaceID,
 			input(decisions.Single, func(in *decisions.Input) { in.OpensAt = start.Add(5 * day) }))
 		if err != nil {
@@ -175,6 +178,7 @@ func TestBadBallots(t *testing.T) {
 			{"score too low", ann, score, decisions.Choice{Scores: map[string]int{"a": -1}}, decisions.ErrScoreBounds},
 			{"score unknown", ann, score, decisions.Choice{Scores: map[string]int{"q": 1}}, decisions.ErrUnknownOption},
 			{"over budget", ann, budget, opts("c", "d"), decisions.ErrOverBudget}, // 50 + 60 > 100
+			{"too many", ann, atMostTwo, opts("a", "b", "c"), decisions.ErrTooMany},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -184,6 +188,7 @@ func TestBadBallots(t *testing.T) {
 				f.Unchanged(t, before, tc.name)
 			})
 		}
+		f.cast(t, ann, atMostTwo, opts("a", "c")) // the limit itself is allowed
 		// After closing.
 		f.clock.Set(single.ClosesAt)
 		before := f.State(t)
@@ -217,6 +222,9 @@ func TestBadVotes(t *testing.T) {
 			{"negative age floor", accounts.As(official), func(in *decisions.Input) { in.MinAge = -1 }, decisions.ErrMinAge},
 			{"age floor over 120", accounts.As(official), func(in *decisions.Input) { in.MinAge = 121 }, decisions.ErrMinAge},
 			{"unknown district", accounts.As(official), func(in *decisions.Input) { in.District = "Atlantis" }, accounts.ErrDistrict},
+			{"at most on single", accounts.As(official), func(in *decisions.Input) { in.MaxChoices = 1 }, decisions.ErrMaxChoices},
+			{"at most over options", accounts.As(official), func(in *decisions.Input) { in.Method, in.MaxChoices = decisions.Approval, 5 }, decisions.ErrMaxChoices},
+			{"at most negative", accounts.As(official), func(in *decisions.Input) { in.Method, in.MaxChoices = decisions.Approval, -1 }, decisions.ErrMaxChoices},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -225,6 +233,41 @@ func TestBadVotes(t *testing.T) {
 				instancestest.WantErr(t, err, tc.want, tc.name)
 				f.Unchanged(t, before, tc.name)
 			})
+		}
+	})
+}
+
+// EachBallot hands the counted ballots, in no particular order, as the
+// published ones; not before closing.
+func TestEachBallot(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		v := f.vote(t, decisions.Approval, nil)
+		f.cast(t, f.resident(t), v, opts("a", "c"))
+		f.cast(t, f.resident(t), v, opts("d"))
+		none := func([]int32, int64) error { return nil }
+		instancestest.WantErr(t, f.svc.EachBallot(f.ctx, v.ID, none), decisions.ErrStillOpen, "before closing")
+		f.close(t, v)
+		var got, want []string
+		err := f.svc.EachBallot(f.ctx, v.ID, func(marks []int32, weight int64) error {
+			got = append(got, fmt.Sprint(marks, weight))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec := v.Spec()
+		err = f.svc.EachPublished(f.ctx, v.ID, func(b decisions.PublishedBallot) error {
+			marks, err := spec.Marks(b.Choice)
+			want = append(want, fmt.Sprint(marks, b.Weight))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) || len(got) != 2 {
+			t.Errorf("ballots %v, published %v", got, want)
 		}
 	})
 }

@@ -38,6 +38,7 @@ type Vote struct {
 	ScoreMin    int        `bun:"score_min"`
 	ScoreMax    int        `bun:"score_max"`
 	BudgetTotal int64      `bun:"budget_total"`
+	MaxChoices  int        `bun:"max_choices"` // approval and budget: at most so many options, 0 for no limit
 	Quorum      int64      `bun:"quorum"`
 	Delegation  bool       `bun:"delegation"`
 	MinAge      int        `bun:"min_age"`  // the electorate's age floor, 0 for none
@@ -66,7 +67,7 @@ type optionRow struct {
 // Spec is what a count needs of the vote.
 func (v *Vote) Spec() Spec {
 	return Spec{VoteID: v.ID, Method: v.Method, Options: v.Options, StatusQuo: v.StatusQuo,
-		ScoreMin: v.ScoreMin, ScoreMax: v.ScoreMax, BudgetTotal: v.BudgetTotal, Quorum: v.Quorum}
+		ScoreMin: v.ScoreMin, ScoreMax: v.ScoreMax, BudgetTotal: v.BudgetTotal, MaxChoices: v.MaxChoices, Quorum: v.Quorum}
 }
 
 // Window says where now stands: ErrNotOpen before opening, ErrClosed
@@ -112,6 +113,7 @@ var (
 	ErrBudget       = errors.New("a budget vote needs a total and a positive cost for every project")
 	ErrStatusQuo    = errors.New("the status quo must be one of the options of a ranked vote")
 	ErrQuorum       = errors.New("the quorum cannot be negative")
+	ErrMaxChoices   = errors.New("the most options a ballot may choose is a whole number from 0 (no limit) to the number of options, for approval and budget votes")
 	ErrMinAge       = errors.New("the age floor is a whole number of years from 0 (none) to 120")
 	ErrCategory     = errors.New("choose one of the space's categories")
 	ErrNoDelegation = errors.New("this vote does not take delegations")
@@ -146,6 +148,7 @@ type Input struct {
 	ScoreMin    int
 	ScoreMax    int
 	BudgetTotal int64
+	MaxChoices  int // approval and budget: at most so many options per ballot, 0 for no limit
 	Quorum      int64
 	Delegation  bool
 	MinAge      int    // age floor of the electorate, 0 for none
@@ -231,6 +234,9 @@ func (in *Input) check(sp *spaces.Space, districts []string) error {
 	if in.StatusQuo != "" && (in.Method != Ranked || !keys[in.StatusQuo]) {
 		bad.Add("status_quo", ErrStatusQuo)
 	}
+	if in.MaxChoices < 0 || in.MaxChoices > len(in.Options) || in.MaxChoices > 0 && in.Method != Approval && in.Method != Budget {
+		bad = append(bad, FieldError{Field: "max_choices", Err: ErrMaxChoices})
+	}
 	if in.Quorum < 0 {
 		bad.Add("quorum", ErrQuorum)
 	}
@@ -249,7 +255,7 @@ func (v *Vote) apply(in Input) {
 	v.Question, v.Description, v.Category, v.Method = in.Question, in.Description, in.Category, in.Method
 	v.Options, v.StatusQuo, v.ScoreMin, v.ScoreMax = in.Options, in.StatusQuo, in.ScoreMin, in.ScoreMax
 	v.BudgetTotal, v.Quorum, v.Delegation, v.OpensAt, v.ClosesAt = in.BudgetTotal, in.Quorum, in.Delegation, in.OpensAt, in.ClosesAt
-	v.MinAge, v.District = in.MinAge, in.District
+	v.MinAge, v.District, v.MaxChoices = in.MinAge, in.District, in.MaxChoices
 }
 
 // Districts are the node's districts, which a vote may be narrowed to.

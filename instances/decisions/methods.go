@@ -50,7 +50,8 @@ type Spec struct {
 	ScoreMin    int      `json:"score_min,omitempty"`
 	ScoreMax    int      `json:"score_max,omitempty"`
 	BudgetTotal int64    `json:"budget_total,omitempty"`
-	Quorum      int64    `json:"quorum,omitempty"` // counted weight needed for the result to stand
+	MaxChoices  int      `json:"max_choices,omitempty"` // approval, budget: at most so many options per ballot
+	Quorum      int64    `json:"quorum,omitempty"`      // counted weight needed for the result to stand
 }
 
 // Choice is a ballot as a resident fills it, by option keys.
@@ -68,6 +69,7 @@ var (
 	ErrRepeated      = errors.New("an option appears twice on the ballot")
 	ErrScoreBounds   = errors.New("a score is outside the vote's bounds")
 	ErrOverBudget    = errors.New("the chosen projects cost more than the total")
+	ErrTooMany       = errors.New("this ballot chooses more options than the vote allows")
 	ErrWrongForm     = errors.New("this ballot does not match the vote's method")
 )
 
@@ -99,6 +101,9 @@ func (sp *Spec) Marks(c Choice) ([]int32, error) {
 		marks, err := sp.positions(c.Options)
 		if err != nil {
 			return nil, err
+		}
+		if sp.MaxChoices > 0 && len(marks) > sp.MaxChoices && sp.Method != Single {
+			return nil, fmt.Errorf("%w: at most %d", ErrTooMany, sp.MaxChoices)
 		}
 		slices.Sort(marks)
 		if sp.Method == Budget {

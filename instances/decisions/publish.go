@@ -201,6 +201,62 @@ func (s *Service) EachPublished(ctx context.Context, voteID string, fn func(Publ
 	return s.eachPublished(ctx, v, t, fn)
 }
 
+// EachBallot calls fn with each counted ballot of a closed vote as
+// option positions (Spec.Marks' form; the slice is reused, fn must not
+// keep it) with its weight, in the order the database stores them
+// rather than the published order: for counts by other rules, such as
+// the participatory budget's Equal Shares, which need every ballot but
+// neither receipts nor their order. Reading in storage order spares
+// the index walk that sorting by receipt costs. Before closing:
+// ErrStillOpen.
+func (s *Service) EachBallot(ctx context.Context, voteID string, fn func(marks []int32, weight int64) error) error {
+	v, err := s.ByID(ctx, voteID)
+	if err != nil {
+		return err
+	}
+	t, err := s.Results(ctx, voteID)
+	if err != nil {
+		return err
+	}
+	heavy := make(map[string]int64, len(t.Weighed))
+	for _, h := range t.Weighed {
+		heavy[h.Receipt] = h.Weight
+	}
+	n := len(v.Options)
+	if v.Method == Score {
+		n = -1
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT receipt, content FROM decision_ballots WHERE vote_id = ?", v.ID)
+	if err != nil {
+		return fmt.Errorf("read ballots: %w", err)
+	}
+	defer rows.Close()
+	var (
+		receipt string
+		content []byte
+		buf     []int32
+	)
+	for rows.Next() {
+		if err := rows.Scan(&receipt, &content); err != nil {
+			return fmt.Errorf("read ballots: %w", err)
+		}
+		if buf, err = decode(content, buf, n); err != nil {
+			return err
+		}
+		weight := int64(1)
+		if w, ok := heavy[receipt]; ok {
+			weight = w
+		}
+		if err := fn(buf, weight); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read ballots: %w", err)
+	}
+	return nil
+}
+
 func (s *Service) eachPublished(ctx context.Context, v *Vote, t *Tally, fn func(PublishedBallot) error) error {
 	heavy := make(map[string]Weighed, len(t.Weighed))
 	for _, h := range t.Weighed {

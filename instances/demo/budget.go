@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"time"
 
 	"agora/instances/accounts"
 	"agora/instances/budgets"
@@ -112,6 +113,53 @@ func loadLastEdition(ctx context.Context, svc *projects.Service, spaceID string,
 			}
 		}
 		i++
+	}
+	return nil
+}
+
+// voteEdition is the demo's edition in its vote phase: projects reviewed
+// and found feasible, on a knapsack ballot of one envelope open to every
+// verified resident, so a newcomer can vote (and see the running total)
+// at once. Two demo residents have voted already.
+var voteEdition = []struct {
+	title, theme string
+	cost         int64
+}{
+	{"Un jardin partagé rue Mathurin-Régnier", "Espaces verts", 180_000},
+	{"Des abris pour vélos près des écoles", "Mobilité", 240_000},
+	{"Une ludothèque dans la médiathèque Marguerite-Yourcenar", "Culture", 150_000},
+	{"Des toilettes publiques accessibles au parc Georges-Brassens", "Santé", 320_000},
+	{"Un terrain de basket éclairé rue de la Croix-Nivert", "Sport", 290_000},
+	{"Des composteurs de quartier", "Environnement", 60_000},
+}
+
+func loadVoteEdition(ctx context.Context, svc Services, now time.Time, spaceID string, people map[string]*accounts.Account) error {
+	live := svc.Voting(func() time.Time { return now })
+	official := accounts.As(people["espaces_verts"])
+	b, err := svc.Projects.CreateBudget(ctx, official, projects.BudgetInput{SpaceID: spaceID, Title: "Budget participatif 2027 : le vote",
+		Rule: budgets.Greedy, BallotKind: projects.Knapsack, Headings: []projects.HeadingInput{{Name: "Tout le 15e", Amount: 600_000}}})
+	if err != nil {
+		return fmt.Errorf("demo vote edition: %w", err)
+	}
+	for _, p := range voteEdition {
+		created, err := svc.Projects.AddProject(ctx, official, projects.ProjectInput{BudgetID: b.ID, Heading: "tout-le-15e",
+			Title: p.title, Theme: p.theme, Cost: p.cost})
+		if err != nil {
+			return fmt.Errorf("demo vote project: %w", err)
+		}
+		if err := svc.Projects.SetReview(ctx, official, created.ID, projects.ReviewInput{Feasible: true, Cost: p.cost,
+			Reasons: "Faisable : le service a vérifié le lieu et le coût."}); err != nil {
+			return fmt.Errorf("demo vote review: %w", err)
+		}
+	}
+	day := 24 * time.Hour
+	if _, err := live.OpenVote(ctx, official, b.ID, projects.VoteInput{OpensAt: now.Add(-day), ClosesAt: now.Add(13 * day)}); err != nil {
+		return fmt.Errorf("demo vote opening: %w", err)
+	}
+	for who, refs := range map[string][]string{"camille": {"1", "6"}, "youssef": {"2", "3", "6"}} {
+		if _, err := live.Cast(ctx, accounts.As(people[who]), b.ID, "tout-le-15e", refs); err != nil {
+			return fmt.Errorf("demo budget ballot: %w", err)
+		}
 	}
 	return nil
 }

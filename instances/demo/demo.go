@@ -41,6 +41,9 @@ type Services struct {
 	// Decisions, when set, makes the votes' service on a clock: the demo
 	// casts a closed vote's ballots in the past, as they were cast.
 	Decisions func(now func() time.Time) *decisions.Service
+	// Voting, when set with Projects and Decisions, adds this year's
+	// edition in its vote phase, on a clock as Decisions is.
+	Voting func(now func() time.Time) *projects.Voting
 }
 
 // ErrLoaded means the demo is already there.
@@ -329,7 +332,13 @@ func Load(ctx context.Context, svc Services, now time.Time) error {
 			return err
 		}
 	}
-	return votes(ctx, svc, now, council, people)
+	if err := votes(ctx, svc, now, council, people); err != nil {
+		return err
+	}
+	if svc.Projects != nil && svc.Voting != nil {
+		return loadVoteEdition(ctx, svc, now, budget.ID, people)
+	}
+	return nil
 }
 
 // argument is one comment of a debate, for or against.

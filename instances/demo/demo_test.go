@@ -38,6 +38,9 @@ func demoNode(t *testing.T, dialect string, now time.Time) (*bun.DB, demo.Servic
 		Apps: apps.NewService(db, storagetest.NewBlobStore(t, "local"), clock, apps.Options{}), Site: site.NewService(db, clock),
 		Decisions: func(now func() time.Time) *decisions.Service { return decisions.NewService(db, acc, sp, now) },
 		Projects:  projects.NewService(db, storagetest.NewBlobStore(t, "local"), clock),
+		Voting: func(now func() time.Time) *projects.Voting {
+			return projects.NewVoting(db, projects.NewService(db, storagetest.NewBlobStore(t, "local"), now), decisions.NewService(db, acc, sp, now), now)
+		},
 	}
 }
 
@@ -76,17 +79,21 @@ func TestLoad(t *testing.T) {
 			t.Errorf("demo comments: %d, %v", comments, err)
 		}
 		// Last year's participatory budget: counted, its funded projects
-		// followed with their steps.
-		var budgetsN, stepsN int
-		if err := db.NewRaw("SELECT count(*) FROM budgets").Scan(ctx, &budgetsN); err != nil || budgetsN != 1 {
+		// followed with their steps; this year's in its vote phase.
+		var budgetsN, stepsN, linksN int
+		if err := db.NewRaw("SELECT count(*) FROM budgets").Scan(ctx, &budgetsN); err != nil || budgetsN != 2 {
 			t.Errorf("demo budgets: %d, %v", budgetsN, err)
 		}
 		if err := db.NewRaw("SELECT count(*) FROM budget_milestones").Scan(ctx, &stepsN); err != nil || stepsN != 6 {
 			t.Errorf("demo budget steps: %d, %v", stepsN, err)
 		}
-		// The council's votes: one open, one closed with its results.
+		if err := db.NewRaw("SELECT count(*) FROM budget_votes").Scan(ctx, &linksN); err != nil || linksN != 1 {
+			t.Errorf("demo budget votes: %d, %v", linksN, err)
+		}
+		// The council's votes, one open, one closed with its results; and
+		// the budget's envelope, open.
 		votes, err := decisions.NewService(db, svc.Accounts, svc.Spaces, nil).List(ctx)
-		if err != nil || len(votes) != 2 {
+		if err != nil || len(votes) != 3 {
 			t.Fatalf("demo votes: %d, %v", len(votes), err)
 		}
 		var open, closed int
@@ -101,7 +108,7 @@ func TestLoad(t *testing.T) {
 				open++
 			}
 		}
-		if open != 1 || closed != 1 {
+		if open != 2 || closed != 1 {
 			t.Errorf("demo votes: %d open, %d closed", open, closed)
 		}
 		if err := demo.Load(ctx, svc, now); !errors.Is(err, demo.ErrLoaded) {

@@ -405,6 +405,11 @@ func (s *Service) AddProject(ctx context.Context, actor accounts.Actor, in Proje
 		if !b.ResultsAt.IsZero() {
 			return ErrDecided
 		}
+		if v, err := voting(ctx, tx, b.ID); err != nil {
+			return err
+		} else if v {
+			return ErrVoting
+		}
 		if !slices.ContainsFunc(b.Headings, func(h Heading) bool { return h.Slug == in.Heading }) {
 			return Problems{"heading": ProblemUnknown}.Err()
 		}
@@ -536,6 +541,10 @@ func (s *Service) SetReview(ctx context.Context, actor accounts.Actor, projectID
 			return err
 		} else if !b.ResultsAt.IsZero() {
 			return ErrDecided
+		} else if v, err := voting(ctx, tx, b.ID); err != nil {
+			return err
+		} else if v {
+			return ErrVoting
 		}
 		q := tx.NewUpdate().Model((*Project)(nil)).Where("id = ?", projectID).
 			Set("review = ?", map[bool]Review{true: Feasible, false: Unfeasible}[in.Feasible]).
