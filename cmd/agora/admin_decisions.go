@@ -15,6 +15,7 @@ import (
 
 	"agora/federation/coordination"
 	"agora/instances/decisions"
+	"agora/instances/projects"
 )
 
 // decisionsCommands are the tasks on binding votes.
@@ -166,8 +167,9 @@ func (c cancelOnClose) Close() error {
 // is locked while it is counted), so several at once are fine.
 const closeVotesEvery = time.Minute
 
-// closeVotes closes due votes until ctx ends.
-func closeVotes(ctx context.Context, log *slog.Logger, svc *decisions.Service) {
+// closeVotes closes due votes, then counts the participatory budgets
+// whose votes have all closed, until ctx ends.
+func closeVotes(ctx context.Context, log *slog.Logger, svc *decisions.Service, voting *projects.Voting) {
 	t := time.NewTicker(closeVotesEvery)
 	defer t.Stop()
 	for {
@@ -175,6 +177,11 @@ func closeVotes(ctx context.Context, log *slog.Logger, svc *decisions.Service) {
 			log.Error("close votes", "err", err)
 		} else if n > 0 {
 			log.Info("votes closed and published", "count", n)
+		}
+		if n, err := voting.CountDue(ctx); err != nil && ctx.Err() == nil {
+			log.Error("count budgets", "err", err)
+		} else if n > 0 {
+			log.Info("participatory budgets counted", "count", n)
 		}
 		select {
 		case <-ctx.Done():

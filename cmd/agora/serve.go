@@ -156,6 +156,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	if err != nil {
 		return err
 	}
+	votingSvc := projects.NewVoting(n.db, projectsSvc, decisionsSvc, nil)
 	handler, err := frontend.New(frontend.Config{
 		NodeName: cfg.NodeName, BaseURL: cfg.BaseURL, Location: cfg.Location, TrustedProxies: cfg.TrustedProxies,
 		PageCacheTTL: cfg.PageCacheTTL,
@@ -182,7 +183,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Search:        search.NewService(n.db),
 		Reports:       reports.NewService(n.db, nil),
 		Decisions:     decisionsSvc,
-		Voting:        projects.NewVoting(n.db, projectsSvc, decisionsSvc, nil),
+		Voting:        votingSvc,
 
 		AttachmentQuota: cfg.AttachmentQuota,
 		Checks: []frontend.Check{
@@ -219,7 +220,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	votesDone := make(chan struct{})
 	go func() {
 		defer close(votesDone)
-		closeVotes(maintCtx, log, decisionsSvc)
+		closeVotes(maintCtx, log, decisionsSvc, votingSvc)
 	}()
 	defer func() { stopMaint(); <-votesDone }()
 	collectDone := make(chan struct{})

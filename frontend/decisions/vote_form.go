@@ -199,7 +199,9 @@ func (s *surface) loadEdit(w http.ResponseWriter, r *http.Request) (*voteFormVie
 	}
 	d := &voteFormView{Space: sp, Vote: v}
 	switch err := s.decisions.Editable(ctx, v.ID); {
-	case v.Method == decisions.Budget:
+	case v.Method == decisions.Budget, v.MaxChoices > 0:
+		// A budget's heading (costs, or "at most N projects"), which this
+		// form cannot show: its budget's pages own it.
 		d.Refusal = s.Printer(r).T("votepages.edit.budget")
 	case errors.Is(err, decisions.ErrBallotsCast):
 		d.Refusal = s.Printer(r).T("votepages.error.ballots_cast")

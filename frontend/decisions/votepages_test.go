@@ -165,6 +165,19 @@ func TestVoteForm(t *testing.T) {
 			if v, _ := n.svc.ByID(t.Context(), b.ID); v.Method != decisions.Budget {
 				t.Error("a budget vote was edited from the vote form")
 			}
+			// Nor an approval vote with a limit (a budget heading's "at most
+			// N projects"): the form would drop the limit.
+			a, err := n.svc.Create(t.Context(), accounts.As(n.Staff[accounts.Official]), sp.ID, decisions.Input{
+				Question: "Quels projets ?", Method: decisions.Approval, MaxChoices: 1,
+				Options: []decisions.Option{{Label: "Un banc"}, {Label: "Un arbre"}},
+				OpensAt: now.Add(time.Hour), ClosesAt: now.Add(48 * time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			frontendtest.WantStatus(t, n.Request("POST", "/votes/"+a.ID+"/edit", official, goodVote(n)), http.StatusConflict)
+			if v, _ := n.svc.ByID(t.Context(), a.ID); v.MaxChoices != 1 || v.Question != "Quels projets ?" {
+				t.Errorf("an approval vote with a limit was edited from the vote form: %+v", v)
+			}
 		})
 	}
 }

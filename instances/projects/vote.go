@@ -517,3 +517,32 @@ func (s *Voting) Count(ctx context.Context, actor accounts.Actor, budgetID strin
 	}
 	return cmp, nil
 }
+
+// CountDue counts every edition whose headings' votes have all closed
+// and that is not counted yet, as the node itself; serve runs it with the
+// closing of votes, so results need no one to click. It returns how many
+// editions it counted; one that fails is skipped and its error returned
+// after the others were tried.
+func (s *Voting) CountDue(ctx context.Context) (int, error) {
+	var ids []string
+	err := s.db.NewSelect().TableExpr("budget_votes AS bv").ColumnExpr("DISTINCT bv.budget_id").
+		Join("JOIN budgets AS b ON b.id = bv.budget_id").
+		Where("b.results_at IS NULL").
+		Where("NOT EXISTS (SELECT 1 FROM budget_votes AS o JOIN decision_votes AS v ON v.id = o.vote_id WHERE o.budget_id = bv.budget_id AND v.closes_at > ?)", s.now()).
+		Scan(ctx, &ids)
+	if err != nil {
+		return 0, fmt.Errorf("editions due: %w", err)
+	}
+	n := 0
+	var errs []error
+	for _, id := range ids {
+		switch _, err := s.Count(ctx, accounts.System, id); {
+		case err == nil:
+			n++
+		case errors.Is(err, ErrDecided): // another process counted it
+		default:
+			errs = append(errs, fmt.Errorf("count edition %s: %w", id, err))
+		}
+	}
+	return n, errors.Join(errs...)
+}

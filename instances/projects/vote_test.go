@@ -193,13 +193,23 @@ func TestEditionVote(t *testing.T) {
 		}
 		_, err = f.voting.Count(ctx, f.official, b.ID)
 		instancestest.WantErr(t, err, projects.ErrVoteRunning, "count while open")
+		if n, err := f.voting.CountDue(ctx); n != 0 || err != nil {
+			t.Fatalf("CountDue while the votes are open: %d, %v", n, err)
+		}
 
 		f.clock.Set(window.ClosesAt)
 		_, err = f.voting.Cast(ctx, accounts.As(bob), b.ID, "toute-la-ville", []string{"5"})
 		instancestest.WantErr(t, err, decisions.ErrClosed, "after closing")
 		_, err = f.voting.Count(ctx, f.resident, b.ID)
 		instancestest.WantErr(t, err, projects.ErrForbidden, "count by a resident")
-		cmp, err := f.voting.Count(ctx, f.official, b.ID)
+		// The node counts it, as serve does each minute: nobody clicks.
+		if n, err := f.voting.CountDue(ctx); n != 1 || err != nil {
+			t.Fatalf("CountDue after closing: %d, %v; want 1", n, err)
+		}
+		if n, err := f.voting.CountDue(ctx); n != 0 || err != nil {
+			t.Fatalf("CountDue again: %d, %v; want 0", n, err)
+		}
+		cmp, err := f.voting.Compare(ctx, b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
