@@ -2,11 +2,14 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"agora/instances/accounts"
 )
 
 // pageCache keeps, for a moment, the pages and API answers anonymous
@@ -20,6 +23,13 @@ type pageCache struct {
 	maxItems int
 	maxBody  int
 	prefixes []string // the paths whose GETs may be cached
+
+	// Signed-in readers of the paths matching forReaders get the cached
+	// page with readerNav's rendering between the first open and the
+	// next close mark (see Kit.CacheForReaders).
+	forReaders  []string
+	readerNav   func(*http.Request) ([]byte, error)
+	open, close []byte
 
 	mu      sync.Mutex
 	items   map[string]*cachedPage
@@ -52,10 +62,16 @@ func newPageCache(ttl time.Duration, prefixes []string) *pageCache {
 
 // key returns the cache key of a request, or "" when it must not be cached.
 func (c *pageCache) key(r *http.Request, sessionCookie string) string {
-	if r.Method != http.MethodGet || c.ttl <= 0 {
+	if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" {
 		return ""
 	}
-	if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" {
+	return c.anonymousKey(r)
+}
+
+// anonymousKey is the key of the page an anonymous visitor sending r
+// would get, whatever session r carries, or "" when it must not be cached.
+func (c *pageCache) anonymousKey(r *http.Request) string {
+	if r.Method != http.MethodGet || c.ttl <= 0 {
 		return ""
 	}
 	if strings.Contains(r.URL.Path, "/attachments/") {
@@ -89,51 +105,133 @@ func (c *pageCache) key(r *http.Request, sessionCookie string) string {
 	return b.String()
 }
 
+// readerKey is the key of the anonymous page a signed-in reader may get
+// with their own header, or "".
+func (c *pageCache) readerKey(r *http.Request) string {
+	if c.readerNav == nil || CurrentAccount(r) == nil {
+		return ""
+	}
+	for _, p := range c.forReaders {
+		if pathMatch(p, r.URL.Path) {
+			return c.anonymousKey(r)
+		}
+	}
+	return ""
+}
+
 func (c *pageCache) middleware(sessionCookie string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			key := c.key(r, sessionCookie)
-			if key == "" {
-				next.ServeHTTP(w, r)
-				return
-			}
-			for {
-				c.mu.Lock()
-				if p, ok := c.items[key]; ok && time.Now().Before(p.until) {
-					c.mu.Unlock()
+			if key := c.key(r, sessionCookie); key != "" {
+				if p, rec := c.get(key, next, r); p != nil {
 					p.write(w, r)
-					return
+				} else {
+					rec.flushTo(w)
 				}
-				if wg, busy := c.pending[key]; busy {
-					c.mu.Unlock()
-					wg.Wait() // another request renders it: take its result
-					continue
-				}
-				wg := new(sync.WaitGroup)
-				wg.Add(1)
-				c.pending[key] = wg
-				c.mu.Unlock()
-				rec := &recorder{header: http.Header{}, status: http.StatusOK, limit: c.maxBody}
-				func() {
-					defer func() {
-						c.mu.Lock()
-						delete(c.pending, key)
-						if rec.cacheable() {
-							if len(c.items) >= c.maxItems {
-								c.evict()
-							}
-							c.items[key] = &cachedPage{status: rec.status, header: rec.header, body: rec.buf.Bytes(), until: time.Now().Add(c.ttl)}
-						}
-						c.mu.Unlock()
-						wg.Done()
-					}()
-					next.ServeHTTP(rec, r)
-				}()
-				rec.flushTo(w)
 				return
 			}
+			if key := c.readerKey(r); key != "" && c.serveReader(w, r, key, next, sessionCookie) {
+				return
+			}
+			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// get returns the page of key, rendered by next for r if it is not
+// kept; when the rendering cannot be kept, it comes back as rec.
+func (c *pageCache) get(key string, next http.Handler, r *http.Request) (*cachedPage, *recorder) {
+	for {
+		c.mu.Lock()
+		if p, ok := c.items[key]; ok && time.Now().Before(p.until) {
+			c.mu.Unlock()
+			return p, nil
+		}
+		if wg, busy := c.pending[key]; busy {
+			c.mu.Unlock()
+			wg.Wait() // another request renders it: take its result
+			continue
+		}
+		wg := new(sync.WaitGroup)
+		wg.Add(1)
+		c.pending[key] = wg
+		c.mu.Unlock()
+		rec := &recorder{header: http.Header{}, status: http.StatusOK, limit: c.maxBody}
+		var kept *cachedPage
+		func() {
+			defer func() {
+				c.mu.Lock()
+				delete(c.pending, key)
+				if rec.cacheable() {
+					if len(c.items) >= c.maxItems {
+						c.evict()
+					}
+					kept = &cachedPage{status: rec.status, header: rec.header, body: rec.buf.Bytes(), until: time.Now().Add(c.ttl)}
+					c.items[key] = kept
+				}
+				c.mu.Unlock()
+				wg.Done()
+			}()
+			next.ServeHTTP(rec, r)
+		}()
+		if kept != nil {
+			return kept, nil
+		}
+		return nil, rec
+	}
+}
+
+// serveReader answers a signed-in reader with the page anonymous
+// visitors get (kept, or rendered for no one now) and the reader's own
+// header in it. It reports false, having written nothing, when it
+// cannot (a page that cannot be kept, or without the marks): the caller
+// then renders the page for the reader as usual.
+func (c *pageCache) serveReader(w http.ResponseWriter, r *http.Request, key string, next http.Handler, sessionCookie string) bool {
+	p, _ := c.get(key, next, anonymous(r, sessionCookie))
+	if p == nil {
+		return false
+	}
+	i := bytes.Index(p.body, c.open)
+	if i < 0 {
+		return false
+	}
+	i += len(c.open)
+	j := bytes.Index(p.body[i:], c.close)
+	if j < 0 {
+		return false
+	}
+	j += i
+	nav, err := c.readerNav(r)
+	if err != nil {
+		return false
+	}
+	h := w.Header()
+	for k, v := range p.header {
+		h[k] = v
+	}
+	h.Set("Content-Length", strconv.Itoa(i+len(nav)+len(p.body)-j))
+	w.WriteHeader(p.status)
+	if r.Method != http.MethodHead {
+		w.Write(p.body[:i])
+		w.Write(nav)
+		w.Write(p.body[j:])
+	}
+	return true
+}
+
+// anonymous is r as a visitor who is not signed in sends it: no account
+// bound, no session cookie.
+func anonymous(r *http.Request, sessionCookie string) *http.Request {
+	ctx := context.WithValue(r.Context(), accountKey, (*accounts.Account)(nil))
+	ctx = context.WithValue(ctx, sessionKey, (*accounts.Session)(nil))
+	a := r.Clone(ctx)
+	a.Header.Del("Cookie")
+	for _, ck := range r.Cookies() {
+		if ck.Name != sessionCookie {
+			a.AddCookie(ck)
+		}
+	}
+	return a
 }
 
 // evict drops expired pages, or everything when none has expired: the
