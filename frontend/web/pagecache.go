@@ -2,7 +2,12 @@ package web
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
+	"encoding/binary"
+	"hash/crc32"
+	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -46,6 +51,24 @@ type cachedPage struct {
 	// on one page costs one compression, not one per visitor.
 	gzipOnce sync.Once
 	gz       []byte // nil when not worth compressing
+
+	// The body cut at its reader marks, for signed-in readers (see
+	// serveReader), made by the first such reader.
+	readerOnce sync.Once
+	reader     *readerParts // nil when the body has no marks
+}
+
+// readerParts is a kept page cut around the place of a reader's header:
+// head ends with the open mark, tail starts with the close mark. For
+// readers who accept gzip, each side is compressed once, as raw deflate
+// that can be joined: head ends with a sync flush (byte-aligned, not
+// final), tail with the final block; the reader's header goes between
+// them as a stored block, and only the CRC of the whole is computed per
+// request.
+type readerParts struct {
+	head, tail     []byte
+	gzHead, gzTail []byte // nil when not worth compressing
+	crcHead        uint32
 }
 
 const (
@@ -191,33 +214,85 @@ func (c *pageCache) serveReader(w http.ResponseWriter, r *http.Request, key stri
 	if p == nil {
 		return false
 	}
-	i := bytes.Index(p.body, c.open)
-	if i < 0 {
+	p.readerOnce.Do(func() { p.reader = cutAtMarks(p.header, p.body, c.open, c.close) })
+	parts := p.reader
+	if parts == nil {
 		return false
 	}
-	i += len(c.open)
-	j := bytes.Index(p.body[i:], c.close)
-	if j < 0 {
-		return false
-	}
-	j += i
 	nav, err := c.readerNav(r)
-	if err != nil {
+	if err != nil || len(nav) > 0xffff {
 		return false
 	}
 	h := w.Header()
 	for k, v := range p.header {
 		h[k] = v
 	}
-	h.Set("Content-Length", strconv.Itoa(i+len(nav)+len(p.body)-j))
+	if parts.gzHead != nil && r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		crc := crc32.Update(parts.crcHead, crc32.IEEETable, nav)
+		crc = crc32.Update(crc, crc32.IEEETable, parts.tail)
+		size := len(parts.head) + len(nav) + len(parts.tail)
+		n := len(nav)
+		stored := []byte{0, byte(n), byte(n >> 8), ^byte(n), ^byte(n >> 8)} // a stored block, not final
+		trailer := binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, crc), uint32(size))
+		markGzipped(h)
+		h.Set("Content-Length", strconv.Itoa(len(gzipHeader)+len(parts.gzHead)+len(stored)+n+len(parts.gzTail)+len(trailer)))
+		w.WriteHeader(p.status)
+		for _, b := range [][]byte{gzipHeader, parts.gzHead, stored, nav, parts.gzTail, trailer} {
+			w.Write(b)
+		}
+		return true
+	}
+	h.Set("Content-Length", strconv.Itoa(len(parts.head)+len(nav)+len(parts.tail)))
 	w.WriteHeader(p.status)
 	if r.Method != http.MethodHead {
-		w.Write(p.body[:i])
+		w.Write(parts.head)
 		w.Write(nav)
-		w.Write(p.body[j:])
+		w.Write(parts.tail)
 	}
 	return true
 }
+
+// gzipHeader opens a gzip member with no name, time or extra field.
+var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
+
+// cutAtMarks cuts body around the first open mark and the next close
+// mark, compressing each side when an answer with header h is worth it;
+// nil when the marks are not there.
+func cutAtMarks(h http.Header, body, open, close []byte) *readerParts {
+	i := bytes.Index(body, open)
+	if i < 0 {
+		return nil
+	}
+	i += len(open)
+	j := bytes.Index(body[i:], close)
+	if j < 0 {
+		return nil
+	}
+	j += i
+	parts := &readerParts{head: body[:i], tail: body[j:]}
+	mediaType, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
+	if !compressibleTypes[mediaType] || h.Get("Content-Encoding") != "" || len(body) < minCompress {
+		return parts // not worth it, as Compress would judge
+	}
+	var head, tail bytes.Buffer
+	fw := flateWriters.Get().(*flate.Writer)
+	fw.Reset(&head)
+	fw.Write(parts.head)
+	fw.Flush()
+	fw.Reset(&tail)
+	fw.Write(parts.tail)
+	fw.Close()
+	fw.Reset(io.Discard)
+	flateWriters.Put(fw)
+	parts.gzHead, parts.gzTail = head.Bytes(), tail.Bytes()
+	parts.crcHead = crc32.ChecksumIEEE(parts.head)
+	return parts
+}
+
+var flateWriters = sync.Pool{New: func() any {
+	fw, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
+	return fw
+}}
 
 // anonymous is r as a visitor who is not signed in sends it: no account
 // bound, no session cookie.
