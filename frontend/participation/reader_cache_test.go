@@ -89,6 +89,25 @@ func TestProposalListForReaders(t *testing.T) {
 		w = get("/proposals/"+p.ID, admin)
 		frontendtest.WantBody(t, w, `href="/admin"`)
 		frontendtest.WantNoBody(t, w, anonymousNav...)
+
+		// Round trips to the database per signed-in request, the page
+		// kept: who the reader is costs none once their session is kept,
+		// and the shared list's header count is kept as long as the page.
+		counter := &frontendtest.Queries{}
+		n.DB.AddQueryHook(counter)
+		_, reader := n.Resident(t, "compteuse", true)
+		count := func(target string) int64 {
+			get(target, reader) // fills the caches
+			return counter.During(func() { frontendtest.WantStatus(t, get(target, reader), http.StatusOK) })
+		}
+		listQ, proposalQ := count(list), count("/proposals/"+p.ID)
+		n.Accounts.CacheSessions(time.Hour)
+		defer n.Accounts.CacheSessions(0)
+		listKept, proposalKept := count(list), count("/proposals/"+p.ID)
+		if listKept != 0 || proposalKept > proposalQ-2 {
+			t.Errorf("with sessions kept: %d queries for the list, %d for the proposal (%d without), want none and two fewer", listKept, proposalKept, proposalQ)
+		}
+		t.Logf("queries per signed-in request: list %d, %d with sessions kept; proposal %d, %d with sessions kept", listQ, listKept, proposalQ, proposalKept)
 	})
 }
 

@@ -250,14 +250,19 @@ func (k *Kit) page(r *http.Request, title string, data any) Page {
 }
 
 // readerNav renders the part of the header that depends on the reader
-// of r (template "reader-nav"), alone.
+// of r (template "reader-nav"), alone, for a page the page cache shares:
+// the unread count is the one kept for the cache's time.
 func (k *Kit) readerNav(r *http.Request) ([]byte, error) {
 	t, err := k.view.pages.page("error")
 	if err != nil {
 		return nil, err
 	}
+	pg := Page{Common: k.common, L: k.Printer(r), Account: CurrentAccount(r)}
+	if pg.Account != nil && k.unread != nil {
+		pg.Notifications, pg.Unread = true, k.sharedUnreadOf(r.Context(), pg.Account.ID)
+	}
 	var b bytes.Buffer
-	if err := t.ExecuteTemplate(&b, "reader-nav", k.page(r, "", nil)); err != nil {
+	if err := t.ExecuteTemplate(&b, "reader-nav", pg); err != nil {
 		return nil, fmt.Errorf("render reader-nav: %w", err)
 	}
 	return b.Bytes(), nil
