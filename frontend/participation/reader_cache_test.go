@@ -95,7 +95,7 @@ func TestProposalListForReaders(t *testing.T) {
 		// and the shared list's header count is kept as long as the page.
 		counter := &frontendtest.Queries{}
 		n.DB.AddQueryHook(counter)
-		_, reader := n.Resident(t, "compteuse", true)
+		readerAcc, reader := n.Resident(t, "compteuse", true)
 		count := func(target string) int64 {
 			get(target, reader) // fills the caches
 			return counter.During(func() { frontendtest.WantStatus(t, get(target, reader), http.StatusOK) })
@@ -107,6 +107,13 @@ func TestProposalListForReaders(t *testing.T) {
 		if listKept != 0 || proposalKept > proposalQ-2 {
 			t.Errorf("with sessions kept: %d queries for the list, %d for the proposal (%d without), want none and two fewer", listKept, proposalKept, proposalQ)
 		}
+		// A role granted shows in the reader's header at once, sessions
+		// and headers kept or not.
+		frontendtest.WantNoBody(t, get(list, reader), `href="/desk"`)
+		if err := n.Accounts.SetRole(t.Context(), accounts.System, readerAcc.ID, accounts.Agent, "", false, "guichet"); err != nil {
+			t.Fatal(err)
+		}
+		frontendtest.WantBody(t, get(list, reader), `href="/desk"`)
 		t.Logf("queries per signed-in request: list %d, %d with sessions kept; proposal %d, %d with sessions kept", listQ, listKept, proposalQ, proposalKept)
 	})
 }

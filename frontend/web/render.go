@@ -3,8 +3,10 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -251,21 +253,33 @@ func (k *Kit) page(r *http.Request, title string, data any) Page {
 
 // readerNav renders the part of the header that depends on the reader
 // of r (template "reader-nav"), alone, for a page the page cache shares:
-// the unread count is the one kept for the cache's time.
+// the unread count and the rendering are the ones kept for the cache's
+// time for this account, language and set of roles.
 func (k *Kit) readerNav(r *http.Request) ([]byte, error) {
-	t, err := k.view.pages.page("error")
-	if err != nil {
-		return nil, err
-	}
 	pg := Page{Common: k.common, L: k.Printer(r), Account: CurrentAccount(r)}
-	if pg.Account != nil && k.unread != nil {
-		pg.Notifications, pg.Unread = true, k.sharedUnreadOf(r.Context(), pg.Account.ID)
+	if pg.Account == nil {
+		return nil, errors.New("reader-nav without a reader")
 	}
-	var b bytes.Buffer
-	if err := t.ExecuteTemplate(&b, "reader-nav", pg); err != nil {
-		return nil, fmt.Errorf("render reader-nav: %w", err)
+	var key strings.Builder
+	key.WriteString(pg.L.Lang)
+	for _, g := range pg.Account.Roles {
+		key.WriteByte('|')
+		key.WriteString(string(g.Role))
 	}
-	return b.Bytes(), nil
+	return k.unreadCache.nav(r.Context(), pg.Account.ID, key.String(), func(ctx context.Context) ([]byte, error) {
+		if k.unread != nil {
+			pg.Notifications, pg.Unread = true, k.unreadOf(ctx, pg.Account.ID)
+		}
+		t, err := k.view.pages.page("error")
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		if err := t.ExecuteTemplate(&b, "reader-nav", pg); err != nil {
+			return nil, fmt.Errorf("render reader-nav: %w", err)
+		}
+		return b.Bytes(), nil
+	})
 }
 
 func (k *Kit) html(w http.ResponseWriter, r *http.Request, set *pageSet, status int, name, title string, data any) {

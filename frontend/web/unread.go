@@ -31,53 +31,54 @@ func (k *Kit) unreadOf(ctx context.Context, id string) int {
 	return n
 }
 
-// unreadKept keeps each reader's unread count for the page cache's time,
-// for the header of the pages the cache shares with signed-in readers
-// (see Kit.CacheForReaders): such a page then costs no database round
-// trip at all. Only there: every other page counts afresh, so the
+// unreadKept keeps, for the page cache's time, each signed-in reader's
+// header as the pages the cache shares with them show it (see
+// Kit.CacheForReaders): their unread count and the rendering of
+// "reader-nav", so such a page costs no database round trip and no
+// template. Only there: every other page counts afresh, so the
 // notifications page, where a reader marks them read, never shows a
-// stale count. A count is only ever shown to the account it was counted
-// for (keyed by its id).
+// stale count. An entry is keyed by the account's id, with the language
+// and the roles it was rendered for (a role granted or removed shows at
+// once), and is only ever shown to that account.
 type unreadKept struct {
 	ttl time.Duration
 	now func() time.Time
 
-	mu     sync.Mutex
-	counts map[string]keptCount
+	mu      sync.Mutex
+	entries map[string]keptNav
 }
 
-type keptCount struct {
-	n     int
+type keptNav struct {
+	key   string // language and roles
+	nav   []byte
 	until time.Time
 }
 
-// unreadKeptMax bounds the kept counts; past it they start again.
+// unreadKeptMax bounds the kept headers; past it they start again.
 const unreadKeptMax = 50_000
 
-// sharedUnreadOf is unreadOf for the header of a shared page: kept for
-// the page cache's time.
-func (k *Kit) sharedUnreadOf(ctx context.Context, id string) int {
-	c := k.unreadCache
-	if c == nil || k.unread == nil || id == "" {
-		return k.unreadOf(ctx, id)
+// nav returns the kept header of account id for key, or renders and
+// keeps it. With no cache (the page cache off), it renders every time.
+func (c *unreadKept) nav(ctx context.Context, id, key string, render func(context.Context) ([]byte, error)) ([]byte, error) {
+	if c == nil {
+		return render(ctx)
 	}
 	now := c.now()
 	c.mu.Lock()
-	e, ok := c.counts[id]
+	e, ok := c.entries[id]
 	c.mu.Unlock()
-	if ok && now.Before(e.until) {
-		return e.n
+	if ok && e.key == key && now.Before(e.until) {
+		return e.nav, nil
 	}
-	n, err := k.unread(ctx, id)
+	nav, err := render(ctx)
 	if err != nil {
-		k.log.WarnContext(ctx, "count unread notifications", "err", err)
-		return 0
+		return nil, err
 	}
 	c.mu.Lock()
-	if len(c.counts) >= unreadKeptMax {
-		clear(c.counts)
+	if len(c.entries) >= unreadKeptMax {
+		clear(c.entries)
 	}
-	c.counts[id] = keptCount{n: n, until: now.Add(c.ttl)}
+	c.entries[id] = keptNav{key: key, nav: nav, until: now.Add(c.ttl)}
 	c.mu.Unlock()
-	return n
+	return nav, nil
 }

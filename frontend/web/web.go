@@ -106,7 +106,7 @@ type Kit struct {
 	forReaders     []string            // path patterns whose cached pages signed-in readers get too
 	images         *semaphore.Weighted // bytes of images being decoded (see upload.go)
 	unread         UnreadCounter       // the header's count of notifications, if served
-	unreadCache    *unreadKept         // counts for shared pages' headers (nil: page cache off)
+	unreadCache    *unreadKept         // readers' headers on shared pages (nil: page cache off)
 }
 
 // New builds the kit and its router, on which surfaces register.
@@ -191,7 +191,7 @@ func (k *Kit) Handler() (http.Handler, error) {
 	if k.cfg.PageCacheTTL > 0 {
 		c := newPageCache(k.cfg.PageCacheTTL, k.cached)
 		c.forReaders, c.readerNav = k.forReaders, k.readerNav
-		k.unreadCache = &unreadKept{ttl: k.cfg.PageCacheTTL, now: k.clock, counts: map[string]keptCount{}}
+		k.unreadCache = &unreadKept{ttl: k.cfg.PageCacheTTL, now: k.clock, entries: map[string]keptNav{}}
 		c.open, c.close = []byte(k.common.ReaderOpen), []byte(k.common.ReaderClose)
 		h = c.middleware(k.SessionCookie())(h)
 	}
