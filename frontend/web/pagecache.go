@@ -20,8 +20,10 @@ import (
 // pageCache keeps, for a moment, the pages and API answers anonymous
 // visitors read most (lists, proposals, debates), so a crowd reading the
 // same page costs one rendering per moment, not one per visitor. Signed-in
-// visitors are never served from it: what they see depends on them (their
-// supports, their forms). It lives in the process and is safe to lose;
+// visitors are not served from it, what they see depending on them (their
+// supports, their forms), except on the pages declared with
+// Kit.CacheForReaders, which depend on them through the header alone:
+// they get the kept page with their own header in it (serveReader). It lives in the process and is safe to lose;
 // a page is at most its TTL (AGORA_PAGE_CACHE, 2 s by default) stale.
 type pageCache struct {
 	ttl      time.Duration

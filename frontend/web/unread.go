@@ -12,8 +12,10 @@ type UnreadCounter func(ctx context.Context, accountID string) (int, error)
 
 // Unread makes the header show, to signed-in readers, a link to their
 // notifications with how many are unread (the surface that serves them
-// sets it). Signed-in pages are never kept by the page cache, so no
-// reader is shown another's count.
+// sets it). Signed-in pages are never kept by the page cache; on the
+// pages it shares with signed-in readers, each reader's header is kept
+// under their own account id (unreadKept), so no reader is shown
+// another's count.
 func (k *Kit) Unread(count UnreadCounter) { k.unread = count }
 
 // unreadOf is the figure of the header for account id: 0 when no
