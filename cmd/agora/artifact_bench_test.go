@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -24,7 +25,8 @@ import (
 )
 
 // BenchmarkArtifactTransfer measures a release artifact going up to the
-// real server (multipart, streamed to the blob store) and coming back
+// real server (multipart, streamed to the blob store; and as the raw
+// body of a PUT, the same way) and coming back
 // down into a file (http.ServeContent over the blob), on local disk and
 // on S3 (when AGORA_TEST_S3_URL is set), beside the bare operation each
 // is built on, in the same run: a plain file copy for local disk (into
@@ -298,7 +300,7 @@ func benchArtifacts(b *testing.B, bin string, size int64, blobURL string, forget
 	}
 	rssBefore := rssOf(pid)
 	downloads := b.TempDir()
-	var upSum, downSum, upBase, downBase, upBare, downBare time.Duration
+	var upSum, putSum, downSum, upBase, downBase, upBare, downBare time.Duration
 	for i := 0; i <= b.N; i++ { // round 0 is the warm-up
 		start := time.Now()
 		uploadArtifact(b, client, addr, slug[1], session, i, size)
@@ -307,6 +309,12 @@ func benchArtifacts(b *testing.B, bin string, size int64, blobURL string, forget
 		start = time.Now()
 		key := downloadArtifact(b, client, addr, slug[1]+"/artifacts/"+id, downloads, size)
 		down := time.Since(start)
+		if err := forget(dataDir, key); err != nil {
+			b.Fatal(err)
+		}
+		start = time.Now()
+		key = putArtifact(b, client, addr, slug[1], session, i, size)
+		put := time.Since(start)
 		if err := forget(dataDir, key); err != nil {
 			b.Fatal(err)
 		}
@@ -321,13 +329,15 @@ func benchArtifacts(b *testing.B, bin string, size int64, blobURL string, forget
 		if i == 0 {
 			continue
 		}
-		upSum, downSum, upBase, downBase, upBare, downBare = upSum+up, downSum+down, upBase+u, downBase+d, upBare+bu, downBare+bd
+		upSum, putSum, downSum, upBase, downBase, upBare, downBare = upSum+up, putSum+put, downSum+down, upBase+u, downBase+d, upBare+bu, downBare+bd
 	}
 	mb := float64(size) / 1e6
 	rate := func(d time.Duration) float64 { return mb * float64(b.N) / d.Seconds() }
 	b.ReportMetric(rate(upSum), "upload-MB/s")
 	b.ReportMetric(rate(upBase), "upload-baseline-MB/s")
 	b.ReportMetric(upBase.Seconds()/upSum.Seconds(), "upload-ratio")
+	b.ReportMetric(rate(putSum), "upload-put-MB/s")
+	b.ReportMetric(upBase.Seconds()/putSum.Seconds(), "upload-put-ratio")
 	b.ReportMetric(rate(downSum), "download-MB/s")
 	b.ReportMetric(rate(downBase), "download-baseline-MB/s")
 	b.ReportMetric(downBase.Seconds()/downSum.Seconds(), "download-ratio")
@@ -335,6 +345,8 @@ func benchArtifacts(b *testing.B, bin string, size int64, blobURL string, forget
 	if bare != nil {
 		b.ReportMetric(rate(upBare), "upload-bare-http-MB/s")
 		b.ReportMetric(rate(downBare), "download-bare-http-MB/s")
+		b.ReportMetric(upBare.Seconds()/upSum.Seconds(), "upload-of-bare-http")
+		b.ReportMetric(upBare.Seconds()/putSum.Seconds(), "upload-put-of-bare-http")
 	}
 }
 
@@ -369,6 +381,37 @@ func uploadArtifact(b *testing.B, client *http.Client, addr, slug string, sessio
 	if resp.StatusCode != http.StatusSeeOther {
 		b.Fatalf("upload: %d\n%s", resp.StatusCode, body)
 	}
+}
+
+// putArtifact adds a release whose one file is i's payload, sent as the
+// body of a PUT (written to the request as it is sent, as the form's
+// and the bare server's are), and returns its blob key.
+func putArtifact(b *testing.B, client *http.Client, addr, slug string, session *http.Cookie, i int, size int64) string {
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := copyAll(pw, storagetest.Payload(uint64(i), size))
+		pw.CloseWithError(err)
+	}()
+	req, err := http.NewRequest(http.MethodPut, fmt.Sprintf("http://%s/apps/%s/releases/2.0.%d/bench-%d.bin", addr, slug, i, i), pr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/octet-stream")
+	req.AddCookie(session)
+	resp, err := client.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ans struct {
+		SHA256 string
+		Size   int64
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated || json.Unmarshal(body, &ans) != nil || ans.Size != size {
+		b.Fatalf("put: %d\n%s", resp.StatusCode, body)
+	}
+	return ans.SHA256
 }
 
 // newestArtifact reads the id of the newest artifact on the app's page,

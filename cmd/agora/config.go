@@ -172,7 +172,7 @@ var options = []option{
 			return nil
 		}},
 	{flag: "page-cache", env: "AGORA_PAGE_CACHE", def: "2s",
-		usage: "how long pages read by anonymous visitors are reused (0 turns the cache off)",
+		usage: "how long pages read by anonymous visitors, and who a session cookie names, are reused (0 turns both caches off)",
 		set: func(c *Config, v string) error {
 			d, err := time.ParseDuration(v)
 			if err != nil || d < 0 || d > time.Minute {

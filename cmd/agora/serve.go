@@ -110,6 +110,11 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		return err
 	}
 	accountsSvc := accounts.NewService(n.db, nil)
+	// Who a session cookie names is kept as long as pages are, and
+	// forgotten at once when this process ends the session or changes
+	// the account; another process honours an ended session for at most
+	// that long (docs/ARCHITECTURE.md, "Signed-in readers").
+	accountsSvc.CacheSessions(cfg.PageCacheTTL)
 	limiter := ratelimit.New(n.db, secret, nil)
 	md := markup.New()
 	spacesSvc := spaces.NewService(n.db, md, nil)

@@ -90,6 +90,8 @@ func (s *surface) routes() {
 	signedIn.Get("/apps/{slug}/releases/new", s.appReleasePage)
 	signedIn.Post("/apps/{slug}/releases/new", s.appReleaseSave)
 	s.UploadPattern("/apps/*/releases/new", max(appReleaseLimitMin, artifactMax)+1<<20)
+	signedIn.Put("/apps/{slug}/releases/{version}/{name}", s.appArtifactPut)
+	s.UploadPattern("/apps/*/releases/*/*", max(appReleaseLimitMin, artifactMax)+1<<20)
 	anyone.Get("/apps/{slug}/artifacts/{id}", s.appArtifact)
 	s.Download("/apps/*/artifacts/*")
 

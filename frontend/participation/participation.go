@@ -71,6 +71,9 @@ func Register(k *web.Kit, d Deps) error {
 	for _, prefix := range []string{"/spaces", "/proposals/", "/debates/"} {
 		k.Cache(prefix)
 	}
+	// A space's proposal list is the same for everyone: only the header
+	// depends on the reader.
+	k.CacheForReaders("/spaces/*/proposals")
 	s.routes()
 	return nil
 }

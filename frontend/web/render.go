@@ -3,8 +3,10 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -36,6 +38,13 @@ type Common struct {
 	// Notifications is whether the header links the signed-in reader's
 	// notifications (set by Kit.Unread).
 	Notifications bool
+	// ReaderOpen and ReaderClose frame the part of the header that
+	// depends on the reader (template "reader-nav"): HTML comments with
+	// a per-process nonce, where the page cache puts a signed-in
+	// reader's own header into a page rendered for no one (see
+	// Kit.CacheForReaders). Nothing a person writes can forge one:
+	// sanitised bodies carry no comments and attributes escape "<".
+	ReaderOpen, ReaderClose template.HTML
 }
 
 // Page is what a page template receives.
@@ -231,17 +240,55 @@ func (p *Pages) Fragment(name string, data any) (string, error) {
 	return b.String(), nil
 }
 
+// page is what the layout of r's page receives, the reader's header
+// included.
+func (k *Kit) page(r *http.Request, title string, data any) Page {
+	pg := Page{Common: k.common, L: k.Printer(r), Account: CurrentAccount(r), Title: title, Path: r.URL.Path, Data: data}
+	pg.A11yStatus = "none"
+	if pg.Account != nil && k.unread != nil {
+		pg.Notifications, pg.Unread = true, k.unreadOf(r.Context(), pg.Account.ID)
+	}
+	return pg
+}
+
+// readerNav renders the part of the header that depends on the reader
+// of r (template "reader-nav"), alone, for a page the page cache shares:
+// the unread count and the rendering are the ones kept for the cache's
+// time for this account, language and set of roles.
+func (k *Kit) readerNav(r *http.Request) ([]byte, error) {
+	pg := Page{Common: k.common, L: k.Printer(r), Account: CurrentAccount(r)}
+	if pg.Account == nil {
+		return nil, errors.New("reader-nav without a reader")
+	}
+	var key strings.Builder
+	key.WriteString(pg.L.Lang)
+	for _, g := range pg.Account.Roles {
+		key.WriteByte('|')
+		key.WriteString(string(g.Role))
+	}
+	return k.unreadCache.nav(r.Context(), pg.Account.ID, key.String(), func(ctx context.Context) ([]byte, error) {
+		if k.unread != nil {
+			pg.Notifications, pg.Unread = true, k.unreadOf(ctx, pg.Account.ID)
+		}
+		t, err := k.view.pages.page("error")
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		if err := t.ExecuteTemplate(&b, "reader-nav", pg); err != nil {
+			return nil, fmt.Errorf("render reader-nav: %w", err)
+		}
+		return b.Bytes(), nil
+	})
+}
+
 func (k *Kit) html(w http.ResponseWriter, r *http.Request, set *pageSet, status int, name, title string, data any) {
 	t, err := set.page(name)
 	if err != nil {
 		k.Fail(w, r, err)
 		return
 	}
-	pg := Page{Common: k.common, L: k.Printer(r), Account: CurrentAccount(r), Title: title, Path: r.URL.Path, Data: data}
-	pg.A11yStatus = "none"
-	if pg.Account != nil && k.unread != nil {
-		pg.Notifications, pg.Unread = true, k.unreadOf(r.Context(), pg.Account.ID)
-	}
+	pg := k.page(r, title, data)
 	if st, ok := k.Site(r.Context()); ok {
 		pg.NodeName = cmp.Or(st.Name, pg.NodeName)
 		pg.A11yStatus = cmp.Or(st.A11yStatus, "none")

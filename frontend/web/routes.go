@@ -40,3 +40,15 @@ func (rt Routes) Get(path string, h http.HandlerFunc) {
 func (rt Routes) Post(path string, h http.HandlerFunc) {
 	rt.k.router.HandleFunc(path, rt.guard(h)).Methods(http.MethodPost)
 }
+
+// Put serves PUT at path, for scripts: its answers, errors included,
+// are JSON whatever the client accepts.
+func (rt Routes) Put(path string, h http.HandlerFunc) {
+	guarded := rt.guard(h)
+	rt.k.router.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		if !WantsJSON(r) {
+			r.Header.Set("Accept", "application/json")
+		}
+		guarded(w, r)
+	}).Methods(http.MethodPut)
+}

@@ -15,8 +15,10 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -101,8 +103,10 @@ type Kit struct {
 	uploadPatterns map[string]int64
 	downloads      []string
 	cached         []string            // path prefixes whose anonymous GETs the page cache keeps
+	forReaders     []string            // path patterns whose cached pages signed-in readers get too
 	images         *semaphore.Weighted // bytes of images being decoded (see upload.go)
 	unread         UnreadCounter       // the header's count of notifications, if served
+	unreadCache    *unreadKept         // readers' headers on shared pages (nil: page cache off)
 }
 
 // New builds the kit and its router, on which surfaces register.
@@ -144,6 +148,9 @@ func New(cfg Config, deps Deps) (*Kit, error) {
 		return nil, err
 	}
 	k.common = Common{NodeName: cfg.NodeName, CSSURL: cssURL, Nav: map[string]bool{}}
+	nonce := rand.Text()
+	k.common.ReaderOpen = template.HTML("<!--reader-" + nonce + "-->")
+	k.common.ReaderClose = template.HTML("<!--/reader-" + nonce + "-->")
 	if k.view, err = newViews(); err != nil {
 		return nil, err
 	}
@@ -182,7 +189,11 @@ func (k *Kit) Handler() (http.Handler, error) {
 
 	var h http.Handler = k.router
 	if k.cfg.PageCacheTTL > 0 {
-		h = newPageCache(k.cfg.PageCacheTTL, k.cached).middleware(k.SessionCookie())(h)
+		c := newPageCache(k.cfg.PageCacheTTL, k.cached)
+		c.forReaders, c.readerNav = k.forReaders, k.readerNav
+		k.unreadCache = &unreadKept{ttl: k.cfg.PageCacheTTL, now: k.clock, entries: map[string]keptNav{}}
+		c.open, c.close = []byte(k.common.ReaderOpen), []byte(k.common.ReaderClose)
+		h = c.middleware(k.SessionCookie())(h)
 	}
 	if k.accounts != nil {
 		h = k.withSession(h)
@@ -274,6 +285,16 @@ func (k *Kit) Download(pattern string) { k.downloads = append(k.downloads, patte
 // Cache lets the page cache keep what anonymous visitors read under the
 // path prefix.
 func (k *Kit) Cache(prefix string) { k.cached = append(k.cached, prefix) }
+
+// CacheForReaders lets signed-in readers, too, get the pages matching
+// pattern (a "*" segment stands for any one segment) from the page
+// cache: the rendering made for anonymous visitors, with the reader's
+// own part of the header (template "reader-nav") put in its place. Only
+// for pages whose content depends on the reader through that header
+// alone (no support buttons, no forms of theirs): the rest of the page
+// is the one every anonymous visitor gets. The pattern must be under a
+// prefix given to Cache.
+func (k *Kit) CacheForReaders(pattern string) { k.forReaders = append(k.forReaders, pattern) }
 
 // UploadLimit is the body limit of an upload route, 0 for other routes.
 func (k *Kit) UploadLimit(r *http.Request) int64 {

@@ -187,8 +187,9 @@ var Languages = []string{"fr", "en"}
 
 // Service runs the accounts of one node.
 type Service struct {
-	db  *bun.DB
-	now func() time.Time
+	db       *bun.DB
+	now      func() time.Time
+	sessions *sessionCache // nil: every Authenticate reads the database
 }
 
 // NewService returns the accounts service over db. now is the clock (nil
@@ -364,6 +365,7 @@ type Profile struct {
 // UpdateProfile changes an account's profile: the resident themselves, or
 // an agent at a desk for them.
 func (s *Service) UpdateProfile(ctx context.Context, actor Actor, accountID string, p Profile) error {
+	defer s.sessions.forgetAccount(accountID) // once written: see sessionCache
 	if err := s.mayActFor(ctx, actor, accountID); err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ var ErrNoDeletion = errors.New("no deletion is pending")
 
 // RequestDeletion schedules the erasure of an account after DeletionGrace.
 func (s *Service) RequestDeletion(ctx context.Context, actor Actor, accountID string) (time.Time, error) {
+	defer s.sessions.forgetAccount(accountID) // once written: see sessionCache
 	if err := s.mayActFor(ctx, actor, accountID); err != nil {
 		return time.Time{}, err
 	}
@@ -39,6 +40,7 @@ func (s *Service) RequestDeletion(ctx context.Context, actor Actor, accountID st
 
 // CancelDeletion keeps an account whose deletion is pending.
 func (s *Service) CancelDeletion(ctx context.Context, actor Actor, accountID string) error {
+	defer s.sessions.forgetAccount(accountID) // once written: see sessionCache
 	if err := s.mayActFor(ctx, actor, accountID); err != nil {
 		return err
 	}
@@ -75,6 +77,7 @@ func (s *Service) EraseDue(ctx context.Context) (int, error) {
 }
 
 func (s *Service) erase(ctx context.Context, id string) error {
+	defer s.sessions.forgetAccount(id)
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for _, table := range []string{"passkeys", "sessions", "recovery_codes", "one_time_codes", "residencies", "account_roles",
 			"follows", "notifications", "notification_email"} {

@@ -11,6 +11,7 @@ import (
 // SetRole grants or removes a role. Only admins (or the command line) may;
 // the audit entry keeps who, when and why.
 func (s *Service) SetRole(ctx context.Context, actor Actor, accountID string, role Role, service string, remove bool, reason string) error {
+	defer s.sessions.forgetAccount(accountID) // once written: see sessionCache
 	if !actor.can(Admin) {
 		return ErrForbidden
 	}

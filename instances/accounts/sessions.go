@@ -63,16 +63,24 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Account, *Se
 	if token == "" {
 		return nil, nil, ErrNoSession
 	}
+	hash, now := hashSecret(token), s.now()
+	if acc, sess, ok := s.sessions.get(hash, now); ok && live(sess, now) {
+		if err := s.touch(ctx, hash, sess, now); err != nil {
+			return nil, nil, err
+		}
+		return acc, sess, nil
+	}
+	gen := s.sessions.generation()
 	sess := new(Session)
-	err := s.db.NewSelect().Model(sess).Where("token_hash = ?", hashSecret(token)).Scan(ctx)
+	err := s.db.NewSelect().Model(sess).Where("token_hash = ?", hash).Scan(ctx)
 	if errors.Is(database.Translate(err), database.ErrNotFound) {
 		return nil, nil, ErrNoSession
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("load session: %w", err)
 	}
-	now := s.now()
-	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > IdleTimeout {
+	if !live(sess, now) {
+		s.sessions.forgetSession(hash)
 		s.db.NewDelete().Model(sess).WherePK().Exec(ctx)
 		return nil, nil, ErrNoSession
 	}
@@ -83,13 +91,29 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Account, *Se
 	if acc.Deleted() {
 		return nil, nil, ErrNoSession
 	}
-	if now.Sub(sess.LastSeenAt) > touchEvery {
-		sess.LastSeenAt = now
-		if _, err := s.db.NewUpdate().Model(sess).Column("last_seen_at").WherePK().Exec(ctx); err != nil {
-			return nil, nil, fmt.Errorf("touch session: %w", err)
-		}
+	s.sessions.put(gen, hash, acc, sess, now)
+	if err := s.touch(ctx, hash, sess, now); err != nil {
+		return nil, nil, err
 	}
 	return acc, sess, nil
+}
+
+// live reports whether a session may still be used at now.
+func live(sess *Session, now time.Time) bool {
+	return !now.After(sess.ExpiresAt) && now.Sub(sess.LastSeenAt) <= IdleTimeout
+}
+
+// touch records the use of a session at now, at most every touchEvery.
+func (s *Service) touch(ctx context.Context, hash string, sess *Session, now time.Time) error {
+	if now.Sub(sess.LastSeenAt) <= touchEvery {
+		return nil
+	}
+	sess.LastSeenAt = now
+	if _, err := s.db.NewUpdate().Model(sess).Column("last_seen_at").WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("touch session: %w", err)
+	}
+	s.sessions.touched(hash, now)
+	return nil
 }
 
 // Sessions lists an account's live sessions, most recently used first.
@@ -109,6 +133,7 @@ func (s *Service) Sessions(ctx context.Context, accountID string) ([]Session, er
 func (s *Service) EndSession(ctx context.Context, accountID, sessionID string) error {
 	res, err := s.db.NewDelete().Model((*Session)(nil)).
 		Where("account_id = ? AND token_hash = ?", accountID, sessionID).Exec(ctx)
+	s.sessions.forgetSession(sessionID)
 	if err != nil {
 		return fmt.Errorf("end session: %w", err)
 	}
@@ -121,6 +146,7 @@ func (s *Service) EndSession(ctx context.Context, accountID, sessionID string) e
 // SignOut ends the session of a cookie token.
 func (s *Service) SignOut(ctx context.Context, token string) error {
 	_, err := s.db.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", hashSecret(token)).Exec(ctx)
+	s.sessions.forgetSession(hashSecret(token))
 	return err
 }
 
@@ -129,6 +155,7 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 func (s *Service) EndAllSessions(ctx context.Context, accountID, keepID string) (int, error) {
 	res, err := s.db.NewDelete().Model((*Session)(nil)).
 		Where("account_id = ? AND token_hash <> ?", accountID, keepID).Exec(ctx)
+	s.sessions.forget(func(h string, e sessionEntry) bool { return e.sess.AccountID == accountID && h != keepID })
 	if err != nil {
 		return 0, fmt.Errorf("end sessions: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 // proposals it supports (no by default): the resident themselves, or an
 // agent at a desk for them. It only matters while the profile is public.
 func (s *Service) SetShowSupports(ctx context.Context, actor Actor, accountID string, show bool) error {
+	defer s.sessions.forgetAccount(accountID) // once written: see sessionCache
 	if err := s.mayActFor(ctx, actor, accountID); err != nil {
 		return err
 	}

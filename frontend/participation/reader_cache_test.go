@@ -1,0 +1,130 @@
+package participation_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"agora/frontend"
+	"agora/frontend/frontendtest"
+	"agora/frontend/participation"
+	"agora/instances/accounts"
+)
+
+// With the page cache on, signed-in readers of a space's proposal list
+// get the page rendered for anonymous visitors with their own header,
+// and nobody gets anyone else's: not the admin's link, not a signed-out
+// reader's account.
+func TestProposalListForReaders(t *testing.T) {
+	frontendtest.OnEachDialect(t, frontendtest.NewNode, func(t *testing.T, n *frontendtest.Node) {
+		sp := n.Space(t, "lecteurs", 0)
+		author, _ := n.Resident(t, "auteur", true)
+		n.Propose(t, author, sp, "Des bancs rue Lecourbe")
+		deps := n.Deps
+		deps.Registry = prometheus.NewRegistry()
+		h, err := frontend.New(frontend.Config{NodeName: "Paris 15e", BaseURL: frontendtest.MustURL(t, "http://localhost"),
+			PageCacheTTL: time.Hour}, deps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		get := func(target, token string) *httptest.ResponseRecorder {
+			r := httptest.NewRequest("GET", target, nil)
+			// The list's random order is the visitor's: one seed, one page.
+			r.AddCookie(&http.Cookie{Name: participation.SeedCookie, Value: "7"})
+			if token != "" {
+				r.AddCookie(&http.Cookie{Name: frontendtest.SessionCookie, Value: token})
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			return w
+		}
+		list := "/spaces/lecteurs/proposals"
+		_, resident := n.Resident(t, "lectrice", true)
+		admin := n.Session(t, n.Staff[accounts.Admin])
+		signedIn := []string{`href="/account"`, `action="/logout"`}
+		anonymousNav := []string{`href="/login"`, `href="/signup"`}
+
+		first := get(list, admin) // the admin's visit fills the cache first
+		frontendtest.WantStatus(t, first, http.StatusOK)
+		frontendtest.WantBody(t, first, append(signedIn, `href="/admin"`, "Des bancs rue Lecourbe")...)
+		frontendtest.WantNoBody(t, first, anonymousNav...)
+
+		// A proposal published now is not in the kept page: the next
+		// readers get the kept rendering, each with their own header.
+		n.Propose(t, author, sp, "Une fontaine place Cambronne")
+		w := get(list, resident)
+		frontendtest.WantStatus(t, w, http.StatusOK)
+		frontendtest.WantBody(t, w, append(signedIn, "Des bancs rue Lecourbe")...)
+		frontendtest.WantNoBody(t, w, append(anonymousNav, `href="/admin"`, "Une fontaine place Cambronne")...)
+		anon := get(list, "")
+		frontendtest.WantStatus(t, anon, http.StatusOK)
+		frontendtest.WantBody(t, anon, append(anonymousNav, "Des bancs rue Lecourbe")...)
+		frontendtest.WantNoBody(t, anon, append(signedIn, `href="/admin"`, "Une fontaine place Cambronne")...)
+		// Outside the header, the three pages are the same bytes.
+		if strip(t, w.Body.String()) != strip(t, anon.Body.String()) || strip(t, first.Body.String()) != strip(t, anon.Body.String()) {
+			t.Errorf("signed-in readers got another page than anonymous visitors beyond the header")
+		}
+
+		// A session that ended stops at once: the page comes with the
+		// visitor's header and the cookie is cleared.
+		if err := n.Accounts.SignOut(t.Context(), resident); err != nil {
+			t.Fatal(err)
+		}
+		w = get(list, resident)
+		frontendtest.WantStatus(t, w, http.StatusOK)
+		frontendtest.WantBody(t, w, anonymousNav...)
+		frontendtest.WantNoBody(t, w, signedIn...)
+		if c := w.Result().Cookies(); len(c) == 0 || c[0].Name != frontendtest.SessionCookie || c[0].MaxAge >= 0 {
+			t.Errorf("ended session's cookie not cleared: %v", c)
+		}
+
+		// Pages whose content depends on the reader are not shared: the
+		// proposal page renders the reader's support form.
+		p := n.Propose(t, author, sp, "Un composteur square Saint-Lambert")
+		get("/proposals/"+p.ID, "")
+		w = get("/proposals/"+p.ID, admin)
+		frontendtest.WantBody(t, w, `href="/admin"`)
+		frontendtest.WantNoBody(t, w, anonymousNav...)
+
+		// Round trips to the database per signed-in request, the page
+		// kept: who the reader is costs none once their session is kept,
+		// and the shared list's header count is kept as long as the page.
+		counter := &frontendtest.Queries{}
+		n.DB.AddQueryHook(counter)
+		readerAcc, reader := n.Resident(t, "compteuse", true)
+		count := func(target string) int64 {
+			get(target, reader) // fills the caches
+			return counter.During(func() { frontendtest.WantStatus(t, get(target, reader), http.StatusOK) })
+		}
+		listQ, proposalQ := count(list), count("/proposals/"+p.ID)
+		n.Accounts.CacheSessions(time.Hour)
+		defer n.Accounts.CacheSessions(0)
+		listKept, proposalKept := count(list), count("/proposals/"+p.ID)
+		if listKept != 0 || proposalKept > proposalQ-2 {
+			t.Errorf("with sessions kept: %d queries for the list, %d for the proposal (%d without), want none and two fewer", listKept, proposalKept, proposalQ)
+		}
+		// A role granted shows in the reader's header at once, sessions
+		// and headers kept or not.
+		frontendtest.WantNoBody(t, get(list, reader), `href="/desk"`)
+		if err := n.Accounts.SetRole(t.Context(), accounts.System, readerAcc.ID, accounts.Agent, "", false, "guichet"); err != nil {
+			t.Fatal(err)
+		}
+		frontendtest.WantBody(t, get(list, reader), `href="/desk"`)
+		t.Logf("queries per signed-in request: list %d, %d with sessions kept; proposal %d, %d with sessions kept", listQ, listKept, proposalQ, proposalKept)
+	})
+}
+
+// strip removes the reader's part of the header from a page.
+func strip(t *testing.T, page string) string {
+	t.Helper()
+	i := strings.Index(page, "<!--reader-")
+	j := strings.Index(page, "<!--/reader-")
+	if i < 0 || j < i {
+		t.Fatalf("no reader marks in the page")
+	}
+	return page[:i] + page[j:]
+}
