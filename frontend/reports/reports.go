@@ -55,6 +55,7 @@ func Register(k *web.Kit, d Deps) error {
 	// Open311 clients poll the same lists: one rendering per page-cache
 	// period serves them all.
 	k.Cache(o311Root)
+	k.Cache(dataRoot + "counts.")
 	k.Upload("/reports/new", uploadLimit)
 	k.UploadPattern("/reports/{id}/state", web.UploadMaxBytes+1<<20)
 	s.routes()
@@ -78,6 +79,7 @@ func (s *surface) routes() {
 	admin.Post("/admin/reports/territory", s.adminTerritorySave)
 
 	s.open311Routes()
+	s.openDataRoutes()
 }
 
 // errorTable maps the domain's refusals to messages and fields.
