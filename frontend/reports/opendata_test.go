@@ -65,8 +65,8 @@ func TestOpenData(t *testing.T) {
 		var fc struct {
 			Type     string
 			Features []struct {
-				ID       string
-				Geometry struct{ Coordinates []float64 }
+				ID         string
+				Geometry   struct{ Coordinates []float64 }
 				Properties map[string]any
 			}
 		}
