@@ -71,7 +71,7 @@ func (s *surface) routes() {
 
 	anyone.Get("/reports", s.listPage)
 	anyone.Get("/reports/map.json", s.mapData) // before /reports/{id}
-	s.worksRoutes()                           // likewise
+	s.worksRoutes()                            // likewise
 	signedIn.Get("/reports/new", s.newPage)
 	signedIn.Post("/reports/new", s.newSave)
 	anyone.Get("/reports/{id}", s.reportPage)
