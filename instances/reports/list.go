@@ -36,6 +36,11 @@ func (s *Service) List(ctx context.Context, q Query) ([]Report, error) {
 		q.Limit = 50
 	}
 	q.Limit = min(q.Limit, 1000)
+	done, err := s.admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	var out []Report
 	sel := s.db.NewSelect().Model(&out).Order("created_at DESC", "id DESC").Limit(int64(q.Limit))
 	if q.Offset > 0 {
