@@ -14,6 +14,7 @@ import (
 	"agora/instances/moderation"
 	"agora/instances/projects"
 	"agora/instances/proposals"
+	"agora/instances/reports"
 	"agora/instances/site"
 	"agora/instances/spaces"
 )
@@ -83,6 +84,7 @@ func loadDemo(ctx context.Context, n *node) error {
 		Apps: apps.NewService(n.db, n.blobs, nil, apps.Options{}), Site: site.NewService(n.db, nil),
 		Decisions: func(now func() time.Time) *decisions.Service { return decisions.NewService(n.db, acc, sp, now) },
 		Projects:  projects.NewService(n.db, n.blobs, nil),
+		Reports:   func(now func() time.Time) *reports.Service { return reports.NewService(n.db, now) },
 	}, time.Now())
 }
 

@@ -22,6 +22,7 @@ import (
 	"agora/instances/moderation"
 	"agora/instances/projects"
 	"agora/instances/proposals"
+	"agora/instances/reports"
 	"agora/instances/site"
 	"agora/instances/spaces"
 )
@@ -41,6 +42,8 @@ type Services struct {
 	// Decisions, when set, makes the votes' service on a clock: the demo
 	// casts a closed vote's ballots in the past, as they were cast.
 	Decisions func(now func() time.Time) *decisions.Service
+	// Reports, when set, adds street reports on a clock (streets.go).
+	Reports func(now func() time.Time) *reports.Service
 }
 
 // ErrLoaded means the demo is already there.
@@ -326,6 +329,11 @@ func Load(ctx context.Context, svc Services, now time.Time) error {
 	}
 	if svc.Projects != nil {
 		if err := loadLastEdition(ctx, svc.Projects, budget.ID, people["espaces_verts"]); err != nil {
+			return err
+		}
+	}
+	if svc.Reports != nil {
+		if err := streetReports(ctx, svc.Reports, people, now); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"agora/instances/moderation"
 	"agora/instances/projects"
 	"agora/instances/proposals"
+	"agora/instances/reports"
 	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/storagetest"
@@ -38,6 +39,7 @@ func demoNode(t *testing.T, dialect string, now time.Time) (*bun.DB, demo.Servic
 		Apps: apps.NewService(db, storagetest.NewBlobStore(t, "local"), clock, apps.Options{}), Site: site.NewService(db, clock),
 		Decisions: func(now func() time.Time) *decisions.Service { return decisions.NewService(db, acc, sp, now) },
 		Projects:  projects.NewService(db, storagetest.NewBlobStore(t, "local"), clock),
+		Reports:   func(now func() time.Time) *reports.Service { return reports.NewService(db, now) },
 	}
 }
 
