@@ -69,6 +69,14 @@ func TestMapInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := browsertest.Serve(t, h)
+	// The privacy page names the tile provider, and the policy lets its
+	// images in.
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/donnees-personnelles?lang=en", nil))
+	if body, csp := rec.Body.String(), rec.Header().Get("Content-Security-Policy"); !strings.Contains(body, "Map background") ||
+		!strings.Contains(body, "© Test tiles") || !strings.Contains(csp, "img-src 'self' data: http://127.0.0.1:") {
+		t.Errorf("privacy page or policy without the tile provider: %s", csp)
+	}
 
 	t.Run("javascript", func(t *testing.T) {
 		b := n.BrowserAs(t, base, alice)
