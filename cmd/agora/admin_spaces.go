@@ -14,6 +14,7 @@ import (
 	"agora/instances/moderation"
 	"agora/instances/projects"
 	"agora/instances/proposals"
+	"agora/instances/reports"
 	"agora/instances/site"
 	"agora/instances/spaces"
 )
@@ -86,6 +87,7 @@ func loadDemo(ctx context.Context, n *node) error {
 		Voting: func(now func() time.Time) *projects.Voting {
 			return projects.NewVoting(n.db, projects.NewService(n.db, n.blobs, now), decisions.NewService(n.db, acc, sp, now), now)
 		},
+		Reports: func(now func() time.Time) *reports.Service { return reports.NewService(n.db, now) },
 	}, time.Now())
 }
 

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"agora/frontend/web"
 	"agora/instances/notifications"
 )
 
@@ -48,6 +49,9 @@ type Config struct {
 	// SMTPURL is the SMTP server notifications are emailed through; ""
 	// sends no email.
 	SMTPURL string
+	// MapTiles is the maps' tile server; nil shows no map (address fields
+	// and lists by distance instead).
+	MapTiles *web.MapTiles
 }
 
 // byteSize reads a size: a number of bytes, or one with a binary unit
@@ -170,6 +174,12 @@ var options = []option{
 			}
 			c.SMTPURL = v
 			return nil
+		}},
+	{flag: "map-tiles", env: "AGORA_MAP_TILES", def: "",
+		usage: "tile server of the maps: a URL template with {z}/{x}/{y}, a space, the attribution (empty: no map)",
+		set: func(c *Config, v string) (err error) {
+			c.MapTiles, err = web.ParseMapTiles(v)
+			return err
 		}},
 	{flag: "page-cache", env: "AGORA_PAGE_CACHE", def: "2s",
 		usage: "how long pages read by anonymous visitors, and who a session cookie names, are reused (0 turns both caches off)",

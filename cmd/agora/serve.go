@@ -164,7 +164,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	votingSvc := projects.NewVoting(n.db, projectsSvc, decisionsSvc, nil)
 	handler, err := frontend.New(frontend.Config{
 		NodeName: cfg.NodeName, BaseURL: cfg.BaseURL, Location: cfg.Location, TrustedProxies: cfg.TrustedProxies,
-		PageCacheTTL: cfg.PageCacheTTL,
+		PageCacheTTL: cfg.PageCacheTTL, MapTiles: cfg.MapTiles,
 	}, frontend.Deps{
 		Logger:   log,
 		Registry: reg,

@@ -31,6 +31,8 @@ type privacyRow struct{ What, Why, Kept string }
 type privacyData struct {
 	Node, Contact, Publisher string
 	Rows                     []privacyRow
+	// Tiles names the maps' tile provider (AGORA_MAP_TILES), "" for none.
+	Tiles string
 }
 
 // privacy lists what the node keeps, why and for how long, with the
@@ -61,6 +63,9 @@ func (s *surface) privacy(w http.ResponseWriter, r *http.Request) {
 		{l.T("legal.privacy.data.email"), l.T("legal.privacy.why.email"),
 			l.T("legal.privacy.kept.email", l.Span(notifications.VerifyFor))},
 	}}
+	if t := s.MapTiles(); t != nil {
+		d.Tiles = l.T("reportsmap.privacy.tiles.text", t.Host, t.Attribution)
+	}
 	d.Rows = append(d.Rows, privacyRow{l.T("legal.privacy.data.deletion"), l.T("legal.privacy.why.deletion"),
 		l.T("legal.privacy.kept.deletion", l.Span(accounts.DeletionGrace))})
 	s.HTML(w, r, http.StatusOK, "privacy", l.T("legal.privacy.title"), d)

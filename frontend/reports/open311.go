@@ -30,6 +30,11 @@ const (
 	// specification suggests.
 	o311Window = 90 * 24 * time.Hour
 	o311Max    = 1000
+	// o311Page is how many requests a list answers when page_size is not
+	// given: the specification caps a list at 1,000 and lets the
+	// jurisdiction choose less; a page of 100 costs a tenth of the CPU
+	// (docs/BENCHMARKS.md).
+	o311Page = 100
 )
 
 func (s *surface) open311Routes() {
@@ -150,8 +155,9 @@ type ListQuery struct {
 
 // ParseListQuery reads the parameters of GET requests: service_request_id
 // (comma-separated), service_code (comma-separated), start_date and
-// end_date (W3C datetimes), status (open, closed or both). Without dates,
-// the last 90 days before now.
+// end_date (W3C datetimes), status (open, closed or both), and the
+// page_size (1 to 1,000, 100 by default) and page (from 1) most Open311
+// servers take. Without dates, the last 90 days before now.
 func ParseListQuery(v url.Values, now time.Time) (ListQuery, error) {
 	var q ListQuery
 	if ids := splitList(v.Get("service_request_id")); len(ids) > 0 {
@@ -161,7 +167,21 @@ func ParseListQuery(v url.Values, now time.Time) (ListQuery, error) {
 		q.IDs = ids
 		return q, nil
 	}
-	q.Query.Limit = o311Max
+	q.Query.Limit = o311Page
+	if s := v.Get("page_size"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > o311Max {
+			return q, errParam("page_size")
+		}
+		q.Query.Limit = n
+	}
+	if s := v.Get("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || (n-1) > reports.MaxOffset/q.Query.Limit {
+			return q, errParam("page")
+		}
+		q.Query.Offset = (n - 1) * q.Query.Limit
+	}
 	q.Query.Categories = splitList(v.Get("service_code"))
 	if len(q.Query.Categories) > 100 {
 		return q, errParam("service_code")

@@ -79,3 +79,21 @@ func FuzzOpen311Params(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseBBox: a box read from the map's query is a valid box
+// (south below north, west of east, on Earth), and a long one is refused
+// before it is split.
+func FuzzParseBBox(f *testing.F) {
+	for _, s := range []string{"2.37,48.855,2.39,48.865", "", "1,2,3", "2.39,48.855,2.37,48.865", "NaN,1,2,3", "-180,-90,180,90", " 2 , 48 , 3 , 49 "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, ok := streetreports.ParseBBox(s)
+		if ok && !b.Valid() {
+			t.Fatalf("ParseBBox(%q) = %+v, not a valid box", s, b)
+		}
+		if ok && len(s) > 120 {
+			t.Fatalf("ParseBBox took %d bytes", len(s))
+		}
+	})
+}

@@ -82,6 +82,7 @@ type listData struct {
 	Items      []listItem
 	Next       string
 	Done       string
+	Map        *mapView // nil without tiles
 }
 
 // ListRadius is how far the list by distance looks around its point.
@@ -96,7 +97,7 @@ func (s *surface) listPage(w http.ResponseWriter, r *http.Request) {
 	for _, k := range []string{"category", "lat", "lon", "sort"} {
 		f.Values[k] = strings.TrimSpace(q.Get(k))
 	}
-	d := listData{Form: f, Done: q.Get("done")}
+	d := listData{Form: f, Done: q.Get("done"), Map: s.newMap(r, "reports-map", "reports")}
 	cats, err := s.reports.Categories(r.Context(), true)
 	if err != nil {
 		s.Fail(w, r, err)

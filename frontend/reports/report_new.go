@@ -27,7 +27,8 @@ type newData struct {
 	FilesAgain bool
 	MaxPhotos  int
 	MaxMiB     int
-	Back       string // step 1 again, with what was typed
+	Back       string   // step 1 again, with what was typed
+	Map        *mapView // the picker of step 1; nil without tiles
 }
 
 // newPage is step 1 of the form (GET /reports/new), or step 2 once what
@@ -71,6 +72,9 @@ func (s *surface) renderNew(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	d := newData{Form: f, Step2: step2, Agent: web.CurrentAccount(r).Has(accounts.Agent), FilesAgain: filesAgain,
 		MaxPhotos: reports.MaxPhotos, MaxMiB: web.UploadMaxBytes >> 20}
+	if !step2 {
+		d.Map = s.newMap(r, "picker-map", "picker")
+	}
 	for _, c := range cats {
 		d.Categories = append(d.Categories, web.Option{Value: c.Slug, Label: c.Name(l.Lang)})
 		if c.Slug == f.Values["category"] {

@@ -55,6 +55,11 @@ func Register(k *web.Kit, d Deps) error {
 	// Open311 clients poll the same lists: one rendering per page-cache
 	// period serves them all.
 	k.Cache(o311Root)
+	k.Cache(dataRoot + "counts.")
+	k.Cache("/reports/map.json")
+	// A million reports take longer than a page to download.
+	k.Download(dataRoot + "reports.csv")
+	k.Download(dataRoot + "reports.geojson")
 	k.Upload("/reports/new", uploadLimit)
 	k.UploadPattern("/reports/{id}/state", web.UploadMaxBytes+1<<20)
 	s.routes()
@@ -65,6 +70,8 @@ func (s *surface) routes() {
 	anyone, signedIn, admin := s.Anyone(), s.SignedIn(), s.Role(accounts.Admin)
 
 	anyone.Get("/reports", s.listPage)
+	anyone.Get("/reports/map.json", s.mapData) // before /reports/{id}
+	s.worksRoutes()                            // likewise
 	signedIn.Get("/reports/new", s.newPage)
 	signedIn.Post("/reports/new", s.newSave)
 	anyone.Get("/reports/{id}", s.reportPage)
@@ -78,6 +85,7 @@ func (s *surface) routes() {
 	admin.Post("/admin/reports/territory", s.adminTerritorySave)
 
 	s.open311Routes()
+	s.openDataRoutes()
 }
 
 // errorTable maps the domain's refusals to messages and fields.
@@ -103,4 +111,8 @@ var errorTable = []web.DomainError{
 	web.MapError(reports.ErrCategoryInput, http.StatusBadRequest, "street.error.category_input", "slug"),
 	web.MapError(reports.ErrTerritory, http.StatusBadRequest, "street.error.territory", "territory"),
 	web.MapError(reports.ErrBadKey, http.StatusForbidden, "street.open311.key", ""),
+	web.MapError(reports.ErrWorkTitle, http.StatusBadRequest, "reportsmap.error.work_title", "title"),
+	web.MapError(reports.ErrWorkDates, http.StatusBadRequest, "reportsmap.error.work_dates", "ends_on"),
+	web.MapError(reports.ErrWorkNotOfficial, http.StatusForbidden, "reportsmap.error.work_official", "service"),
+	web.MapError(reports.ErrWorkNotFound, http.StatusNotFound, "reportsmap.error.work_not_found", ""),
 }

@@ -51,10 +51,16 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // SecurityHeaders sets the headers every answer of the node carries:
 // the CSP, nosniff, no framing, no referrer to other sites, HSTS on https.
 func SecurityHeaders(hsts bool) func(http.Handler) http.Handler {
+	return securityHeaders(hsts, contentSecurityPolicy)
+}
+
+// securityHeaders is SecurityHeaders with a policy of its own (the kit's
+// lets map tiles in, see maptiles.go).
+func securityHeaders(hsts bool, policy string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
-			h.Set("Content-Security-Policy", contentSecurityPolicy)
+			h.Set("Content-Security-Policy", policy)
 			h.Set("X-Content-Type-Options", "nosniff")
 			h.Set("Referrer-Policy", "same-origin")
 			h.Set("X-Frame-Options", "DENY")

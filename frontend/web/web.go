@@ -50,6 +50,9 @@ type Config struct {
 	// PageCacheTTL keeps the pages anonymous visitors read for that long
 	// (see pagecache.go); 0 turns the cache off, as tests want.
 	PageCacheTTL time.Duration
+	// MapTiles is the tile server of the maps (AGORA_MAP_TILES); nil shows
+	// no map, only the address fields and lists by distance.
+	MapTiles *MapTiles
 }
 
 // Deps are the kit's collaborators.
@@ -203,7 +206,7 @@ func (k *Kit) Handler() (http.Handler, error) {
 	h = deadlines(RequestReadTimeout, RequestWriteTimeout, UploadReadTimeout,
 		func(r *http.Request) bool { return k.UploadLimit(r) > 0 || k.isDownload(r) })(h)
 	h = withLocale(k.catalog, k.https)(h)
-	h = SecurityHeaders(k.https)(h)
+	h = securityHeaders(k.https, policyWithTiles(k.cfg.MapTiles))(h)
 	h = recoverPanics(k.log, k.Fail)(h)
 	h = observe(k.log, k.metrics)(h)
 	return h, nil

@@ -22,6 +22,7 @@ import (
 	"agora/instances/moderation"
 	"agora/instances/projects"
 	"agora/instances/proposals"
+	"agora/instances/reports"
 	"agora/instances/site"
 	"agora/instances/spaces"
 )
@@ -44,6 +45,8 @@ type Services struct {
 	// Voting, when set with Projects and Decisions, adds this year's
 	// edition in its vote phase, on a clock as Decisions is.
 	Voting func(now func() time.Time) *projects.Voting
+	// Reports, when set, adds street reports on a clock (streets.go).
+	Reports func(now func() time.Time) *reports.Service
 }
 
 // ErrLoaded means the demo is already there.
@@ -329,6 +332,11 @@ func Load(ctx context.Context, svc Services, now time.Time) error {
 	}
 	if svc.Projects != nil {
 		if err := loadLastEdition(ctx, svc.Projects, budget.ID, people["espaces_verts"]); err != nil {
+			return err
+		}
+	}
+	if svc.Reports != nil {
+		if err := streetReports(ctx, svc.Reports, people, now); err != nil {
 			return err
 		}
 	}

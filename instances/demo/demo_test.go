@@ -16,6 +16,7 @@ import (
 	"agora/instances/moderation"
 	"agora/instances/projects"
 	"agora/instances/proposals"
+	"agora/instances/reports"
 	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/storagetest"
@@ -41,6 +42,7 @@ func demoNode(t *testing.T, dialect string, now time.Time) (*bun.DB, demo.Servic
 		Voting: func(now func() time.Time) *projects.Voting {
 			return projects.NewVoting(db, projects.NewService(db, storagetest.NewBlobStore(t, "local"), now), decisions.NewService(db, acc, sp, now), now)
 		},
+		Reports: func(now func() time.Time) *reports.Service { return reports.NewService(db, now) },
 	}
 }
 

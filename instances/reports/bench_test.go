@@ -21,17 +21,25 @@ import (
 	"agora/storage/storagetest"
 )
 
-// benchReports is how many reports the benchmark's node holds: 1,000,000
-// unless AGORA_BENCH_REPORTS says otherwise.
+// benchReports is how many reports the benchmark's node holds: the
+// issue's 1,000,000 with AGORA_BENCH_REPORTS=full (or a number), else
+// 20,000 (2,000 with -short) so CI's one pass stays quick.
 func benchReports(b *testing.B) int {
-	if v := os.Getenv("AGORA_BENCH_REPORTS"); v != "" {
+	switch v := os.Getenv("AGORA_BENCH_REPORTS"); v {
+	case "full":
+		return 1_000_000
+	case "":
+		if testing.Short() {
+			return 2_000
+		}
+		return 20_000
+	default:
 		n, err := strconv.Atoi(v)
-		if err != nil {
-			b.Fatal(err)
+		if err != nil || n < 1 {
+			b.Fatalf("AGORA_BENCH_REPORTS=%q", v)
 		}
 		return n
 	}
-	return 1_000_000
 }
 
 // paris is the box the benchmark's reports fall in.
@@ -53,11 +61,11 @@ func benchClients(b *testing.B) []int {
 // BenchmarkReports fills a node with a million reports over Paris, sent
 // over two years, then has 64 clients (AGORA_BENCH_CLIENTS) at once ask for the reports in a
 // map's box (about 700 m square, up to 500 returned) and for the Open311
-// default list (the last 90 days, 1,000 newest, with their latest state
-// notes and first photos). It reports the 50th and 99th percentiles of
-// one query's time.
+// default list (the last 90 days, the default page of the 100 newest,
+// with their latest state notes and first photos). It reports the 50th
+// and 99th percentiles of one query's time.
 //
-//	go test ./instances/reports/ -run '^$' -bench Reports -benchtime 3x -timeout 60m
+//	AGORA_BENCH_REPORTS=full go test ./instances/reports/ -run '^$' -bench Reports -benchtime 1x -timeout 60m
 func BenchmarkReports(b *testing.B) {
 	for _, dialect := range storagetest.Dialects {
 		b.Run(dialect, func(b *testing.B) {
@@ -69,6 +77,8 @@ func BenchmarkReports(b *testing.B) {
 			b.Logf("%s: %d reports seeded in %v", dialect, n, time.Since(began).Round(time.Second))
 			f.clock.Set(start)
 
+			// The requests list needs a full page within 90 days.
+			page := min(100, n/80)
 			box := func(rng *rand.Rand) reports.Box {
 				lat := paris.South + rng.Float64()*(paris.North-paris.South-0.0063)
 				lon := paris.West + rng.Float64()*(paris.East-paris.West-0.0095)
@@ -77,7 +87,7 @@ func BenchmarkReports(b *testing.B) {
 			b.Run("pins", func(b *testing.B) {
 				measure(b, func(rng *rand.Rand) error {
 					got, _, err := f.svc.Pins(f.ctx, box(rng), reports.Filter{}, reports.MaxBoxResults)
-					if err == nil && len(got) == 0 {
+					if err == nil && len(got) == 0 && n >= 20_000 {
 						err = errors.New("empty box")
 					}
 					return err
@@ -86,7 +96,7 @@ func BenchmarkReports(b *testing.B) {
 			b.Run("box", func(b *testing.B) {
 				measure(b, func(rng *rand.Rand) error {
 					got, _, err := f.svc.InBox(f.ctx, box(rng), reports.Filter{}, reports.MaxBoxResults)
-					if err == nil && len(got) == 0 {
+					if err == nil && len(got) == 0 && n >= 20_000 {
 						err = errors.New("empty box")
 					}
 					return err
@@ -94,11 +104,11 @@ func BenchmarkReports(b *testing.B) {
 			})
 			b.Run("requests", func(b *testing.B) {
 				measure(b, func(*rand.Rand) error {
-					list, err := f.svc.List(f.ctx, reports.Query{Since: start.Add(-90 * day), Limit: 1000})
+					list, err := f.svc.List(f.ctx, reports.Query{Since: start.Add(-90 * day), Limit: page})
 					if err != nil {
 						return err
 					}
-					if len(list) != 1000 {
+					if len(list) != page {
 						return fmt.Errorf("%d requests", len(list))
 					}
 					ids := make([]string, len(list))
@@ -219,7 +229,13 @@ func seed(b testing.TB, f *fixture, n int) {
 			b.Fatalf("seed: %v", err)
 		}
 	}
-	if _, err := f.db.ExecContext(ctx, "ANALYZE"); err != nil {
+	// PostgreSQL's index-only scans need the visibility map, which a
+	// VACUUM writes (autovacuum would, later).
+	analyze := "ANALYZE"
+	if database.IsPostgres(f.db) {
+		analyze = "VACUUM ANALYZE street_reports, report_photos"
+	}
+	if _, err := f.db.ExecContext(ctx, analyze); err != nil {
 		b.Fatal(err)
 	}
 }

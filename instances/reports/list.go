@@ -17,7 +17,12 @@ type Query struct {
 	Until      time.Time
 	Before     *Cursor // the page after this report
 	Limit      int     // 1 to 1000; 50 if 0
+	Offset     int     // reports skipped first (Open311's page), at most MaxOffset
 }
+
+// MaxOffset is how far into a list a page may start: an offset is read
+// through, so it is bounded.
+const MaxOffset = 10_000
 
 // Cursor is where a page of newest-first reports ends.
 type Cursor struct {
@@ -31,8 +36,16 @@ func (s *Service) List(ctx context.Context, q Query) ([]Report, error) {
 		q.Limit = 50
 	}
 	q.Limit = min(q.Limit, 1000)
+	done, err := s.admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	var out []Report
 	sel := s.db.NewSelect().Model(&out).Order("created_at DESC", "id DESC").Limit(int64(q.Limit))
+	if q.Offset > 0 {
+		sel = sel.Offset(int64(min(q.Offset, MaxOffset)))
+	}
 	if len(q.Categories) > 0 {
 		sel = sel.Where("category IN (?)", bun.In(q.Categories))
 	}

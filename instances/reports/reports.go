@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -123,6 +124,11 @@ var (
 type Service struct {
 	db  *bun.DB
 	now func() time.Time
+	// reads admits the public read queries (the map's box, the lists)
+	// a few at a time, first come first served: a burst of clients then
+	// queues in order instead of crowding the database, where the last
+	// of a crowd waited seconds (docs/BENCHMARKS.md).
+	reads chan struct{}
 }
 
 // NewService returns the reports service over db. now is the clock (nil
@@ -131,7 +137,19 @@ func NewService(db *bun.DB, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
+	return &Service{db: db, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) },
+		reads: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
+}
+
+// admit waits for a turn among the public read queries; call the
+// returned func when done.
+func (s *Service) admit(ctx context.Context) (func(), error) {
+	select {
+	case s.reads <- struct{}{}:
+		return func() { <-s.reads }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // Input is what a report is made of.

@@ -43,6 +43,11 @@ func (s *Service) InBox(ctx context.Context, b Box, f Filter, limit int) ([]Repo
 	if list == nil {
 		return nil, false, ErrBoxTooLarge
 	}
+	done, err := s.admit(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer done()
 	var out []Report
 	q := s.db.NewSelect().Model(&out).
 		Where("? IN (?)", bun.Ident(column), bun.In(list)).
@@ -132,6 +137,11 @@ func (s *Service) Pins(ctx context.Context, b Box, f Filter, limit int) ([]Pin, 
 	if list == nil {
 		return nil, false, ErrBoxTooLarge
 	}
+	done, err := s.admit(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer done()
 	var out []Pin
 	q := s.db.NewSelect().Model((*Report)(nil)).Column("id", "category", "state", "lat_e6", "lon_e6").
 		Where("? IN (?)", bun.Ident(column), bun.In(list)).
