@@ -218,15 +218,34 @@ func (s *Service) EachBallot(ctx context.Context, voteID string, fn func(marks [
 	if err != nil {
 		return err
 	}
-	heavy := make(map[string]int64, len(t.Weighed))
+	return s.eachStored(ctx, v, t, false, func(_ string, marks []int32, w Weighed) error { return fn(marks, w.Weight) })
+}
+
+func (s *Service) eachPublished(ctx context.Context, v *Vote, t *Tally, fn func(PublishedBallot) error) error {
+	spec := v.Spec()
+	return s.eachStored(ctx, v, t, true, func(receipt string, marks []int32, w Weighed) error {
+		return fn(PublishedBallot{Receipt: receipt, Choice: spec.Choice(marks), Weight: w.Weight, Delegated: w.Delegated, Delegate: w.Delegate})
+	})
+}
+
+// eachStored reads a closed vote's ballots, by receipt when byReceipt
+// (the published order) or as stored, and calls fn with each one's
+// receipt, marks (reused: fn must not keep them) and weight: 1, or what
+// the count gave a delegate carrying others'.
+func (s *Service) eachStored(ctx context.Context, v *Vote, t *Tally, byReceipt bool, fn func(receipt string, marks []int32, w Weighed) error) error {
+	heavy := make(map[string]Weighed, len(t.Weighed))
 	for _, h := range t.Weighed {
-		heavy[h.Receipt] = h.Weight
+		heavy[h.Receipt] = h
 	}
 	n := len(v.Options)
 	if v.Method == Score {
 		n = -1
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT receipt, content FROM decision_ballots WHERE vote_id = ?", v.ID)
+	q := "SELECT receipt, content FROM decision_ballots WHERE vote_id = ?"
+	if byReceipt {
+		q += " ORDER BY receipt"
+	}
+	rows, err := s.db.QueryContext(ctx, q, v.ID)
 	if err != nil {
 		return fmt.Errorf("read ballots: %w", err)
 	}
@@ -243,51 +262,11 @@ func (s *Service) EachBallot(ctx context.Context, voteID string, fn func(marks [
 		if buf, err = decode(content, buf, n); err != nil {
 			return err
 		}
-		weight := int64(1)
-		if w, ok := heavy[receipt]; ok {
-			weight = w
+		w, ok := heavy[receipt]
+		if !ok {
+			w = Weighed{Weight: 1}
 		}
-		if err := fn(buf, weight); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read ballots: %w", err)
-	}
-	return nil
-}
-
-func (s *Service) eachPublished(ctx context.Context, v *Vote, t *Tally, fn func(PublishedBallot) error) error {
-	heavy := make(map[string]Weighed, len(t.Weighed))
-	for _, h := range t.Weighed {
-		heavy[h.Receipt] = h
-	}
-	spec := v.Spec()
-	n := len(spec.Options)
-	if spec.Method == Score {
-		n = -1
-	}
-	rows, err := s.db.QueryContext(ctx, "SELECT receipt, content FROM decision_ballots WHERE vote_id = ? ORDER BY receipt", v.ID)
-	if err != nil {
-		return fmt.Errorf("read ballots: %w", err)
-	}
-	defer rows.Close()
-	var (
-		receipt, content string
-		buf              []int32
-	)
-	for rows.Next() {
-		if err := rows.Scan(&receipt, &content); err != nil {
-			return fmt.Errorf("read ballots: %w", err)
-		}
-		if buf, err = decode(content, buf, n); err != nil {
-			return err
-		}
-		pb := PublishedBallot{Receipt: receipt, Choice: spec.Choice(buf), Weight: 1}
-		if h, ok := heavy[receipt]; ok {
-			pb.Weight, pb.Delegated, pb.Delegate = h.Weight, h.Delegated, h.Delegate
-		}
-		if err := fn(pb); err != nil {
+		if err := fn(receipt, buf, w); err != nil {
 			return err
 		}
 	}
