@@ -52,7 +52,8 @@ func BenchmarkBallots(b *testing.B) {
 			if out, err := migrate.CombinedOutput(); err != nil {
 				b.Fatalf("migrate: %v\n%s", err, out)
 			}
-			voteID, options, tokens := seedBallotVote(b, dbURL, dataDir, residents)
+			voteID, options := seedBallotVote(b, dbURL, dataDir)
+			tokens := residentSessions(b, dbURL, dataDir, residents)
 
 			srv := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
 			srv.Env = env
@@ -91,9 +92,9 @@ func BenchmarkBallots(b *testing.B) {
 	}
 }
 
-// seedBallotVote opens an approval vote open now for an hour and n
-// verified residents with a session each, in the node's database.
-func seedBallotVote(b *testing.B, dbURL, dataDir string, n int) (voteID string, options, tokens []string) {
+// seedBallotVote opens an approval vote, open now for an hour, in the
+// node's database.
+func seedBallotVote(b *testing.B, dbURL, dataDir string) (voteID string, options []string) {
 	b.Helper()
 	ctx := context.Background()
 	db, err := database.Open(ctx, dbURL, dataDir)
@@ -122,21 +123,7 @@ func seedBallotVote(b *testing.B, dbURL, dataDir string, n int) (voteID string, 
 	if err != nil {
 		b.Fatal(err)
 	}
-	for i := range n {
-		a, err := acc.Create(ctx, accounts.System, accounts.NewAccount{Handle: fmt.Sprintf("r%d", i), DisplayName: "R"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := acc.VerifyByOperator(ctx, a.ID, accounts.Electoral{}); err != nil {
-			b.Fatal(err)
-		}
-		tok, err := acc.StartSession(ctx, a.ID, "bench", "bench")
-		if err != nil {
-			b.Fatal(err)
-		}
-		tokens = append(tokens, tok)
-	}
-	return v.ID, options, tokens
+	return v.ID, options
 }
 
 // checkBallots checks that no resident has more than one ballot and that
