@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"agora/frontend/i18n"
@@ -74,29 +75,80 @@ func (c *Courier) Run(ctx context.Context, every time.Duration) {
 	}
 }
 
-// DeliverDue sends every email due now and returns how many were sent. A
-// refusal or an unreachable server is recorded for the resident to see,
-// and tried again later.
+// Senders is how many connections to the SMTP server a courier keeps
+// open while it delivers.
+const Senders = 4
+
+// DeliverDue sends every email due now and returns how many were sent. It
+// claims residents by hundreds (one pass over the queue in account
+// order), sends their emails on Senders connections kept open, and
+// records what the server took in one statement per claim. A refusal or
+// an unreachable server is recorded for the resident to see, and tried
+// again later.
 func (c *Courier) DeliverDue(ctx context.Context) (int, error) {
-	sent := 0
+	sent, after := 0, ""
+	sessions := make([]*notifications.Session, Senders)
+	for i := range sessions {
+		sessions[i] = c.mailer.Session()
+		defer sessions[i].Close()
+	}
 	for ctx.Err() == nil {
-		b, err := c.svc.ClaimDue(ctx)
-		if err != nil || b == nil {
+		bs, err := c.svc.ClaimDueAfter(ctx, after, 200)
+		if err != nil {
 			return sent, err
 		}
-		if err := c.mailer.Send(ctx, c.compose(b)); err != nil {
-			c.log.WarnContext(ctx, "email not sent", "err", err)
-			if err := c.svc.Failed(ctx, b, err.Error()); err != nil {
-				return sent, err
+		if len(bs) == 0 {
+			if after == "" {
+				return sent, nil
 			}
+			after = "" // the end of a pass: once more from the start
 			continue
 		}
-		if err := c.svc.Sent(ctx, b); err != nil {
+		after = bs[len(bs)-1].Settings.AccountID
+		errs := c.sendAll(ctx, sessions, bs)
+		var ok []*notifications.Batch
+		for i, b := range bs {
+			if len(b.Notifications) == 0 {
+				continue
+			}
+			if errs[i] != nil {
+				c.log.WarnContext(ctx, "email not sent", "err", errs[i])
+				if err := c.svc.Failed(ctx, b, errs[i].Error()); err != nil {
+					return sent, err
+				}
+				continue
+			}
+			ok = append(ok, b)
+		}
+		if err := c.svc.Sent(ctx, ok...); err != nil {
 			return sent, err
 		}
-		sent++
+		sent += len(ok)
 	}
 	return sent, ctx.Err()
+}
+
+// sendAll sends the batches' emails over the sessions, each session
+// taking the next email when it is done with one; errs[i] is batch i's.
+func (c *Courier) sendAll(ctx context.Context, sessions []*notifications.Session, bs []*notifications.Batch) []error {
+	errs := make([]error, len(bs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for _, s := range sessions {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = s.Send(ctx, c.compose(bs[i]))
+			}
+		})
+	}
+	for i, b := range bs {
+		if len(b.Notifications) > 0 {
+			next <- i
+		}
+	}
+	close(next)
+	wg.Wait()
+	return errs
 }
 
 // abs makes a page's path absolute.
