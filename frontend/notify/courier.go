@@ -77,7 +77,7 @@ func (c *Courier) Run(ctx context.Context, every time.Duration) {
 
 // Senders is how many connections to the SMTP server a courier keeps
 // open while it delivers.
-const Senders = 4
+const Senders = 8
 
 // DeliverDue sends every email due now and returns how many were sent. It
 // claims residents by hundreds (one pass over the queue in account
