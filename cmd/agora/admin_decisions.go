@@ -15,6 +15,7 @@ import (
 
 	"agora/federation/coordination"
 	"agora/instances/decisions"
+	"agora/instances/spaces"
 )
 
 // decisionsCommands are the tasks on binding votes.
@@ -166,8 +167,9 @@ func (c cancelOnClose) Close() error {
 // is locked while it is counted), so several at once are fine.
 const closeVotesEvery = time.Minute
 
-// closeVotes closes due votes until ctx ends.
-func closeVotes(ctx context.Context, log *slog.Logger, svc *decisions.Service) {
+// closeVotes closes due votes, and announces opened votes and begun
+// phases to the followers of their space, until ctx ends.
+func closeVotes(ctx context.Context, log *slog.Logger, svc *decisions.Service, sp *spaces.Service) {
 	t := time.NewTicker(closeVotesEvery)
 	defer t.Stop()
 	for {
@@ -175,6 +177,15 @@ func closeVotes(ctx context.Context, log *slog.Logger, svc *decisions.Service) {
 			log.Error("close votes", "err", err)
 		} else if n > 0 {
 			log.Info("votes closed and published", "count", n)
+		}
+		// Followers of a space hear that a vote opened, that a phase began.
+		if _, err := svc.AnnounceOpened(ctx); err != nil && ctx.Err() == nil {
+			log.Error("announce opened votes", "err", err)
+		}
+		if sp != nil {
+			if _, err := sp.AnnouncePhases(ctx); err != nil && ctx.Err() == nil {
+				log.Error("announce phases", "err", err)
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -8,12 +8,16 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/uptrace/bun"
 
+	"agora/frontend/notify"
 	"agora/instances/accounts"
+	"agora/instances/notifications"
 	"agora/instances/proposals"
 	"agora/storage/database"
 	"agora/storage/storagetest"
@@ -173,4 +177,51 @@ func selfMB(field string) float64 {
 	}
 	kb, _ := strconv.Atoi(string(m[1]))
 	return float64(kb) / 1024
+}
+
+// BenchmarkSMTPBaseline sends the same number of emails as
+// BenchmarkNotifyFanout straight to the SMTP server on as many
+// connections as the courier uses, without the database: the server's
+// own pace, to compare with the courier's.
+func BenchmarkSMTPBaseline(b *testing.B) {
+	count := 500
+	if v, err := strconv.Atoi(os.Getenv("AGORA_BENCH_FOLLOWERS")); err == nil && v > 0 {
+		count = v
+	}
+	smtpURL, api := storagetest.SMTPServer(b)
+	m, err := notifications.ParseSMTP(smtpURL, "agora@paris15.example")
+	if err != nil {
+		b.Fatal(err)
+	}
+	domain := "baseline-" + database.NewID() + ".example"
+	defer clearMailpit(b, api, domain)
+	ctx := context.Background()
+	for range b.N {
+		start := time.Now()
+		next := make(chan int)
+		var wg sync.WaitGroup
+		var failed atomic.Int64
+		for range notify.Connections {
+			wg.Go(func() {
+				s := m.Session()
+				defer s.Close()
+				for i := range next {
+					msg := notifications.Message{To: fmt.Sprintf("r%d@%s", i, domain), Subject: "Réponse officielle",
+						Text: "Bonjour,\n\nUne proposition que vous suivez a reçu une réponse officielle.\n", HTML: "<p>Bonjour,</p>"}
+					if err := s.Send(ctx, msg); err != nil {
+						failed.Add(1)
+					}
+				}
+			})
+		}
+		for i := range count {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		if failed.Load() > 0 {
+			b.Fatalf("%d emails failed", failed.Load())
+		}
+		b.ReportMetric(float64(count)/time.Since(start).Seconds(), "emails/s")
+	}
 }
