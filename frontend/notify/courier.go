@@ -160,7 +160,7 @@ func (c *Courier) DeliverDue(ctx context.Context) (int, error) {
 		if r.err != nil {
 			if failed == nil && ctx.Err() == nil {
 				c.log.WarnContext(ctx, "email not sent", "err", r.err)
-				if err := c.svc.Failed(ctx, r.b, r.err.Error()); err != nil {
+				if err := c.svc.Failed(ctx, r.b, r.err); err != nil {
 					failed = err
 					cancel()
 				}

@@ -66,6 +66,7 @@ type EmailSettings struct {
 	LastSentAt     *time.Time `bun:"last_sent_at"`
 	Failure        string     `bun:"failure"`
 	FailureAt      *time.Time `bun:"failure_at"`
+	RefusedAt      *time.Time `bun:"refused_at"` // the server refused for good: no email until a new address
 
 	// Language is the resident's, loaded by a claim.
 	Language string `bun:"language,scanonly"`
@@ -112,7 +113,7 @@ func (s *Service) SetAddress(ctx context.Context, accountID, address string) (st
 	if _, err := s.db.NewInsert().Model(e).On("CONFLICT (account_id) DO UPDATE").
 		Set("address = EXCLUDED.address").Set("verified_at = NULL").Set("token_hash = EXCLUDED.token_hash").
 		Set("token_expires_at = EXCLUDED.token_expires_at").Set("frequency = 'never'").
-		Set("failure = ''").Set("failure_at = NULL").Exec(ctx); err != nil {
+		Set("failure = ''").Set("failure_at = NULL").Set("refused_at = NULL").Exec(ctx); err != nil {
 		return "", fmt.Errorf("set email address: %w", err)
 	}
 	return token, nil
@@ -246,7 +247,7 @@ func (s *Service) ClaimDueAfter(ctx context.Context, after string, limit int) ([
 		q := tx.NewSelect().Model(&due).ColumnExpr("e.*").
 			ColumnExpr("(SELECT a.language FROM accounts AS a WHERE a.id = e.account_id) AS language").
 			Where("e.account_id > ?", after).
-			Where("e.verified_at IS NOT NULL AND e.frequency <> 'never'").
+			Where("e.verified_at IS NOT NULL AND e.frequency <> 'never' AND e.refused_at IS NULL").
 			Where("e.failure_at IS NULL OR e.failure_at < ?", now.Add(-RetryAfter)).
 			Where(`(e.frequency = 'immediate' OR e.last_sent_at IS NULL
 				OR e.frequency = 'daily' AND e.last_sent_at < ? OR e.frequency = 'weekly' AND e.last_sent_at < ?)
@@ -334,13 +335,15 @@ func (s *Service) Sent(ctx context.Context, bs ...*Batch) error {
 }
 
 // Failed records why a batch's email could not be sent, for the
-// resident to see, and gives its notifications back to be tried again
-// after RetryAfter.
-func (s *Service) Failed(ctx context.Context, b *Batch, reason string) error {
+// resident to see, and gives its notifications back. They are tried again
+// after RetryAfter, unless the server refused for good (ErrRefused): then
+// email to that address stops until the resident gives one again.
+func (s *Service) Failed(ctx context.Context, b *Batch, cause error) error {
 	ids := make([]int64, len(b.Notifications))
 	for i, n := range b.Notifications {
 		ids[i] = n.ID
 	}
+	reason := cause.Error()
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if len(ids) > 0 {
 			if _, err := tx.NewUpdate().Model((*Notification)(nil)).Set("emailed_at = NULL").
@@ -351,8 +354,13 @@ func (s *Service) Failed(ctx context.Context, b *Batch, reason string) error {
 		if len(reason) > 500 {
 			reason = reason[:500]
 		}
-		if _, err := tx.NewUpdate().Model((*EmailSettings)(nil)).Set("failure = ?", reason).Set("failure_at = ?", s.now()).
-			Set("last_sent_at = ?", b.Settings.LastSentAt).Where("account_id = ?", b.Settings.AccountID).Exec(ctx); err != nil {
+		now := s.now()
+		q := tx.NewUpdate().Model((*EmailSettings)(nil)).Set("failure = ?", reason).Set("failure_at = ?", now).
+			Set("last_sent_at = ?", b.Settings.LastSentAt).Where("account_id = ?", b.Settings.AccountID)
+		if errors.Is(cause, ErrRefused) {
+			q = q.Set("refused_at = ?", now)
+		}
+		if _, err := q.Exec(ctx); err != nil {
 			return fmt.Errorf("record email failure: %w", err)
 		}
 		return nil
