@@ -19,8 +19,8 @@ import (
 )
 
 // TestSearchPages: results come newest first a page at a time, More says
-// when another page follows, a space narrows them, words match the start
-// of words in comments and debates, an edited comment is found by its new
+// when another page follows, a space narrows them, words match other
+// forms of words (plural, accents, capitals) in comments and debates, an edited comment is found by its new
 // words only, a hidden debate's comments are never found, and a bad page
 // or an unknown space is refused.
 func TestSearchPages(t *testing.T) {
@@ -124,11 +124,11 @@ func TestSearchPages(t *testing.T) {
 			}
 			return out
 		}
-		if got := found(search.Query{Text: "ECOL"}, search.Debate); len(got) != 1 || got[0] != d.ID {
-			t.Errorf("debates for ECOL = %v", got)
+		if got := found(search.Query{Text: "ÉCOLE"}, search.Debate); len(got) != 1 || got[0] != d.ID {
+			t.Errorf("debates for ÉCOLE = %v", got)
 		}
-		if got := found(search.Query{Text: "mediath"}, search.Comment); len(got) != 2 || got[0] != onProposal.ID {
-			t.Errorf("comments for mediath = %v, want both, newest first", got)
+		if got := found(search.Query{Text: "MEDIATHEQUES"}, search.Comment); len(got) != 2 || got[0] != onProposal.ID {
+			t.Errorf("comments for MEDIATHEQUES = %v, want both, newest first", got)
 		}
 		if got := found(search.Query{Text: "mediatheque", Space: "nord"}, search.Comment); len(got) != 1 || got[0] != onProposal.ID {
 			t.Errorf("comments in nord = %v, want the one on the proposal", got)

@@ -9,14 +9,14 @@ import (
 
 // Full-text indexes of comments and debates, so that a search reads an
 // index instead of folding every comment of the node (500,000 on a large
-// node) for each query: on PostgreSQL a generated tsvector of the folded
-// text (the 'simple' configuration: words as written, searched by
-// prefix) with a GIN index, and an index on created_at for the newest
-// first; on SQLite an FTS5 table per kind (accents removed by its
-// tokenizer) whose rowid is a stable number kept in a row table beside it
-// (a table's own rowid may be renumbered by VACUUM), numbered in the
-// order the rows were written, so that "newest first" reads the index
-// backwards and stops at the page's end. Triggers keep both in step.
+// node) for each query. On PostgreSQL a generated tsvector of the folded
+// text in French and English (stemmed, as the proposals') with a GIN
+// index, and an index on created_at for the newest first. On SQLite an
+// FTS5 table per kind (accents removed, words stemmed as the proposals'
+// are) whose rowid is a stable number kept in a row table beside it (a
+// table's own rowid may be renumbered by VACUUM), numbered in the order
+// the rows were written, so that "newest first" reads the index backwards
+// and stops at the page's end. Triggers keep both in step.
 func init() {
 	type table struct {
 		name string
@@ -34,7 +34,8 @@ func init() {
 			for _, t := range tables {
 				if isPostgres(tx) {
 					stmts = append(stmts,
-						"ALTER TABLE "+t.name+" ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS (to_tsvector('simple', "+t.text+")) STORED",
+						"ALTER TABLE "+t.name+" ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS (to_tsvector('french', "+t.text+
+							") || to_tsvector('english', "+t.text+")) STORED",
 						"CREATE INDEX IF NOT EXISTS "+t.name+"_search_idx ON "+t.name+" USING GIN (search)",
 						"CREATE INDEX IF NOT EXISTS "+t.name+"_created_idx ON "+t.name+" (created_at)")
 					continue
@@ -43,7 +44,7 @@ func init() {
 				vals := "(SELECT n FROM " + rows + " WHERE id = new.id), " + t.vals
 				stmts = append(stmts,
 					"CREATE TABLE IF NOT EXISTS "+rows+" (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE)",
-					"CREATE VIRTUAL TABLE IF NOT EXISTS "+fts+" USING fts5("+t.cols+", tokenize='unicode61 remove_diacritics 2')",
+					"CREATE VIRTUAL TABLE IF NOT EXISTS "+fts+" USING fts5("+t.cols+", tokenize='porter unicode61 remove_diacritics 2')",
 					// What is there already, oldest first.
 					"INSERT INTO "+rows+" (id) SELECT id FROM "+t.name+" WHERE id NOT IN (SELECT id FROM "+rows+") ORDER BY created_at, id",
 					"INSERT INTO "+fts+" (rowid, "+t.cols+") SELECT r.n, "+prefixed("t.", t.cols)+" FROM "+rows+" AS r JOIN "+t.name+
