@@ -13,6 +13,7 @@ package search
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -258,13 +259,7 @@ func (s *Service) proposals(ctx context.Context, f filter) ([]row, error) {
 		b.WriteString(" AND p.space_id = ?")
 		args = append(args, f.spaceID)
 	}
-	if f.pg {
-		b.WriteString(" ORDER BY p.created_at DESC, p.id")
-	} else {
-		b.WriteString(" ORDER BY f.rowid DESC")
-	}
-	b.WriteString(f.page())
-	return s.scan(ctx, b.String(), args)
+	return s.newest(ctx, f, b.String(), args)
 }
 
 // debates searches the debates' questions and descriptions.
@@ -285,13 +280,7 @@ func (s *Service) debates(ctx context.Context, f filter) ([]row, error) {
 		b.WriteString(" AND d.space_id = ?")
 		args = append(args, f.spaceID)
 	}
-	if f.pg {
-		b.WriteString(" ORDER BY d.created_at DESC, d.id")
-	} else {
-		b.WriteString(" ORDER BY f.rowid DESC")
-	}
-	b.WriteString(f.page())
-	return s.scan(ctx, b.String(), args)
+	return s.newest(ctx, f, b.String(), args)
 }
 
 // comments searches comments, never deleted or hidden ones, nor those on
@@ -317,13 +306,7 @@ func (s *Service) comments(ctx context.Context, f filter) ([]row, error) {
 			OR c.target_kind = 'debate' AND c.target_id IN (SELECT id FROM debates WHERE space_id = ?))`)
 		args = append(args, f.spaceID, f.spaceID)
 	}
-	if f.pg {
-		b.WriteString(" ORDER BY c.created_at DESC, c.id")
-	} else {
-		b.WriteString(" ORDER BY f.rowid DESC")
-	}
-	b.WriteString(f.page())
-	return s.scan(ctx, b.String(), args)
+	return s.newest(ctx, f, b.String(), args)
 }
 
 // spaces matches every word as a part of the folded title or description
@@ -342,6 +325,40 @@ func (s *Service) spaces(ctx context.Context, f filter) ([]row, error) {
 	}
 	b.WriteString(" ORDER BY created_at DESC, id" + f.page())
 	return s.scan(ctx, b.String(), args)
+}
+
+// Few is how many matches PostgreSQL sorts by date; above it, it walks
+// the dates instead.
+const Few = 1000
+
+// newest reads a page of base's matches, newest first. On SQLite, the
+// FTS5 index read backwards (its rowids follow the order rows were
+// written). On PostgreSQL the planner cannot tell a word found in half
+// the rows from a rare one well enough: left to itself it fetched and
+// sorted 250,000 comments for a common word (2 s a search). So the
+// matches are counted up to Few+1 through the GIN index first: Few or
+// fewer are sorted (a bounded sort); more, and the rows are walked by
+// date from the newest, bitmap scans off for this statement, which finds
+// a page after a few thousand rows at most since matches are then dense.
+func (s *Service) newest(ctx context.Context, f filter, base string, args []any) ([]row, error) {
+	if !f.pg {
+		return s.scan(ctx, base+" ORDER BY f.rowid DESC"+f.page(), args)
+	}
+	var n int
+	if err := s.db.NewRaw("SELECT count(*) FROM ("+base+fmt.Sprintf(" LIMIT %d) AS x", Few+1), args...).Scan(ctx, &n); err != nil {
+		return nil, err
+	}
+	if n <= Few {
+		return s.scan(ctx, "SELECT * FROM ("+base+fmt.Sprintf(" LIMIT %d) AS x ORDER BY x.created_at DESC, x.id", Few+1)+f.page(), args)
+	}
+	var rows []row
+	err := s.db.RunInTx(ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, "SET LOCAL enable_bitmapscan = off"); err != nil {
+			return err
+		}
+		return tx.NewRaw("SELECT * FROM ("+base+") AS x ORDER BY x.created_at DESC, x.id"+f.page(), args...).Scan(ctx, &rows)
+	})
+	return rows, err
 }
 
 func (s *Service) scan(ctx context.Context, q string, args []any) ([]row, error) {

@@ -31,6 +31,9 @@ func init() {
 	up := func(ctx context.Context, db *bun.DB) error {
 		return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			var stmts []string
+			if isPostgres(tx) { // the newest matching proposals, by walking the dates
+				stmts = append(stmts, "CREATE INDEX IF NOT EXISTS proposals_created_idx ON proposals (created_at)")
+			}
 			for _, t := range tables {
 				if isPostgres(tx) {
 					stmts = append(stmts,
@@ -70,6 +73,9 @@ func init() {
 	down := func(ctx context.Context, db *bun.DB) error {
 		return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			var stmts []string
+			if isPostgres(tx) {
+				stmts = append(stmts, "DROP INDEX IF EXISTS proposals_created_idx")
+			}
 			for _, t := range tables {
 				if isPostgres(tx) {
 					stmts = append(stmts, "DROP INDEX IF EXISTS "+t.name+"_created_idx", "DROP INDEX IF EXISTS "+t.name+"_search_idx",
