@@ -30,7 +30,13 @@ func init() {
 	}
 	up := func(ctx context.Context, db *bun.DB) error {
 		return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			var stmts []string
+			// The few hidden proposals and debates, so that "not on a hidden
+			// item" reads them, not every proposal (PostgreSQL made it an
+			// anti-join over a scan of the proposals: 30 ms a search).
+			stmts := []string{
+				"CREATE INDEX IF NOT EXISTS proposals_hidden_idx ON proposals (id) WHERE hidden_at IS NOT NULL",
+				"CREATE INDEX IF NOT EXISTS debates_hidden_idx ON debates (id) WHERE hidden_at IS NOT NULL",
+			}
 			if isPostgres(tx) { // the newest matching proposals, by walking the dates
 				stmts = append(stmts, "CREATE INDEX IF NOT EXISTS proposals_created_idx ON proposals (created_at)")
 			}
@@ -72,7 +78,7 @@ func init() {
 	}
 	down := func(ctx context.Context, db *bun.DB) error {
 		return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			var stmts []string
+			stmts := []string{"DROP INDEX IF EXISTS proposals_hidden_idx", "DROP INDEX IF EXISTS debates_hidden_idx"}
 			if isPostgres(tx) {
 				stmts = append(stmts, "DROP INDEX IF EXISTS proposals_created_idx")
 			}
