@@ -16,6 +16,7 @@ import (
 	"agora/federation/coordination"
 	"agora/instances/decisions"
 	"agora/instances/projects"
+	"agora/instances/spaces"
 )
 
 // decisionsCommands are the tasks on binding votes.
@@ -167,9 +168,10 @@ func (c cancelOnClose) Close() error {
 // is locked while it is counted), so several at once are fine.
 const closeVotesEvery = time.Minute
 
-// closeVotes closes due votes, then counts the participatory budgets
-// whose votes have all closed, until ctx ends.
-func closeVotes(ctx context.Context, log *slog.Logger, svc *decisions.Service, voting *projects.Voting) {
+// closeVotes closes due votes, counts the participatory budgets whose
+// votes have all closed, and announces opened votes and begun phases to
+// the followers of their space, until ctx ends.
+func closeVotes(ctx context.Context, log *slog.Logger, svc *decisions.Service, voting *projects.Voting, sp *spaces.Service) {
 	t := time.NewTicker(closeVotesEvery)
 	defer t.Stop()
 	for {
@@ -182,6 +184,15 @@ func closeVotes(ctx context.Context, log *slog.Logger, svc *decisions.Service, v
 			log.Error("count budgets", "err", err)
 		} else if n > 0 {
 			log.Info("participatory budgets counted", "count", n)
+		}
+		// Followers of a space hear that a vote opened, that a phase began.
+		if _, err := svc.AnnounceOpened(ctx); err != nil && ctx.Err() == nil {
+			log.Error("announce opened votes", "err", err)
+		}
+		if sp != nil {
+			if _, err := sp.AnnouncePhases(ctx); err != nil && ctx.Err() == nil {
+				log.Error("announce phases", "err", err)
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -225,7 +225,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	votesDone := make(chan struct{})
 	go func() {
 		defer close(votesDone)
-		closeVotes(maintCtx, log, decisionsSvc, votingSvc)
+		closeVotes(maintCtx, log, decisionsSvc, votingSvc, spacesSvc)
 	}()
 	defer func() { stopMaint(); <-votesDone }()
 	collectDone := make(chan struct{})

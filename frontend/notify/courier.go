@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"agora/frontend/i18n"
@@ -28,6 +29,7 @@ type Courier struct {
 	base   *url.URL
 	name   string
 	log    *slog.Logger
+	conns  int
 }
 
 // CourierConfig is what a Courier needs.
@@ -38,6 +40,7 @@ type CourierConfig struct {
 	NodeName      string
 	Location      *time.Location // dates in emails; nil for Europe/Paris as pages
 	Logger        *slog.Logger
+	Connections   int // to the SMTP server at once; 0 for Connections
 }
 
 // NewCourier returns the node's courier.
@@ -55,7 +58,11 @@ func NewCourier(c CourierConfig) (*Courier, error) {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Courier{svc: c.Notifications, mailer: c.Mailer, cat: cat, base: c.BaseURL, name: c.NodeName, log: c.Logger}, nil
+	if c.Connections <= 0 {
+		c.Connections = Connections
+	}
+	return &Courier{svc: c.Notifications, mailer: c.Mailer, cat: cat, base: c.BaseURL, name: c.NodeName, log: c.Logger,
+		conns: c.Connections}, nil
 }
 
 // Run sends what is due every interval until ctx ends.
@@ -74,30 +81,112 @@ func (c *Courier) Run(ctx context.Context, every time.Duration) {
 	}
 }
 
-// DeliverDue sends every email due now and returns how many were sent. A
-// refusal or an unreachable server is recorded for the resident to see,
-// and tried again later.
+// Connections is how many connections to the SMTP server a courier keeps
+// open while it delivers, unless told otherwise. Sending is bound by
+// round trips (six per email), not by work, so more connections send
+// more while the server keeps up.
+const Connections = 16
+
+// DeliverDue sends every email due now and returns how many were sent.
+// Three stages run at once, so that the SMTP connections never wait for
+// the database: one claims residents by hundreds (one pass over the queue
+// in account order, then once more from the start), Connections send
+// their emails on connections kept open, and this one records what the
+// server took, a few hundred at a time in one statement. A refusal or an
+// unreachable server is recorded for the resident to see, and tried
+// again later.
 func (c *Courier) DeliverDue(ctx context.Context) (int, error) {
-	sent := 0
-	for ctx.Err() == nil {
-		b, err := c.svc.ClaimDue(ctx)
-		if err != nil || b == nil {
-			return sent, err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		b   *notifications.Batch
+		err error
+	}
+	work := make(chan *notifications.Batch, 2*claimSize)
+	results := make(chan result, 2*claimSize)
+	claimErr := make(chan error, 1)
+	go func() { // claim
+		defer close(work)
+		after := ""
+		for ctx.Err() == nil {
+			bs, err := c.svc.ClaimDueAfter(ctx, after, claimSize)
+			if err != nil {
+				claimErr <- err
+				return
+			}
+			if len(bs) == 0 {
+				if after == "" {
+					return
+				}
+				after = "" // the end of a pass: once more from the start
+				continue
+			}
+			after = bs[len(bs)-1].Settings.AccountID
+			for _, b := range bs {
+				if len(b.Notifications) > 0 {
+					work <- b
+				}
+			}
 		}
-		if err := c.mailer.Send(ctx, c.compose(b)); err != nil {
-			c.log.WarnContext(ctx, "email not sent", "err", err)
-			if err := c.svc.Failed(ctx, b, err.Error()); err != nil {
-				return sent, err
+	}()
+	var senders sync.WaitGroup
+	for range c.conns { // send
+		senders.Go(func() {
+			s := c.mailer.Session()
+			defer s.Close()
+			for b := range work {
+				results <- result{b, s.Send(ctx, c.compose(b))}
+			}
+		})
+	}
+	go func() { senders.Wait(); close(results) }()
+
+	sent := 0
+	var ok []*notifications.Batch
+	var failed error
+	record := func() {
+		if len(ok) == 0 || failed != nil {
+			return
+		}
+		if err := c.svc.Sent(context.WithoutCancel(ctx), ok...); err != nil {
+			failed = err
+			cancel()
+			return
+		}
+		sent += len(ok)
+		ok = ok[:0]
+	}
+	for r := range results { // record
+		if r.err != nil {
+			if failed == nil && ctx.Err() == nil {
+				c.log.WarnContext(ctx, "email not sent", "err", r.err)
+				if err := c.svc.Failed(ctx, r.b, r.err); err != nil {
+					failed = err
+					cancel()
+				}
 			}
 			continue
 		}
-		if err := c.svc.Sent(ctx, b); err != nil {
-			return sent, err
+		ok = append(ok, r.b)
+		if len(ok) >= claimSize {
+			record()
 		}
-		sent++
+	}
+	record() // what the server took is recorded even when stopping
+	if failed != nil {
+		return sent, failed
+	}
+	select {
+	case err := <-claimErr:
+		return sent, err
+	default:
 	}
 	return sent, ctx.Err()
 }
+
+// claimSize is how many residents one claim takes, and how many emails
+// the server took are recorded at once.
+const claimSize = 200
 
 // abs makes a page's path absolute.
 func (c *Courier) abs(path string) string {

@@ -101,6 +101,17 @@ func view(l *i18n.Printer, n *notifications.Notification) item {
 		}
 	case notifications.Reply, notifications.Mention, notifications.NewProposal, notifications.NewDebate:
 		it.Text = l.T("notify.kind."+string(n.Kind), who)
+	case notifications.ProposalBy, notifications.DebateBy:
+		it.Text = l.T("notify2.kind."+string(n.Kind), who)
+	case notifications.PhaseStart:
+		it.Text = l.T("notify2.kind.phase", l.T("space.phase."+n.Detail))
+	case notifications.VoteOpened:
+		it.Text = l.T("notify2.kind.vote_open")
+	case notifications.VoteClosed:
+		it.Text = l.T("notify2.kind.vote_closed")
+		if n.Detail != "" {
+			it.Text = l.T("notify2.kind.vote_closed_winner", n.Detail)
+		}
 	default: // moderation.<action>, with the reason
 		it.Text = l.T("notify.kind." + string(n.Kind))
 		it.Detail = l.T("notify.reason", n.Detail)
@@ -118,6 +129,8 @@ func SubjectURL(kind notifications.TargetKind, id, commentID string) string {
 		u = "/debates/" + url.PathEscape(id)
 	case notifications.Proposal:
 		u = "/proposals/" + url.PathEscape(id)
+	case notifications.Vote:
+		return "/votes/" + url.PathEscape(id)
 	default:
 		return "/account"
 	}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"agora/frontend"
 	"agora/frontend/frontendtest"
 	"agora/frontend/notify"
@@ -72,9 +74,8 @@ func (m mailpit) to(addr string, want int) []mail {
 }
 
 // mailNode is a test node whose courier sends to the test SMTP server.
-func mailNode(t *testing.T, dialect, smtpURL string) (*frontendtest.Node, *notify.Courier, *notifications.Service) {
+func mailNode(t testing.TB, db *bun.DB, smtpURL string) (*frontendtest.Node, *notify.Courier, *notifications.Service) {
 	t.Helper()
-	db := storagetest.MigratedDB(t, dialect)
 	var courier *notify.Courier
 	var svc *notifications.Service
 	n := frontendtest.NewNodeOn(t, db, func(d *frontend.Deps) {
@@ -102,7 +103,7 @@ func mailNode(t *testing.T, dialect, smtpURL string) (*frontendtest.Node, *notif
 func TestEmailNotifications(t *testing.T) {
 	smtpURL, api := storagetest.SMTPServer(t)
 	frontendtest.OnEachDialect(t, func(t testing.TB, dialect string) *frontendtest.Node {
-		n, _, _ := mailNode(t.(*testing.T), dialect, smtpURL)
+		n, _, _ := mailNode(t, storagetest.MigratedDB(t, dialect), smtpURL)
 		return n
 	}, func(t *testing.T, n *frontendtest.Node) {
 		ctx := t.Context()
@@ -216,7 +217,7 @@ func must(t *testing.T, err error) {
 // says the last email failed; an unknown unsubscribe link changes nothing.
 func TestEmailFailureShown(t *testing.T) {
 	frontendtest.OnEachDialect(t, func(t testing.TB, dialect string) *frontendtest.Node {
-		n, _, _ := mailNode(t.(*testing.T), dialect, "smtp://127.0.0.1:1")
+		n, _, _ := mailNode(t, storagetest.MigratedDB(t, dialect), "smtp://127.0.0.1:1")
 		return n
 	}, func(t *testing.T, n *frontendtest.Node) {
 		ctx := t.Context()

@@ -12,6 +12,7 @@ import (
 	"agora/frontend/web"
 	"agora/instances/accounts"
 	"agora/instances/debates"
+	"agora/instances/notifications"
 	"agora/instances/proposals"
 )
 
@@ -25,6 +26,7 @@ type personData struct {
 	Comments      []contribution
 	Supports      []contribution // only when they chose to show them
 	ShowsSupports bool
+	Follow        *web.FollowButton // follow on this node, for a signed-in reader
 }
 
 // contribution is one line of a profile's lists.
@@ -89,6 +91,12 @@ func (s *surface) personPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Supports = proposalLines(l, sup)
+	}
+	if acc := web.CurrentAccount(r); acc == nil || acc.ID != a.ID {
+		if d.Follow, err = s.followButton(r, notifications.Person, a.ID); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
 	}
 	s.HTML(w, r, http.StatusOK, "person", a.DisplayName, d)
 }

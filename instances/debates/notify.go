@@ -20,15 +20,22 @@ func followTarget(t Target) notifications.Target {
 	return notifications.Target{Kind: notifications.Proposal, ID: t.ID}
 }
 
-// notifyDebateOpened: its author follows the debate, the space's
-// followers hear of it, and a resident for whom an agent opened it at a
+// notifyDebateOpened: its author follows the debate, the author's and
+// the space's followers hear of it, and a resident for whom an agent opened it at a
 // desk is told.
 func notifyDebateOpened(ctx context.Context, tx bun.IDB, at time.Time, d *Debate) error {
 	t := notifications.Target{Kind: notifications.Debate, ID: d.ID}
 	if err := notifications.Follow(ctx, tx, at, d.AuthorID, t); err != nil {
 		return err
 	}
-	if err := notifications.Record(ctx, tx, notifications.Event{Kind: notifications.NewDebate, Subject: t, Title: d.Question,
+	// The author's followers first, then the space's: one event, so a
+	// person following both hears of it once, as a follower of the author.
+	event := notifications.NewEventID()
+	if err := notifications.Record(ctx, tx, notifications.Event{Kind: notifications.DebateBy, EventID: event, Subject: t, Title: d.Question,
+		ActorID: d.AuthorID, At: at, Followers: []notifications.Target{{Kind: notifications.Person, ID: d.AuthorID}}}); err != nil {
+		return err
+	}
+	if err := notifications.Record(ctx, tx, notifications.Event{Kind: notifications.NewDebate, EventID: event, Subject: t, Title: d.Question,
 		ActorID: d.AuthorID, At: at, Followers: []notifications.Target{{Kind: notifications.Space, ID: d.SpaceID}}}); err != nil {
 		return err
 	}

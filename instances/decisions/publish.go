@@ -61,6 +61,9 @@ func (s *Service) Close(ctx context.Context, voteID string) (*Tally, error) {
 			return fmt.Errorf("close vote: %w", err)
 		}
 		out = t
+		if err := notifyClosed(ctx, tx, now, v, t); err != nil {
+			return err
+		}
 		return outbox.Record(ctx, tx, now, outbox.Update, "vote", v.ID, "")
 	})
 	if err != nil {

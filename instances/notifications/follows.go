@@ -53,14 +53,19 @@ func (s *Service) Following(ctx context.Context, accountID string, t Target) (bo
 	return n > 0, nil
 }
 
-// exists checks that a target may be followed: it exists.
+// exists checks that a target may be followed: it exists (a person: with
+// a public profile).
 func (s *Service) exists(ctx context.Context, t Target) error {
 	table, _, err := t.Kind.table()
 	if err != nil {
 		return err
 	}
 	var id string
-	if err := s.db.NewSelect().Table(table).Column("id").Where("id = ?", t.ID).Scan(ctx, &id); err != nil {
+	q := s.db.NewSelect().Table(table).Column("id").Where("id = ?", t.ID)
+	if t.Kind == Person { // only a public profile, of an account not erased
+		q = q.Where("public AND deleted_at IS NULL")
+	}
+	if err := q.Scan(ctx, &id); err != nil {
 		return notFound(err, fmt.Sprintf("%s %s", t.Kind, t.ID))
 	}
 	return nil

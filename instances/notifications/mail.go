@@ -118,19 +118,52 @@ type Message struct {
 	Unsubscribe string
 }
 
-// Send hands a message to the SMTP server. An error says whether the
-// server refused it (the address, the message) or could not be reached.
+// Send hands a message to the SMTP server on a connection of its own. An
+// error says whether the server refused it (the address, the message) or
+// could not be reached.
 func (m *Mailer) Send(ctx context.Context, msg Message) error {
-	to, err := CheckAddress(msg.To)
-	if err != nil {
-		return err
+	s := m.Session()
+	defer s.Close()
+	return s.Send(ctx, msg)
+}
+
+// Session sends messages one after the other on one connection to the
+// SMTP server, opened at the first and opened again after an error, so
+// that a courier with thousands of emails does not greet the server for
+// each. A session is used by one goroutine at a time.
+type Session struct {
+	m    *Mailer
+	conn net.Conn
+	c    *smtp.Client
+}
+
+// Session returns a session with the node's SMTP server; Close ends it.
+func (m *Mailer) Session() *Session { return &Session{m: m} }
+
+// Close says goodbye to the server, if connected.
+func (s *Session) Close() error {
+	if s.c == nil {
+		return nil
 	}
-	body, err := m.compose(msg, to)
-	if err != nil {
-		return err
+	s.conn.SetDeadline(time.Now().Add(5 * time.Second))
+	err := s.c.Quit()
+	s.c.Close()
+	s.c, s.conn = nil, nil
+	return err
+}
+
+// drop forgets a connection after an error: the next message opens one.
+func (s *Session) drop() {
+	if s.c != nil {
+		s.c.Close()
 	}
-	ctx, cancel := context.WithTimeout(ctx, m.timeout)
-	defer cancel()
+	s.c, s.conn = nil, nil
+}
+
+// connect opens and greets a connection, with TLS and authentication
+// when the URL asks for them.
+func (s *Session) connect(ctx context.Context) error {
+	m := s.m
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", m.addr)
 	if err != nil {
@@ -147,34 +180,71 @@ func (m *Mailer) Send(ctx context.Context, msg Message) error {
 		conn.Close()
 		return fmt.Errorf("SMTP greeting: %w", err)
 	}
-	defer c.Close()
 	if m.starttls {
 		if err := c.StartTLS(&tls.Config{ServerName: m.host, MinVersion: tls.VersionTLS12}); err != nil {
+			c.Close()
 			return fmt.Errorf("SMTP STARTTLS: %w", err)
 		}
 	}
 	if m.user != "" {
 		if err := c.Auth(smtp.PlainAuth("", m.user, m.pass, m.host)); err != nil {
+			c.Close()
 			return fmt.Errorf("SMTP authentication: %w", err)
 		}
 	}
-	if err := c.Mail(m.from); err != nil {
-		return fmt.Errorf("SMTP sender refused: %w", err)
+	s.conn, s.c = conn, c
+	return nil
+}
+
+// Send hands one message to the server, within the mailer's timeout. On
+// any error the connection is closed (the next message opens another),
+// so that a half-done exchange never leaks into the next message.
+func (s *Session) Send(ctx context.Context, msg Message) error {
+	m := s.m
+	to, err := CheckAddress(msg.To)
+	if err != nil {
+		return err
+	}
+	body, err := m.compose(msg, to)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, m.timeout)
+	defer cancel()
+	if s.c == nil {
+		if err := s.connect(ctx); err != nil {
+			return err
+		}
+	} else if dl, ok := ctx.Deadline(); ok {
+		s.conn.SetDeadline(dl)
+	}
+	if err := s.transaction(m.from, to, body); err != nil {
+		s.drop()
+		return err
+	}
+	return nil
+}
+
+// transaction is MAIL, RCPT and DATA of one message.
+func (s *Session) transaction(from, to string, body []byte) error {
+	c := s.c
+	if err := c.Mail(from); err != nil {
+		return refusal("SMTP sender refused", err)
 	}
 	if err := c.Rcpt(to); err != nil {
-		return fmt.Errorf("SMTP recipient refused: %w", err)
+		return refusal("SMTP recipient refused", err)
 	}
 	w, err := c.Data()
 	if err != nil {
-		return fmt.Errorf("SMTP data: %w", err)
+		return refusal("SMTP data", err)
 	}
 	if _, err := w.Write(body); err != nil {
 		return fmt.Errorf("SMTP data: %w", err)
 	}
 	if err := w.Close(); err != nil {
-		return fmt.Errorf("SMTP message refused: %w", err)
+		return refusal("SMTP message refused", err)
 	}
-	return c.Quit()
+	return nil
 }
 
 // compose writes the message: headers, then text and HTML as
@@ -226,4 +296,18 @@ func (m *Mailer) compose(msg Message, to string) ([]byte, error) {
 		return nil, err
 	}
 	return append(head.Bytes(), b.Bytes()...), nil
+}
+
+// ErrRefused is an SMTP server's permanent refusal (a 5xx reply): no such
+// mailbox, a rejected message. Trying again as it is will not help.
+var ErrRefused = errors.New("the mail server refused this email")
+
+// refusal wraps an error of a step of the SMTP exchange, as ErrRefused
+// too when the server refused for good.
+func refusal(what string, err error) error {
+	var te *textproto.Error
+	if errors.As(err, &te) && te.Code >= 500 && te.Code < 600 {
+		return fmt.Errorf("%s: %w: %w", what, ErrRefused, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }

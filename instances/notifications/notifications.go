@@ -33,12 +33,14 @@ const (
 	Proposal TargetKind = "proposal"
 	Debate   TargetKind = "debate"
 	Account  TargetKind = "account" // a notification about one's account (a desk act)
+	Person   TargetKind = "person"  // a person with a public profile, followed for what they publish
+	Vote     TargetKind = "vote"    // a binding vote (the subject of its opening and closing)
 )
 
 // ParseTarget checks a kind of followed thing from a form.
 func ParseTarget(kind, id string) (Target, error) {
 	switch k := TargetKind(kind); k {
-	case Space, Proposal, Debate:
+	case Space, Proposal, Debate, Person:
 		if id == "" || len(id) > 64 {
 			break
 		}
@@ -62,6 +64,10 @@ func (k TargetKind) table() (table, title string, err error) {
 		return "proposals", "title", nil
 	case Debate:
 		return "debates", "question", nil
+	case Person:
+		return "accounts", "display_name", nil
+	case Vote:
+		return "decision_votes", "question", nil
 	}
 	return "", "", fmt.Errorf("%w: %q", ErrTarget, k)
 }
@@ -78,11 +84,16 @@ const (
 	NewDebate   Kind = "new_debate"   // in a followed space
 	Moderated   Kind = "moderation"   // moderators acted on one's own content
 	DeskAct     Kind = "desk"         // an agent acted on one's behalf at a desk
+	ProposalBy  Kind = "proposal_by"  // a followed person published a proposal
+	DebateBy    Kind = "debate_by"    // a followed person opened a debate
+	PhaseStart  Kind = "phase"        // a phase of a followed space began (Detail: its kind)
+	VoteOpened  Kind = "vote_open"    // a vote of a followed space opened
+	VoteClosed  Kind = "vote_closed"  // it closed (Detail: the winning option, "" when none)
 )
 
 // Errors of the service.
 var (
-	ErrTarget   = errors.New("only a space, a proposal or a debate can be followed")
+	ErrTarget   = errors.New("only a space, a proposal, a debate or a person with a public profile can be followed")
 	ErrNotFound = errors.New("not found")
 	ErrSignIn   = errors.New("sign in to do this")
 )

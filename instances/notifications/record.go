@@ -18,7 +18,8 @@ import (
 // of (the agent is ActorID, the resident in To).
 type Event struct {
 	Kind      Kind
-	Subject   Target // what it links to: a proposal, a debate, a space, an account
+	EventID   string // "" for a new event; the same id in two Records tells each person once
+	Subject   Target // what it links to: a proposal, a debate, a space, a vote, an account
 	CommentID string // the comment it is about, if any
 	Title     string // the subject's title; "" to read it now
 	Detail    string // a reason, a new state, a message key
@@ -49,7 +50,10 @@ func Record(ctx context.Context, db bun.IDB, e Event) error {
 		e.At = time.Now()
 	}
 	e.At = e.At.UTC().Truncate(time.Microsecond)
-	eventID := database.NewID()
+	eventID := e.EventID
+	if eventID == "" {
+		eventID = database.NewID()
+	}
 	except := e.ActorID
 	if e.Kind == DeskAct {
 		except = ""
@@ -83,12 +87,37 @@ func Record(ctx context.Context, db bun.IDB, e Event) error {
 		}
 	}
 	for _, t := range e.Followers {
-		if err := insert(`FROM follows AS f JOIN accounts AS a ON a.id = f.account_id
-			WHERE f.target_kind = ? AND f.target_id = ? AND f.stopped_at IS NULL`, t.Kind, t.ID); err != nil {
+		from := `FROM follows AS f JOIN accounts AS a ON a.id = f.account_id
+			WHERE f.target_kind = ? AND f.target_id = ? AND f.stopped_at IS NULL`
+		if t.Kind == Person { // a profile made private is followed no more
+			from += ` AND EXISTS (SELECT 1 FROM accounts AS p WHERE p.id = f.target_id AND p.public AND p.deleted_at IS NULL)`
+		}
+		if err := insert(from, t.Kind, t.ID); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// NewEventID returns an event id for Records that should tell each
+// person once (Event.EventID).
+func NewEventID() string { return database.NewID() }
+
+// Once reports whether key was not yet used, and uses it, through db, the
+// caller's transaction: an announcement made by a periodic job (a phase
+// begins, a vote opens) is recorded once whichever process runs it, with
+// the notifications it writes.
+func Once(ctx context.Context, db bun.IDB, key string, at time.Time) (bool, error) {
+	res, err := db.NewRaw(`INSERT INTO notification_once ("key", created_at) VALUES (?, ?) ON CONFLICT ("key") DO NOTHING`,
+		key, at.UTC().Truncate(time.Microsecond)).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("announce %s: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("announce %s: %w", key, err)
+	}
+	return n == 1, nil
 }
 
 // compact drops empty and repeated values.

@@ -13,15 +13,22 @@ import (
 // What proposals tell residents, written in the transaction of the
 // change (see package notifications).
 
-// notifyCreated: the author follows their proposal; the space's
-// followers hear of it, the residents it names by @handle too; and a
+// notifyCreated: the author follows their proposal; the author's and the
+// space's followers hear of it, the residents it names by @handle too; and a
 // resident for whom an agent wrote it at a desk is told.
 func notifyCreated(ctx context.Context, tx bun.IDB, at time.Time, actor accounts.Actor, p *Proposal) error {
 	t := notifications.Target{Kind: notifications.Proposal, ID: p.ID}
 	if err := notifications.Follow(ctx, tx, at, p.AuthorID, t); err != nil {
 		return err
 	}
-	if err := notifications.Record(ctx, tx, notifications.Event{Kind: notifications.NewProposal, Subject: t, Title: p.Title,
+	// The author's followers first, then the space's: one event, so a
+	// person following both hears of it once, as a follower of the author.
+	event := notifications.NewEventID()
+	if err := notifications.Record(ctx, tx, notifications.Event{Kind: notifications.ProposalBy, EventID: event, Subject: t, Title: p.Title,
+		ActorID: p.AuthorID, At: at, Followers: []notifications.Target{{Kind: notifications.Person, ID: p.AuthorID}}}); err != nil {
+		return err
+	}
+	if err := notifications.Record(ctx, tx, notifications.Event{Kind: notifications.NewProposal, EventID: event, Subject: t, Title: p.Title,
 		ActorID: p.AuthorID, At: at, Followers: []notifications.Target{{Kind: notifications.Space, ID: p.SpaceID}}}); err != nil {
 		return err
 	}

@@ -3,16 +3,21 @@
 // Hidden items, deleted comments and comments on hidden items are never
 // found (a search would otherwise tell what words they hold).
 //
-// Proposals use their full-text index (PostgreSQL tsvector, SQLite FTS5,
-// see migration 20261124000003); the rest match every word as a part of
-// the folded text. A visitor's words are only ever values, never query
-// syntax.
+// Proposals, debates and comments are read through full-text indexes
+// (PostgreSQL tsvector, SQLite FTS5; migrations 20261124000003 and
+// 20261208170001), newest first, a page at a time, so that a word found
+// in half the node's comments costs one page of index, not a scan;
+// spaces, a few dozen, match every word as a part of the folded text. A
+// visitor's words are only ever values, never query syntax.
 package search
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -42,18 +47,23 @@ const (
 	MaxWords = 10
 	MinWord  = 2 // a search needs one word at least this long
 	PerKind  = 20
+	MaxPage  = 50 // pages further than this are refused: narrow the search
 )
 
 // Errors of a search; pages say them next to the search box.
 var (
 	ErrQuery = errors.New("a search is one word of 2 letters or more, at most 200 characters")
 	ErrKind  = errors.New("unknown kind of result")
+	ErrSpace = errors.New("no such space")
+	ErrPage  = errors.New("a page of results is a number from 1 to 50")
 )
 
 // Query is what a visitor searches.
 type Query struct {
-	Text string
-	Kind Kind // "" for every kind
+	Text  string
+	Kind  Kind   // "" for every kind
+	Space string // a space's slug, "" for the whole node
+	Page  int    // 1 for the first PerKind of each kind (0 is 1)
 }
 
 // Hit is one thing found.
@@ -67,17 +77,28 @@ type Hit struct {
 }
 
 // Result is what a search found, kind by kind, newest first, at most
-// PerKind of each.
+// PerKind of each on a page; More says which kinds have another page.
 type Result struct {
 	Words []string
 	Hits  map[Kind][]Hit
+	More  map[Kind]bool
+	Page  int
 }
 
 // Service searches one node.
-type Service struct{ db *bun.DB }
+type Service struct {
+	db   *bun.DB
+	runs chan struct{} // a place for each search running at once
+}
+
+// Running is how many searches one process runs at once; the others
+// wait their turn. Sixty-four searches at once on two cores each held a
+// SQLite connection and its page cache (360 MB) and took turns on the
+// CPU anyway; a few at a time answer sooner.
+const Running = 4
 
 // NewService returns the search service over db.
-func NewService(db *bun.DB) *Service { return &Service{db: db} }
+func NewService(db *bun.DB) *Service { return &Service{db: db, runs: make(chan struct{}, Running)} }
 
 // ParseKind checks a kind from a form; "" is every kind.
 func ParseKind(s string) (Kind, error) {
@@ -92,26 +113,44 @@ func ParseKind(s string) (Kind, error) {
 	return "", fmt.Errorf("%w: %q", ErrKind, s)
 }
 
+// ParsePage checks a page number from a form; "" is the first.
+func ParsePage(s string) (int, error) {
+	if s == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > MaxPage {
+		return 0, fmt.Errorf("%w: %q", ErrPage, s)
+	}
+	return n, nil
+}
+
 // Words splits a search into its words (letters and digits, lower case,
 // accents folded), at most MaxWords; ErrQuery when it is too long or has
-// no word of MinWord letters.
+// no word of MinWord letters. Words of one letter are dropped when a
+// longer one is there (an index cannot look them up by prefix cheaply).
 func Words(q string) ([]string, error) {
 	if !utf8.ValidString(q) || utf8.RuneCountInString(q) > MaxQuery {
 		return nil, ErrQuery
 	}
-	words := strings.FieldsFunc(fold(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	var words []string
+	for _, w := range strings.FieldsFunc(fold(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if utf8.RuneCountInString(w) >= MinWord && !slices.Contains(words, w) {
+			words = append(words, w)
+		}
+	}
 	if len(words) > MaxWords {
 		words = words[:MaxWords]
 	}
-	for _, w := range words {
-		if utf8.RuneCountInString(w) >= MinWord {
-			return words, nil
-		}
+	if len(words) == 0 {
+		return nil, ErrQuery
 	}
-	return nil, ErrQuery
+	return words, nil
 }
 
-// Search finds what anyone may read that holds every word of q.
+// Search finds what anyone may read that holds every word of q, newest
+// first: each word as a whole word or another form of it (stemmed in
+// French and English on PostgreSQL, by the Porter stemmer on SQLite).
 func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	words, err := Words(q.Text)
 	if err != nil {
@@ -120,38 +159,67 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	if _, err := ParseKind(string(q.Kind)); err != nil {
 		return nil, err
 	}
-	res := &Result{Words: words, Hits: map[Kind][]Hit{}}
-	pg := database.IsPostgres(s.db)
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.Page < 1 || q.Page > MaxPage {
+		return nil, fmt.Errorf("%w: %d", ErrPage, q.Page)
+	}
+	f := filter{words: words, pg: database.IsPostgres(s.db), offset: (q.Page - 1) * PerKind}
+	if q.Space != "" {
+		if err := s.db.NewSelect().Table("spaces").Column("id").Where("slug = ?", q.Space).Scan(ctx, &f.spaceID); err != nil {
+			if errors.Is(database.Translate(err), database.ErrNotFound) {
+				return nil, fmt.Errorf("%w: %q", ErrSpace, q.Space)
+			}
+			return nil, fmt.Errorf("search: space %q: %w", q.Space, err)
+		}
+	}
+	select {
+	case s.runs <- struct{}{}:
+		defer func() { <-s.runs }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	res := &Result{Words: words, Hits: map[Kind][]Hit{}, More: map[Kind]bool{}, Page: q.Page}
 	for _, k := range Kinds {
 		if q.Kind != "" && q.Kind != k {
 			continue
 		}
-		var hits []Hit
+		var rows []row
 		var err error
 		switch k {
 		case Proposal:
-			hits, err = s.proposals(ctx, words, pg)
+			rows, err = s.proposals(ctx, f)
 		case Debate:
-			hits, err = s.like(ctx, words, pg, Debate, `SELECT id, question AS title, '' AS target, '' AS target_id, created_at
-				FROM debates WHERE hidden_at IS NULL`, "question", "description")
+			rows, err = s.debates(ctx, f)
 		case Comment:
-			hits, err = s.like(ctx, words, pg, Comment, `SELECT c.id, c.body AS title, c.target_kind AS target, c.target_id, c.created_at
-				FROM comments AS c WHERE c.hidden_at IS NULL AND c.deleted_at IS NULL
-				AND NOT EXISTS (SELECT 1 FROM proposals AS t WHERE c.target_kind = 'proposal' AND t.id = c.target_id AND t.hidden_at IS NOT NULL)
-				AND NOT EXISTS (SELECT 1 FROM debates AS t WHERE c.target_kind = 'debate' AND t.id = c.target_id AND t.hidden_at IS NOT NULL)`, "c.body")
+			rows, err = s.comments(ctx, f)
 		case Space:
-			hits, err = s.like(ctx, words, pg, Space, `SELECT slug AS id, title, '' AS target, '' AS target_id, created_at
-				FROM spaces WHERE 1 = 1`, "title", "description")
+			rows, err = s.spaces(ctx, f)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("search %ss: %w", k, err)
 		}
-		if len(hits) > 0 {
-			res.Hits[k] = hits
+		if len(rows) > PerKind {
+			rows, res.More[k] = rows[:PerKind], true
+		}
+		if len(rows) > 0 {
+			res.Hits[k] = hits(k, rows)
 		}
 	}
 	return res, nil
 }
+
+// filter is a search's words, dialect, space and page.
+type filter struct {
+	words   []string
+	pg      bool
+	spaceID string
+	offset  int
+}
+
+// page is the ORDER BY's tail: one more than a page, to know of the next.
+func (f filter) page() string { return fmt.Sprintf(" LIMIT %d OFFSET %d", PerKind+1, f.offset) }
 
 type row struct {
 	ID        string    `bun:"id"`
@@ -169,50 +237,142 @@ func hits(kind Kind, rows []row) []Hit {
 	return out
 }
 
-// proposals searches the proposals' full-text index.
-func (s *Service) proposals(ctx context.Context, words []string, pg bool) ([]Hit, error) {
-	var rows []row
-	q := s.db.NewSelect().TableExpr("proposals AS p").
-		ColumnExpr("p.id, p.title, '' AS target, '' AS target_id, p.created_at").
-		Where("p.hidden_at IS NULL").OrderExpr("p.created_at DESC, p.id").Limit(PerKind)
-	if pg {
-		text := strings.Join(words, " ")
-		q = q.Where("p.search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))", text, text)
+// proposals searches the proposals' full-text index (stemmed, French
+// and English).
+func (s *Service) proposals(ctx context.Context, f filter) ([]row, error) {
+	var b strings.Builder
+	var args []any
+	if f.pg {
+		text := strings.Join(f.words, " ")
+		b.WriteString(`SELECT p.id, p.title, '' AS target, '' AS target_id, p.created_at FROM proposals AS p
+			WHERE p.hidden_at IS NULL AND p.search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))`)
+		args = append(args, text, text)
 	} else {
-		q = q.Where("p.id IN (SELECT id FROM proposals_fts WHERE proposals_fts MATCH ?)", ftsQuery(words))
+		// The index read backwards: the proposals written last first,
+		// stopping at the page's end.
+		b.WriteString(`SELECT p.id, p.title, '' AS target, '' AS target_id, p.created_at
+			FROM proposals_fts AS f JOIN proposals AS p ON p.id = f.id
+			WHERE proposals_fts MATCH ? AND p.hidden_at IS NULL`)
+		args = append(args, ftsQuery(f.words))
 	}
-	if err := q.Scan(ctx, &rows); err != nil {
-		return nil, err
+	if f.spaceID != "" {
+		b.WriteString(" AND p.space_id = ?")
+		args = append(args, f.spaceID)
 	}
-	return hits(Proposal, rows), nil
+	return s.newest(ctx, f, b.String(), args)
 }
 
-// like finds the rows of base (a SELECT with a WHERE) whose columns,
-// folded, hold every word.
-func (s *Service) like(ctx context.Context, words []string, pg bool, kind Kind, base string, cols ...string) ([]Hit, error) {
+// debates searches the debates' questions and descriptions.
+func (s *Service) debates(ctx context.Context, f filter) ([]row, error) {
 	var b strings.Builder
-	args := []any{}
-	b.WriteString(base)
-	for _, w := range words {
-		b.WriteString(" AND (")
-		for i, c := range cols {
-			if i > 0 {
-				b.WriteString(" OR ")
-			}
-			b.WriteString(foldExpr(c, pg) + " LIKE ?")
-			args = append(args, "%"+w+"%")
-		}
-		b.WriteString(")")
+	var args []any
+	if f.pg {
+		b.WriteString(`SELECT d.id, d.question AS title, '' AS target, '' AS target_id, d.created_at FROM debates AS d
+			WHERE d.hidden_at IS NULL AND d.search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))`)
+		args = append(args, strings.Join(f.words, " "), strings.Join(f.words, " "))
+	} else {
+		b.WriteString(`SELECT d.id, d.question AS title, '' AS target, '' AS target_id, d.created_at
+			FROM debates_fts AS f JOIN debates_search_rows AS r ON r.n = f.rowid JOIN debates AS d ON d.id = r.id
+			WHERE debates_fts MATCH ? AND d.hidden_at IS NULL`)
+		args = append(args, ftsQuery(f.words))
 	}
-	b.WriteString(fmt.Sprintf(" ORDER BY created_at DESC LIMIT %d", PerKind))
-	var rows []row
-	if err := s.db.NewRaw(b.String(), args...).Scan(ctx, &rows); err != nil {
+	if f.spaceID != "" {
+		b.WriteString(" AND d.space_id = ?")
+		args = append(args, f.spaceID)
+	}
+	return s.newest(ctx, f, b.String(), args)
+}
+
+// comments searches comments, never deleted or hidden ones, nor those on
+// a hidden proposal or debate.
+func (s *Service) comments(ctx context.Context, f filter) ([]row, error) {
+	var b strings.Builder
+	var args []any
+	if f.pg {
+		b.WriteString(`SELECT c.id, c.body AS title, c.target_kind AS target, c.target_id, c.created_at FROM comments AS c
+			WHERE c.search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))`)
+		args = append(args, strings.Join(f.words, " "), strings.Join(f.words, " "))
+	} else {
+		b.WriteString(`SELECT c.id, c.body AS title, c.target_kind AS target, c.target_id, c.created_at
+			FROM comments_fts AS f JOIN comments_search_rows AS r ON r.n = f.rowid JOIN comments AS c ON c.id = r.id
+			WHERE comments_fts MATCH ?`)
+		args = append(args, ftsQuery(f.words))
+	}
+	b.WriteString(` AND c.hidden_at IS NULL AND c.deleted_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM proposals AS t WHERE c.target_kind = 'proposal' AND t.id = c.target_id AND t.hidden_at IS NOT NULL)
+		AND NOT EXISTS (SELECT 1 FROM debates AS t WHERE c.target_kind = 'debate' AND t.id = c.target_id AND t.hidden_at IS NOT NULL)`)
+	if f.spaceID != "" {
+		b.WriteString(` AND (c.target_kind = 'proposal' AND c.target_id IN (SELECT id FROM proposals WHERE space_id = ?)
+			OR c.target_kind = 'debate' AND c.target_id IN (SELECT id FROM debates WHERE space_id = ?))`)
+		args = append(args, f.spaceID, f.spaceID)
+	}
+	return s.newest(ctx, f, b.String(), args)
+}
+
+// spaces matches every word as a part of the folded title or description
+// (a node has a few dozen spaces: no index needed).
+func (s *Service) spaces(ctx context.Context, f filter) ([]row, error) {
+	var b strings.Builder
+	var args []any
+	b.WriteString(`SELECT slug AS id, title, '' AS target, '' AS target_id, created_at FROM spaces WHERE 1 = 1`)
+	for _, w := range f.words {
+		b.WriteString(" AND (" + foldExpr("title", f.pg) + " LIKE ? OR " + foldExpr("description", f.pg) + " LIKE ?)")
+		args = append(args, "%"+w+"%", "%"+w+"%")
+	}
+	if f.spaceID != "" {
+		b.WriteString(" AND id = ?")
+		args = append(args, f.spaceID)
+	}
+	b.WriteString(" ORDER BY created_at DESC, id" + f.page())
+	return s.scan(ctx, b.String(), args)
+}
+
+// Few is how many matches PostgreSQL sorts by date; above it, it walks
+// the dates instead.
+const Few = 1000
+
+// newest reads a page of base's matches, newest first. On SQLite, the
+// FTS5 index read backwards (its rowids follow the order rows were
+// written). On PostgreSQL the planner cannot tell a word found in half
+// the rows from a rare one well enough: left to itself it fetched and
+// sorted 250,000 comments for a common word (2 s a search). So the
+// matches are counted up to Few+1 through the GIN index first: Few or
+// fewer are sorted (a bounded sort); more, and the rows are walked by
+// date from the newest, bitmap scans off for this statement, which finds
+// a page after a few thousand rows at most since matches are then dense.
+func (s *Service) newest(ctx context.Context, f filter, base string, args []any) ([]row, error) {
+	if !f.pg {
+		return s.scan(ctx, base+" ORDER BY f.rowid DESC"+f.page(), args)
+	}
+	var n int
+	if err := s.db.NewRaw("SELECT count(*) FROM ("+base+fmt.Sprintf(" LIMIT %d) AS x", Few+1), args...).Scan(ctx, &n); err != nil {
 		return nil, err
 	}
-	return hits(kind, rows), nil
+	if n <= Few {
+		return s.scan(ctx, "SELECT * FROM ("+base+fmt.Sprintf(" LIMIT %d) AS x ORDER BY x.created_at DESC, x.id", Few+1)+f.page(), args)
+	}
+	var rows []row
+	err := s.db.RunInTx(ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, "SET LOCAL enable_bitmapscan = off"); err != nil {
+			return err
+		}
+		return tx.NewRaw("SELECT * FROM ("+base+") AS x ORDER BY x.created_at DESC, x.id"+f.page(), args...).Scan(ctx, &rows)
+	})
+	return rows, err
+}
+
+func (s *Service) scan(ctx context.Context, q string, args []any) ([]row, error) {
+	var rows []row
+	if err := s.db.NewRaw(q, args...).Scan(ctx, &rows); err != nil {
+		return nil, err
+	}
+	return rows, nil
 }
 
 // ftsQuery quotes each word, so nothing a visitor types is FTS5 syntax.
+// Whole words only, stemmed by the index: a prefix query ("word"*) makes
+// FTS5 merge every match in memory before it can read the newest, which
+// at 500,000 comments cost a second per search under load.
 func ftsQuery(words []string) string {
 	quoted := make([]string, len(words))
 	for i, w := range words {
