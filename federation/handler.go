@@ -2,6 +2,7 @@ package federation
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"mime"
@@ -55,8 +56,8 @@ func (s *Service) Handler(next http.Handler) http.Handler {
 	as.HandleFunc("/debates/{id}/replies", s.replies).Methods(get...)
 	as.HandleFunc("/comments/{id}", s.commentObject).Methods(get...)
 	as.HandleFunc("/notes/{id}", s.noteObject).Methods(get...)
-	as.HandleFunc("/budgets/steps/{id}", s.stepObject).Methods(get...)
-	as.HandleFunc("/votes/{id}", s.voteObject).Methods(get...)
+	as.HandleFunc("/budgets/steps/{id}", s.objectOf(s.stepDoc)).Methods(get...)
+	as.HandleFunc("/votes/{id}", s.objectOf(s.voteDoc)).Methods(get...)
 	as.HandleFunc("/apps", s.catalogueActor).Methods(get...)
 	as.HandleFunc("/apps/followers", s.followersCollection).Methods(get...)
 	as.HandleFunc("/apps/outbox", s.catalogueOutbox).Methods(get...)
@@ -205,18 +206,22 @@ func (s *Service) noteObject(w http.ResponseWriter, r *http.Request) {
 	s.serve(w, r, d)
 }
 
-// stepObject serves a published step of a budget project as its Note.
-func (s *Service) stepObject(w http.ResponseWriter, r *http.Request) {
-	d, _, err := s.stepDoc(r.Context(), as2.Renderer{IDs: s.ids}, mux.Vars(r)["id"])
-	if errors.Is(err, errGone) {
-		s.notFound(w, err)
-		return
+// objectOf serves, at its id, the object that doc renders for the id
+// in the path: a budget project's published step (its Note), a vote (its
+// Question). An object that is gone, or never was, is 404.
+func (s *Service) objectOf(doc func(context.Context, as2.Renderer, string) (*as2.Doc, *spaces.Space, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		d, _, err := doc(r.Context(), as2.Renderer{IDs: s.ids}, mux.Vars(r)["id"])
+		if errors.Is(err, errGone) {
+			s.notFound(w, err)
+			return
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.serve(w, r, d)
 	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.serve(w, r, d)
 }
 
 // pageSize is how many items a collection page holds.

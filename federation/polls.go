@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-
-	"github.com/gorilla/mux"
 
 	"agora/federation/as2"
 	"agora/instances/decisions"
@@ -47,20 +44,6 @@ func (s *Service) voteDoc(ctx context.Context, r as2.Renderer, id string) (*as2.
 		}
 	}
 	return r.VoteQuestion(in), sp, nil
-}
-
-// voteObject serves a vote's Question at the vote's page's URL.
-func (s *Service) voteObject(w http.ResponseWriter, r *http.Request) {
-	d, _, err := s.voteDoc(r.Context(), as2.Renderer{IDs: s.ids}, mux.Vars(r)["id"])
-	if errors.Is(err, errGone) {
-		s.notFound(w, err)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.serve(w, r, d)
 }
 
 // applyAnswer takes a reply to one of the node's votes: a poll answer
