@@ -53,17 +53,16 @@ type OptionTotal struct {
 
 // Counter adds ballots one by one, so a count never holds them all.
 type Counter struct {
-	spec   Spec
-	res    Result
-	direct []int64 // per option, weight of the voters themselves
-	pair   []int64 // ranked: n*n pairwise weights
-	rank   []int32 // scratch: rank of each option on a ballot
+	spec Spec
+	res  Result
+	pair []int64 // ranked: n*n pairwise weights
+	rank []int32 // scratch: rank of each option on a ballot
 }
 
 // NewCounter starts a count of a vote.
 func NewCounter(spec Spec) *Counter {
 	n := len(spec.Options)
-	c := &Counter{spec: spec, direct: make([]int64, n), rank: make([]int32, n)}
+	c := &Counter{spec: spec, rank: make([]int32, n)}
 	c.res.Method = spec.Method
 	c.res.Quorum = spec.Quorum
 	c.res.Totals = make([]OptionTotal, n)

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -150,49 +151,46 @@ func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error
 		voted = make([]bool, len(g.Next))
 		excluded = func(i int) bool { return i < len(outside) && outside[i] }
 	}
-	// The ballots of people in the graph wait for their weights.
-	type held struct {
-		person int32
-		voter  string
-		marks  []int32
+	// The electorate is counted meanwhile, on a connection of its own.
+	electorate := make(chan error, 1)
+	var n64 int64
+	go func() {
+		var err error
+		n64, err = accounts.ElectorateWhere(s.db.NewSelect().TableExpr("residencies AS r"), "r", at, v.MinAge, v.District).Count(ctx)
+		electorate <- err
+	}()
+	// The ballots, in two halves of the voter ids read at once on
+	// connections of their own (a million rows are most of a count's
+	// time, and a reader keeps one core busy). Reads outside db see what
+	// db sees: no ballot can be cast while a count holds the vote's lock.
+	// IDs are lowercase base 32, so "k" splits them about evenly; any id
+	// falls in exactly one half.
+	halves := [2]struct {
+		where string
+		c     *Counter
+		kept  []held
+		err   error
+	}{{where: "voter_id > '' AND voter_id < 'k'"}, {where: "voter_id >= 'k'"}}
+	var wg sync.WaitGroup
+	for i := range halves {
+		h := &halves[i]
+		h.c = NewCounter(spec)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h.kept, h.err = s.readBallots(ctx, v, spec, h.where, ids, voted, h.c)
+		}()
 	}
+	wg.Wait()
 	var kept []held
-	// The range on voter_id makes the primary key (vote_id, voter_id) the
-	// best index: with vote_id alone SQLite may take the receipts' index
-	// and then look every row up in the table, three times slower.
-	rows, err := db.QueryContext(ctx, "SELECT voter_id, content FROM decision_ballots WHERE vote_id = ? AND voter_id > ''", v.ID)
-	if err != nil {
-		return nil, fmt.Errorf("read ballots: %w", err)
-	}
-	defer rows.Close()
-	n := len(spec.Options)
-	if spec.Method == Score {
-		n = -1
-	}
-	// Raw bytes, valid until the next row: a million rows allocate
-	// nothing but what the people in the graph keep.
-	var (
-		voter, content sql.RawBytes
-		buf            []int32
-	)
-	for rows.Next() {
-		if err := rows.Scan(&voter, &content); err != nil {
-			return nil, fmt.Errorf("read ballots: %w", err)
+	for i := range halves {
+		if halves[i].err != nil {
+			<-electorate
+			return nil, halves[i].err
 		}
-		if buf, err = decode(content, buf, n); err != nil {
-			return nil, err
-		}
-		if i, ok := ids[string(voter)]; ok {
-			voted[i] = true
-			kept = append(kept, held{i, string(voter), append([]int32(nil), buf...)})
-			continue
-		}
-		c.Add(buf, 1, 0)
+		c.Merge(halves[i].c.Result())
+		kept = append(kept, halves[i].kept...)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read ballots: %w", err)
-	}
-	rows.Close()
 	t := &Tally{}
 	if v.Delegation {
 		to := g.Resolve(voted)
@@ -252,10 +250,62 @@ func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error
 		slices.SortFunc(t.Weighed, func(a, b Weighed) int { return strings.Compare(a.Receipt, b.Receipt) })
 	}
 	t.Result = c.Result()
-	n64, err := accounts.ElectorateWhere(db.NewSelect().TableExpr("residencies AS r"), "r", at, v.MinAge, v.District).Count(ctx)
-	if err != nil {
+	if err := <-electorate; err != nil {
 		return nil, fmt.Errorf("count electorate: %w", err)
 	}
 	t.Electorate = int64(n64)
 	return t, nil
+}
+
+// held is a ballot of someone in the delegation graph, waiting for the
+// weight the graph gives it.
+type held struct {
+	person int32
+	voter  string
+	marks  []int32
+}
+
+// readBallots counts into c the ballots of v whose voter matches where,
+// except those of people in the delegation graph (ids), which it marks
+// in voted and returns. Two calls with disjoint conditions may run at
+// once: each person is in one of them, so voted's elements are written
+// by one only.
+func (s *Service) readBallots(ctx context.Context, v *Vote, spec Spec, where string, ids map[string]int32, voted []bool, c *Counter) ([]held, error) {
+	// The range on voter_id makes the primary key (vote_id, voter_id) the
+	// best index: with vote_id alone SQLite may take the receipts' index
+	// and then look every row up in the table, three times slower.
+	rows, err := s.db.QueryContext(ctx, "SELECT voter_id, content FROM decision_ballots WHERE vote_id = ? AND "+where, v.ID)
+	if err != nil {
+		return nil, fmt.Errorf("read ballots: %w", err)
+	}
+	defer rows.Close()
+	n := len(spec.Options)
+	if spec.Method == Score {
+		n = -1
+	}
+	// Raw bytes, valid until the next row: a million rows allocate
+	// nothing but what the people in the graph keep.
+	var (
+		voter, content sql.RawBytes
+		buf            []int32
+		kept           []held
+	)
+	for rows.Next() {
+		if err := rows.Scan(&voter, &content); err != nil {
+			return nil, fmt.Errorf("read ballots: %w", err)
+		}
+		if buf, err = decode(content, buf, n); err != nil {
+			return nil, err
+		}
+		if i, ok := ids[string(voter)]; ok {
+			voted[i] = true
+			kept = append(kept, held{i, string(voter), append([]int32(nil), buf...)})
+			continue
+		}
+		c.Add(buf, 1, 0)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read ballots: %w", err)
+	}
+	return kept, nil
 }
