@@ -118,6 +118,16 @@ func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error
 	at := v.snapshot(s.now())
 	spec := v.Spec()
 	c := NewCounter(spec)
+	// The electorate is counted meanwhile, on a connection of its own,
+	// beside the delegations (the two halves of the ballots come after
+	// and want both cores).
+	electorate := make(chan error, 1)
+	var n64 int64
+	go func() {
+		var err error
+		n64, err = accounts.ElectorateWhere(s.db.NewSelect().TableExpr("residencies AS r"), "r", at, v.MinAge, v.District).Count(ctx)
+		electorate <- err
+	}()
 	var (
 		ids      map[string]int32
 		g        Graph
@@ -151,14 +161,6 @@ func (s *Service) count(ctx context.Context, db bun.IDB, v *Vote) (*Tally, error
 		voted = make([]bool, len(g.Next))
 		excluded = func(i int) bool { return i < len(outside) && outside[i] }
 	}
-	// The electorate is counted meanwhile, on a connection of its own.
-	electorate := make(chan error, 1)
-	var n64 int64
-	go func() {
-		var err error
-		n64, err = accounts.ElectorateWhere(s.db.NewSelect().TableExpr("residencies AS r"), "r", at, v.MinAge, v.District).Count(ctx)
-		electorate <- err
-	}()
 	// The ballots, in two halves of the voter ids read at once on
 	// connections of their own (a million rows are most of a count's
 	// time, and a reader keeps one core busy). Reads outside db see what
