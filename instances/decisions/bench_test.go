@@ -7,7 +7,6 @@ import (
 	"os"
 	"runtime"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -61,14 +60,14 @@ func BenchmarkCount(b *testing.B) {
 				}
 			}()
 			var t *decisions.Tally
-			cpu := cpuTime()
+			cpu := storagetest.CPUTime()
 			for b.Loop() {
 				var err error
 				if t, err = f.svc.Count(f.ctx, v); err != nil {
 					b.Fatal(err)
 				}
 			}
-			cpu = cpuTime() - cpu
+			cpu = storagetest.CPUTime() - cpu
 			close(stop)
 			<-done
 			b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
@@ -151,26 +150,26 @@ func seedVote(b *testing.B, f *fixture, nb, nd int) *decisions.Vote {
 	for i := range ids {
 		ids[i] = database.NewID()
 	}
-	insertRows(b, db, "accounts", nb+nd, 3000, func(i int) account {
+	storagetest.InsertRows(b, db, "accounts", nb+nd, 3000, func(i int) account {
 		return account{ID: ids[i], Handle: fmt.Sprintf("b%d", i), DisplayName: "B", Language: "fr", WebAuthnID: []byte(ids[i]), CreatedAt: at}
 	})
-	insertRows(b, db, "residencies", nb+nd, 4000, func(i int) residency {
+	storagetest.InsertRows(b, db, "residencies", nb+nd, 4000, func(i int) residency {
 		return residency{AccountID: ids[i], Method: "operator", VerifiedAt: at, ExpiresAt: at.Add(400 * day)}
 	})
 	rng := rand.New(rand.NewPCG(3, 5))
-	insertRows(b, db, "ballots", nb, 3000, func(i int) ballot {
+	storagetest.InsertRows(b, db, "ballots", nb, 3000, func(i int) ballot {
 		p := rng.Perm(4)
 		return ballot{VoteID: v.ID, VoterID: ids[i], Receipt: decisions.NewReceipt(),
 			Content: fmt.Sprintf("%d,%d,%d,%d", p[0], p[1], p[2], p[3])[:1+2*rng.IntN(4)], Channel: "online", CastAt: v.OpensAt}
 	})
 	// Every delegator and one voter in ten are delegates.
-	insertRows(b, db, "delegates", nd+nb/10, 5000, func(i int) delegate {
+	storagetest.InsertRows(b, db, "delegates", nd+nb/10, 5000, func(i int) delegate {
 		if i < nd {
 			return delegate{AccountID: ids[nb+i], Since: at}
 		}
 		return delegate{AccountID: ids[(i-nd)*10], Since: at}
 	})
-	insertRows(b, db, "delegations", nd, 3000, func(i int) delegation {
+	storagetest.InsertRows(b, db, "delegations", nd, 3000, func(i int) delegation {
 		to := ""
 		switch {
 		case i%2000 == 0 && i+19 < nd:
@@ -189,34 +188,4 @@ func seedVote(b *testing.B, f *fixture, nb, nd int) *decisions.Vote {
 		b.Fatalf("analyze: %v", err)
 	}
 	return v
-}
-
-// insertRows writes n rows made by row, batch rows per statement, in
-// one transaction.
-func insertRows[T any](b *testing.B, db *bun.DB, what string, n, batch int, row func(i int) T) {
-	b.Helper()
-	err := db.RunInTx(context.Background(), nil, func(ctx context.Context, tx bun.Tx) error {
-		for lo := 0; lo < n; lo += batch {
-			rows := make([]T, 0, batch)
-			for i := lo; i < min(n, lo+batch); i++ {
-				rows = append(rows, row(i))
-			}
-			if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatalf("seed %s: %v", what, err)
-	}
-}
-
-// cpuTime is the CPU time the process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -58,14 +57,14 @@ func BenchmarkEditionCount(b *testing.B) {
 			}
 			closeMS := float64(time.Since(start).Milliseconds())
 			var cmp budgets.Comparison
-			cpu := cpuTime()
+			cpu := storagetest.CPUTime()
 			for b.Loop() {
 				var err error
 				if cmp, err = v.voting.Compare(ctx, budgetID); err != nil {
 					b.Fatal(err)
 				}
 			}
-			cpu = cpuTime() - cpu
+			cpu = storagetest.CPUTime() - cpu
 			b.ReportMetric(closeMS, "close-ms")
 			// The process's CPU time per count (the database driver
 			// included, not the PostgreSQL server): on a shared machine
@@ -179,10 +178,10 @@ func seedEdition(b *testing.B, dialect string, nv int) (benchEdition, string, []
 	for i := range ids {
 		ids[i] = database.NewID()
 	}
-	insertRows(b, db, "accounts", nv, 3000, func(i int) account {
+	storagetest.InsertRows(b, db, "accounts", nv, 3000, func(i int) account {
 		return account{ID: ids[i], Handle: fmt.Sprintf("v%d", i), DisplayName: "V", Language: "fr", WebAuthnID: []byte(ids[i]), CreatedAt: at}
 	})
-	insertRows(b, db, "residencies", nv, 3000, func(i int) residency {
+	storagetest.InsertRows(b, db, "residencies", nv, 3000, func(i int) residency {
 		return residency{AccountID: ids[i], Method: "operator", VerifiedAt: at, ExpiresAt: at.Add(400 * 24 * time.Hour), District: names[i%districts]}
 	})
 	// A knapsack ballot: projects in a random order, each kept while the
@@ -203,7 +202,7 @@ func seedEdition(b *testing.B, dialect string, nv int) (benchEdition, string, []
 		return strings.Join(s, ",")
 	}
 	channels := []string{"online", "online", "online", "online", "online", "online", "online", "online", "desk", "paper"}
-	insertRows(b, db, "ballots", 2*nv, 3000, func(i int) ballot {
+	storagetest.InsertRows(b, db, "ballots", 2*nv, 3000, func(i int) ballot {
 		hb := ballots[len(ballots)-1] // the city-wide envelope, then the district's
 		if i >= nv {
 			hb = ballots[(i-nv)%districts]
@@ -220,34 +219,4 @@ func seedEdition(b *testing.B, dialect string, nv int) (benchEdition, string, []
 		votes = append(votes, hb.Vote.ID)
 	}
 	return benchEdition{voting: voting, dec: dec}, bud.ID, votes
-}
-
-// insertRows writes n rows made by row, batch rows per statement, in
-// one transaction.
-func insertRows[T any](b *testing.B, db *bun.DB, what string, n, batch int, row func(i int) T) {
-	b.Helper()
-	err := db.RunInTx(context.Background(), nil, func(ctx context.Context, tx bun.Tx) error {
-		for lo := 0; lo < n; lo += batch {
-			rows := make([]T, 0, batch)
-			for i := lo; i < min(n, lo+batch); i++ {
-				rows = append(rows, row(i))
-			}
-			if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatalf("seed %s: %v", what, err)
-	}
-}
-
-// cpuTime is the CPU time the process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
