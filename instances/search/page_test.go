@@ -8,8 +8,6 @@ import (
 
 	"agora/instances/accounts"
 	"agora/instances/debates"
-	"agora/instances/instancestest"
-	"agora/instances/markup"
 	"agora/instances/moderation"
 	"agora/instances/proposals"
 	"agora/instances/search"
@@ -27,23 +25,9 @@ func TestSearchPages(t *testing.T) {
 	t.Parallel()
 	storagetest.ForEachDialect(t, func(t *testing.T, dialect string) {
 		t.Parallel()
-		ctx := t.Context()
-		db := storagetest.MigratedDB(t, dialect)
-		c := storagetest.NewClock(time.Now().UTC())
-		md := markup.New()
-		acc := accounts.NewService(db, c.Now)
-		sp := spaces.NewService(db, md, c.Now)
-		pr := proposals.NewService(db, md, acc, sp, c.Now,
-			proposals.WithProposalLimits([]ratelimit.Rule{{Max: 10_000, Window: time.Minute}}, nil))
-		dbt := debates.NewService(db, md, c.Now)
-		mod := moderation.NewService(db, c.Now)
-		svc := search.NewService(db)
-		alice := instancestest.Account(t, acc, "alice")
-		if err := acc.VerifyByOperator(ctx, alice.ID, accounts.Electoral{}); err != nil {
-			t.Fatal(err)
-		}
+		w := newWorld(t, dialect, proposals.WithProposalLimits([]ratelimit.Rule{{Max: 10_000, Window: time.Minute}}, nil))
+		ctx, c, sp, pr, dbt, mod, svc, alice, moderator := w.ctx, w.clock, w.sp, w.pr, w.dbt, w.mod, w.svc, w.alice, w.moderator
 		as := accounts.As(alice)
-		moderator := accounts.As(instancestest.Account(t, acc, "moderatrice", accounts.Moderator))
 		now := c.Now()
 		space := func(slug string) *spaces.Space {
 			s, err := sp.Create(ctx, accounts.System, spaces.NewSpace{Slug: slug, Title: "Espace " + slug,

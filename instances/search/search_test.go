@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -18,6 +19,37 @@ import (
 	"agora/storage/storagetest"
 )
 
+// world is what a search test writes with: the services over one
+// database, a clock, and alice, a verified resident, beside a moderator.
+type world struct {
+	ctx       context.Context
+	clock     *storagetest.Clock
+	sp        *spaces.Service
+	pr        *proposals.Service
+	dbt       *debates.Service
+	mod       *moderation.Service
+	svc       *search.Service
+	alice     *accounts.Account
+	moderator accounts.Actor
+}
+
+func newWorld(t *testing.T, dialect string, opts ...proposals.Option) world {
+	t.Helper()
+	ctx := t.Context()
+	db := storagetest.MigratedDB(t, dialect)
+	c := storagetest.NewClock(time.Now().UTC())
+	md := markup.New()
+	acc := accounts.NewService(db, c.Now)
+	sp := spaces.NewService(db, md, c.Now)
+	alice := instancestest.Account(t, acc, "alice")
+	if err := acc.VerifyByOperator(ctx, alice.ID, accounts.Electoral{}); err != nil {
+		t.Fatal(err)
+	}
+	return world{ctx: ctx, clock: c, sp: sp, pr: proposals.NewService(db, md, acc, sp, c.Now, opts...),
+		dbt: debates.NewService(db, md, c.Now), mod: moderation.NewService(db, c.Now), svc: search.NewService(db),
+		alice: alice, moderator: accounts.As(instancestest.Account(t, acc, "moderatrice", accounts.Moderator))}
+}
+
 func ids(hits []search.Hit) []string {
 	var out []string
 	for _, h := range hits {
@@ -33,21 +65,8 @@ func TestSearch(t *testing.T) {
 	t.Parallel()
 	storagetest.ForEachDialect(t, func(t *testing.T, dialect string) {
 		t.Parallel()
-		ctx := t.Context()
-		db := storagetest.MigratedDB(t, dialect)
-		c := storagetest.NewClock(time.Now().UTC())
-		md := markup.New()
-		acc := accounts.NewService(db, c.Now)
-		sp := spaces.NewService(db, md, c.Now)
-		pr := proposals.NewService(db, md, acc, sp, c.Now)
-		dbt := debates.NewService(db, md, c.Now)
-		mod := moderation.NewService(db, c.Now)
-		svc := search.NewService(db)
-		alice := instancestest.Account(t, acc, "alice")
-		if err := acc.VerifyByOperator(ctx, alice.ID, accounts.Electoral{}); err != nil {
-			t.Fatal(err)
-		}
-		moderator := accounts.As(instancestest.Account(t, acc, "moderatrice", accounts.Moderator))
+		w := newWorld(t, dialect)
+		ctx, c, sp, pr, dbt, mod, svc, alice, moderator := w.ctx, w.clock, w.sp, w.pr, w.dbt, w.mod, w.svc, w.alice, w.moderator
 		now := c.Now()
 		space, err := sp.Create(ctx, accounts.System, spaces.NewSpace{Slug: "ecoles", Title: "Les Écoles du quartier", Description: "Cours d’école.",
 			Phases: []spaces.PhaseInput{{Kind: spaces.Proposals, StartsAt: now.Add(-time.Hour), EndsAt: now.Add(24 * time.Hour)}}})
