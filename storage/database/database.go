@@ -18,7 +18,6 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -96,10 +95,11 @@ func openPostgres(ctx context.Context, rawURL string) (*bun.DB, error) {
 		return nil, errors.New("malformed PostgreSQL URL")
 	}
 	where := u.Host + u.Path
-	sqldb, err := sql.Open("pgx", rawURL)
+	connector, err := newConnector(u)
 	if err != nil {
-		return nil, fmt.Errorf("open PostgreSQL %s: %w", where, err)
+		return nil, fmt.Errorf("open PostgreSQL %s: %w", where, redact(err, u))
 	}
+	sqldb := sql.OpenDB(connector)
 	// Several serve processes share one PostgreSQL: keep each one's share
 	// modest and recycle connections so a failover is picked up.
 	// As many idle as open: a burst that needs them all does not close
