@@ -34,7 +34,7 @@ func (s *surface) cast(w http.ResponseWriter, r *http.Request) {
 	for _, k := range r.PostForm["option"] {
 		f.Values["option_"+k] = "on"
 	}
-	v, err := s.decisions.ByID(r.Context(), id)
+	v, err := s.decisions.ForBallot(r.Context(), id)
 	if err != nil {
 		s.Fail(w, r, err)
 		return

@@ -271,3 +271,45 @@ func TestEachBallot(t *testing.T) {
 		}
 	})
 }
+
+// TestCastWithStaleVote casts with a vote read before it changed, as a
+// page (or ForBallot's cache) may hold one: the ballot is checked
+// against the vote as it is when recorded, never against old options,
+// and a vote closed meanwhile takes no ballot.
+func TestCastWithStaleVote(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		official := f.account(t, accounts.Official)
+		ann := f.resident(t)
+		v := f.vote(t, decisions.Single, nil)
+		stale, err := f.svc.ForBallot(f.ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Option "d" goes, "z" comes, before any ballot.
+		if _, err := f.svc.Update(f.ctx, accounts.As(official), v.ID, input(decisions.Single, func(in *decisions.Input) {
+			in.Options[3] = decisions.Option{Key: "z", Label: "Des fontaines"}
+		})); err != nil {
+			t.Fatal(err)
+		}
+		before := f.State(t)
+		_, err = f.svc.CastIn(f.ctx, accounts.As(ann), stale, opts("d"), false)
+		instancestest.WantErr(t, err, decisions.ErrUnknownOption, "an option removed since the vote was read")
+		f.Unchanged(t, before, "an option removed since the vote was read")
+		// An option in both: recorded.
+		if _, err := f.svc.CastIn(f.ctx, accounts.As(ann), stale, opts("a"), false); err != nil {
+			t.Fatalf("a ballot for a kept option with a stale vote: %v", err)
+		}
+		fresh, err := f.svc.ForBallot(f.ctx, v.ID)
+		if err != nil || !slices.ContainsFunc(fresh.Options, func(o decisions.Option) bool { return o.Key == "z" }) {
+			t.Fatalf("ForBallot after Update: %+v, %v", fresh, err)
+		}
+		// Closed after it was read: the clock back inside the window (as
+		// a ballot that waited for the closing's lock sees it), refused.
+		f.close(t, v)
+		f.clock.Set(v.OpensAt)
+		before = f.State(t)
+		_, err = f.svc.CastIn(f.ctx, accounts.As(ann), fresh, opts("a"), false)
+		instancestest.WantErr(t, err, decisions.ErrClosed, "a vote closed since it was read")
+		f.Unchanged(t, before, "a vote closed since it was read")
+	})
+}

@@ -125,6 +125,7 @@ type Service struct {
 	accounts *accounts.Service
 	spaces   *spaces.Service
 	now      func() time.Time
+	votes    voteCache // votes read for ballots (ForBallot)
 }
 
 // NewService returns the decisions service; now is the clock (nil:
@@ -372,6 +373,7 @@ func (s *Service) Update(ctx context.Context, actor accounts.Actor, voteID strin
 		}
 		return outbox.Record(ctx, tx, now, outbox.Update, "vote", v.ID, actor.Account.ID)
 	})
+	s.votes.forget(voteID)
 	if err != nil {
 		return nil, err
 	}

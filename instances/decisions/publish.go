@@ -66,6 +66,7 @@ func (s *Service) Close(ctx context.Context, voteID string) (*Tally, error) {
 		}
 		return outbox.Record(ctx, tx, now, outbox.Update, "vote", v.ID, "")
 	})
+	s.votes.forget(voteID)
 	if err != nil {
 		return nil, err
 	}
