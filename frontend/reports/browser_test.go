@@ -28,7 +28,7 @@ func TestReportPagesInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := n.Reports.Say(t.Context(), accounts.As(n.Staff[accounts.Official]), rep.ID, "Quelle taille ?", false); err != nil {
+	if _, err := n.Reports.Say(t.Context(), accounts.As(n.Staff[accounts.Official]), rep.ID, "Quelle taille ?", false); err != nil {
 		t.Fatal(err)
 	}
 	base := browsertest.Serve(t, n.H)

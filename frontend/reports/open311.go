@@ -46,6 +46,8 @@ func (s *surface) open311Routes() {
 	anyone.Post(o311Root+"requests.{format:json|xml}", s.o311Create)
 	s.OpenData(o311Root+"requests/{id}.{format:json|xml}", s.o311Get)
 	s.OpenData(o311Root+"tokens/{id}.{format:json|xml}", s.o311Token)
+	s.OpenData(o311Root+"servicerequestupdates.{format:json|xml}", s.o311Updates)
+	anyone.Post(o311Root+"servicerequestupdates.{format:json|xml}", s.o311AddUpdate)
 }
 
 // o311Write answers v in the format of the URL.
@@ -167,41 +169,16 @@ func ParseListQuery(v url.Values, now time.Time) (ListQuery, error) {
 		q.IDs = ids
 		return q, nil
 	}
-	q.Query.Limit = o311Page
-	if s := v.Get("page_size"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > o311Max {
-			return q, errParam("page_size")
-		}
-		q.Query.Limit = n
-	}
-	if s := v.Get("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || (n-1) > reports.MaxOffset/q.Query.Limit {
-			return q, errParam("page")
-		}
-		q.Query.Offset = (n - 1) * q.Query.Limit
+	var err error
+	if q.Query.Limit, q.Query.Offset, err = parsePage(v); err != nil {
+		return q, err
 	}
 	q.Query.Categories = splitList(v.Get("service_code"))
 	if len(q.Query.Categories) > 100 {
 		return q, errParam("service_code")
 	}
-	var err error
-	if s := v.Get("start_date"); s != "" {
-		if q.Query.Since, err = ParseDatetime(s); err != nil {
-			return q, errParam("start_date")
-		}
-	}
-	if s := v.Get("end_date"); s != "" {
-		if q.Query.Until, err = ParseDatetime(s); err != nil {
-			return q, errParam("end_date")
-		}
-	}
-	if q.Query.Since.IsZero() && q.Query.Until.IsZero() {
-		q.Query.Since = now.Add(-o311Window)
-	}
-	if !q.Query.Since.IsZero() && !q.Query.Until.IsZero() && q.Query.Until.Before(q.Query.Since) {
-		return q, errParam("end_date")
+	if q.Query.Since, q.Query.Until, err = parseDates(v, now); err != nil {
+		return q, err
 	}
 	for _, st := range splitList(v.Get("status")) {
 		switch st {
@@ -217,6 +194,49 @@ func ParseListQuery(v url.Values, now time.Time) (ListQuery, error) {
 		q.Query.States = nil
 	}
 	return q, nil
+}
+
+// parsePage reads page_size (1 to 1,000, 100 by default) and page (from
+// 1, starting at most reports.MaxOffset in) as a limit and an offset.
+func parsePage(v url.Values) (limit, offset int, err error) {
+	limit = o311Page
+	if s := v.Get("page_size"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > o311Max {
+			return 0, 0, errParam("page_size")
+		}
+		limit = n
+	}
+	if s := v.Get("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || (n-1) > reports.MaxOffset/limit {
+			return 0, 0, errParam("page")
+		}
+		offset = (n - 1) * limit
+	}
+	return limit, offset, nil
+}
+
+// parseDates reads start_date and end_date; without either, the last 90
+// days before now.
+func parseDates(v url.Values, now time.Time) (since, until time.Time, err error) {
+	if s := v.Get("start_date"); s != "" {
+		if since, err = ParseDatetime(s); err != nil {
+			return since, until, errParam("start_date")
+		}
+	}
+	if s := v.Get("end_date"); s != "" {
+		if until, err = ParseDatetime(s); err != nil {
+			return since, until, errParam("end_date")
+		}
+	}
+	if since.IsZero() && until.IsZero() {
+		since = now.Add(-o311Window)
+	}
+	if !since.IsZero() && !until.IsZero() && until.Before(since) {
+		return since, until, errParam("end_date")
+	}
+	return since, until, nil
 }
 
 // ParseDatetime reads a W3C datetime (RFC 3339, or a day alone, in UTC).
@@ -285,7 +305,7 @@ func (s *surface) o311Requests(r *http.Request, list []reports.Report) (o311Requ
 	if err != nil {
 		return out, err
 	}
-	photos, err := s.reports.FirstPhotos(r.Context(), ids)
+	photos, err := s.reports.FirstPhotos(r.Context(), ids, false)
 	if err != nil {
 		return out, err
 	}

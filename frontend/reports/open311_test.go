@@ -104,6 +104,13 @@ func decodeXMLList(b []byte, item string, v any) error {
 		err := xml.Unmarshal(b, &doc)
 		*list = doc.Items
 		return err
+	case *[]specUpdate:
+		var doc struct {
+			Items []specUpdate `xml:"request_update"`
+		}
+		err := xml.Unmarshal(b, &doc)
+		*list = doc.Items
+		return err
 	case *[]specError:
 		var doc struct {
 			Items []specError `xml:"error"`

@@ -48,13 +48,15 @@ func FuzzParsePolygon(f *testing.F) {
 }
 
 // FuzzOpen311Params: whatever a client sends, the parsers of GET and
-// POST requests either refuse it or return what the service accepts:
-// a point on Earth, dates in order, a bounded list.
+// POST requests and servicerequestupdates either refuse it or return
+// what the service accepts: a point on Earth, dates in order, a bounded
+// list, a page within reach.
 func FuzzOpen311Params(f *testing.F) {
 	for _, s := range []string{
 		"service_code=graffiti,nid-de-poule&status=open&start_date=2026-12-01T00:00:00Z",
 		"service_request_id=a,b,a", "start_date=2026-12-07&end_date=2026-12-01", "status=closed,open",
 		"api_key=k&service_code=x&lat=48,86&long=2.38&description=Trou", "lat=1e400&long=2", "end_date=2026-12-07T10:00+01:00",
+		"api_key=k&service_request_id=r1&description=Toujours%20l%C3%A0", "page_size=1000&page=11", "page=-1",
 	} {
 		f.Add(s)
 	}
@@ -76,6 +78,17 @@ func FuzzOpen311Params(f *testing.F) {
 			if in.Input.Category == "" || in.Input.Point != nil && !in.Input.Point.Valid() {
 				t.Fatalf("accepted %+v", in.Input)
 			}
+		}
+		if q, err := streetreports.ParseUpdatesQuery(v, now); err == nil {
+			if len(q.ReportIDs) > 1000 || q.Limit < 1 || q.Limit > 1000 || q.Offset < 0 || q.Offset > 10_000+q.Limit {
+				t.Fatalf("unbounded updates %+v", q)
+			}
+			if !q.Since.IsZero() && !q.Until.IsZero() && q.Until.Before(q.Since) {
+				t.Fatalf("dates out of order %+v", q)
+			}
+		}
+		if in, err := streetreports.ParseUpdate(v); err == nil && (in.RequestID == "" || in.Description == "") {
+			t.Fatalf("accepted %+v", in)
 		}
 	})
 }

@@ -60,7 +60,7 @@ func (s *surface) say(w http.ResponseWriter, r *http.Request) {
 	}
 	id := mux.Vars(r)["id"]
 	f := web.NewForm(r)
-	err := s.reports.Say(r.Context(), accounts.As(web.CurrentAccount(r)), id, f.Values["message"], f.Values["private"] == "on")
+	_, err := s.reports.Say(r.Context(), accounts.As(web.CurrentAccount(r)), id, f.Values["message"], f.Values["private"] == "on")
 	if err != nil {
 		s.refused(w, r, id, "message", f, err)
 		return

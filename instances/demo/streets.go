@@ -136,11 +136,11 @@ func streetReports(ctx context.Context, svc func(now func() time.Time) *reports.
 		}
 		if i%6 == 2 && states[i%len(states)].Open() {
 			at = at.Add(time.Hour)
-			if err := s.Say(ctx, official, r.ID, "Pouvez-vous préciser de quel côté de la rue ?", false); err != nil {
+			if _, err := s.Say(ctx, official, r.ID, "Pouvez-vous préciser de quel côté de la rue ?", false); err != nil {
 				return fmt.Errorf("demo message: %w", err)
 			}
 			at = at.Add(2 * time.Hour)
-			if err := s.Say(ctx, accounts.As(people[who]), r.ID, "Côté numéros pairs, devant la boulangerie.", false); err != nil {
+			if _, err := s.Say(ctx, accounts.As(people[who]), r.ID, "Côté numéros pairs, devant la boulangerie.", false); err != nil {
 				return fmt.Errorf("demo reply: %w", err)
 			}
 		}

@@ -118,7 +118,7 @@ func BenchmarkReports(b *testing.B) {
 					if _, err := f.svc.Notes(f.ctx, ids); err != nil {
 						return err
 					}
-					_, err = f.svc.FirstPhotos(f.ctx, ids)
+					_, err = f.svc.FirstPhotos(f.ctx, ids, false)
 					return err
 				})
 			})

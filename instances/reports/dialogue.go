@@ -29,13 +29,14 @@ func MaySay(actor accounts.Actor, r *Report) bool {
 }
 
 // Say adds a message to the report's dialogue, public unless private is
-// set (then only the reporter and the service see it).
-func (s *Service) Say(ctx context.Context, actor accounts.Actor, id, message string, private bool) error {
+// set (then only the reporter and the service see it), and returns it.
+func (s *Service) Say(ctx context.Context, actor accounts.Actor, id, message string, private bool) (*Event, error) {
 	message = strings.TrimSpace(message)
 	if !between(message, 1, MessageMax) {
-		return ErrMessage
+		return nil, ErrMessage
 	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	var e *Event
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		r, err := load(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -43,7 +44,7 @@ func (s *Service) Say(ctx context.Context, actor accounts.Actor, id, message str
 		if !MaySay(actor, r) {
 			return ErrForbidden
 		}
-		e := &Event{ReportID: r.ID, Kind: KindMessage, State: r.State, Message: message, Private: private,
+		e = &Event{ReportID: r.ID, Kind: KindMessage, State: r.State, Message: message, Private: private,
 			Category: r.Category, Service: r.Service, At: s.now()}
 		if actor.OnBehalfOf != nil {
 			if err := accounts.CheckDeskTarget(ctx, tx, actor, actor.OnBehalfOf.ID); err != nil {
@@ -55,6 +56,10 @@ func (s *Service) Say(ctx context.Context, actor accounts.Actor, id, message str
 		}
 		return s.record(ctx, tx, e)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // Confirmation is a resident's "me too" on someone else's report.

@@ -97,9 +97,10 @@ func (s *Service) Notes(ctx context.Context, ids []string) (map[string]string, e
 	return out, nil
 }
 
-// FirstPhotos returns the position of the first photo (not an "after"
-// photo) of each report of ids that has one.
-func (s *Service) FirstPhotos(ctx context.Context, ids []string) (map[string]int, error) {
+// FirstPhotos returns the position of the first photo of each report of
+// ids that has one: of the photos sent with the report, or with after
+// set, of the "after" photos of reports done.
+func (s *Service) FirstPhotos(ctx context.Context, ids []string, after bool) (map[string]int, error) {
 	out := map[string]int{}
 	if len(ids) == 0 {
 		return out, nil
@@ -109,7 +110,7 @@ func (s *Service) FirstPhotos(ctx context.Context, ids []string) (map[string]int
 		Position int    `bun:"position"`
 	}
 	if err := s.db.NewSelect().Model((*Photo)(nil)).ColumnExpr("report_id, MIN(position) AS position").
-		Where("report_id IN (?) AND after = ?", bun.In(ids), false).Group("report_id").Scan(ctx, &rows); err != nil {
+		Where("report_id IN (?) AND after = ?", bun.In(ids), after).Group("report_id").Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("load photos: %w", err)
 	}
 	for _, r := range rows {
