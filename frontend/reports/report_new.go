@@ -27,7 +27,7 @@ type newData struct {
 	FilesAgain bool
 	MaxPhotos  int
 	MaxMiB     int
-	Back       string   // step 1 again, with what was typed
+	Back       string       // step 1 again, with what was typed
 	Map        *web.MapView // the picker of step 1; nil without tiles
 }
 
