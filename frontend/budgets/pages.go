@@ -62,7 +62,7 @@ type budgetData struct {
 	Headings  []headingView
 	HasPBFile bool
 	Charts    []*moneyChart // per heading and per theme; none before the count
-	Vote      *voteView   // the vote phase, nil when there is none to show
+	Vote      *voteView     // the vote phase, nil when there is none to show
 	// Form adds a project, for officials before the result.
 	Form        *web.Form
 	HeadingOpts []web.Option
