@@ -218,7 +218,7 @@ func TestEditionMapWithoutJavaScript(t *testing.T) {
 		if near, far := strings.Index(body, funded[1].Title), strings.Index(body, funded[0].Title); near < 0 || far < 0 || near > far {
 			t.Errorf("by distance: the near project at %d, the far one at %d", near, far)
 		}
-		frontendtest.WantBody(t, w, "<strong>à 95 m</strong>", "<strong>à 7,3 km</strong>")
+		frontendtest.WantBody(t, w, " · <strong>à 95 m</strong>", " · <strong>à 7,3 km</strong>")
 
 		w = n.Get("/budgets/" + b.ID + "/map?lat=95&lon=2.3")
 		frontendtest.WantStatus(t, w, http.StatusBadRequest)
