@@ -67,6 +67,12 @@ func TestEditionMapInBrowser(t *testing.T) {
 		}
 		placed++
 	}
+	sp := n.Space(t, "budget-2027", 0)
+	open, err := n.Deps.Projects.CreateBudget(t.Context(), accounts.System, projects.BudgetInput{SpaceID: sp.ID, Title: "Budget 2027",
+		Headings: []projects.HeadingInput{{Name: "Tout le 15e", Amount: 2_000_000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	deps := n.Deps
 	deps.Registry = prometheus.NewRegistry()
 	h, err := frontend.New(frontend.Config{NodeName: "Paris 15e", BaseURL: frontendtest.MustURL(t, "http://localhost"),
@@ -88,12 +94,14 @@ func TestEditionMapInBrowser(t *testing.T) {
 				t.Errorf("%s: legend %q", lang, legend)
 			}
 			br.AssertAccessible()
-			br.Open(base + "/budgets/projects/" + list[0].ID + "?lang=" + lang)
-			br.Click("#picker-map")
-			if lat := br.Eval(`document.querySelector("#f-lat").value`); !strings.HasPrefix(lat, "48.8") {
-				t.Errorf("%s: the picker set latitude %q", lang, lat)
+			for _, page := range []string{"/budgets/projects/" + list[0].ID, "/budgets/" + open.ID} {
+				br.Open(base + page + "?lang=" + lang)
+				br.Click("#picker-map")
+				if lat := br.Eval(`document.querySelector("#f-lat").value`); !strings.HasPrefix(lat, "48.8") {
+					t.Errorf("%s %s: the picker set latitude %q", lang, page, lat)
+				}
+				br.AssertAccessible()
 			}
-			br.AssertAccessible()
 		}
 	})
 	t.Run("no javascript", func(t *testing.T) {

@@ -44,13 +44,27 @@ func (s *surface) placeAndPhotoForms(r *http.Request, d *projectData, forms proj
 			Label: l.T("budgetpics.photo.of_step", l.Date(m.At), l.T("budget.status."+string(m.Status)))})
 	}
 	d.MaxPhotos, d.MaxMiB = projects.MaxPhotos, web.UploadMaxBytes>>20
-	if t := s.MapTiles(); t != nil {
-		d.Map = &web.MapView{ID: "picker-map", Kind: "picker", Tiles: t, Label: l.T("budgetpics.map.picker_label"),
-			Help: l.T("budgetpics.map.picker_help")}
-		if at, ok := p.Point(); ok {
-			d.Map.Bounds = web.BoundsOf([]geo.Point{at})
-		}
+	if at, ok := p.Point(); ok {
+		d.Map = s.picker(r, &at)
+	} else {
+		d.Map = s.picker(r, nil)
 	}
+}
+
+// picker is the map that fills a form's latitude and longitude fields
+// where one clicks, centred on at when given; nil without tiles.
+func (s *surface) picker(r *http.Request, at *geo.Point) *web.MapView {
+	t := s.MapTiles()
+	if t == nil {
+		return nil
+	}
+	l := s.Printer(r)
+	m := &web.MapView{ID: "picker-map", Kind: "picker", Tiles: t, Label: l.T("budgetpics.map.picker_label"),
+		Help: l.T("budgetpics.map.picker_help")}
+	if at != nil {
+		m.Bounds = web.BoundsOf([]geo.Point{*at})
+	}
+	return m
 }
 
 // readPoint reads the lat and lon fields; a message next to lat when

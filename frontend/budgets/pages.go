@@ -66,6 +66,7 @@ type budgetData struct {
 	// Form adds a project, for officials before the result.
 	Form        *web.Form
 	HeadingOpts []web.Option
+	Map         *web.MapView // the form's picker, nil without tiles
 }
 
 type headingView struct {
@@ -156,6 +157,7 @@ func (s *surface) showBudget(w http.ResponseWriter, r *http.Request, status int,
 		for _, h := range b.Headings {
 			d.HeadingOpts = append(d.HeadingOpts, web.Option{Value: h.Slug, Label: h.Name})
 		}
+		d.Map = s.picker(r, nil)
 	}
 	s.HTML(w, r, status, "budget", b.Title, d)
 }
