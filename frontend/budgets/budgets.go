@@ -41,7 +41,7 @@ func Register(k *web.Kit, d Deps) error {
 	if d.Projects == nil || d.Spaces == nil {
 		return errors.New("the budget pages need the editions and the spaces")
 	}
-	pages, err := k.Pages(templates, "templates/*.html")
+	pages, err := k.Pages(templates, "templates/*.html", "templates/partials/*.html")
 	if err != nil {
 		return fmt.Errorf("budgets: %w", err)
 	}
@@ -59,6 +59,8 @@ func Register(k *web.Kit, d Deps) error {
 	anyone.Get("/budgets/{id}/feed.atom", s.feed)
 	anyone.Get("/budgets/projects/{id}", s.projectPage)
 	anyone.Get("/budgets/steps/{id}", s.stepPage)
+	anyone.Get("/budgets/{id}/map", s.mapPage)
+	anyone.Get("/budgets/projects/{id}/photos/{n:[0-9]+}", s.photoServe)
 	// Officials and admins manage budgets: the handlers ask the domain
 	// (projects.Manages), as the kit's guards know one role at a time.
 	official := k.SignedIn()
@@ -67,6 +69,10 @@ func Register(k *web.Kit, d Deps) error {
 	official.Post("/budgets/{id}/projects", s.managing(s.addProject))
 	official.Post("/budgets/projects/{id}/review", s.managing(s.review))
 	official.Post("/budgets/projects/{id}/milestones", s.managing(s.milestoneSave))
+	official.Post("/budgets/projects/{id}/place", s.managing(s.placeSave))
+	official.Post("/budgets/projects/{id}/photos", s.managing(s.photoSave))
+	official.Post("/budgets/projects/{id}/photos/{n:[0-9]+}/remove", s.managing(s.photoRemove))
+	k.UploadPattern("/budgets/projects/*/photos", photoLimit)
 	if s.voting != nil {
 		k.MapErrors(
 			web.MapError(projects.ErrVoting, http.StatusConflict, "budgetvote.error.voting", ""),

@@ -188,8 +188,9 @@ func (s *surface) addProject(w http.ResponseWriter, r *http.Request) {
 	f.Values["description"], f.Values["ideas"] = r.PostFormValue("description"), r.PostFormValue("ideas")
 	in := projects.ProjectInput{BudgetID: mux.Vars(r)["id"], Heading: f.Values["heading"], Title: f.Values["title"], Ref: f.Values["ref"],
 		Description: f.Values["description"], Theme: f.Values["theme"], Address: f.Values["address"], Service: f.Values["service"],
-		Cost: parseAmount(l, f, "cost", true), Ideas: ideaIDs(f.Values["ideas"])}
+		Cost: parseAmount(l, f, "cost", true), Ideas: ideaIDs(f.Values["ideas"]), Point: readPoint(l, f)}
 	refused(l, f, in.Problems())
+	pointRefused(l, f)
 	if !f.Invalid() {
 		p, err := s.projects.AddProject(r.Context(), accounts.As(web.CurrentAccount(r)), in)
 		if err == nil {
@@ -200,6 +201,7 @@ func (s *surface) addProject(w http.ResponseWriter, r *http.Request) {
 			s.Fail(w, r, err)
 			return
 		}
+		pointRefused(l, f)
 	}
 	s.showBudget(w, r, http.StatusBadRequest, f)
 }
@@ -244,7 +246,7 @@ func (s *surface) review(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.showProject(w, r, http.StatusBadRequest, web.EmptyForm(), f)
+	s.showProject(w, r, http.StatusBadRequest, projectForms{Review: f})
 }
 
 // notFound makes a missing space a 404.

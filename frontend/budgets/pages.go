@@ -61,11 +61,12 @@ type budgetData struct {
 	Decided   bool
 	Headings  []headingView
 	HasPBFile bool
-	Chart     *moneyChart // nil before the count
-	Vote      *voteView   // the vote phase, nil when there is none to show
+	Charts    []*moneyChart // per heading and per theme; none before the count
+	Vote      *voteView     // the vote phase, nil when there is none to show
 	// Form adds a project, for officials before the result.
 	Form        *web.Form
 	HeadingOpts []web.Option
+	Map         *web.MapView // the form's picker, nil without tiles
 }
 
 type headingView struct {
@@ -138,7 +139,11 @@ func (s *surface) showBudget(w http.ResponseWriter, r *http.Request, status int,
 		d.Headings = append(d.Headings, v)
 	}
 	if d.Decided {
-		d.Chart = newMoneyChart(l, b, list)
+		for _, c := range []*moneyChart{headingChart(l, b, list), themeChart(l, b, list)} {
+			if c != nil {
+				d.Charts = append(d.Charts, c)
+			}
+		}
 	}
 	vote, err := s.vote(r, b)
 	if err != nil {
@@ -152,6 +157,7 @@ func (s *surface) showBudget(w http.ResponseWriter, r *http.Request, status int,
 		for _, h := range b.Headings {
 			d.HeadingOpts = append(d.HeadingOpts, web.Option{Value: h.Slug, Label: h.Name})
 		}
+		d.Map = s.picker(r, nil)
 	}
 	s.HTML(w, r, status, "budget", b.Title, d)
 }
@@ -190,24 +196,59 @@ type projectData struct {
 	ActualCost string
 	Review     string
 	Status     string
+	Point      string // the map point as typed, "" for none
 	Ideas      []projects.Idea
+	Photos     []photoView // the project's own
 	Timeline   []milestoneView
 	Form       *web.Form // a milestone
 	Statuses   []web.Option
 	MayFollow  bool      // the reader may post a milestone
 	ReviewForm *web.Form // the technical review, for officials before the result
+	// For officials: the place (address and map point, with a picker
+	// map when the node has tiles), and a photo to add.
+	PlaceForm    *web.Form
+	PhotoForm    *web.Form
+	PhotoTargets []web.Option // the project, or one of its steps
+	Map          *web.MapView
+	MaxPhotos    int
+	MaxMiB       int
 }
 
 type milestoneView struct {
 	ID, At, Status, Text, ActualCost string
 	Progress                         int
+	Photos                           []photoView
+}
+
+// photoView is a photo as a page shows it: its URL and alt text, and
+// for officials the form that takes it off.
+type photoView struct {
+	URL, Alt           string
+	Remove, RemoveWord string // "" for readers who may not
+}
+
+// projectForms are the forms of a project's page, as posted (with their
+// errors) or empty.
+type projectForms struct {
+	Milestone, Review, Place, Photo *web.Form
+}
+
+func (f projectForms) orEmpty() projectForms {
+	for _, p := range []**web.Form{&f.Milestone, &f.Review, &f.Place, &f.Photo} {
+		if *p == nil {
+			*p = web.EmptyForm()
+		}
+	}
+	return f
 }
 
 func (s *surface) projectPage(w http.ResponseWriter, r *http.Request) {
-	s.showProject(w, r, http.StatusOK, web.EmptyForm(), web.EmptyForm())
+	s.showProject(w, r, http.StatusOK, projectForms{})
 }
 
-func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int, f, review *web.Form) {
+func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int, forms projectForms) {
+	forms = forms.orEmpty()
+	f, review := forms.Milestone, forms.Review
 	p, ms, err := s.projects.Project(r.Context(), mux.Vars(r)["id"])
 	if err != nil {
 		s.Fail(w, r, err)
@@ -218,9 +259,17 @@ func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int
 		s.Fail(w, r, err)
 		return
 	}
+	photos, err := s.projects.Photos(r.Context(), p.ID)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	l := s.Printer(r)
 	d := projectData{Project: p, Budget: b, Cost: money(l, p.Cost, b.Currency), Review: l.T("budget.review." + string(p.Review)), Form: f,
 		Votes: l.Int(p.Votes)}
+	if at, ok := p.Point(); ok {
+		d.Point = web.Coord(at.Lat) + ", " + web.Coord(at.Lon)
+	}
 	if p.ActualCost > 0 {
 		d.ActualCost = money(l, p.ActualCost, b.Currency)
 	}
@@ -231,8 +280,21 @@ func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int
 		s.Fail(w, r, err)
 		return
 	}
+	byStep := map[string][]photoView{}
+	for _, ph := range photos {
+		v := photoView{URL: "/budgets/projects/" + p.ID + "/photos/" + strconv.Itoa(ph.Position), Alt: ph.Alt}
+		if official(r) {
+			v.Remove, v.RemoveWord = v.URL+"/remove", l.T("budgetpics.photo.remove")
+		}
+		if ph.MilestoneID == "" {
+			d.Photos = append(d.Photos, v)
+		} else {
+			byStep[ph.MilestoneID] = append(byStep[ph.MilestoneID], v)
+		}
+	}
 	for _, m := range ms {
-		v := milestoneView{ID: m.ID, At: l.Date(m.At), Status: l.T("budget.status." + string(m.Status)), Text: m.Text, Progress: m.Progress}
+		v := milestoneView{ID: m.ID, At: l.Date(m.At), Status: l.T("budget.status." + string(m.Status)), Text: m.Text, Progress: m.Progress,
+			Photos: byStep[m.ID]}
 		if m.ActualCost > 0 {
 			v.ActualCost = money(l, m.ActualCost, b.Currency)
 		}
@@ -252,6 +314,9 @@ func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int
 			review.Values["reasons"] = p.ReviewReasons
 			review.Values["feasible"] = map[projects.Review]string{projects.Feasible: "yes", projects.Unfeasible: "no"}[p.Review]
 		}
+	}
+	if official(r) {
+		s.placeAndPhotoForms(r, &d, forms, ms)
 	}
 	if p.Funded && official(r) {
 		d.MayFollow = true
@@ -283,13 +348,13 @@ func (s *surface) milestoneSave(w http.ResponseWriter, r *http.Request) {
 	in.ActualCost = parseAmount(l, f, "actual_cost", false)
 	refused(l, f, in.Problems())
 	if f.Invalid() {
-		s.showProject(w, r, http.StatusBadRequest, f, web.EmptyForm())
+		s.showProject(w, r, http.StatusBadRequest, projectForms{Milestone: f})
 		return
 	}
 	id := mux.Vars(r)["id"]
 	if _, err := s.projects.AddMilestone(r.Context(), accounts.As(web.CurrentAccount(r)), id, in); err != nil {
 		if s.invalid(l, f, err) {
-			s.showProject(w, r, http.StatusBadRequest, f, web.EmptyForm())
+			s.showProject(w, r, http.StatusBadRequest, projectForms{Milestone: f})
 			return
 		}
 		s.Fail(w, r, err)

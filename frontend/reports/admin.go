@@ -95,7 +95,7 @@ func ParsePolygon(text string) (reports.Polygon, error) {
 		} else {
 			return nil, fmt.Errorf("%w: line %d", reports.ErrTerritory, i+1)
 		}
-		p, ok := ParsePoint(lat, lon)
+		p, ok := web.ParsePoint(lat, lon)
 		if !ok || p == nil {
 			return nil, fmt.Errorf("%w: line %d", reports.ErrTerritory, i+1)
 		}

@@ -3,8 +3,6 @@ package reports
 import (
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"agora/frontend/web"
 	"agora/instances/reports"
@@ -48,36 +46,4 @@ func closeAll(files []*web.Upload) {
 	for _, u := range files {
 		u.Close()
 	}
-}
-
-// ParsePoint reads a latitude and a longitude as people type them: a
-// dot or a comma for decimals, spaces around. Both empty is no point
-// (ok, nil); one without the other, or a value that is not a number in
-// range, is not ok.
-func ParsePoint(lat, lon string) (*reports.Point, bool) {
-	lat, lon = strings.TrimSpace(lat), strings.TrimSpace(lon)
-	if lat == "" && lon == "" {
-		return nil, true
-	}
-	a, okA := degrees(lat)
-	b, okB := degrees(lon)
-	if !okA || !okB {
-		return nil, false
-	}
-	p := reports.Point{Lat: a, Lon: b}
-	if !p.Valid() {
-		return nil, false
-	}
-	return &p, true
-}
-
-func degrees(s string) (float64, bool) {
-	if s == "" || len(s) > 30 {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
-	if err != nil || v != v {
-		return 0, false
-	}
-	return v, true
 }

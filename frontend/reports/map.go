@@ -18,28 +18,20 @@ import (
 // without JavaScript the map stays hidden: the fields and the lists by
 // distance do the same job.
 
-// mapView is what a page's map needs.
-type mapView struct {
-	ID, Kind string // kind: "reports" (pins) or "picker"
-	Tiles    *web.MapTiles
-	Bounds   string // south,west,north,east to show first
-	Label    string // the map region's accessible name
-	Help     string // shown above the map when it shows
-	More     string // shown when the box holds more reports than drawn
-}
-
-// newMap is a page's map, nil when the node has no tiles.
-func (s *surface) newMap(r *http.Request, id, kind string) *mapView {
+// newMap is a page's map (kind "pins" or "picker", web.MapView), nil
+// when the node has no tiles.
+func (s *surface) newMap(r *http.Request, id, kind string) *web.MapView {
 	t := s.MapTiles()
 	if t == nil {
 		return nil
 	}
 	l := s.Printer(r)
-	m := &mapView{ID: id, Kind: kind, Tiles: t, More: l.T("reportsmap.map.more")}
+	m := &web.MapView{ID: id, Kind: kind, Tiles: t}
 	if kind == "picker" {
 		m.Label, m.Help = l.T("reportsmap.map.picker_label"), l.T("reportsmap.map.picker_help")
 	} else {
 		m.Label, m.Help = l.T("reportsmap.map.reports_label"), l.T("reportsmap.map.reports_help")
+		m.More, m.Pins = l.T("reportsmap.map.more"), "/reports/map.json"
 	}
 	if poly, err := s.reports.Territory(r.Context()); err == nil && len(poly) > 0 {
 		b := poly.Bounds()

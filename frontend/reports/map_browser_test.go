@@ -2,10 +2,6 @@ package reports_test
 
 import (
 	"context"
-	"image"
-	"image/color"
-	"image/png"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -19,31 +15,9 @@ import (
 	"agora/frontend"
 	"agora/frontend/browsertest"
 	"agora/frontend/frontendtest"
-	"agora/frontend/web"
 	"agora/instances/accounts"
 	"agora/instances/reports"
 )
-
-// tileServer serves one grey tile for every address, on loopback, as
-// the tile server an admin would configure.
-func tileServer(t *testing.T) *web.MapTiles {
-	t.Helper()
-	img := image.NewGray(image.Rect(0, 0, 256, 256))
-	for i := range img.Pix {
-		img.Pix[i] = 0xdd
-	}
-	img.Set(0, 0, color.Black)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "image/png")
-		png.Encode(w, img)
-	}))
-	t.Cleanup(srv.Close)
-	tiles, err := web.ParseMapTiles(srv.URL + "/{z}/{x}/{y}.png © Test tiles")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tiles
-}
 
 // TestMapInBrowser: with tiles configured and JavaScript, the list of
 // reports shows a map whose pins come from the box query, and the report
@@ -64,7 +38,7 @@ func TestMapInBrowser(t *testing.T) {
 	deps := n.Deps
 	deps.Registry = prometheus.NewRegistry()
 	h, err := frontend.New(frontend.Config{NodeName: "Paris 11e", BaseURL: frontendtest.MustURL(t, "http://localhost"),
-		MapTiles: tileServer(t)}, deps)
+		MapTiles: frontendtest.TileServer(t)}, deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -352,7 +352,7 @@ func ParseCreate(v url.Values) (CreateInput, error) {
 	if in.Input.Category == "" {
 		return in, errParam("service_code")
 	}
-	p, ok := ParsePoint(v.Get("lat"), v.Get("long"))
+	p, ok := web.ParsePoint(v.Get("lat"), v.Get("long"))
 	if !ok {
 		return in, errParam("lat/long")
 	}

@@ -82,7 +82,7 @@ type listData struct {
 	Items      []listItem
 	Next       string
 	Done       string
-	Map        *mapView // nil without tiles
+	Map        *web.MapView // nil without tiles
 }
 
 // ListRadius is how far the list by distance looks around its point.
@@ -97,7 +97,7 @@ func (s *surface) listPage(w http.ResponseWriter, r *http.Request) {
 	for _, k := range []string{"category", "lat", "lon", "sort"} {
 		f.Values[k] = strings.TrimSpace(q.Get(k))
 	}
-	d := listData{Form: f, Done: q.Get("done"), Map: s.newMap(r, "reports-map", "reports")}
+	d := listData{Form: f, Done: q.Get("done"), Map: s.newMap(r, "reports-map", "pins")}
 	cats, err := s.reports.Categories(r.Context(), true)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -115,7 +115,7 @@ func (s *surface) listPage(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if f.Values["sort"] == "distance" {
 		d.ByDistance = true
-		p, ok := ParsePoint(f.Values["lat"], f.Values["lon"])
+		p, ok := web.ParsePoint(f.Values["lat"], f.Values["lon"])
 		if !ok || p == nil {
 			f.Errors["lat"] = l.T("street.error.point")
 			status = http.StatusBadRequest

@@ -27,8 +27,8 @@ type newData struct {
 	FilesAgain bool
 	MaxPhotos  int
 	MaxMiB     int
-	Back       string   // step 1 again, with what was typed
-	Map        *mapView // the picker of step 1; nil without tiles
+	Back       string       // step 1 again, with what was typed
+	Map        *web.MapView // the picker of step 1; nil without tiles
 }
 
 // newPage is step 1 of the form (GET /reports/new), or step 2 once what
@@ -53,7 +53,7 @@ func (s *surface) checkWhere(r *http.Request, f *web.Form) bool {
 	if _, err := s.reports.CategoryBySlug(r.Context(), f.Values["category"]); err != nil {
 		s.FailForm(r, f, err)
 	}
-	p, ok := ParsePoint(f.Values["lat"], f.Values["lon"])
+	p, ok := web.ParsePoint(f.Values["lat"], f.Values["lon"])
 	switch {
 	case !ok:
 		f.Errors["lat"] = l.T("street.error.point")
@@ -89,7 +89,7 @@ func (s *surface) renderNew(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	d.Back = "/reports/new?" + back.Encode()
 	if step2 {
-		if p, _ := ParsePoint(f.Values["lat"], f.Values["lon"]); p != nil {
+		if p, _ := web.ParsePoint(f.Values["lat"], f.Values["lon"]); p != nil {
 			near, err := s.reports.Nearby(r.Context(), *p, DuplicateRadius,
 				reports.Filter{Category: f.Values["category"], OpenOnly: true}, 10)
 			if err != nil && status < 400 {
@@ -123,7 +123,7 @@ func (s *surface) newSave(w http.ResponseWriter, r *http.Request) {
 	}
 	sent := len(files) > 0 || f.Errors["photos"] != ""
 	s.checkWhere(r, f)
-	p, _ := ParsePoint(f.Values["lat"], f.Values["lon"])
+	p, _ := web.ParsePoint(f.Values["lat"], f.Values["lon"])
 	in := reports.Input{Category: f.Values["category"], Point: p, Address: f.Values["address"],
 		Description: f.Values["description"], NamePublic: f.Values["name_public"] == "on"}
 	actor, ok, err := s.DeskActor(r, f)

@@ -37,7 +37,7 @@ func (s *surface) workItem(r *http.Request, w *reports.Work) workItem {
 type worksData struct {
 	Works    []workItem
 	Official bool
-	Map      *mapView
+	Map      *web.MapView
 }
 
 func (s *surface) worksPage(w http.ResponseWriter, r *http.Request) {
@@ -46,7 +46,7 @@ func (s *surface) worksPage(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	d := worksData{Official: len(officialServices(web.CurrentAccount(r))) > 0, Map: s.newMap(r, "works-map", "reports")}
+	d := worksData{Official: len(officialServices(web.CurrentAccount(r))) > 0, Map: s.newMap(r, "works-map", "pins")}
 	for i := range works {
 		d.Works = append(d.Works, s.workItem(r, &works[i]))
 	}
@@ -99,7 +99,7 @@ func officialServices(a *accounts.Account) []string {
 type workFormData struct {
 	Form     *web.Form
 	Services []web.Option
-	Map      *mapView
+	Map      *web.MapView
 }
 
 func (s *surface) workNewPage(w http.ResponseWriter, r *http.Request) {
@@ -127,7 +127,7 @@ func (s *surface) workSave(w http.ResponseWriter, r *http.Request) {
 	l := s.Printer(r)
 	in := reports.WorkInput{Service: f.Values["service"], Title: f.Values["title"], Description: f.Values["description"],
 		Address: f.Values["address"]}
-	p, ok := ParsePoint(f.Values["lat"], f.Values["lon"])
+	p, ok := web.ParsePoint(f.Values["lat"], f.Values["lon"])
 	if !ok || p == nil {
 		f.Errors["lat"] = l.T("street.error.point")
 	} else {

@@ -10,6 +10,7 @@ import (
 
 	"agora/instances/accounts"
 	"agora/instances/budgets"
+	"agora/instances/geo"
 	"agora/instances/projects"
 )
 
@@ -20,15 +21,26 @@ var lastEdition = []struct {
 	ref, title, theme string
 	cost              int64
 	appeal            float64 // the share of voters who choose it
+	address           string
+	at                *geo.Point // nil: no one place
+	scene             scene      // its photo
+	alt               string     // what the photo shows
 }{
-	{"2026-01", "Végétaliser la rue du Commerce", "Espaces verts", 420_000, 0.55},
-	{"2026-02", "Une piste cyclable protégée rue de Vaugirard", "Mobilité", 650_000, 0.48},
-	{"2026-03", "Des fontaines à boire au square Saint-Lambert", "Santé", 90_000, 0.40},
-	{"2026-04", "Rénover le terrain de sport du square Necker", "Sport", 380_000, 0.36},
-	{"2026-05", "Une boîte à livres par quartier", "Culture", 45_000, 0.33},
-	{"2026-06", "Des bancs et de l’ombre place du Commerce", "Espace public", 160_000, 0.30},
-	{"2026-07", "Un atelier de réparation de vélos à la Croix-Nivert", "Mobilité", 120_000, 0.22},
-	{"2026-08", "Éclairer le passage Dombasle", "Sécurité", 210_000, 0.18},
+	{"2026-01", "Végétaliser la rue du Commerce", "Espaces verts", 420_000, 0.55, "Rue du Commerce", &geo.Point{Lat: 48.8462, Lon: 2.2957},
+		trees, "Dessin : une rangée d’arbres le long du trottoir de la rue du Commerce"},
+	{"2026-02", "Une piste cyclable protégée rue de Vaugirard", "Mobilité", 650_000, 0.48, "Rue de Vaugirard, de la rue de la Convention au boulevard Lefebvre",
+		&geo.Point{Lat: 48.8378, Lon: 2.2938}, bikeLane, "Dessin : une chaussée avec, à côté, une piste cyclable verte séparée"},
+	{"2026-03", "Des fontaines à boire au square Saint-Lambert", "Santé", 90_000, 0.40, "Square Saint-Lambert", &geo.Point{Lat: 48.8413, Lon: 2.2987},
+		fountains, "Dessin : trois fontaines bleues alignées dans le square"},
+	{"2026-04", "Rénover le terrain de sport du square Necker", "Sport", 380_000, 0.36, "Square Adolphe-Chérioux", &geo.Point{Lat: 48.8408, Lon: 2.3032},
+		court, "Dessin : un terrain de sport orange avec sa ligne médiane"},
+	{"2026-05", "Une boîte à livres par quartier", "Culture", 45_000, 0.33, "Dans chaque quartier du 15e", nil, works, ""},
+	{"2026-06", "Des bancs et de l’ombre place du Commerce", "Espace public", 160_000, 0.30, "Place du Commerce", &geo.Point{Lat: 48.8453, Lon: 2.2935},
+		trees, "Dessin : des arbres qui ombragent la place du Commerce"},
+	{"2026-07", "Un atelier de réparation de vélos à la Croix-Nivert", "Mobilité", 120_000, 0.22, "Rue de la Croix-Nivert", &geo.Point{Lat: 48.8437, Lon: 2.2965},
+		bikeLane, "Dessin : une rue et sa piste cyclable devant l’atelier"},
+	{"2026-08", "Éclairer le passage Dombasle", "Sécurité", 210_000, 0.18, "Passage Dombasle", &geo.Point{Lat: 48.8339, Lon: 2.2972},
+		works, "Dessin : un chantier derrière des barrières orange et blanches"},
 }
 
 // lastEditionVoters is how many residents voted in the demo's edition.
@@ -104,15 +116,71 @@ func loadLastEdition(ctx context.Context, svc *projects.Service, spaceID string,
 	}
 	i := 0
 	for _, p := range list {
+		if err := placeAndPicture(ctx, svc, official, p); err != nil {
+			return err
+		}
 		if !p.Funded || i == len(milestones) {
 			continue
 		}
+		var last *projects.Milestone
 		for _, m := range milestones[i] {
-			if _, err := svc.AddMilestone(ctx, accounts.As(official), p.ID, m); err != nil {
+			if last, err = svc.AddMilestone(ctx, accounts.As(official), p.ID, m); err != nil {
 				return fmt.Errorf("demo milestone: %w", err)
 			}
 		}
+		// The last step shows the site as it was then, or the project done.
+		sc, alt := works, "Dessin : le chantier derrière des barrières orange et blanches"
+		if e, ok := lastEditionEntry(p.Ref); ok && last.Status == projects.Done && e.alt != "" {
+			sc, alt = e.scene, e.alt+", une fois le projet réalisé"
+		}
+		if err := addPicture(ctx, svc, official, p.ID, last.ID, sc, alt); err != nil {
+			return err
+		}
 		i++
+	}
+	return nil
+}
+
+// placeAndPicture gives a project of the finished edition its place and,
+// when funded, its photo.
+func placeAndPicture(ctx context.Context, svc *projects.Service, official *accounts.Account, p projects.Project) error {
+	e, ok := lastEditionEntry(p.Ref)
+	if !ok {
+		return nil
+	}
+	if err := svc.SetPlace(ctx, accounts.As(official), p.ID, projects.PlaceInput{Address: e.address, Point: e.at}); err != nil {
+		return fmt.Errorf("demo place: %w", err)
+	}
+	if p.Funded && e.alt != "" {
+		return addPicture(ctx, svc, official, p.ID, "", e.scene, e.alt)
+	}
+	return nil
+}
+
+// lastEditionEntry is the project of the finished edition with ref.
+func lastEditionEntry(ref string) (entry struct {
+	address string
+	at      *geo.Point
+	scene   scene
+	alt     string
+}, ok bool) {
+	for _, e := range lastEdition {
+		if e.ref == ref {
+			entry.address, entry.at, entry.scene, entry.alt = e.address, e.at, e.scene, e.alt
+			return entry, true
+		}
+	}
+	return entry, false
+}
+
+func addPicture(ctx context.Context, svc *projects.Service, official *accounts.Account, projectID, milestoneID string, s scene, alt string) error {
+	img, err := picture(s)
+	if err != nil {
+		return fmt.Errorf("demo picture: %w", err)
+	}
+	if _, err := svc.AddPhoto(ctx, accounts.As(official), projectID, projects.PhotoInput{MilestoneID: milestoneID, Alt: alt,
+		ContentType: "image/png", File: bytes.NewReader(img)}); err != nil {
+		return fmt.Errorf("demo photo: %w", err)
 	}
 	return nil
 }
@@ -124,13 +192,14 @@ func loadLastEdition(ctx context.Context, svc *projects.Service, spaceID string,
 var voteEdition = []struct {
 	title, theme string
 	cost         int64
+	at           *geo.Point // nil: no one place
 }{
-	{"Un jardin partagé rue Mathurin-Régnier", "Espaces verts", 180_000},
-	{"Des abris pour vélos près des écoles", "Mobilité", 240_000},
-	{"Une ludothèque dans la médiathèque Marguerite-Yourcenar", "Culture", 150_000},
-	{"Des toilettes publiques accessibles au parc Georges-Brassens", "Santé", 320_000},
-	{"Un terrain de basket éclairé rue de la Croix-Nivert", "Sport", 290_000},
-	{"Des composteurs de quartier", "Environnement", 60_000},
+	{"Un jardin partagé rue Mathurin-Régnier", "Espaces verts", 180_000, &geo.Point{Lat: 48.8395, Lon: 2.3065}},
+	{"Des abris pour vélos près des écoles", "Mobilité", 240_000, nil},
+	{"Une ludothèque dans la médiathèque Marguerite-Yourcenar", "Culture", 150_000, &geo.Point{Lat: 48.8347, Lon: 2.3040}},
+	{"Des toilettes publiques accessibles au parc Georges-Brassens", "Santé", 320_000, &geo.Point{Lat: 48.8327, Lon: 2.3002}},
+	{"Un terrain de basket éclairé rue de la Croix-Nivert", "Sport", 290_000, &geo.Point{Lat: 48.8440, Lon: 2.2968}},
+	{"Des composteurs de quartier", "Environnement", 60_000, nil},
 }
 
 func loadVoteEdition(ctx context.Context, svc Services, now time.Time, spaceID string, people map[string]*accounts.Account) error {
@@ -143,7 +212,7 @@ func loadVoteEdition(ctx context.Context, svc Services, now time.Time, spaceID s
 	}
 	for _, p := range voteEdition {
 		created, err := svc.Projects.AddProject(ctx, official, projects.ProjectInput{BudgetID: b.ID, Heading: "tout-le-15e",
-			Title: p.title, Theme: p.theme, Cost: p.cost})
+			Title: p.title, Theme: p.theme, Cost: p.cost, Point: p.at})
 		if err != nil {
 			return fmt.Errorf("demo vote project: %w", err)
 		}

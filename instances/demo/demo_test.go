@@ -92,6 +92,22 @@ func TestLoad(t *testing.T) {
 		if err := db.NewRaw("SELECT count(*) FROM budget_votes").Scan(ctx, &linksN); err != nil || linksN != 1 {
 			t.Errorf("demo budget votes: %d, %v", linksN, err)
 		}
+		// Its projects are on the map and its funded ones in pictures,
+		// with a picture of each last step; every photo is described.
+		var placed, photos, stepPhotos, undescribed int
+		for q, n := range map[string]*int{
+			"SELECT count(*) FROM budget_projects WHERE lat_e6 IS NOT NULL":   &placed,
+			"SELECT count(*) FROM budget_photos":                              &photos,
+			"SELECT count(*) FROM budget_photos WHERE milestone_id <> ''":     &stepPhotos,
+			"SELECT count(*) FROM budget_photos WHERE alt = '' OR size < 200": &undescribed,
+		} {
+			if err := db.NewRaw(q).Scan(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if placed < 10 || photos < 6 || stepPhotos != 3 || undescribed != 0 {
+			t.Errorf("demo places and photos: %d placed, %d photos (%d of steps), %d undescribed", placed, photos, stepPhotos, undescribed)
+		}
 		// The council's votes, one open, one closed with its results; and
 		// the budget's envelope, open.
 		votes, err := decisions.NewService(db, svc.Accounts, svc.Spaces, nil).List(ctx)

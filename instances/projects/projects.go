@@ -22,6 +22,7 @@ import (
 
 	"agora/instances/accounts"
 	"agora/instances/budgets"
+	"agora/instances/geo"
 	"agora/instances/markup"
 	"agora/storage/blobs"
 	"agora/storage/database"
@@ -123,6 +124,8 @@ type Project struct {
 	Status        Status    `bun:"status"`
 	Progress      int       `bun:"progress"`
 	ActualCost    int64     `bun:"actual_cost"`
+	LatE6         *int64    `bun:"lat_e6"` // the map point in microdegrees, nil when it has none
+	LonE6         *int64    `bun:"lon_e6"`
 	CreatedAt     time.Time `bun:"created_at"`
 	UpdatedAt     time.Time `bun:"updated_at"`
 
@@ -356,8 +359,9 @@ type ProjectInput struct {
 	Heading                                     string // a heading's slug
 	Ref                                         string // "" for the next number
 	Title, Description, Theme, Address, Service string
-	Cost                                        int64    // the estimate, before review
-	Ideas                                       []string // proposals of the budget's space it merges
+	Cost                                        int64      // the estimate, before review
+	Ideas                                       []string   // proposals of the budget's space it merges
+	Point                                       *geo.Point // where it would be built, nil for none
 }
 
 // Problems names each field of the project at fault.
@@ -370,6 +374,7 @@ func (in ProjectInput) Problems() Problems {
 	p.text("service", in.Service, FieldMax, false)
 	p.text("ref", in.Ref, 64, false)
 	p.amount("cost", in.Cost)
+	p.point(in.Point)
 	if len(in.Ideas) > 100 {
 		p["ideas"] = ProblemCount
 	}
@@ -391,6 +396,7 @@ func (s *Service) AddProject(ctx context.Context, actor accounts.Actor, in Proje
 	p := &Project{ID: database.NewID(), BudgetID: in.BudgetID, Heading: in.Heading, Ref: in.Ref, Title: in.Title,
 		Description: strings.TrimSpace(in.Description), Theme: strings.TrimSpace(in.Theme), Address: strings.TrimSpace(in.Address),
 		Service: strings.TrimSpace(in.Service), Cost: in.Cost, Review: Pending, CreatedAt: now, UpdatedAt: now}
+	p.LatE6, p.LonE6 = e6s(in.Point)
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		// Writing the budget's row first holds it (on PostgreSQL, a row
 		// lock until commit; SQLite has one writer), so projects added at

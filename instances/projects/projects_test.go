@@ -17,11 +17,12 @@ import (
 	"agora/instances/budgets"
 	"agora/instances/instancestest"
 	"agora/instances/projects"
+	"agora/storage/blobs"
 	"agora/storage/storagetest"
 )
 
 // tables are every table an edition writes.
-var tables = []string{"budgets", "budget_headings", "budget_projects", "budget_project_ideas", "budget_milestones", "audit_log"}
+var tables = []string{"budgets", "budget_headings", "budget_projects", "budget_project_ideas", "budget_milestones", "budget_photos", "audit_log"}
 
 type fixture struct {
 	svc                *projects.Service
@@ -31,6 +32,7 @@ type fixture struct {
 	other              string // an idea of another space
 	db                 *bun.DB
 	clock              *storagetest.Clock
+	blobs              blobs.Store
 }
 
 func newFixture(t *testing.T, dialect string) (*fixture, func() storagetest.Snapshot) {
@@ -39,7 +41,8 @@ func newFixture(t *testing.T, dialect string) (*fixture, func() storagetest.Snap
 	acc := accounts.NewService(db, clock.Now)
 	off := instancestest.Account(t, acc, "voirie", accounts.Official)
 	res := instancestest.Account(t, acc, "camille")
-	f := &fixture{svc: projects.NewService(db, storagetest.NewBlobStore(t, "local"), clock.Now),
+	store := storagetest.NewBlobStore(t, "local")
+	f := &fixture{svc: projects.NewService(db, store, clock.Now), blobs: store,
 		official: accounts.As(off), resident: accounts.As(res), db: db, clock: clock}
 	f.spaceID = instancestest.Space(t, db, clock.Now(), "budget-2026")
 	f.otherID = instancestest.Space(t, db, clock.Now(), "conseil")

@@ -3,10 +3,13 @@ package reports
 import (
 	"errors"
 	"math"
+
+	"agora/instances/geo"
 )
 
-// Point is a position in WGS 84 degrees.
-type Point struct{ Lat, Lon float64 }
+// Point is a position in WGS 84 degrees (package geo's, which budget
+// projects share).
+type Point = geo.Point
 
 // Box is a rectangle in degrees, South-West to North-East.
 type Box struct{ South, West, North, East float64 }
@@ -14,15 +17,10 @@ type Box struct{ South, West, North, East float64 }
 // ErrPoint is a latitude or longitude out of range, or not a number.
 var ErrPoint = errors.New("a point is a latitude from -90 to 90 and a longitude from -180 to 180")
 
-// Valid reports whether p is a position on Earth.
-func (p Point) Valid() bool {
-	return !math.IsNaN(p.Lat) && !math.IsNaN(p.Lon) && p.Lat >= -90 && p.Lat <= 90 && p.Lon >= -180 && p.Lon <= 180
-}
-
 // e6 is a coordinate as stored: integer microdegrees (about 11 cm).
-func e6(deg float64) int64 { return int64(math.Round(deg * 1e6)) }
+func e6(deg float64) int64 { return geo.E6(deg) }
 
-func fromE6(v int64) float64 { return float64(v) / 1e6 }
+func fromE6(v int64) float64 { return geo.FromE6(v) }
 
 // The grid: fine cells are 0.01° squares, coarse cells 0.1° squares,
 // numbered row by row from the South-West corner of the world.
@@ -62,7 +60,7 @@ func boxCells(b Box, step, cols int64, max int) []int64 {
 // Valid reports whether the box is a rectangle on Earth, not crossing the
 // antimeridian.
 func (b Box) Valid() bool {
-	return Point{b.South, b.West}.Valid() && Point{b.North, b.East}.Valid() && b.South <= b.North && b.West <= b.East
+	return Point{Lat: b.South, Lon: b.West}.Valid() && Point{Lat: b.North, Lon: b.East}.Valid() && b.South <= b.North && b.West <= b.East
 }
 
 // Contains reports whether p is in the box, edges included.
@@ -83,13 +81,7 @@ func Around(p Point, metres float64) Box {
 }
 
 // Distance is the distance in metres between two points (haversine).
-func Distance(a, b Point) float64 {
-	const r = 6_371_000
-	φ1, φ2 := a.Lat*math.Pi/180, b.Lat*math.Pi/180
-	dφ, dλ := φ2-φ1, (b.Lon-a.Lon)*math.Pi/180
-	h := math.Sin(dφ/2)*math.Sin(dφ/2) + math.Cos(φ1)*math.Cos(φ2)*math.Sin(dλ/2)*math.Sin(dλ/2)
-	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
-}
+func Distance(a, b Point) float64 { return geo.Distance(a, b) }
 
 // Polygon is a territory's outline: at least three points, closed
 // implicitly (the last joins the first).

@@ -69,7 +69,7 @@ func (r *Report) Point() (Point, bool) {
 	if r.LatE6 == nil || r.LonE6 == nil {
 		return Point{}, false
 	}
-	return Point{fromE6(*r.LatE6), fromE6(*r.LonE6)}, true
+	return Point{Lat: fromE6(*r.LatE6), Lon: fromE6(*r.LonE6)}, true
 }
 
 // Photo is an image of a report. The caller re-encodes it (no EXIF, no

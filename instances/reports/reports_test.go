@@ -98,8 +98,8 @@ func TestCategoriesAndTerritory(t *testing.T) {
 			want error
 		}{
 			{"not an admin", accounts.As(f.roads), reports.Category{Slug: "arbre", NameFR: "Arbre", NameEN: "Tree", Service: "Espaces verts"}, territory[:3], reports.ErrForbidden},
-			{"bad slug", accounts.As(f.admin), reports.Category{Slug: "Arbre!", NameFR: "Arbre", NameEN: "Tree", Service: "Espaces verts"}, reports.Polygon{{1, 1}, {2, 2}}, reports.ErrCategoryInput},
-			{"no service", accounts.As(f.admin), reports.Category{Slug: "arbre", NameFR: "Arbre", NameEN: "Tree"}, reports.Polygon{{1, 1}, {2, 2}, {100, 2}}, reports.ErrCategoryInput},
+			{"bad slug", accounts.As(f.admin), reports.Category{Slug: "Arbre!", NameFR: "Arbre", NameEN: "Tree", Service: "Espaces verts"}, reports.Polygon{{Lat: 1, Lon: 1}, {Lat: 2, Lon: 2}}, reports.ErrCategoryInput},
+			{"no service", accounts.As(f.admin), reports.Category{Slug: "arbre", NameFR: "Arbre", NameEN: "Tree"}, reports.Polygon{{Lat: 1, Lon: 1}, {Lat: 2, Lon: 2}, {Lat: 100, Lon: 2}}, reports.ErrCategoryInput},
 		} {
 			before := f.State(t)
 			wantErr(t, f.svc.SaveCategory(f.ctx, c.who, c.cat), c.want, c.name+": category")
@@ -125,7 +125,7 @@ func TestCategoriesAndTerritory(t *testing.T) {
 func TestPolygon(t *testing.T) {
 	t.Parallel()
 	// An L-shaped territory: the notch is outside.
-	l := reports.Polygon{{0, 0}, {0, 2}, {1, 2}, {1, 1}, {2, 1}, {2, 0}}
+	l := reports.Polygon{{Lat: 0, Lon: 0}, {Lat: 0, Lon: 2}, {Lat: 1, Lon: 2}, {Lat: 1, Lon: 1}, {Lat: 2, Lon: 1}, {Lat: 2, Lon: 0}}
 	for _, c := range []struct {
 		p    reports.Point
 		want bool

@@ -119,7 +119,7 @@ type Pin struct {
 }
 
 // Point is the pin's position.
-func (p Pin) Point() Point { return Point{fromE6(p.LatE6), fromE6(p.LonE6)} }
+func (p Pin) Point() Point { return Point{Lat: fromE6(p.LatE6), Lon: fromE6(p.LonE6)} }
 
 // Pins is InBox for a map: the same query, reading only what a pin
 // shows, so a box of 500 costs little more than its index entries.

@@ -71,7 +71,7 @@ func (s *Service) Territory(ctx context.Context) (Polygon, error) {
 	}
 	poly := make(Polygon, len(pairs))
 	for i, p := range pairs {
-		poly[i] = Point{p[0], p[1]}
+		poly[i] = Point{Lat: p[0], Lon: p[1]}
 	}
 	return poly, nil
 }

@@ -34,7 +34,7 @@ type Work struct {
 }
 
 // Point is where the work is.
-func (w *Work) Point() Point { return Point{fromE6(w.LatE6), fromE6(w.LonE6)} }
+func (w *Work) Point() Point { return Point{Lat: fromE6(w.LatE6), Lon: fromE6(w.LonE6)} }
 
 // WorkInput is what an official publishes.
 type WorkInput struct {

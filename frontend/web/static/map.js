@@ -1,7 +1,9 @@
-// Maps of street reports (docs/REPORTS.md). A [data-map=reports] element
-// shows the reports and planned works of the box on screen, read from
-// its data-pins URL; a [data-map=picker] element fills the latitude and
-// longitude fields named by data-lat and data-lon where one clicks.
+// Maps (web.MapView; docs/REPORTS.md, docs/BUDGETS.md). A
+// [data-map=pins] element shows the reports and planned works of the box
+// on screen, read from its data-pins URL; a [data-map=points] element
+// shows the points listed in its data-points (an edition's projects); a
+// [data-map=picker] element fills the latitude and longitude fields
+// named by data-lat and data-lon where one clicks.
 // Without this script (or without Leaflet) the maps stay hidden and the
 // pages work with their fields and lists.
 (function () {
@@ -45,6 +47,16 @@
     load();
   }
 
+  function points(map, el) {
+    var list = [];
+    try { list = JSON.parse(el.dataset.points || '[]'); } catch (e) { return; }
+    list.forEach(function (p) {
+      L.circleMarker([p.lat, p.lon], { radius: 8, color: p.colour, weight: 3, fillOpacity: 0.6 })
+        .bindPopup(link(p.url, p.label)).addTo(map);
+    });
+    el.dataset.loaded = String(list.length);
+  }
+
   function picker(map, el) {
     var lat = document.getElementById(el.dataset.lat);
     var lon = document.getElementById(el.dataset.lon);
@@ -75,10 +87,10 @@
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
     var b = (el.dataset.bounds || '').split(',').map(Number);
     if (b.length === 4 && b.every(isFinite)) {
-      map.fitBounds([[b[0], b[1]], [b[2], b[3]]]);
+      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { maxZoom: 17 });
     } else {
       map.setView([48.8566, 2.3522], 13);
     }
-    if (el.dataset.map === 'picker') { picker(map, el); } else { pins(map, el); }
+    if (el.dataset.map === 'picker') { picker(map, el); } else if (el.dataset.map === 'points') { points(map, el); } else { pins(map, el); }
   });
 }());
