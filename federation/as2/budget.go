@@ -148,7 +148,7 @@ func money(n int64, currency, lang string) string {
 }
 
 type budgetWords struct {
-	funded, notFunded, cost                                                   string
+	funded, notFunded, cost                                               string
 	costName, votesName, headingName, statusName, progressName, spentName string
 }
 

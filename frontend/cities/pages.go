@@ -35,11 +35,11 @@ type cityItemView struct {
 
 // remoteBudgetView is a budget project of another city in words.
 type remoteBudgetView struct {
-	Line                                      string // "Financé · 120 000 € · Travaux, 40 %"
+	Line                                       string // "Financé · 120 000 € · Travaux, 40 %"
 	Edition, Heading, Cost, Votes, Spent, Step string
-	Funded                                    bool
-	Progress                                  int
-	HasStep                                   bool
+	Funded                                     bool
+	Progress                                   int
+	HasStep                                    bool
 }
 
 // remoteBudget puts a remote budget project's figures in words; nil for
