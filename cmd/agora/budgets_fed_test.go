@@ -56,8 +56,8 @@ func TestBudgetProjectsBetweenNodes(t *testing.T) {
 		return b.count(t, "ap_remote_objects", "name = ? AND budget IS NOT NULL", "Des bancs") == 1
 	})
 	list := b.get(t, http.DefaultClient, "/cities")
-	if !strings.Contains(list, "Un potager partagé") || !strings.Contains(list, "Financé · Coût : 60\u202f000 €") ||
-		!strings.Contains(list, "Non retenu · Coût : 70\u202f000 €") {
+	if !strings.Contains(list, "Un potager partagé") || !strings.Contains(list, "Financé · Coût : 60\u202f000\u00a0€") ||
+		!strings.Contains(list, "Non retenu · Coût : 70\u202f000\u00a0€") {
 		t.Errorf("B's Other cities page does not show the projects with their cost and result:\n%s", list)
 	}
 
@@ -68,7 +68,7 @@ func TestBudgetProjectsBetweenNodes(t *testing.T) {
 		return strings.Contains(b.get(t, http.DefaultClient, item), `value="40"`)
 	})
 	body := b.get(t, http.DefaultClient, item)
-	for _, want := range []string{"Un potager partagé", "Travaux", "40 %", "60\u202f000 €", "20\u202f000 €", "Financé"} {
+	for _, want := range []string{"Un potager partagé", "Travaux", "40 %", "60\u202f000\u00a0€", "20\u202f000\u00a0€", "Financé"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("B's page of the project lacks %q", want)
 		}

@@ -422,17 +422,17 @@ func TestCitiesBudgetProject(t *testing.T) {
 		Budget: &cities.RemoteBudget{Cost: 70_000, Votes: 12, Currency: "EUR"}})
 	n := newFederatedNode(t, fed)
 	frontendtest.WantBody(t, n.Request("GET", "/cities", "", nil),
-		"Financé · Coût : 120\u202f000 € · Travaux, avancement : 40 %", "Non retenu · Coût : 70\u202f000 €")
+		"Financé · Coût : 120\u202f000\u00a0€ · Travaux, avancement : 40 %", "Non retenu · Coût : 70\u202f000\u00a0€")
 	frontendtest.WantBody(t, n.Request("GET", "/cities?lang=en", "", nil),
-		"Funded · Cost: 120,000 € · Works, progress: 40%", "Not funded · Cost: 70,000 €")
+		"Funded · Cost: €120,000 · Works, progress: 40%", "Not funded · Cost: €70,000")
 	item := "/cities/item?id=" + url.QueryEscape(fedProject)
 	frontendtest.WantBody(t, n.Request("GET", item, "", nil), "<h2 id=\"budget-figures\">Projet du budget participatif</h2>",
-		"<dd>Budget 2026</dd>", "<dd>Bel-Air</dd>", "<dd>Financé</dd>", "<dd>120\u202f000 €</dd>", "<dd>312</dd>", "<dd>Travaux</dd>",
-		`<progress max="100" value="40" aria-labelledby="budget-progress">40 %</progress>`, "<dd>45\u202f000 €</dd>")
+		"<dd>Budget 2026</dd>", "<dd>Bel-Air</dd>", "<dd>Financé</dd>", "<dd>120\u202f000\u00a0€</dd>", "<dd>312</dd>", "<dd>Travaux</dd>",
+		`<progress max="100" value="40" aria-labelledby="budget-progress">40 %</progress>`, "<dd>45\u202f000\u00a0€</dd>")
 	frontendtest.WantBody(t, n.Request("GET", item+"&lang=en", "", nil), "Participatory budget project", "<dd>Funded</dd>",
-		"<dd>120,000 €</dd>", "<dd>Works</dd>", "<dd>45,000 €</dd>")
+		"<dd>€120,000</dd>", "<dd>Works</dd>", "<dd>€45,000</dd>")
 	w := n.Request("GET", "/cities/item?id="+url.QueryEscape("https://paris12.example/budgets/projects/01JBANCS"), "", nil)
-	frontendtest.WantBody(t, w, "<dd>Non retenu</dd>", "<dd>70\u202f000 €</dd>")
+	frontendtest.WantBody(t, w, "<dd>Non retenu</dd>", "<dd>70\u202f000\u00a0€</dd>")
 	if strings.Contains(w.Body.String(), "<progress") {
 		t.Error("a project not funded shows a progress bar")
 	}

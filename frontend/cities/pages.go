@@ -48,12 +48,16 @@ func remoteBudget(l *i18n.Printer, b *RemoteBudget) *remoteBudgetView {
 	if b == nil {
 		return nil
 	}
+	// As the budget pages write amounts: "120 000 €", "€120,000".
 	money := func(n int64) string {
-		sym := b.Currency
-		if sym == "EUR" || sym == "" {
-			sym = "€"
+		sym := map[string]string{"EUR": "€", "": "€", "USD": "$", "GBP": "£"}[b.Currency]
+		if sym == "" {
+			sym = b.Currency
 		}
-		return l.T("budgetfed.money", l.Int(n), sym)
+		if l.Lang == "en" && (sym == "€" || sym == "$" || sym == "£") {
+			return sym + l.Int(n)
+		}
+		return l.Int(n) + "\u00a0" + sym
 	}
 	v := &remoteBudgetView{Edition: b.Edition, Heading: b.Heading, Cost: money(b.Cost), Votes: l.Int(b.Votes),
 		Funded: b.Funded, Progress: b.Progress, HasStep: b.Funded && b.Status != ""}
