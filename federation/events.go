@@ -104,6 +104,8 @@ func (s *Service) render(ctx context.Context, e eventArgs) ([]outgoing, error) {
 		return s.renderCatalogue(ctx, r, e)
 	case projects.StepObject:
 		object, sp, err = s.stepDoc(ctx, r, e.ObjectID)
+	case projects.ProjectObject:
+		object, sp, err = s.budgetProjectDoc(ctx, r, e.ObjectID)
 	case "vote":
 		// The Group owns its polls: it sends Create{Question} and
 		// Update{Question} itself, which Mastodon applies (it does not

@@ -49,6 +49,9 @@ type RemoteObject struct {
 	DeletedAt     *time.Time `bun:"deleted_at"`
 	DeletedBy     string     `bun:"deleted_by"` // the author or the Group
 	ReceivedAt    time.Time  `bun:"received_at"`
+	// Budget holds a budget project's figures (a Page with
+	// agora:budgetProject), checked and made plain; nil for the rest.
+	Budget *as2.BudgetProject `bun:"budget,type:text"`
 }
 
 // Follow asks a remote space to let this node follow it. target is a
@@ -215,9 +218,13 @@ func (s *Service) mirror(ctx context.Context, activity, group, signer string, o 
 	if n, ok := raw[as2.TermSupports].(float64); ok {
 		supports = int(n)
 	}
+	budget, err := s.budgetOf(o, raw)
+	if err != nil {
+		return "", err
+	}
 	obj := &RemoteObject{ID: o.ID, Type: o.Type, Group: group, AttributedTo: o.AttributedTo, AuthorName: author,
 		Name: o.Name, ContentHTML: content, URL: cmp.Or(o.URL, o.ID), InReplyTo: o.InReplyTo, Context: ctxID,
-		State: state, Supports: supports, Published: o.Published, Updated: o.Updated, ReceivedAt: s.now()}
+		State: state, Supports: supports, Published: o.Published, Updated: o.Updated, ReceivedAt: s.now(), Budget: budget}
 	if obj.Published.IsZero() {
 		obj.Published = s.now()
 	}
@@ -240,7 +247,8 @@ func (s *Service) mirror(ctx context.Context, activity, group, signer string, o 
 	}
 	_, err = s.db.NewInsert().Model(obj).On("CONFLICT (id) DO UPDATE").
 		Set("name = EXCLUDED.name, content_html = EXCLUDED.content_html, state = EXCLUDED.state, supports = EXCLUDED.supports").
-		Set("updated = EXCLUDED.updated, author_name = EXCLUDED.author_name, received_at = EXCLUDED.received_at").Exec(ctx)
+		Set("updated = EXCLUDED.updated, author_name = EXCLUDED.author_name, received_at = EXCLUDED.received_at").
+		Set("budget = EXCLUDED.budget").Exec(ctx)
 	if err != nil {
 		return "", retry(err)
 	}

@@ -57,6 +57,7 @@ func (s *Service) Handler(next http.Handler) http.Handler {
 	as.HandleFunc("/comments/{id}", s.commentObject).Methods(get...)
 	as.HandleFunc("/notes/{id}", s.noteObject).Methods(get...)
 	as.HandleFunc("/budgets/steps/{id}", s.objectOf(s.stepDoc)).Methods(get...)
+	as.HandleFunc("/budgets/projects/{id}", s.objectOf(s.budgetProjectDoc)).Methods(get...)
 	as.HandleFunc("/votes/{id}", s.objectOf(s.voteDoc)).Methods(get...)
 	as.HandleFunc("/apps", s.catalogueActor).Methods(get...)
 	as.HandleFunc("/apps/followers", s.followersCollection).Methods(get...)

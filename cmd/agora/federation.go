@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"agora/federation"
+	"agora/federation/as2"
 	"agora/frontend"
 	"agora/frontend/cities"
 )
@@ -73,9 +74,17 @@ func remoteItems(objs []federation.RemoteObject) []cities.RemoteItem {
 	for _, o := range objs {
 		out = append(out, cities.RemoteItem{ID: o.ID, Type: o.Type, Space: o.Group, Author: o.AuthorName,
 			AuthorID: o.AttributedTo, Name: o.Name, ContentHTML: o.ContentHTML, URL: o.URL, InReplyTo: o.InReplyTo,
-			State: o.State, Supports: o.Supports, Published: o.Published, Updated: o.Updated})
+			State: o.State, Supports: o.Supports, Published: o.Published, Updated: o.Updated, Budget: remoteBudget(o.Budget)})
 	}
 	return out
+}
+
+func remoteBudget(b *as2.BudgetProject) *cities.RemoteBudget {
+	if b == nil {
+		return nil
+	}
+	return &cities.RemoteBudget{Edition: b.Edition, Heading: b.Heading, Ref: b.Ref, Cost: b.Cost, Spent: b.Spent,
+		Votes: b.Votes, Currency: b.Currency, Funded: b.Funded, Status: b.Status, Progress: b.Progress}
 }
 
 func (f federationPages) CommentRemote(ctx context.Context, accountID, pageID, body string) error {

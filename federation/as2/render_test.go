@@ -104,6 +104,9 @@ func TestContext(t *testing.T) {
 			"manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
 			"lemmy":                     "https://join-lemmy.org/ns#",
 			"postingRestrictedToMods":   "lemmy:postingRestrictedToMods",
+			"schema":                    "http://schema.org#",
+			"PropertyValue":             "schema:PropertyValue",
+			"value":                     "schema:value",
 		},
 	}})
 	absent(t, m, "deleted")

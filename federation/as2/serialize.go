@@ -38,6 +38,10 @@ func jsonLDContext() []any {
 			"manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
 			"lemmy":                     "https://join-lemmy.org/ns#",
 			"postingRestrictedToMods":   "lemmy:postingRestrictedToMods",
+			// Mastodon's profile fields, on a budget project's figures.
+			"schema":        "http://schema.org#",
+			"PropertyValue": "schema:PropertyValue",
+			"value":         "schema:value",
 		},
 	}
 }

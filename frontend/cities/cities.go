@@ -144,6 +144,19 @@ type RemoteItem struct {
 	Supports    int    // supports counted on the origin node
 	Published   time.Time
 	Updated     time.Time
+	Budget      *RemoteBudget // a project of another city's participatory budget, else nil
+}
+
+// RemoteBudget is what a project of another city's participatory budget
+// says of itself: its figures as its node counts them, checked on the
+// way in (texts plain, amounts whole, progress 0 to 100).
+type RemoteBudget struct {
+	Edition, Heading, Ref string
+	Cost, Spent, Votes    int64
+	Currency              string // ISO 4217
+	Funded                bool
+	Status                string // study, tender, works, done, abandoned; "" before any step
+	Progress              int
 }
 
 // PeerStatus is a remote server's health as deliveries saw it.

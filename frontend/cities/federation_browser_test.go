@@ -26,8 +26,9 @@ func TestFederationPagesInBrowser(t *testing.T) {
 	item := "/cities/item?id=" + url.QueryEscape(fedProposal)
 
 	b := n.BrowserAs(t, base, admin)
+	project := "/cities/item?id=" + url.QueryEscape(fedProject)
 	for _, path := range []string{"/admin/federation?lang=fr", "/cities", item, "/admin?lang=fr",
-		"/admin/federation?lang=en", "/cities?lang=en", item + "&lang=en"} {
+		"/admin/federation?lang=en", "/cities?lang=en", item + "&lang=en", project + "&lang=fr", project + "&lang=en"} {
 		b.Open(base + path)
 		b.AssertAccessible()
 	}

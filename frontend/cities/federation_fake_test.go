@@ -200,6 +200,7 @@ const (
 	fedSpace    = "https://paris12.example/spaces/budget"
 	fedProposal = "https://paris12.example/proposals/01JBANCS"
 	fedSecond   = "https://paris12.example/proposals/01JCOMPOST"
+	fedProject  = "https://paris12.example/budgets/projects/01JJARDIN"
 )
 
 func (f *fakeFederation) seed() *fakeFederation {
@@ -225,6 +226,10 @@ func (f *fakeFederation) seed() *fakeFederation {
 		{ID: fedSecond, Type: "Page", Space: fedSpace, Author: "Léa Dupont", AuthorID: "https://paris12.example/users/lea",
 			Name: "Un composteur rue de Charenton", ContentHTML: "<p>Pour les déchets verts.</p>",
 			URL: fedSecond, State: "published", Supports: 1, Published: f.now.Add(-2 * time.Hour)},
+		{ID: fedProject, Type: "Page", Space: fedSpace, Author: "Budget participatif Paris 12e", AuthorID: fedSpace,
+			Name: "Un jardin partagé", ContentHTML: "<p>Des bacs.</p>", URL: fedProject, Published: f.now.Add(-30 * time.Hour),
+			Budget: &cities.RemoteBudget{Edition: "Budget 2026", Heading: "Bel-Air", Ref: "7", Cost: 120_000, Spent: 45_000, Votes: 312,
+				Currency: "EUR", Funded: true, Status: "works", Progress: 40}},
 	}
 	f.peers = []cities.PeerStatus{
 		{Host: "paris12.example", LastSuccess: &ok, Failures: 0},

@@ -411,6 +411,33 @@ func TestCitiesPages(t *testing.T) {
 	frontendtest.WantBody(t, empty.Request("GET", "/cities", "", nil), "Cette plateforme ne suit encore aucun espace d’une autre ville.")
 }
 
+// A project of another city's participatory budget shows its result,
+// cost, stage and progress as its node counts them, in both languages;
+// a project not funded shows no follow-up.
+func TestCitiesBudgetProject(t *testing.T) {
+	t.Parallel()
+	fed := newFakeFederation().seed()
+	fed.items = append(fed.items, cities.RemoteItem{ID: "https://paris12.example/budgets/projects/01JBANCS", Type: "Page", Space: fedSpace,
+		Name: "Des bancs", URL: "https://paris12.example/budgets/projects/01JBANCS", Published: fed.now.Add(-30 * time.Hour),
+		Budget: &cities.RemoteBudget{Cost: 70_000, Votes: 12, Currency: "EUR"}})
+	n := newFederatedNode(t, fed)
+	frontendtest.WantBody(t, n.Request("GET", "/cities", "", nil),
+		"Financé · Coût : 120\u202f000\u00a0€ · Travaux, avancement : 40 %", "Non retenu · Coût : 70\u202f000\u00a0€")
+	frontendtest.WantBody(t, n.Request("GET", "/cities?lang=en", "", nil),
+		"Funded · Cost: €120,000 · Works, progress: 40%", "Not funded · Cost: €70,000")
+	item := "/cities/item?id=" + url.QueryEscape(fedProject)
+	frontendtest.WantBody(t, n.Request("GET", item, "", nil), "<h2 id=\"budget-figures\">Projet du budget participatif</h2>",
+		"<dd>Budget 2026</dd>", "<dd>Bel-Air</dd>", "<dd>Financé</dd>", "<dd>120\u202f000\u00a0€</dd>", "<dd>312</dd>", "<dd>Travaux</dd>",
+		`<progress max="100" value="40" aria-labelledby="budget-progress">40 %</progress>`, "<dd>45\u202f000\u00a0€</dd>")
+	frontendtest.WantBody(t, n.Request("GET", item+"&lang=en", "", nil), "Participatory budget project", "<dd>Funded</dd>",
+		"<dd>€120,000</dd>", "<dd>Works</dd>", "<dd>€45,000</dd>")
+	w := n.Request("GET", "/cities/item?id="+url.QueryEscape("https://paris12.example/budgets/projects/01JBANCS"), "", nil)
+	frontendtest.WantBody(t, w, "<dd>Non retenu</dd>", "<dd>70\u202f000\u00a0€</dd>")
+	if strings.Contains(w.Body.String(), "<progress") {
+		t.Error("a project not funded shows a progress bar")
+	}
+}
+
 // Commenting on a proposal of another city: the comment goes to
 // CommentRemote as typed; an empty one never leaves; a private account is
 // told, in words, that only public profiles comment across cities.

@@ -30,6 +30,51 @@ type citySpaceView struct {
 // cityItemView is one proposal or debate of another city in a list.
 type cityItemView struct {
 	Link, Title, State, Supports, Published, DateISO string
+	Budget                                           *remoteBudgetView
+}
+
+// remoteBudgetView is a budget project of another city in words.
+type remoteBudgetView struct {
+	Line                                       string // "Financé · 120 000 € · Travaux, 40 %"
+	Edition, Heading, Cost, Votes, Spent, Step string
+	Funded                                     bool
+	Progress                                   int
+	HasStep                                    bool
+}
+
+// remoteBudget puts a remote budget project's figures in words; nil for
+// anything else.
+func remoteBudget(l *i18n.Printer, b *RemoteBudget) *remoteBudgetView {
+	if b == nil {
+		return nil
+	}
+	// As the budget pages write amounts: "120 000 €", "€120,000".
+	money := func(n int64) string {
+		sym := map[string]string{"EUR": "€", "": "€", "USD": "$", "GBP": "£"}[b.Currency]
+		if sym == "" {
+			sym = b.Currency
+		}
+		if l.Lang == "en" && (sym == "€" || sym == "$" || sym == "£") {
+			return sym + l.Int(n)
+		}
+		return l.Int(n) + "\u00a0" + sym
+	}
+	v := &remoteBudgetView{Edition: b.Edition, Heading: b.Heading, Cost: money(b.Cost), Votes: l.Int(b.Votes),
+		Funded: b.Funded, Progress: b.Progress, HasStep: b.Funded && b.Status != ""}
+	parts := []string{l.T("budgetfed.not_funded")}
+	if b.Funded {
+		parts = []string{l.T("budgetfed.funded")}
+	}
+	parts = append(parts, l.T("budgetfed.cost_line", v.Cost))
+	if v.HasStep {
+		v.Step = l.T("budgetfed.status." + b.Status)
+		parts = append(parts, l.T("budgetfed.step_line", v.Step, b.Progress))
+		if b.Spent > 0 {
+			v.Spent = money(b.Spent)
+		}
+	}
+	v.Line = strings.Join(parts, " · ")
+	return v
 }
 
 // cityItemData is the page of one proposal or debate of another city:
@@ -49,6 +94,7 @@ type cityItemData struct {
 	NotPublicAlert          bool   // ...who just tried to comment
 	SignIn                  string // where to sign in, for a visitor
 	Done                    string
+	Budget                  *remoteBudgetView // a budget project's figures, else nil
 }
 
 type remoteCommentView struct {
@@ -90,7 +136,7 @@ func (s *surface) citiesPage(w http.ResponseWriter, r *http.Request) {
 		for _, it := range items {
 			v.Items = append(v.Items, cityItemView{Link: cityItemLink(it.ID), Title: remoteTitle(l, it),
 				State: remoteState(l, it.State), Supports: remoteSupports(l, it), Published: l.DateTime(it.Published),
-				DateISO: it.Published.UTC().Format(time.RFC3339)})
+				DateISO: it.Published.UTC().Format(time.RFC3339), Budget: remoteBudget(l, it.Budget)})
 		}
 		d.Spaces = append(d.Spaces, v)
 	}
@@ -166,7 +212,8 @@ func (s *surface) renderCityItem(w http.ResponseWriter, r *http.Request, status 
 	}
 	d := cityItemData{ID: it.ID, Title: remoteTitle(l, it), Author: it.Author, Host: hostOf(it.ID),
 		State: remoteState(l, it.State), Supports: remoteSupports(l, it), Published: l.DateTime(it.Published),
-		DateISO: it.Published.UTC().Format(time.RFC3339), Original: it.URL, Content: s.peerHTML(it.ContentHTML), Form: f}
+		DateISO: it.Published.UTC().Format(time.RFC3339), Original: it.URL, Content: s.peerHTML(it.ContentHTML), Form: f,
+		Budget: remoteBudget(l, it.Budget)}
 	if d.Original == "" {
 		d.Original = it.ID
 	}

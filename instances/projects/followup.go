@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -66,6 +67,10 @@ func (s *Service) AddMilestone(ctx context.Context, actor accounts.Actor, projec
 		if err := outbox.Record(ctx, tx, now, outbox.Create, StepObject, m.ID, ""); err != nil {
 			return err
 		}
+		// ...and the project's Page, with its new status and progress.
+		if err := outbox.Record(ctx, tx, now, outbox.Update, ProjectObject, projectID, ""); err != nil {
+			return err
+		}
 		return accounts.Record(ctx, tx, now, actor, "budget.milestone", projectID, "status="+string(in.Status), "")
 	})
 	if err != nil {
@@ -92,6 +97,44 @@ func (in MilestoneInput) Problems() Problems {
 
 // StepObject is the outbox's name for a published step.
 const StepObject = "budget_step"
+
+// ProjectObject is the outbox's name for a project of a decided edition,
+// published once the result is out and updated at each step.
+const ProjectObject = "budget_project"
+
+// publishProjects records, in the transaction that puts the result of an
+// edition out, the creation of each of its projects for federation.
+func publishProjects(ctx context.Context, tx bun.IDB, now time.Time, budgetID string) error {
+	var ids []string
+	if err := tx.NewSelect().Model((*Project)(nil)).Column("id").Where("budget_id = ?", budgetID).
+		Order("ref", "id").Scan(ctx, &ids); err != nil {
+		return fmt.Errorf("projects to publish: %w", err)
+	}
+	for _, id := range ids {
+		if err := outbox.Record(ctx, tx, now, outbox.Create, ProjectObject, id, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Published returns a project of a decided edition, with its edition:
+// what federation publishes. ErrNotFound for an unknown project, or one
+// whose edition has no result yet (it is not public as a result).
+func (s *Service) Published(ctx context.Context, id string) (*Project, *Budget, error) {
+	p, err := projectOn(ctx, s.db, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := budgetOn(ctx, s.db, p.BudgetID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if b.ResultsAt.IsZero() {
+		return nil, nil, ErrNotFound
+	}
+	return p, b, nil
+}
 
 // StepOf returns a published step with its project and budget.
 func (s *Service) StepOf(ctx context.Context, id string) (*Milestone, *Project, *Budget, error) {

@@ -99,6 +99,10 @@ func (s *Service) Import(ctx context.Context, actor accounts.Actor, spaceID stri
 				return fmt.Errorf("insert projects: %w", err)
 			}
 		}
+		// The result is out: the space's Group publishes each project.
+		if err := publishProjects(ctx, tx, now, b.ID); err != nil {
+			return err
+		}
 		return accounts.Record(ctx, tx, now, actor, "budget.import", b.ID,
 			fmt.Sprintf("projects=%d votes=%d rule=%s", len(projects), len(pb.Votes), rule), "")
 	})

@@ -510,6 +510,9 @@ func (s *Voting) Count(ctx context.Context, actor accounts.Actor, budgetID strin
 				}
 			}
 		}
+		if err := publishProjects(ctx, tx, now, b.ID); err != nil {
+			return err
+		}
 		return accounts.Record(ctx, tx, now, actor, "budget.vote.count", b.ID, "rule="+string(b.Rule), "")
 	})
 	if err != nil {

@@ -245,6 +245,22 @@ func TestEditionVote(t *testing.T) {
 		if d, err := f.svc.Budget(ctx, b.ID); err != nil || d.ResultsAt.IsZero() {
 			t.Errorf("edition not decided: %v", err)
 		}
+		// The result is out: each project is published, once, for
+		// federation (in the count's transaction).
+		var published []string
+		if err := f.db.NewSelect().Table("outbox_events").Column("object_id").
+			Where("object_type = ? AND kind = 'create'", projects.ProjectObject).Scan(ctx, &published); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, p := range list {
+			ids = append(ids, p.ID)
+		}
+		slices.Sort(published)
+		slices.Sort(ids)
+		if !slices.Equal(published, ids) {
+			t.Errorf("projects published %v, want %v", published, ids)
+		}
 	})
 }
 
