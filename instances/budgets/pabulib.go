@@ -855,7 +855,6 @@ func (pb *PB) Election(heading string) (Election, Rule, error) {
 // readers keep it as an unknown one.
 const TieOrderKey = "tie_order"
 
-
 // ExportPB builds the .pb file of one heading of e, computed as res:
 // META from meta with num_projects, num_votes, budget, vote_type
 // (approval) and rule (greedy, or equalshares/add1) filled in; PROJECTS
