@@ -221,7 +221,7 @@ func registerParticipation(k *web.Kit, d Deps) error {
 		return err
 	}
 	if d.Projects != nil {
-		if err := budgets.Register(k, budgets.Deps{Projects: d.Projects, Spaces: d.Spaces, Voting: d.Voting}); err != nil {
+		if err := budgets.Register(k, budgets.Deps{Projects: d.Projects, Spaces: d.Spaces, Voting: d.Voting, Follows: follows}); err != nil {
 			return err
 		}
 	}
