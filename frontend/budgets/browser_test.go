@@ -72,4 +72,13 @@ func TestBudgetPagesInBrowser(t *testing.T) {
 		t.Errorf("after the milestone: %q", text)
 	}
 	br.AssertAccessible()
+
+	// Following the project is a plain form: it comes back to the page.
+	if got := br.Submit(`form[action="/follow"] button`); got != http.StatusOK {
+		t.Fatalf("follow: status %d", got)
+	}
+	if text := br.Text("#follow"); !strings.Contains(text, "Vous suivez maintenant cette page.") || !strings.Contains(text, "Ne plus suivre") {
+		t.Errorf("after following: %q", text)
+	}
+	br.AssertAccessible()
 }
