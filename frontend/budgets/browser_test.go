@@ -2,12 +2,14 @@ package budgets_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"agora/frontend/browsertest"
 	"agora/frontend/frontendtest"
 	"agora/instances/accounts"
+	"agora/instances/debates"
 	"agora/instances/projects"
 )
 
@@ -40,6 +42,12 @@ func TestBudgetPagesInBrowser(t *testing.T) {
 		Title: "Un jardin partagé", Cost: 30_000})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A thread on the funded project, with a reply, checked with the page.
+	_, camille := n.Resident(t, "camille", false)
+	first := n.Comment(t, camille, debates.Target{Kind: debates.TargetBudgetProject, ID: funded}, "Vivement la piste !", "")
+	if w := n.Request("POST", "/comments/"+first+"/reply", camille, url.Values{"comment": {"Et des arceaux ?"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("reply: %d", w.Code)
 	}
 	base := browsertest.Serve(t, n.H)
 	br := n.BrowserAs(t, base, n.Staff[accounts.Official])

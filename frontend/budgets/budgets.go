@@ -34,6 +34,9 @@ type Deps struct {
 	// Follows, when set, shows a project's follow button (its posts are
 	// the notify surface's).
 	Follows Follows
+	// Comments, when set, shows a funded project's comments and the form
+	// to add one (the debates service).
+	Comments Comments
 }
 
 // Follows tells whether a resident follows a project (package
@@ -48,6 +51,7 @@ type surface struct {
 	spaces   *spaces.Service
 	voting   *projects.Voting // nil: no vote phase on the node
 	follows  Follows          // nil: no follows on the node
+	comments Comments         // nil: no comments on the node
 }
 
 // Register serves the surface on the kit's router.
@@ -55,11 +59,11 @@ func Register(k *web.Kit, d Deps) error {
 	if d.Projects == nil || d.Spaces == nil {
 		return errors.New("the budget pages need the editions and the spaces")
 	}
-	pages, err := k.Pages(templates, "templates/*.html")
+	pages, err := k.Pages(templates, "templates/*.html", "templates/partials/*.html")
 	if err != nil {
 		return fmt.Errorf("budgets: %w", err)
 	}
-	s := &surface{Pages: pages, projects: d.Projects, spaces: d.Spaces, voting: d.Voting, follows: d.Follows}
+	s := &surface{Pages: pages, projects: d.Projects, spaces: d.Spaces, voting: d.Voting, follows: d.Follows, comments: d.Comments}
 	k.MapErrors(
 		web.MapError(projects.ErrNotFound, http.StatusNotFound, "budget.error.not_found", ""),
 		web.MapError(projects.ErrDecided, http.StatusConflict, "budget.error.decided", ""),

@@ -249,6 +249,7 @@ type projectData struct {
 	MayFollow  bool      // the reader may post a milestone
 	ReviewForm *web.Form // the technical review, for officials before the result
 	Follow     *web.FollowButton
+	Comments   *commentsView // a funded project's thread; nil otherwise
 }
 
 type milestoneView struct {
@@ -314,6 +315,12 @@ func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int
 		if f.Values["status"] == "" {
 			f.Values["status"] = string(p.Status)
 			f.Values["progress"] = strconv.Itoa(p.Progress)
+		}
+	}
+	if p.Funded {
+		if d.Comments, err = s.projectComments(r, l, p.ID); err != nil {
+			s.Fail(w, r, err)
+			return
 		}
 	}
 	// Residents follow a project that is or may still be funded: its
