@@ -297,6 +297,10 @@ func (s *Service) commentDoc(ctx context.Context, r as2.Renderer, id string) (do
 	}
 	var spaceID, page string
 	switch c.TargetKind {
+	case debates.TargetBudgetProject:
+		// Comments on budget projects stay on the node: a project has no
+		// ActivityPub object to reply to (its steps are the Group's notes).
+		return nil, nil, "", nil, "", errGone
 	case debates.TargetProposal:
 		p, err := s.proposals.ByID(ctx, c.TargetID)
 		if err != nil {

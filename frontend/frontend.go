@@ -221,7 +221,12 @@ func registerParticipation(k *web.Kit, d Deps) error {
 		return err
 	}
 	if d.Projects != nil {
-		if err := budgets.Register(k, budgets.Deps{Projects: d.Projects, Spaces: d.Spaces, Voting: d.Voting}); err != nil {
+		var comments budgets.Comments
+		if d.Debates != nil {
+			comments = d.Debates
+		}
+		if err := budgets.Register(k, budgets.Deps{Projects: d.Projects, Spaces: d.Spaces, Voting: d.Voting, Follows: follows,
+			Comments: comments}); err != nil {
 			return err
 		}
 	}

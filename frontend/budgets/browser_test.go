@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"agora/frontend/browsertest"
 	"agora/frontend/frontendtest"
 	"agora/instances/accounts"
+	"agora/instances/debates"
 	"agora/instances/geo"
 	"agora/instances/projects"
 )
@@ -165,6 +167,12 @@ func TestBudgetPagesInBrowser(t *testing.T) {
 	}
 	// The funded project has a place and photos, of its own and of a step.
 	withPlaceAndPhotos(t, n, funded)
+	// A thread on the funded project, with a reply, checked with the page.
+	_, camille := n.Resident(t, "camille", false)
+	first := n.Comment(t, camille, debates.Target{Kind: debates.TargetBudgetProject, ID: funded}, "Vivement la piste !", "")
+	if w := n.Request("POST", "/comments/"+first+"/reply", camille, url.Values{"comment": {"Et des arceaux ?"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("reply: %d", w.Code)
+	}
 	base := browsertest.Serve(t, n.H)
 	br := n.BrowserAs(t, base, n.Staff[accounts.Official])
 	for _, path := range []string{"/budgets/" + open.ID, "/budgets/projects/" + studied.ID, "/spaces/budget-2025/budgets?lang=fr", "/budgets/" + b.ID, "/budgets/projects/" + funded,
@@ -220,6 +228,15 @@ func TestBudgetPagesInBrowser(t *testing.T) {
 	}
 	if text := br.Text("#timeline + p"); !strings.Contains(text, "35 %") {
 		t.Errorf("after the milestone: %q", text)
+	}
+	br.AssertAccessible()
+
+	// Following the project is a plain form: it comes back to the page.
+	if got := br.Submit(`form[action="/follow"] button`); got != http.StatusOK {
+		t.Fatalf("follow: status %d", got)
+	}
+	if text := br.Text("#follow"); !strings.Contains(text, "Vous suivez maintenant cette page.") || !strings.Contains(text, "Ne plus suivre") {
+		t.Errorf("after following: %q", text)
 	}
 	br.AssertAccessible()
 }

@@ -1,11 +1,14 @@
 // Package budgets is the surface of participatory budgets: a space's
 // editions, an edition's projects and its result by both rules side by
 // side, each project's follow-up once funded (officials post its
-// milestones), the .pb file of an imported edition, and the JSON of
+// milestones, residents follow it), the .pb file of an edition (kept
+// when imported, made from the published ballots when voted on the
+// node), the open data of the projects, and the JSON of
 // /api/v1/budgets. The editions are instances/projects'.
 package budgets
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -13,6 +16,7 @@ import (
 
 	"agora/frontend/web"
 	"agora/instances/decisions"
+	"agora/instances/notifications"
 	"agora/instances/projects"
 	"agora/instances/spaces"
 )
@@ -27,6 +31,18 @@ type Deps struct {
 	// Voting, when set, serves the vote phase: opening an edition's
 	// vote, the ballot of each heading, and the count.
 	Voting *projects.Voting
+	// Follows, when set, shows a project's follow button (its posts are
+	// the notify surface's).
+	Follows Follows
+	// Comments, when set, shows a funded project's comments and the form
+	// to add one (the debates service).
+	Comments Comments
+}
+
+// Follows tells whether a resident follows a project (package
+// notifications).
+type Follows interface {
+	Following(ctx context.Context, accountID string, t notifications.Target) (bool, error)
 }
 
 type surface struct {
@@ -34,6 +50,8 @@ type surface struct {
 	projects *projects.Service
 	spaces   *spaces.Service
 	voting   *projects.Voting // nil: no vote phase on the node
+	follows  Follows          // nil: no follows on the node
+	comments Comments         // nil: no comments on the node
 }
 
 // Register serves the surface on the kit's router.
@@ -45,12 +63,13 @@ func Register(k *web.Kit, d Deps) error {
 	if err != nil {
 		return fmt.Errorf("budgets: %w", err)
 	}
-	s := &surface{Pages: pages, projects: d.Projects, spaces: d.Spaces, voting: d.Voting}
+	s := &surface{Pages: pages, projects: d.Projects, spaces: d.Spaces, voting: d.Voting, follows: d.Follows, comments: d.Comments}
 	k.MapErrors(
 		web.MapError(projects.ErrNotFound, http.StatusNotFound, "budget.error.not_found", ""),
 		web.MapError(projects.ErrDecided, http.StatusConflict, "budget.error.decided", ""),
 		web.MapError(projects.ErrForbidden, http.StatusForbidden, "error.role", ""),
 		web.MapError(projects.ErrNotFunded, http.StatusConflict, "budget.error.not_funded", ""),
+		web.MapError(errChooseHeading, http.StatusBadRequest, "budgetopen.error.heading", ""),
 	)
 	anyone := k.Anyone()
 	anyone.Get("/spaces/{slug}/budgets", s.spaceBudgets)
@@ -101,5 +120,7 @@ func Register(k *web.Kit, d Deps) error {
 	}
 	k.OpenData("/api/v1/budgets/{id}", s.budgetJSON)
 	k.OpenData("/api/v1/budgets/{id}/results", s.resultsJSON)
+	k.OpenData("/budgets/{id}/projects.csv", s.projectsCSV)
+	k.OpenData("/budgets/{id}/projects.json", s.projectsJSON)
 	return nil
 }

@@ -1,6 +1,8 @@
 package budgets
 
 import (
+	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -12,6 +14,7 @@ import (
 	"agora/frontend/web"
 	"agora/instances/accounts"
 	"agora/instances/budgets"
+	"agora/instances/notifications"
 	"agora/instances/projects"
 	"agora/instances/spaces"
 )
@@ -61,6 +64,7 @@ type budgetData struct {
 	Decided   bool
 	Headings  []headingView
 	HasPBFile bool
+	PBFiles   []pbLink      // the .pb file of each heading of an edition voted on the node, once counted
 	Charts    []*moneyChart // per heading and per theme; none before the count
 	Vote      *voteView     // the vote phase, nil when there is none to show
 	// Form adds a project, for officials before the result.
@@ -68,6 +72,8 @@ type budgetData struct {
 	HeadingOpts []web.Option
 	Map         *web.MapView // the form's picker, nil without tiles
 }
+
+type pbLink struct{ Name, URL string }
 
 type headingView struct {
 	Name, Amount, Used, UsedOther string
@@ -151,6 +157,11 @@ func (s *surface) showBudget(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d.Vote = vote
+	if d.Decided && !d.HasPBFile && vote != nil {
+		for _, h := range b.Headings {
+			d.PBFiles = append(d.PBFiles, pbLink{Name: h.Name, URL: "/budgets/" + b.ID + "/budget.pb?heading=" + h.Slug})
+		}
+	}
 
 	if !d.Decided && official(r) && (d.Vote == nil || d.Vote.MayOpen) {
 		d.Form = f
@@ -162,19 +173,60 @@ func (s *surface) showBudget(w http.ResponseWriter, r *http.Request, status int,
 	s.HTML(w, r, status, "budget", b.Title, d)
 }
 
-// pbFile serves an imported edition's .pb file, as it was imported.
+// pbFile serves an edition's .pb file: an imported edition's as it was
+// imported; once counted, an edition voted on the node's, made from the
+// published ballots of one heading's vote (?heading=, needed when the
+// edition has several).
 func (s *surface) pbFile(w http.ResponseWriter, r *http.Request) {
-	f, err := s.projects.PB(r.Context(), mux.Vars(r)["id"])
+	ctx := r.Context()
+	b, err := s.projects.Budget(ctx, mux.Vars(r)["id"])
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	defer f.Close()
+	name, body := "budget.pb", io.Reader(nil)
+	if b.PBKey != "" {
+		f, err := s.projects.PB(ctx, b.ID)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		defer f.Close()
+		body = f
+	} else {
+		if s.voting == nil {
+			s.Fail(w, r, projects.ErrNotFound)
+			return
+		}
+		heading := r.URL.Query().Get("heading")
+		if heading == "" && len(b.Headings) == 1 {
+			heading = b.Headings[0].Slug
+		}
+		if heading == "" {
+			s.Fail(w, r, errChooseHeading)
+			return
+		}
+		pb, err := s.voting.PBFile(ctx, b.ID, heading)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		var buf bytes.Buffer
+		if err := budgets.WritePB(&buf, pb); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		name, body = "budget-"+heading+".pb", &buf
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="budget.pb"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	io.Copy(w, f)
+	io.Copy(w, body)
 }
+
+// errChooseHeading: the .pb file of an edition voted on the node is one
+// heading's, and the edition has several.
+var errChooseHeading = errors.New("choose the heading of the .pb file")
 
 // stepPage sends a reader who opens a step (a link from the fediverse)
 // to its place on the project's timeline.
@@ -212,6 +264,8 @@ type projectData struct {
 	Map          *web.MapView
 	MaxPhotos    int
 	MaxMiB       int
+	Follow       *web.FollowButton
+	Comments     *commentsView // a funded project's thread; nil otherwise
 }
 
 type milestoneView struct {
@@ -327,6 +381,24 @@ func (s *surface) showProject(w http.ResponseWriter, r *http.Request, status int
 			f.Values["status"] = string(p.Status)
 			f.Values["progress"] = strconv.Itoa(p.Progress)
 		}
+	}
+	if p.Funded {
+		if d.Comments, err = s.projectComments(r, l, p.ID); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+	}
+	// Residents follow a project that is or may still be funded: its
+	// follow-up steps are what they are told of.
+	if acc := web.CurrentAccount(r); s.follows != nil && acc != nil && (p.Funded || b.ResultsAt.IsZero()) {
+		t := notifications.Target{Kind: notifications.BudgetProject, ID: p.ID}
+		on, err := s.follows.Following(r.Context(), acc.ID, t)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		d.Follow = &web.FollowButton{L: l, Kind: string(t.Kind), ID: p.ID, Back: r.URL.Path, Following: on,
+			Done: r.URL.Query().Get("follow")}
 	}
 	s.HTML(w, r, status, "project", p.Title, d)
 }

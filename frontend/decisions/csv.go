@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"agora/frontend/web"
 	"agora/instances/decisions"
 )
 
@@ -113,9 +114,4 @@ func choiceText(v *decisions.Vote, c decisions.Choice) string {
 }
 
 // cell keeps a spreadsheet from reading text as a formula.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
+func cell(s string) string { return web.CSVCell(s) }

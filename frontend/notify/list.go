@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -112,6 +113,9 @@ func view(l *i18n.Printer, n *notifications.Notification) item {
 		if n.Detail != "" {
 			it.Text = l.T("notify2.kind.vote_closed_winner", n.Detail)
 		}
+	case notifications.BudgetStep:
+		status, progress, _ := strings.Cut(n.Detail, " ")
+		it.Text = l.T("budgetopen.notify.step", l.T("budget.status."+status), progress)
 	default: // moderation.<action>, with the reason
 		it.Text = l.T("notify.kind." + string(n.Kind))
 		it.Detail = l.T("notify.reason", n.Detail)
@@ -131,6 +135,8 @@ func SubjectURL(kind notifications.TargetKind, id, commentID string) string {
 		u = "/proposals/" + url.PathEscape(id)
 	case notifications.Vote:
 		return "/votes/" + url.PathEscape(id)
+	case notifications.BudgetProject:
+		u = "/budgets/projects/" + url.PathEscape(id)
 	default:
 		return "/account"
 	}

@@ -140,6 +140,8 @@ func (s *surface) targetTitle(ctx context.Context, l *i18n.Printer, t debates.Ta
 			return l.T("debate.hidden.title"), nil
 		}
 		return d.Question, nil
+	case debates.TargetBudgetProject:
+		return s.debates.TargetTitle(ctx, t)
 	}
 	return "", debates.ErrTarget
 }

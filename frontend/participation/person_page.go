@@ -78,8 +78,11 @@ func (s *surface) personPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, c := range cs {
 		on := "person.comment_on.proposal"
-		if c.TargetKind == debates.TargetDebate {
+		switch c.TargetKind {
+		case debates.TargetDebate:
 			on = "person.comment_on.debate"
+		case debates.TargetBudgetProject:
+			on = "budgetopen.comment_on.budget_project"
 		}
 		d.Comments = append(d.Comments, contribution{Title: excerpt(c.Body, 140), URL: web.CommentURL(c.Target(), c.ID, ""),
 			Meta: l.T(on) + " · " + l.Date(c.CreatedAt)})

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"agora/frontend/web"
+	"agora/instances/debates"
 	"agora/instances/search"
 )
 
@@ -229,7 +230,7 @@ func view(date string, h search.Hit) hitView {
 	case search.Space:
 		v.URL = "/spaces/" + h.ID
 	case search.Comment:
-		v.URL = "/" + h.Target + "s/" + h.TargetID + "#comment-" + h.ID
+		v.URL = web.CommentURL(debates.Target{Kind: debates.TargetKind(h.Target), ID: h.TargetID}, h.ID, "")
 		v.Title = excerpt(h.Title, 160)
 	}
 	return v

@@ -13,8 +13,11 @@ import (
 
 // TargetURL is the page of what a comment is on.
 func TargetURL(t debates.Target) string {
-	if t.Kind == debates.TargetDebate {
+	switch t.Kind {
+	case debates.TargetDebate:
 		return "/debates/" + url.PathEscape(t.ID)
+	case debates.TargetBudgetProject:
+		return "/budgets/projects/" + url.PathEscape(t.ID)
 	}
 	return "/proposals/" + url.PathEscape(t.ID)
 }

@@ -836,8 +836,24 @@ func (pb *PB) Election(heading string) (Election, Rule, error) {
 	for _, v := range pb.Votes {
 		e.Ballots = append(e.Ballots, Ballot{Projects: v.Vote, Weight: 1})
 	}
+	// A tie order drawn before the count (Agora writes it in the files of
+	// editions voted on the node) decides ties as it did then; Compute
+	// refuses one naming an unknown project or a project twice.
+	for _, kv := range pb.Meta.Other {
+		if kv.Key == TieOrderKey && strings.TrimSpace(kv.Value) != "" {
+			for _, id := range strings.Split(kv.Value, ",") {
+				e.TieOrder = append(e.TieOrder, strings.TrimSpace(id))
+			}
+		}
+	}
 	return e, rule, nil
 }
+
+// TieOrderKey is the META key of a file's tie order: project ids
+// separated by commas, the one earlier winning a tie that the rule's
+// own tie-breaking leaves (Election.TieOrder). Not a Pabulib key: other
+// readers keep it as an unknown one.
+const TieOrderKey = "tie_order"
 
 // ExportPB builds the .pb file of one heading of e, computed as res:
 // META from meta with num_projects, num_votes, budget, vote_type

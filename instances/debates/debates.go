@@ -30,7 +30,7 @@ import (
 var (
 	ErrNotFound    = errors.New("not found")
 	ErrForbidden   = errors.New("not allowed")
-	ErrTarget      = errors.New("comments go on a proposal or a debate")
+	ErrTarget      = errors.New("comments go on a proposal, a debate or a funded budget project")
 	ErrParent      = errors.New("the comment replied to is not in this thread")
 	ErrBody        = errors.New("a comment is 1 to 5,000 characters")
 	ErrAlignment   = errors.New("an alignment is for, against, neutral or none")
@@ -64,6 +64,9 @@ type TargetKind string
 const (
 	TargetProposal TargetKind = "proposal"
 	TargetDebate   TargetKind = "debate"
+	// TargetBudgetProject is a participatory budget's project: residents
+	// comment on it once it is funded (package projects keeps it).
+	TargetBudgetProject TargetKind = "budget_project"
 )
 
 // table is where targets of the kind live.
@@ -73,6 +76,8 @@ func (k TargetKind) table() (string, error) {
 		return "proposals", nil
 	case TargetDebate:
 		return "debates", nil
+	case TargetBudgetProject:
+		return "budget_projects", nil
 	}
 	return "", fmt.Errorf("%w: %q", ErrTarget, k)
 }

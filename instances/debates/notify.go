@@ -14,8 +14,11 @@ import (
 
 // followTarget is what a comment's target is followed as.
 func followTarget(t Target) notifications.Target {
-	if t.Kind == TargetDebate {
+	switch t.Kind {
+	case TargetDebate:
 		return notifications.Target{Kind: notifications.Debate, ID: t.ID}
+	case TargetBudgetProject:
+		return notifications.Target{Kind: notifications.BudgetProject, ID: t.ID}
 	}
 	return notifications.Target{Kind: notifications.Proposal, ID: t.ID}
 }

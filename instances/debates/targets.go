@@ -27,6 +27,9 @@ func checkTarget(ctx context.Context, db bun.IDB, t Target, lock bool) error {
 	if err != nil {
 		return err
 	}
+	if t.Kind == TargetBudgetProject {
+		return checkBudgetProject(ctx, db, t, lock)
+	}
 	var (
 		state  string
 		hidden *time.Time
@@ -45,6 +48,38 @@ func checkTarget(ctx context.Context, db bun.IDB, t Target, lock bool) error {
 		return ErrClosed
 	}
 	return nil
+}
+
+// checkBudgetProject: a budget project takes comments once funded (its
+// follow-up is what residents talk about); projects are not hidden by
+// moderators, their comments are.
+func checkBudgetProject(ctx context.Context, db bun.IDB, t Target, lock bool) error {
+	var funded bool
+	q := db.NewSelect().Table("budget_projects").Column("funded").Where("id = ?", t.ID)
+	if lock {
+		q = forUpdate(q)
+	}
+	if err := q.Scan(ctx, &funded); err != nil {
+		return notFound(err, fmt.Sprintf("load %s %s", t.Kind, t.ID))
+	}
+	if !funded {
+		return fmt.Errorf("%w: this project was not funded", ErrTarget)
+	}
+	return nil
+}
+
+// TargetTitle names what a thread is on when the pages that show it do
+// not (a budget project's title); proposals and debates are named by
+// their own services.
+func (s *Service) TargetTitle(ctx context.Context, t Target) (string, error) {
+	if t.Kind != TargetBudgetProject {
+		return "", fmt.Errorf("%w: %q", ErrTarget, t.Kind)
+	}
+	var title string
+	if err := s.db.NewSelect().Table("budget_projects").Column("title").Where("id = ?", t.ID).Scan(ctx, &title); err != nil {
+		return "", notFound(err, fmt.Sprintf("load %s %s", t.Kind, t.ID))
+	}
+	return title, nil
 }
 
 // AdjustCommentCount moves a target's comment_count, the number of its

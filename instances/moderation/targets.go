@@ -40,12 +40,18 @@ func locate(ctx context.Context, tx bun.IDB, t Target) (*item, error) {
 		it.HiddenAt, it.thread, it.deleted, it.AuthorID = c.HiddenAt, c.Target(), c.Deleted(), c.AuthorID
 		// The thread's space; the thread itself is locked later, when its
 		// comment count moves.
-		threadTable, err := TargetKind(c.TargetKind).table()
-		if err != nil {
-			return nil, err
+		q = tx.NewSelect().Column("space_id").Where("id = ?", c.TargetID)
+		if c.TargetKind == debates.TargetBudgetProject { // a project's space is its edition's
+			q = tx.NewSelect().TableExpr("budget_projects AS p").ColumnExpr("b.space_id").
+				Join("JOIN budgets AS b ON b.id = p.budget_id").Where("p.id = ?", c.TargetID)
+		} else {
+			threadTable, err := TargetKind(c.TargetKind).table()
+			if err != nil {
+				return nil, err
+			}
+			q = q.Table(threadTable)
 		}
-		if err := tx.NewSelect().Table(threadTable).Column("space_id").Where("id = ?", c.TargetID).
-			Scan(ctx, &it.SpaceID); err != nil {
+		if err := q.Scan(ctx, &it.SpaceID); err != nil {
 			return nil, notFound(err, fmt.Sprintf("load %s %s", c.TargetKind, c.TargetID))
 		}
 		return it, nil

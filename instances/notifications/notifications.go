@@ -35,12 +35,15 @@ const (
 	Account  TargetKind = "account" // a notification about one's account (a desk act)
 	Person   TargetKind = "person"  // a person with a public profile, followed for what they publish
 	Vote     TargetKind = "vote"    // a binding vote (the subject of its opening and closing)
+	// BudgetProject is a participatory budget's project, followed for its
+	// follow-up once funded.
+	BudgetProject TargetKind = "budget_project"
 )
 
 // ParseTarget checks a kind of followed thing from a form.
 func ParseTarget(kind, id string) (Target, error) {
 	switch k := TargetKind(kind); k {
-	case Space, Proposal, Debate, Person:
+	case Space, Proposal, Debate, Person, BudgetProject:
 		if id == "" || len(id) > 64 {
 			break
 		}
@@ -68,6 +71,8 @@ func (k TargetKind) table() (table, title string, err error) {
 		return "accounts", "display_name", nil
 	case Vote:
 		return "decision_votes", "question", nil
+	case BudgetProject:
+		return "budget_projects", "title", nil
 	}
 	return "", "", fmt.Errorf("%w: %q", ErrTarget, k)
 }
@@ -89,11 +94,18 @@ const (
 	PhaseStart  Kind = "phase"        // a phase of a followed space began (Detail: its kind)
 	VoteOpened  Kind = "vote_open"    // a vote of a followed space opened
 	VoteClosed  Kind = "vote_closed"  // it closed (Detail: the winning option, "" when none)
+	// BudgetStep: a funded budget project one follows, or that came from
+	// one's idea, moved on (Detail: StepDetail's status and progress).
+	BudgetStep Kind = "budget_step"
 )
+
+// StepDetail is a BudgetStep's Detail: the project's follow-up status
+// and its progress in percent, "works 40".
+func StepDetail(status string, progress int) string { return fmt.Sprintf("%s %d", status, progress) }
 
 // Errors of the service.
 var (
-	ErrTarget   = errors.New("only a space, a proposal, a debate or a person with a public profile can be followed")
+	ErrTarget   = errors.New("only a space, a proposal, a debate, a budget project or a person with a public profile can be followed")
 	ErrNotFound = errors.New("not found")
 	ErrSignIn   = errors.New("sign in to do this")
 )

@@ -63,12 +63,16 @@ func (s *Service) AddMilestone(ctx context.Context, actor accounts.Actor, projec
 		if _, err := q.Exec(ctx); err != nil {
 			return fmt.Errorf("move project: %w", err)
 		}
-		// The space's Group announces the step to those who follow it.
+		// The space's Group announces the step to those who follow it;
+		// the ideas' authors and the project's followers are told.
 		if err := outbox.Record(ctx, tx, now, outbox.Create, StepObject, m.ID, ""); err != nil {
 			return err
 		}
 		// ...and the project's Page, with its new status and progress.
 		if err := outbox.Record(ctx, tx, now, outbox.Update, ProjectObject, projectID, ""); err != nil {
+			return err
+		}
+		if err := notifyStep(ctx, tx, now, p, m); err != nil {
 			return err
 		}
 		return accounts.Record(ctx, tx, now, actor, "budget.milestone", projectID, "status="+string(in.Status), "")

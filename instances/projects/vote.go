@@ -431,8 +431,10 @@ func (s *Voting) Compare(ctx context.Context, budgetID string) (budgets.Comparis
 			return budgets.Comparison{}, ErrVoteRunning
 		}
 		e.Headings = append(e.Headings, budgets.Heading{ID: hb.Heading.Slug, Budget: hb.Heading.Amount})
-		for i, o := range hb.Vote.Options {
-			e.Projects = append(e.Projects, budgets.Project{ID: hb.Projects[i].ID, Heading: hb.Heading.Slug, Cost: o.Cost})
+		// The project's cost, frozen since the vote opened: the vote's
+		// options keep a cost only for knapsack (budget) votes.
+		for _, p := range hb.Projects {
+			e.Projects = append(e.Projects, budgets.Project{ID: p.ID, Heading: hb.Heading.Slug, Cost: p.Cost})
 		}
 		spec := hb.Vote.Spec()
 		for _, i := range spec.TieOrder() {
