@@ -45,6 +45,20 @@ func TestSpacePages(t *testing.T) {
 				{Kind: spaces.Proposals, StartsAt: now.Add(-10 * day), EndsAt: now.Add(-day)},
 				{Kind: spaces.Vote, StartsAt: midnight.Add(2 * day), EndsAt: midnight.Add(9 * day)},
 			}, []string{"Aucune phase n’est en cours. La prochaine, « Vote », commence le " + dateFR(midnight.Add(2*day)) + "."}},
+			// A participatory budget's phases, each in plain words.
+			{"co-construction", []spaces.PhaseInput{
+				{Kind: spaces.Proposals, StartsAt: now.Add(-10 * day), EndsAt: now.Add(-day)},
+				{Kind: spaces.Coconstruction, StartsAt: now.Add(-day), EndsAt: midnight.Add(5 * day)},
+				{Kind: spaces.Evaluation, StartsAt: midnight.Add(5 * day), EndsAt: midnight.Add(20 * day)},
+			}, []string{"Jusqu’au " + dateFR(midnight.Add(4*day)) + ", les services et les élus regroupent les idées en projets", "Co-construction"}},
+			{"vote-sur-le-site", []spaces.PhaseInput{
+				{Kind: spaces.Vote, StartsAt: now.Add(-day), EndsAt: midnight.Add(5 * day)},
+				{Kind: spaces.Results, StartsAt: midnight.Add(5 * day), EndsAt: midnight.Add(9 * day)},
+			}, []string{"les résidents vérifiés votent sur ce site, ou au guichet de la mairie", "Résultats", "à venir"}},
+			{"resultats", []spaces.PhaseInput{
+				{Kind: spaces.Results, StartsAt: now.Add(-day), EndsAt: midnight.Add(5 * day)},
+				{Kind: spaces.Implementation, StartsAt: midnight.Add(5 * day), EndsAt: midnight.Add(90 * day)},
+			}, []string{"Le vote est clos. Les résultats sont publiés jusqu’au " + dateFR(midnight.Add(4*day)), "Réalisation"}},
 			{"fini", []spaces.PhaseInput{
 				{Kind: spaces.Implementation, StartsAt: midnight.Add(-30 * day), EndsAt: midnight.Add(-2 * day)},
 			}, []string{"Cet espace est terminé : sa dernière phase s’est achevée le " + dateFR(midnight.Add(-3*day)) + "."}},

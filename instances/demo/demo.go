@@ -171,9 +171,11 @@ func Load(ctx context.Context, svc Services, now time.Time) error {
 		Phases: []spaces.PhaseInput{
 			{Kind: spaces.Information, Name: "Ateliers de quartier", StartsAt: day(-40), EndsAt: day(-20)},
 			{Kind: spaces.Proposals, Name: "Dépôt et soutien des projets", StartsAt: day(-20), EndsAt: day(25)},
-			{Kind: spaces.Evaluation, Name: "Étude par les services", StartsAt: day(25), EndsAt: day(70)},
+			{Kind: spaces.Coconstruction, Name: "Ateliers de co-construction", StartsAt: day(25), EndsAt: day(40)},
+			{Kind: spaces.Evaluation, Name: "Étude par les services", StartsAt: day(40), EndsAt: day(70)},
 			{Kind: spaces.Vote, Name: "Vote", StartsAt: day(70), EndsAt: day(85)},
-			{Kind: spaces.Implementation, Name: "Réalisation", StartsAt: day(85), EndsAt: day(450)},
+			{Kind: spaces.Results, Name: "Résultats", StartsAt: day(85), EndsAt: day(92)},
+			{Kind: spaces.Implementation, Name: "Réalisation", StartsAt: day(92), EndsAt: day(450)},
 		},
 		Categories: categories, SupportThreshold: Threshold,
 	})

@@ -43,13 +43,17 @@ const (
 	Proposals      PhaseKind = "proposals"      // propose and support
 	Supports       PhaseKind = "supports"       // support only
 	Debate         PhaseKind = "debate"         // comment and debate
-	Evaluation     PhaseKind = "evaluation"     // officials answer
-	Vote           PhaseKind = "vote"           // later: ballots
+	Coconstruction PhaseKind = "coconstruction" // officials merge ideas into projects (participatory budgets)
+	Evaluation     PhaseKind = "evaluation"     // officials answer (a budget's technical review)
+	Vote           PhaseKind = "vote"           // ballots, on the node and at desks
+	Results        PhaseKind = "results"        // the result is published
 	Implementation PhaseKind = "implementation" // follow-up of what is built
 )
 
-// PhaseKinds lists the phase kinds in their usual order.
-var PhaseKinds = []PhaseKind{Information, Proposals, Supports, Debate, Evaluation, Vote, Implementation}
+// PhaseKinds lists the phase kinds in their usual order: a
+// participatory budget's are proposals (ideas), coconstruction,
+// evaluation (technical review), vote, results and implementation.
+var PhaseKinds = []PhaseKind{Information, Proposals, Supports, Debate, Coconstruction, Evaluation, Vote, Results, Implementation}
 
 // Phase is one period of a space.
 type Phase struct {
