@@ -17,12 +17,12 @@ type Query struct {
 	// never ranked after, newest first; Before is then not used (pages
 	// go by Offset).
 	ByRank bool
-	States     []State  // none for all
-	Since      time.Time
-	Until      time.Time
-	Before     *Cursor // the page after this report
-	Limit      int     // 1 to 1000; 50 if 0
-	Offset     int     // reports skipped first (Open311's page), at most MaxOffset
+	States []State // none for all
+	Since  time.Time
+	Until  time.Time
+	Before *Cursor // the page after this report
+	Limit  int     // 1 to 1000; 50 if 0
+	Offset int     // reports skipped first (Open311's page), at most MaxOffset
 }
 
 // MaxOffset is how far into a list a page may start: an offset is read
