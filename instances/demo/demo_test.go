@@ -43,6 +43,9 @@ func demoNode(t *testing.T, dialect string, now time.Time) (*bun.DB, demo.Servic
 			return projects.NewVoting(db, projects.NewService(db, storagetest.NewBlobStore(t, "local"), now), decisions.NewService(db, acc, sp, now), now)
 		},
 		Reports: func(now func() time.Time) *reports.Service { return reports.NewService(db, now) },
+		Council: func(now func() time.Time) *reports.Council {
+			return reports.NewCouncil(db, reports.NewService(db, now), sp, decisions.NewService(db, acc, sp, now), now)
+		},
 	}
 }
 

@@ -253,3 +253,19 @@ func (c *Council) RankDue(ctx context.Context) (int, error) {
 	}
 	return n, errors.Join(errs...)
 }
+
+// Councils returns the spaces of kind council, where suggestions are
+// ranked.
+func (c *Council) Councils(ctx context.Context) ([]spaces.Space, error) {
+	all, err := c.spaces.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []spaces.Space
+	for _, sp := range all {
+		if sp.Kind == spaces.Council {
+			out = append(out, sp)
+		}
+	}
+	return out, nil
+}
