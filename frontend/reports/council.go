@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -89,6 +90,23 @@ func (s *surface) renderCouncil(w http.ResponseWriter, r *http.Request, status i
 	s.HTML(w, r, status, "street_council", l.T("suggestions.council.title"), d)
 }
 
+// councilFields is the form field of each field of a
+// decisions.InvalidError; the others are about the options, that is the
+// suggestions chosen.
+var councilFields = map[string]string{"question": "question", "description": "description", "method": "method", "closes_at": "closes_at"}
+
+// councilMessages are the messages of the vote's rules a council's form
+// can break.
+var councilMessages = []struct {
+	err error
+	key string
+}{
+	{decisions.ErrQuestion, "votepages.error.question"},
+	{decisions.ErrDescription, "votepages.error.description"},
+	{decisions.ErrMethod, "votepages.error.method"},
+	{decisions.ErrDates, "votepages.error.dates"},
+}
+
 func councilCategories(f *web.Form) []string {
 	if c := f.Values["category"]; c != "" {
 		return []string{c}
@@ -116,7 +134,26 @@ func (s *surface) councilSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := s.council.OpenVote(r.Context(), accounts.As(web.CurrentAccount(r)), f.Values["space"], in)
-	if err != nil {
+	var inv *decisions.InvalidError
+	switch {
+	case errors.As(err, &inv):
+		// The vote's own rules, each next to its field; the decisions
+		// pages' messages say them.
+		for _, fe := range inv.Errors {
+			field, key := councilFields[fe.Field], "suggestions.error.few"
+			for _, m := range councilMessages {
+				if errors.Is(fe.Err, m.err) {
+					key = m.key
+				}
+			}
+			if field == "" {
+				field = "category" // the options are the suggestions
+			}
+			f.Errors[field] = l.T(key)
+		}
+		s.renderCouncil(w, r, http.StatusBadRequest, f)
+		return
+	case err != nil:
 		s.renderCouncil(w, r, s.Refuse(w, r, f, err), f)
 		return
 	}
