@@ -159,8 +159,12 @@ func TestSuggestionPages(t *testing.T) {
 			t.Fatalf("council vote %+v %v", v, err)
 		}
 
-		// Two ballots prefer the tree; once closed, the ranks show.
+		// Two ballots prefer the tree; once closed, the ranks show. The
+		// vote's own page (the decisions surface) lists the suggestions.
 		n.Clock.Advance(2 * time.Hour)
+		w = n.Request("GET", "/votes/"+voteID, aliceTok, nil)
+		frontendtest.WantStatus(t, w, http.StatusOK)
+		frontendtest.WantBody(t, w, "Quels aménagements d’abord ?", "Un banc à l’ombre face au square.")
 		for _, who := range []*accounts.Account{alice, bob} {
 			if _, err := n.Deps.Decisions.Cast(t.Context(), accounts.As(who), voteID, decisions.Choice{Ranking: []string{tree, bench}}, false); err != nil {
 				t.Fatal(err)
