@@ -22,6 +22,7 @@ type newData struct {
 	Step2      bool
 	Categories []web.Option
 	Category   string     // its name, at step 2
+	Suggestion bool       // the category is one of suggestions: step 2 says so
 	Items      []listItem // open reports of the category nearby
 	Agent      bool
 	FilesAgain bool
@@ -86,7 +87,7 @@ func (s *surface) renderNew(w http.ResponseWriter, r *http.Request, status int, 
 			problems = append(problems, o)
 		}
 		if c.Slug == f.Values["category"] {
-			d.Category = c.Name(l.Lang)
+			d.Category, d.Suggestion = c.Name(l.Lang), c.Kind == reports.Suggestion
 		}
 	}
 	d.Categories = problems

@@ -72,6 +72,11 @@ func TestSuggestionPages(t *testing.T) {
 		tree := sent(t, post(n, "/reports/new", bobTok, fields("category", "arbre", "lat", "48.861", "lon", "2.38",
 			"description", "Un arbre devant l’école.")))
 
+		// Step 2 speaks of suggestions, and shows the one nearby to support.
+		w = n.Request("GET", "/reports/new?step=2&category=banc&lat=48.8608&lon=2.3795", bobTok, nil)
+		frontendtest.WantBody(t, w, "Déjà suggéré à côté ?", `href="/reports/`+bench+`"`, "Ce n’est aucune de celles-là", "Ce que vous aimeriez")
+		frontendtest.WantNoBody(t, w, "Déjà signalé à côté ?")
+
 		// Support, once, by a verified neighbour.
 		w = n.Request("GET", "/reports/"+bench, bobTok, nil)
 		frontendtest.WantBody(t, w, "Suggestion : Un banc", "0 habitant·e la soutient", "Je soutiens cette suggestion")
