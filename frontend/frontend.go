@@ -120,6 +120,9 @@ type Deps struct {
 	// Reports, when set, serves the street reports (/reports, the admin's
 	// /admin/reports); it needs Accounts and Blobs (the photos).
 	Reports *reportsvc.Service
+	// ReportsCouncil, when set with Reports, serves the neighbourhood
+	// councils' votes on suggestions of new amenities.
+	ReportsCouncil *reportsvc.Council
 
 	// Now is the clock pages decide with (phases, windows, expiries); the
 	// services must use the same one. Nil means time.Now.
@@ -188,7 +191,7 @@ func register(k *web.Kit, d Deps) error {
 		}
 	}
 	if d.Reports != nil {
-		if err := streetreports.Register(k, streetreports.Deps{Accounts: d.Accounts, Reports: d.Reports, Blobs: d.Blobs}); err != nil {
+		if err := streetreports.Register(k, streetreports.Deps{Accounts: d.Accounts, Reports: d.Reports, Blobs: d.Blobs, Council: d.ReportsCouncil}); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"agora/federation/coordination"
 	"agora/instances/decisions"
 	"agora/instances/projects"
+	"agora/instances/reports"
 	"agora/instances/spaces"
 )
 
@@ -169,9 +170,10 @@ func (c cancelOnClose) Close() error {
 const closeVotesEvery = time.Minute
 
 // closeVotes closes due votes, counts the participatory budgets whose
-// votes have all closed, and announces opened votes and begun phases to
+// votes have all closed, writes the ranks of the councils' votes on
+// suggestions, and announces opened votes and begun phases to
 // the followers of their space, until ctx ends.
-func closeVotes(ctx context.Context, log *slog.Logger, svc *decisions.Service, voting *projects.Voting, sp *spaces.Service) {
+func closeVotes(ctx context.Context, log *slog.Logger, svc *decisions.Service, voting *projects.Voting, council *reports.Council, sp *spaces.Service) {
 	t := time.NewTicker(closeVotesEvery)
 	defer t.Stop()
 	for {
@@ -184,6 +186,12 @@ func closeVotes(ctx context.Context, log *slog.Logger, svc *decisions.Service, v
 			log.Error("count budgets", "err", err)
 		} else if n > 0 {
 			log.Info("participatory budgets counted", "count", n)
+		}
+		// Closed council votes on suggestions: each suggestion's rank.
+		if n, err := council.RankDue(ctx); err != nil && ctx.Err() == nil {
+			log.Error("rank suggestions", "err", err)
+		} else if n > 0 {
+			log.Info("council votes on suggestions ranked", "count", n)
 		}
 		// Followers of a space hear that a vote opened, that a phase began.
 		if _, err := svc.AnnounceOpened(ctx); err != nil && ctx.Err() == nil {

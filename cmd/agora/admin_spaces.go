@@ -88,6 +88,9 @@ func loadDemo(ctx context.Context, n *node) error {
 			return projects.NewVoting(n.db, projects.NewService(n.db, n.blobs, now), decisions.NewService(n.db, acc, sp, now), now)
 		},
 		Reports: func(now func() time.Time) *reports.Service { return reports.NewService(n.db, now) },
+		Council: func(now func() time.Time) *reports.Council {
+			return reports.NewCouncil(n.db, reports.NewService(n.db, now), sp, decisions.NewService(n.db, acc, sp, now), now)
+		},
 	}, time.Now())
 }
 

@@ -162,6 +162,8 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		return err
 	}
 	votingSvc := projects.NewVoting(n.db, projectsSvc, decisionsSvc, nil)
+	reportsSvc := reports.NewService(n.db, nil)
+	councilSvc := reports.NewCouncil(n.db, reportsSvc, spacesSvc, decisionsSvc, nil)
 	handler, err := frontend.New(frontend.Config{
 		NodeName: cfg.NodeName, BaseURL: cfg.BaseURL, Location: cfg.Location, TrustedProxies: cfg.TrustedProxies,
 		PageCacheTTL: cfg.PageCacheTTL, MapTiles: cfg.MapTiles,
@@ -183,12 +185,13 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Site:       siteSvc,
 		Projects:   projectsSvc,
 
-		Notifications: notificationsSvc,
-		Courier:       courier,
-		Search:        search.NewService(n.db),
-		Reports:       reports.NewService(n.db, nil),
-		Decisions:     decisionsSvc,
-		Voting:        votingSvc,
+		Notifications:  notificationsSvc,
+		Courier:        courier,
+		Search:         search.NewService(n.db),
+		Reports:        reportsSvc,
+		ReportsCouncil: councilSvc,
+		Decisions:      decisionsSvc,
+		Voting:         votingSvc,
 
 		AttachmentQuota: cfg.AttachmentQuota,
 		Checks: []frontend.Check{
@@ -225,7 +228,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	votesDone := make(chan struct{})
 	go func() {
 		defer close(votesDone)
-		closeVotes(maintCtx, log, decisionsSvc, votingSvc, spacesSvc)
+		closeVotes(maintCtx, log, decisionsSvc, votingSvc, councilSvc, spacesSvc)
 	}()
 	defer func() { stopMaint(); <-votesDone }()
 	collectDone := make(chan struct{})

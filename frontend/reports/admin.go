@@ -50,7 +50,8 @@ func (s *surface) adminCategorySave(w http.ResponseWriter, r *http.Request) {
 	f := web.NewForm(r)
 	pos, _ := strconv.Atoi(f.Values["position"])
 	c := reports.Category{Slug: f.Values["slug"], NameFR: f.Values["name_fr"], NameEN: f.Values["name_en"],
-		Service: f.Values["service"], Position: pos, Retired: f.Values["retired"] == "on"}
+		Service: f.Values["service"], Position: pos, Retired: f.Values["retired"] == "on",
+		Kind: reports.Kind(f.Values["kind"])}
 	if err := s.reports.SaveCategory(r.Context(), accounts.As(web.CurrentAccount(r)), c); err != nil {
 		s.renderAdmin(w, r, s.Refuse(w, r, f, err), f, nil)
 		return

@@ -87,23 +87,36 @@ type mapAnswer struct {
 	Works []mapWork `json:"works"`
 }
 
-// mapData answers the reports (up to 500) and the planned works in
+// mapData answers the problems (up to 500) and the planned works in
 // ?bbox=west,south,east,north, in an optional ?category.
 func (s *surface) mapData(w http.ResponseWriter, r *http.Request) {
+	s.mapOf(w, r, reports.Problem)
+}
+
+// suggestionsMap answers the suggestions of new amenities in the box:
+// the map of the suggestions' list, apart from problems and works.
+func (s *surface) suggestionsMap(w http.ResponseWriter, r *http.Request) {
+	s.mapOf(w, r, reports.Suggestion)
+}
+
+func (s *surface) mapOf(w http.ResponseWriter, r *http.Request, kind reports.Kind) {
 	box, ok := ParseBBox(r.URL.Query().Get("bbox"))
 	if !ok {
 		s.Fail(w, r, web.HTTPError(http.StatusBadRequest, errors.New("bbox is west,south,east,north")))
 		return
 	}
-	pins, more, err := s.reports.Pins(r.Context(), box, reports.Filter{Category: r.URL.Query().Get("category")}, reports.MaxBoxResults)
+	pins, more, err := s.reports.Pins(r.Context(), box, reports.Filter{Category: r.URL.Query().Get("category"), Kind: kind}, reports.MaxBoxResults)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	works, err := s.reports.WorksInBox(r.Context(), box)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
+	var works []reports.Work
+	if kind == reports.Problem {
+		works, err = s.reports.WorksInBox(r.Context(), box)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
 	}
 	names, err := s.categoryNames(r)
 	if err != nil {

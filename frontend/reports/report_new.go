@@ -22,6 +22,7 @@ type newData struct {
 	Step2      bool
 	Categories []web.Option
 	Category   string     // its name, at step 2
+	Suggestion bool       // the category is one of suggestions: step 2 says so
 	Items      []listItem // open reports of the category nearby
 	Agent      bool
 	FilesAgain bool
@@ -75,11 +76,24 @@ func (s *surface) renderNew(w http.ResponseWriter, r *http.Request, status int, 
 	if !step2 {
 		d.Map = s.newMap(r, "picker-map", "picker")
 	}
+	// Suggestion categories, when the admin flagged some, are a group of
+	// their own: the form is the same, the kind is the category's.
+	var problems, suggestions []web.Option
 	for _, c := range cats {
-		d.Categories = append(d.Categories, web.Option{Value: c.Slug, Label: c.Name(l.Lang)})
-		if c.Slug == f.Values["category"] {
-			d.Category = c.Name(l.Lang)
+		o := web.Option{Value: c.Slug, Label: c.Name(l.Lang)}
+		if c.Kind == reports.Suggestion {
+			suggestions = append(suggestions, o)
+		} else {
+			problems = append(problems, o)
 		}
+		if c.Slug == f.Values["category"] {
+			d.Category, d.Suggestion = c.Name(l.Lang), c.Kind == reports.Suggestion
+		}
+	}
+	d.Categories = problems
+	if len(suggestions) > 0 {
+		d.Categories = []web.Option{{Label: l.T("suggestions.form.problems"), Group: problems},
+			{Label: l.T("suggestions.form.suggestions"), Group: suggestions}}
 	}
 	back := url.Values{}
 	for _, k := range []string{"category", "address", "lat", "lon"} {

@@ -34,6 +34,9 @@ type pageData struct {
 	Categories []web.Option
 	Forms      map[string]*web.Form
 	Open       bool
+	Suggestion bool   // a suggestion of a new amenity: "me too" is a support
+	Rank       int    // its rank in the council's latest result, 0 for none
+	RankVote   string // that vote's page
 }
 
 type photoView struct {
@@ -153,6 +156,17 @@ func (s *surface) renderReport(w http.ResponseWriter, r *http.Request, status in
 		}
 	}
 	title := l.T("street.report.title", d.Category)
+	kinds, err := s.categoryKinds(r)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	if d.Suggestion = kinds[rep.Category] == reports.Suggestion; d.Suggestion {
+		title = l.T("suggestions.report.title", d.Category)
+		if rep.CouncilRank != nil {
+			d.Rank, d.RankVote = *rep.CouncilRank, "/votes/"+url.PathEscape(rep.CouncilVote)
+		}
+	}
 	s.HTML(w, r, status, "street_report", title, d)
 }
 

@@ -27,6 +27,7 @@ type Deps struct {
 	Accounts *accounts.Service
 	Reports  *reports.Service
 	Blobs    blobs.Store
+	Council  *reports.Council // the councils' votes on suggestions; nil leaves their page out
 }
 
 type surface struct {
@@ -34,6 +35,7 @@ type surface struct {
 	accounts *accounts.Service
 	reports  *reports.Service
 	blobs    blobs.Store
+	council  *reports.Council
 }
 
 // uploadLimit is the body limit of the report form: its photos and room
@@ -49,7 +51,7 @@ func Register(k *web.Kit, d Deps) error {
 	if err != nil {
 		return fmt.Errorf("reports: %w", err)
 	}
-	s := &surface{Pages: pages, accounts: d.Accounts, reports: d.Reports, blobs: d.Blobs}
+	s := &surface{Pages: pages, accounts: d.Accounts, reports: d.Reports, blobs: d.Blobs, council: d.Council}
 	k.MapErrors(errorTable...)
 	k.Nav("reports")
 	// Open311 clients poll the same lists: one rendering per page-cache
@@ -57,6 +59,7 @@ func Register(k *web.Kit, d Deps) error {
 	k.Cache(o311Root)
 	k.Cache(dataRoot + "counts.")
 	k.Cache("/reports/map.json")
+	k.Cache("/reports/suggestions/map.json")
 	// A million reports take longer than a page to download.
 	k.Download(dataRoot + "reports.csv")
 	k.Download(dataRoot + "reports.geojson")
@@ -71,7 +74,12 @@ func (s *surface) routes() {
 
 	anyone.Get("/reports", s.listPage)
 	anyone.Get("/reports/map.json", s.mapData) // before /reports/{id}
-	s.worksRoutes()                            // likewise
+	anyone.Get("/reports/suggestions/map.json", s.suggestionsMap)
+	if s.council != nil {
+		signedIn.Get("/reports/council/vote", s.councilPage)
+		signedIn.Post("/reports/council/vote", s.councilSave)
+	}
+	s.worksRoutes() // likewise
 	signedIn.Get("/reports/new", s.newPage)
 	signedIn.Post("/reports/new", s.newSave)
 	anyone.Get("/reports/{id}", s.reportPage)
@@ -107,6 +115,11 @@ var errorTable = []web.DomainError{
 	web.MapError(reports.ErrRequalify, http.StatusBadRequest, "street.error.requalify", "category"),
 	web.MapError(reports.ErrAlreadyConfirmed, http.StatusConflict, "street.error.confirmed", ""),
 	web.MapError(reports.ErrOwnReport, http.StatusConflict, "street.error.own", ""),
+	web.MapError(reports.ErrNotVerified, http.StatusForbidden, "suggestions.error.not_verified", ""),
+	web.MapError(reports.ErrNotCouncil, http.StatusBadRequest, "suggestions.error.not_council", "space"),
+	web.MapError(reports.ErrNotSuggestion, http.StatusBadRequest, "suggestions.error.not_suggestion", "category"),
+	web.MapError(reports.ErrSuggestionsFew, http.StatusBadRequest, "suggestions.error.few", "category"),
+	web.MapError(reports.ErrMethod, http.StatusBadRequest, "suggestions.error.method", "method"),
 	web.MapError(reports.ErrBoxTooLarge, http.StatusBadRequest, "street.error.box", ""),
 	web.MapError(reports.ErrCategoryInput, http.StatusBadRequest, "street.error.category_input", "slug"),
 	web.MapError(reports.ErrTerritory, http.StatusBadRequest, "street.error.territory", "territory"),

@@ -47,6 +47,9 @@ type Services struct {
 	Voting func(now func() time.Time) *projects.Voting
 	// Reports, when set, adds street reports on a clock (streets.go).
 	Reports func(now func() time.Time) *reports.Service
+	// Council, when set with Reports and Decisions, adds suggestions of
+	// new amenities ranked by the neighbourhood council (suggestions.go).
+	Council func(now func() time.Time) *reports.Council
 }
 
 // ErrLoaded means the demo is already there.
@@ -343,6 +346,9 @@ func Load(ctx context.Context, svc Services, now time.Time) error {
 		}
 	}
 	if err := votes(ctx, svc, now, council, people); err != nil {
+		return err
+	}
+	if err := suggestions(ctx, svc, now, council, people); err != nil {
 		return err
 	}
 	if svc.Projects != nil && svc.Voting != nil {

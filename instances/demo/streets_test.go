@@ -45,6 +45,24 @@ func TestStreetReports(t *testing.T) {
 				t.Errorf("no demo report is %s (%v)", st, seen)
 			}
 		}
+		// Suggestions, ranked by the neighbourhood council's closed vote;
+		// the last one came after the vote.
+		sugg, err := s.List(ctx, reports.Query{Kind: reports.Suggestion, ByRank: true})
+		if err != nil || len(sugg) != 6 {
+			t.Fatalf("suggestions: %v, %d", err, len(sugg))
+		}
+		for i, r := range sugg[:5] {
+			if r.CouncilRank == nil || *r.CouncilRank != i+1 || r.ConfirmCount == 0 {
+				t.Errorf("suggestion %d: rank %v, supports %d", i, r.CouncilRank, r.ConfirmCount)
+			}
+		}
+		if sugg[5].CouncilRank != nil {
+			t.Errorf("the late suggestion is ranked %d", *sugg[5].CouncilRank)
+		}
+		v, err := svc.Decisions(func() time.Time { return now }).Results(ctx, sugg[0].CouncilVote)
+		if err != nil || v.Result.Ballots != 7 || v.Result.Order[0] != sugg[0].ID {
+			t.Errorf("council result %+v %v", v, err)
+		}
 		works, err := s.CurrentWorks(ctx, 0)
 		if err != nil || len(works) < 4 {
 			t.Errorf("planned works: %v, %d", err, len(works))

@@ -93,6 +93,17 @@ func BenchmarkReports(b *testing.B) {
 					return err
 				})
 			})
+			// The map of problems: the same query narrowed to the
+			// categories of a kind (suggestions.go's subquery).
+			b.Run("pins-problems", func(b *testing.B) {
+				measure(b, func(rng *rand.Rand) error {
+					got, _, err := f.svc.Pins(f.ctx, box(rng), reports.Filter{Kind: reports.Problem}, reports.MaxBoxResults)
+					if err == nil && len(got) == 0 && n >= 20_000 {
+						err = errors.New("empty box")
+					}
+					return err
+				})
+			})
 			b.Run("box", func(b *testing.B) {
 				measure(b, func(rng *rand.Rand) error {
 					got, _, err := f.svc.InBox(f.ctx, box(rng), reports.Filter{}, reports.MaxBoxResults)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -29,6 +30,7 @@ type Category struct {
 	Service   string    `bun:"service"`
 	Position  int       `bun:"position"`
 	Retired   bool      `bun:"retired"` // no new reports; old ones keep it
+	Kind      Kind      `bun:"kind"`    // problem (the default) or suggestion of a new amenity
 	UpdatedAt time.Time `bun:"updated_at"`
 }
 
@@ -44,7 +46,7 @@ var slugRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
 
 // ErrCategoryInput is a category with a bad slug, a missing name, or no
 // service.
-var ErrCategoryInput = errors.New("a category has a slug (1 to 40 of a-z, 0-9, -), a French and an English name (1 to 80 characters) and a service (1 to 80)")
+var ErrCategoryInput = errors.New("a category has a slug (1 to 40 of a-z, 0-9, -), a French and an English name (1 to 80 characters) and a service (1 to 80); its kind is problem or suggestion")
 
 // SaveCategory adds or changes a category. Only an admin (or the command
 // line) may. A report keeps the service it was sent to: changing a
@@ -55,13 +57,16 @@ func (s *Service) SaveCategory(ctx context.Context, actor accounts.Actor, c Cate
 	}
 	c.Slug = strings.TrimSpace(c.Slug)
 	c.NameFR, c.NameEN, c.Service = strings.TrimSpace(c.NameFR), strings.TrimSpace(c.NameEN), strings.TrimSpace(c.Service)
-	if !slugRe.MatchString(c.Slug) || !between(c.NameFR, 1, 80) || !between(c.NameEN, 1, 80) || !between(c.Service, 1, 80) {
+	if c.Kind == "" {
+		c.Kind = Problem
+	}
+	if !slugRe.MatchString(c.Slug) || !slices.Contains(Kinds, c.Kind) || !between(c.NameFR, 1, 80) || !between(c.NameEN, 1, 80) || !between(c.Service, 1, 80) {
 		return ErrCategoryInput
 	}
 	c.UpdatedAt = s.now()
 	_, err := s.db.NewInsert().Model(&c).On("CONFLICT (slug) DO UPDATE").
 		Set("name_fr = EXCLUDED.name_fr, name_en = EXCLUDED.name_en, service = EXCLUDED.service").
-		Set("position = EXCLUDED.position, retired = EXCLUDED.retired, updated_at = EXCLUDED.updated_at").
+		Set("position = EXCLUDED.position, retired = EXCLUDED.retired, kind = EXCLUDED.kind, updated_at = EXCLUDED.updated_at").
 		Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("save category %s: %w", c.Slug, err)

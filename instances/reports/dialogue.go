@@ -73,7 +73,9 @@ type confirmation struct {
 }
 
 // Confirm adds a resident's "me too" to an open report: once each, never
-// on one's own.
+// on one's own. On a suggestion it is a support, and only a verified
+// resident gives it (ErrNotVerified), since the council's ballot is
+// ordered by supports.
 func (s *Service) Confirm(ctx context.Context, actor accounts.Actor, id string) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		who, err := accounts.ForResident(ctx, tx, actor)
@@ -89,6 +91,9 @@ func (s *Service) Confirm(ctx context.Context, actor accounts.Actor, id string) 
 			return ErrOwnReport
 		case !r.State.Open():
 			return ErrClosed
+		}
+		if err := s.maySupport(ctx, tx, r, who); err != nil {
+			return err
 		}
 		c := &confirmation{ReportID: r.ID, AccountID: who.ID, At: s.now()}
 		if actor.OnBehalfOf != nil {

@@ -12,12 +12,17 @@ import (
 // Open311 requests list ask for it.
 type Query struct {
 	Categories []string // none for all
-	States     []State  // none for all
-	Since      time.Time
-	Until      time.Time
-	Before     *Cursor // the page after this report
-	Limit      int     // 1 to 1000; 50 if 0
-	Offset     int     // reports skipped first (Open311's page), at most MaxOffset
+	Kind       Kind     // "" for both kinds
+	// ByRank lists suggestions by their council rank, best first, those
+	// never ranked after, newest first; Before is then not used (pages
+	// go by Offset).
+	ByRank bool
+	States []State // none for all
+	Since  time.Time
+	Until  time.Time
+	Before *Cursor // the page after this report
+	Limit  int     // 1 to 1000; 50 if 0
+	Offset int     // reports skipped first (Open311's page), at most MaxOffset
 }
 
 // MaxOffset is how far into a list a page may start: an offset is read
@@ -42,7 +47,14 @@ func (s *Service) List(ctx context.Context, q Query) ([]Report, error) {
 	}
 	defer done()
 	var out []Report
-	sel := s.db.NewSelect().Model(&out).Order("created_at DESC", "id DESC").Limit(int64(q.Limit))
+	sel := s.db.NewSelect().Model(&out).Limit(int64(q.Limit))
+	if q.ByRank {
+		// Portable "NULLS LAST": SQLite puts NULL first, PostgreSQL last.
+		sel = sel.OrderExpr("CASE WHEN council_rank IS NULL THEN 1 ELSE 0 END").Order("council_rank")
+		q.Before = nil
+	}
+	sel = sel.Order("created_at DESC", "id DESC")
+	sel = ofKind(sel, q.Kind)
 	if q.Offset > 0 {
 		sel = sel.Offset(int64(min(q.Offset, MaxOffset)))
 	}

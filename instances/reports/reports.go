@@ -58,10 +58,15 @@ type Report struct {
 	Desk         string     `bun:"desk"`
 	NamePublic   bool       `bun:"name_public"`
 	ScheduledFor *time.Time `bun:"scheduled_for"`
-	Operator     string     `bun:"operator"` // who it was transferred to
-	ConfirmCount int        `bun:"confirm_count"`
-	CreatedAt    time.Time  `bun:"created_at"`
-	UpdatedAt    time.Time  `bun:"updated_at"`
+	Operator     string     `bun:"operator"`      // who it was transferred to
+	ConfirmCount int        `bun:"confirm_count"` // "me too", or for a suggestion its supports
+	// CouncilRank is a suggestion's place (from 1) in the result of the
+	// latest council vote it was on, CouncilVote that vote; nil and ""
+	// before any such vote closed.
+	CouncilRank *int      `bun:"council_rank"`
+	CouncilVote string    `bun:"council_vote,nullzero"`
+	CreatedAt   time.Time `bun:"created_at"`
+	UpdatedAt   time.Time `bun:"updated_at"`
 }
 
 // Point is the report's position, if it has one.

@@ -22,6 +22,7 @@ const (
 // Filter narrows a box query.
 type Filter struct {
 	Category string // "" for all
+	Kind     Kind   // "" for both kinds
 	OpenOnly bool
 }
 
@@ -57,6 +58,7 @@ func (s *Service) InBox(ctx context.Context, b Box, f Filter, limit int) ([]Repo
 	if f.Category != "" {
 		q = q.Where("category = ?", f.Category)
 	}
+	q = ofKind(q, f.Kind)
 	if f.OpenOnly {
 		q = q.Where("state IN (?)", bun.In([]State{New, Acknowledged, Scheduled, Requalified}))
 	}
@@ -151,6 +153,7 @@ func (s *Service) Pins(ctx context.Context, b Box, f Filter, limit int) ([]Pin, 
 	if f.Category != "" {
 		q = q.Where("category = ?", f.Category)
 	}
+	q = ofKind(q, f.Kind)
 	if f.OpenOnly {
 		q = q.Where("state IN (?)", bun.In([]State{New, Acknowledged, Scheduled, Requalified}))
 	}
