@@ -125,6 +125,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	appsSvc := apps.NewService(n.db, n.blobs, nil, apps.Options{})
 	projectsSvc := projects.NewService(n.db, n.blobs, nil)
 	decisionsSvc := decisions.NewService(n.db, accountsSvc, spacesSvc, nil)
+	reportsSvc := reports.NewService(n.db, nil)
 	fedCfg := federation.Config{
 		BaseURL: cfg.BaseURL, NodeName: cfg.NodeName, Version: buildVersion(),
 		Name: func(ctx context.Context) string {
@@ -141,7 +142,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	}
 	fed, err := federation.New(fedCfg, federation.Deps{
 		DB: n.db, Logger: log, Accounts: accountsSvc, Spaces: spacesSvc, Proposals: proposalsSvc,
-		Debates: debatesSvc, Moderation: moderationSvc, Markup: md, Apps: appsSvc, Projects: projectsSvc, Decisions: decisionsSvc,
+		Debates: debatesSvc, Moderation: moderationSvc, Markup: md, Apps: appsSvc, Projects: projectsSvc, Decisions: decisionsSvc, Reports: reportsSvc,
 	})
 	if err != nil {
 		return err
@@ -186,7 +187,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Notifications: notificationsSvc,
 		Courier:       courier,
 		Search:        search.NewService(n.db),
-		Reports:       reports.NewService(n.db, nil),
+		Reports:       reportsSvc,
 		Decisions:     decisionsSvc,
 		Voting:        votingSvc,
 
