@@ -1,6 +1,11 @@
 package as2
 
 import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -38,11 +43,54 @@ func reportGoldenDocs(r Renderer) map[string]*Doc {
 	group := r.IDs.ReportCategory(c.Slug)
 	note := r.ReportNote(ReportInput{Report: testPublished(false), Category: c})
 	return map[string]*Doc{
-		"report_group":      r.ReportCategoryGroup(c, "Paris 15e", testPEM),
-		"report_note":       note,
-		"report_note_named": r.ReportNote(ReportInput{Report: testPublished(true), Category: c, AuthorName: "Jeanne Martin"}),
-		"report_state":      r.ReportStateNote(StateInput{Event: testStateEvent(), Category: c}),
-		"report_create":     Create(r.IDs.Activity("ev-9"), group, note, []string{Public}, []string{Followers(group)}),
+		"group":      r.ReportCategoryGroup(c, "Paris 15e", testPEM),
+		"note":       note,
+		"note_named": r.ReportNote(ReportInput{Report: testPublished(true), Category: c, AuthorName: "Jeanne Martin"}),
+		"state":      r.ReportStateNote(StateInput{Event: testStateEvent(), Category: c}),
+		"create":     Create(r.IDs.Activity("ev-9"), group, note, []string{Public}, []string{Followers(group)}),
+	}
+}
+
+// TestReportGolden compares the reports' documents with their golden
+// files in testdata/golden/reports (apart from TestGolden's, so that each
+// family of documents keeps its own list); go test -update rewrites them.
+func TestReportGolden(t *testing.T) {
+	const dir = "testdata/golden/reports"
+	docs := reportGoldenDocs(testRenderer())
+	if *update {
+		for name, d := range docs {
+			var b bytes.Buffer
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(decode(t, d)); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name+".json"), b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if files, _ := filepath.Glob(dir + "/*.json"); len(files) != len(docs) {
+		t.Errorf("%d golden files, %d documents: remove the stale ones or run go test -update", len(files), len(docs))
+	}
+	for name, d := range docs {
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(dir, name+".json"))
+			if err != nil {
+				t.Fatalf("%v (go test -update writes it)", err)
+			}
+			var golden any
+			if err := json.Unmarshal(b, &golden); err != nil {
+				t.Fatalf("golden file: %v", err)
+			}
+			got := decode(t, d)
+			if !reflect.DeepEqual(plain(t, got), golden) {
+				out, _ := json.MarshalIndent(got, "", "  ")
+				t.Errorf("differs from %s/%s.json (go test -update rewrites it):\n%s", dir, name, out)
+			}
+			roundTrip(t, got)
+		})
 	}
 }
 
