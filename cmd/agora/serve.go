@@ -125,7 +125,6 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	appsSvc := apps.NewService(n.db, n.blobs, nil, apps.Options{})
 	projectsSvc := projects.NewService(n.db, n.blobs, nil)
 	decisionsSvc := decisions.NewService(n.db, accountsSvc, spacesSvc, nil)
-	reportsSvc := reports.NewService(n.db, nil)
 	fedCfg := federation.Config{
 		BaseURL: cfg.BaseURL, NodeName: cfg.NodeName, Version: buildVersion(),
 		Name: func(ctx context.Context) string {
@@ -142,7 +141,8 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	}
 	fed, err := federation.New(fedCfg, federation.Deps{
 		DB: n.db, Logger: log, Accounts: accountsSvc, Spaces: spacesSvc, Proposals: proposalsSvc,
-		Debates: debatesSvc, Moderation: moderationSvc, Markup: md, Apps: appsSvc, Projects: projectsSvc, Decisions: decisionsSvc, Reports: reportsSvc,
+		Debates: debatesSvc, Moderation: moderationSvc, Markup: md, Apps: appsSvc, Projects: projectsSvc, Decisions: decisionsSvc,
+		Reports: reports.NewService(n.db, nil), // its report categories federate (docs/FEDERATION.md)
 	})
 	if err != nil {
 		return err
@@ -187,7 +187,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Notifications: notificationsSvc,
 		Courier:       courier,
 		Search:        search.NewService(n.db),
-		Reports:       reportsSvc,
+		Reports:       reports.NewService(n.db, nil),
 		Decisions:     decisionsSvc,
 		Voting:        votingSvc,
 
