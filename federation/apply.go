@@ -51,6 +51,8 @@ func (s *Service) local(iri string) (kind, id string, ok bool) {
 		return "instance", "", true
 	case len(parts) == 1 && parts[0] == "apps":
 		return "catalogue", "", true
+	case len(parts) == 3 && parts[0] == "reports" && parts[1] == "categories":
+		return "reportcategory", parts[2], true
 	case len(parts) == 2:
 		switch parts[0] {
 		case "proposals":
@@ -146,7 +148,7 @@ func (s *Service) applyFollow(ctx context.Context, a *as2.Activity) (string, err
 	kind, id, ok := s.local(target)
 	// The instance actor only signs the node's fetches and follows: it
 	// takes no followers (manuallyApprovesFollowers, never approved).
-	if !ok || (kind != "space" && kind != "person" && kind != "catalogue") {
+	if !ok || (kind != "space" && kind != "person" && kind != "catalogue" && kind != "reportcategory") {
 		return "", fmt.Errorf("%w: cannot follow %s", ErrInvalid, target)
 	}
 	exists, err := s.actorExists(ctx, kind, id)
@@ -392,6 +394,11 @@ func (s *Service) actorExists(ctx context.Context, kind, id string) (bool, error
 		return s.db.NewSelect().Table("accounts").Where("handle = ? AND public AND deleted_at IS NULL", id).Exists(ctx)
 	case "catalogue":
 		return s.apps != nil, nil
+	case "reportcategory":
+		if s.reports == nil {
+			return false, nil
+		}
+		return s.db.NewSelect().Table("report_categories").Where("slug = ?", id).Exists(ctx)
 	}
 	return false, nil
 }

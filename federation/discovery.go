@@ -37,7 +37,7 @@ func (s *Service) lookup(ctx context.Context, resource string) (string, error) {
 	host := s.cfg.BaseURL.Host
 	if strings.HasPrefix(resource, "http://") || strings.HasPrefix(resource, "https://") {
 		kind, id, ok := s.local(resource)
-		if !ok || kind != "space" && kind != "person" && kind != "instance" {
+		if !ok || kind != "space" && kind != "person" && kind != "instance" && kind != "reportcategory" {
 			return "", fmt.Errorf("no actor %s", resource)
 		}
 		if kind != "instance" {
@@ -56,6 +56,13 @@ func (s *Service) lookup(ctx context.Context, resource string) (string, error) {
 	}
 	if strings.EqualFold(name, as2.CatalogueUsername) && s.apps != nil {
 		return s.ids.Catalogue(), nil
+	}
+	if slug, ok := strings.CutPrefix(strings.ToLower(name), as2.ReportHandlePrefix); ok {
+		// A category's name holds a dot, which no space or person has.
+		if exists, err := s.actorExists(ctx, "reportcategory", slug); err != nil || !exists {
+			return "", fmt.Errorf("no account %q on %s", resource, host)
+		}
+		return s.ids.ReportCategory(slug), nil
 	}
 	for _, kind := range []string{"space", "person"} {
 		exists, err := s.actorExists(ctx, kind, name)

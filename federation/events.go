@@ -15,6 +15,7 @@ import (
 	"agora/instances/debates"
 	"agora/instances/projects"
 	"agora/instances/proposals"
+	"agora/instances/reports"
 	"agora/instances/spaces"
 )
 
@@ -100,6 +101,8 @@ func (s *Service) render(ctx context.Context, e eventArgs) ([]outgoing, error) {
 		object, sp, author, err = s.debateDoc(ctx, r, e.ObjectID)
 	case "comment":
 		object, sp, author, also, remote, err = s.commentDoc(ctx, r, e.ObjectID)
+	case reports.ReportObject, reports.StateObject:
+		return s.renderReport(ctx, r, e)
 	case "app", "release", "adoption":
 		return s.renderCatalogue(ctx, r, e)
 	case projects.StepObject:

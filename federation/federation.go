@@ -40,6 +40,7 @@ import (
 	"agora/instances/moderation"
 	"agora/instances/projects"
 	"agora/instances/proposals"
+	"agora/instances/reports"
 	"agora/instances/spaces"
 	"agora/storage/database"
 )
@@ -97,6 +98,10 @@ type Deps struct {
 	// Decisions, when set, federates the node's votes as polls
 	// (Question) and takes the fediverse's answers as opinion (polls.go).
 	Decisions *decisions.Service
+	// Reports, when set, federates street reports: each category is a
+	// Group that announces its reports and their changes of state
+	// (reports.go).
+	Reports *reports.Service
 }
 
 // Service is the node's federation.
@@ -135,6 +140,7 @@ type Service struct {
 	stopped     chan struct{}
 	projects    *projects.Service
 	decisions   *decisions.Service
+	reports     *reports.Service
 }
 
 // New builds the node's federation; Start runs its workers.
@@ -161,7 +167,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		cfg.InboxReadTimeout = 30 * time.Second
 	}
 	s := &Service{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, ids: as2.IDs{Base: cfg.BaseURL},
-		accounts: deps.Accounts, spaces: deps.Spaces, proposals: deps.Proposals, debates: deps.Debates, mod: deps.Moderation, markup: deps.Markup, apps: deps.Apps, projects: deps.Projects, decisions: deps.Decisions,
+		accounts: deps.Accounts, spaces: deps.Spaces, proposals: deps.Proposals, debates: deps.Debates, mod: deps.Moderation, markup: deps.Markup, apps: deps.Apps, projects: deps.Projects, decisions: deps.Decisions, reports: deps.Reports,
 		hosts: newHostLimiter(cfg.PerHost)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -31,7 +31,8 @@ func (s *Service) Handler(next http.Handler) http.Handler {
 	r.HandleFunc("/.well-known/host-meta", s.hostMeta).Methods(get...)
 	r.HandleFunc("/.well-known/nodeinfo", s.nodeinfoLinks).Methods(get...)
 	r.HandleFunc("/nodeinfo/2.1", s.nodeinfo).Methods(get...)
-	for _, p := range []string{"/inbox", "/actor/inbox", "/spaces/{slug}/inbox", "/people/{handle}/inbox", "/apps/inbox"} {
+	for _, p := range []string{"/inbox", "/actor/inbox", "/spaces/{slug}/inbox", "/people/{handle}/inbox", "/apps/inbox",
+		"/reports/categories/{slug}/inbox"} {
 		r.HandleFunc(p, s.inbox).Methods(http.MethodPost)
 	}
 	r.HandleFunc("/actor", s.instanceActor).Methods(get...)
@@ -47,7 +48,7 @@ func (s *Service) Handler(next http.Handler) http.Handler {
 	// resolve (the node's actors follow nobody; only the instance actor
 	// follows remote spaces, listed on the admin page).
 	for _, p := range []string{"/actor/followers", "/actor/following", "/actor/outbox", "/apps/following", "/spaces/{slug}/following",
-		"/people/{handle}/following", "/people/{handle}/outbox"} {
+		"/people/{handle}/following", "/people/{handle}/outbox", "/reports/categories/{slug}/following"} {
 		as.HandleFunc(p, s.emptyCollection).Methods(get...)
 	}
 	as.HandleFunc("/proposals/{id}", s.proposalObject).Methods(get...)
@@ -63,6 +64,14 @@ func (s *Service) Handler(next http.Handler) http.Handler {
 	as.HandleFunc("/apps/followers", s.followersCollection).Methods(get...)
 	as.HandleFunc("/apps/outbox", s.catalogueOutbox).Methods(get...)
 	as.HandleFunc("/apps/{slug}", s.appObject).Methods(get...)
+	as.HandleFunc("/reports/categories/{slug}", s.reportCategoryActor).Methods(get...)
+	as.HandleFunc("/reports/categories/{slug}/followers", s.followersCollection).Methods(get...)
+	as.HandleFunc("/reports/categories/{slug}/outbox", s.reportCategoryOutbox).Methods(get...)
+	as.HandleFunc("/reports/{id}", s.reportObject).Methods(get...)
+	as.HandleFunc("/reports/{id}/states/{n:[0-9]+}", s.reportStateObject).Methods(get...)
+	// A browser opening these ids lands on the pages (reports.go).
+	r.HandleFunc("/reports/categories/{slug}", s.reportPages).Methods(get...)
+	r.HandleFunc("/reports/{id}/states/{n:[0-9]+}", s.reportPages).Methods(get...)
 	return r
 }
 

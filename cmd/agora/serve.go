@@ -142,6 +142,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	fed, err := federation.New(fedCfg, federation.Deps{
 		DB: n.db, Logger: log, Accounts: accountsSvc, Spaces: spacesSvc, Proposals: proposalsSvc,
 		Debates: debatesSvc, Moderation: moderationSvc, Markup: md, Apps: appsSvc, Projects: projectsSvc, Decisions: decisionsSvc,
+		Reports: reports.NewService(n.db, nil), // its report categories federate (docs/FEDERATION.md)
 	})
 	if err != nil {
 		return err

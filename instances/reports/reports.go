@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"agora/instances/accounts"
+	"agora/instances/outbox"
 	"agora/storage/database"
 )
 
@@ -217,8 +218,12 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, in Input) (*
 		if err := insertPhotos(ctx, tx, r.ID, in.Photos, false); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, &Event{ReportID: r.ID, Kind: KindCreated, State: New, ActorID: author.ID,
-			EnteredBy: r.EnteredBy, Category: c.Slug, Service: c.Service, At: now})
+		if err := s.record(ctx, tx, &Event{ReportID: r.ID, Kind: KindCreated, State: New, ActorID: author.ID,
+			EnteredBy: r.EnteredBy, Category: c.Slug, Service: c.Service, At: now}); err != nil {
+			return err
+		}
+		// The node announces it (its category's actor), never the reporter.
+		return outbox.Record(ctx, tx, now, outbox.Create, ReportObject, r.ID, "")
 	})
 	if err != nil {
 		return nil, err

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"agora/instances/accounts"
+	"agora/instances/outbox"
 )
 
 // Change is an official's change of a report's state.
@@ -103,6 +105,9 @@ func (s *Service) ChangeState(ctx context.Context, actor accounts.Actor, id stri
 				return err
 			}
 		}
-		return s.record(ctx, tx, e)
+		if err := s.record(ctx, tx, e); err != nil {
+			return err
+		}
+		return outbox.Record(ctx, tx, now, outbox.Create, StateObject, strconv.FormatInt(e.ID, 10), "")
 	})
 }
