@@ -52,18 +52,18 @@ func (ids IDs) ReportState(reportID string, eventID int64) string {
 // reportWords are the words of reports' Notes, French first; they match
 // the frontend's (street.state.*).
 type reportVocab struct {
-	Name, Summary, Service, New, By, Report string
-	State                                   map[reports.State]string
+	Name, Summary, Service, New, NewSuggestion, By, Report string
+	State                                                  map[reports.State]string
 }
 
 var reportWords = map[string]reportVocab{
 	"fr": {Name: "Signalements : %s", Summary: "Signalements « %s » sur %s, et ce que la ville en fait.",
-		Service: "Service en charge : %s", New: "Nouveau signalement", By: "Signalé par %s", Report: "Signalement",
+		Service: "Service en charge : %s", New: "Nouveau signalement", NewSuggestion: "Nouvelle suggestion d’aménagement", By: "Signalé par %s", Report: "Signalement",
 		State: map[reports.State]string{reports.New: "Nouveau", reports.Acknowledged: "Pris en compte",
 			reports.Scheduled: "Intervention programmée", reports.Done: "Résolu", reports.Rejected: "Rejeté",
 			reports.Requalified: "Confié à un autre service", reports.Transferred: "Transmis à un tiers"}},
 	"en": {Name: "Reports: %s", Summary: "Reports of “%s” in %s, and what the city does about them.",
-		Service: "Service in charge: %s", New: "New report", By: "Reported by %s", Report: "Report",
+		Service: "Service in charge: %s", New: "New report", NewSuggestion: "New amenity suggestion", By: "Reported by %s", Report: "Report",
 		State: map[reports.State]string{reports.New: "New", reports.Acknowledged: "Acknowledged",
 			reports.Scheduled: "Intervention scheduled", reports.Done: "Done", reports.Rejected: "Rejected",
 			reports.Requalified: "Handed to another service", reports.Transferred: "Transferred to a third party"}},
@@ -111,7 +111,11 @@ func (r Renderer) ReportNote(in ReportInput) *Doc {
 	p := in.Report
 	id := r.IDs.Report(p.ID)
 	group := r.IDs.ReportCategory(in.Category.Slug)
-	content := "<p>" + html.EscapeString(w.New) + " : <a href=\"" + html.EscapeString(id) + "\">" +
+	what := w.New
+	if in.Category.Kind == reports.Suggestion {
+		what = w.NewSuggestion
+	}
+	content := "<p>" + html.EscapeString(what) + " : <a href=\"" + html.EscapeString(id) + "\">" +
 		html.EscapeString(in.Category.Name(r.Lang)) + "</a></p>"
 	if r.Lang == "en" {
 		content = strings.Replace(content, " : ", ": ", 1)

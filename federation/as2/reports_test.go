@@ -135,6 +135,11 @@ func TestReportNote(t *testing.T) {
 			[]string{"Signalé par", "rue"}, 48.842},
 		{"named", ReportInput{Report: testPublished(true), Category: testCategory(), AuthorName: "Jeanne <Martin>"},
 			[]string{"Signalé par Jeanne &lt;Martin&gt;", "12 rue Lecourbe"}, []string{"<Martin>"}, 48.842131},
+		{"suggestion", ReportInput{Report: testPublished(false), Category: func() *reports.Category {
+			c := testCategory()
+			c.Kind = reports.Suggestion
+			return c
+		}()}, []string{"Nouvelle suggestion d’aménagement"}, []string{"Nouveau signalement"}, 48.842},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
