@@ -53,7 +53,7 @@ func TestSearchAPI(t *testing.T) {
 		if len(props.Items) != 20 || props.Items[0].ID != south.ID || !strings.HasSuffix(props.Items[0].URL, "/proposals/"+south.ID) {
 			t.Fatalf("proposals = %+v", props)
 		}
-		if _, ok := r.Results["comment"]; !ok || len(r.Results) != 4 {
+		if _, ok := r.Results["comment"]; !ok || len(r.Results) != 8 {
 			t.Errorf("every kind is listed, empty or not: %v", r.Results)
 		}
 		next, err := url.Parse(props.Next)

@@ -1,6 +1,7 @@
 // Package search is the surface of the node's search: one box in the
 // header and a page of results by kind (proposals, debates, comments,
-// spaces), without JavaScript. A bad search gets a clear message next to
+// budget projects, street reports, apps, spaces, public profiles),
+// without JavaScript. A bad search gets a clear message next to
 // the box and searches nothing.
 package search
 
@@ -115,7 +116,7 @@ func (s *surface) page(w http.ResponseWriter, r *http.Request) {
 	}
 	d := pageData{Form: f, Kinds: []web.Option{{Value: "", Label: l.T("search.kind.all")}}}
 	for _, k := range search.Kinds {
-		d.Kinds = append(d.Kinds, web.Option{Value: string(k), Label: l.T("search.kind." + string(k))})
+		d.Kinds = append(d.Kinds, web.Option{Value: string(k), Label: l.T(key(k, "kind"))})
 	}
 	status := http.StatusOK
 	if _, asked := q["q"]; asked {
@@ -137,9 +138,13 @@ func (s *surface) page(w http.ResponseWriter, r *http.Request) {
 				if len(hs) == 0 {
 					continue
 				}
-				g := group{Title: l.T("search.group." + string(k))}
+				g := group{Title: l.T(key(k, "group"))}
 				for _, h := range hs {
-					g.Hits = append(g.Hits, view(l.Date(h.CreatedAt), h))
+					v := view(l.Date(h.CreatedAt), h)
+					if k == search.Profile {
+						v.Meta = "@" + h.ID
+					}
+					g.Hits = append(g.Hits, v)
 				}
 				if res.More[k] && sq.Kind == "" {
 					g.More = link("/search", q, "kind", string(k), "page", "")
@@ -204,6 +209,9 @@ func (s *surface) api(w http.ResponseWriter, r *http.Request) {
 			if frag != "" {
 				hj.URL += "#" + frag
 			}
+			if k == search.Report {
+				hj.Title = excerpt(h.Title, 300)
+			}
 			if k == search.Comment {
 				hj.Title = excerpt(h.Title, 300)
 				hj.On = s.links.Abs(path, nil)
@@ -229,11 +237,31 @@ func view(date string, h search.Hit) hitView {
 		v.URL = "/debates/" + h.ID
 	case search.Space:
 		v.URL = "/spaces/" + h.ID
+	case search.Project:
+		v.URL = "/budgets/projects/" + h.ID
+	case search.Report:
+		v.URL = "/reports/" + h.ID
+		v.Title = excerpt(h.Title, 160)
+	case search.App:
+		v.URL = "/apps/" + url.PathEscape(h.ID)
+	case search.Profile:
+		v.URL = "/people/" + url.PathEscape(h.ID)
 	case search.Comment:
 		v.URL = web.CommentURL(debates.Target{Kind: debates.TargetKind(h.Target), ID: h.TargetID}, h.ID, "")
 		v.Title = excerpt(h.Title, 160)
 	}
 	return v
+}
+
+// key is the interface string of a kind's choice ("kind") or heading
+// ("group"); the kinds added after the first four have theirs in
+// searchmore.json.
+func key(k search.Kind, what string) string {
+	switch k {
+	case search.Proposal, search.Debate, search.Comment, search.Space:
+		return "search." + what + "." + string(k)
+	}
+	return "searchmore." + what + "." + string(k)
 }
 
 func excerpt(s string, n int) string {

@@ -1,14 +1,21 @@
 // Package search finds what anyone may read on the node: proposals,
-// debates, comments and spaces, by words, whatever their accents and case.
-// Hidden items, deleted comments and comments on hidden items are never
-// found (a search would otherwise tell what words they hold).
+// debates, comments, budget projects, street reports, apps of the
+// catalogue, spaces and public profiles, by words, whatever their accents
+// and case. Hidden items, deleted comments, comments on hidden items,
+// removed apps and accounts that are not public or are deleted are never
+// found (a search would otherwise tell what words they hold, or that
+// they exist). A street report is found by its public description only,
+// never by its reporter's name nor its messages with the city.
 //
-// Proposals, debates and comments are read through full-text indexes
-// (PostgreSQL tsvector, SQLite FTS5; migrations 20261124000003 and
-// 20261208170001), newest first, a page at a time, so that a word found
-// in half the node's comments costs one page of index, not a scan;
-// spaces, a few dozen, match every word as a part of the folded text. A
-// visitor's words are only ever values, never query syntax.
+// Proposals, debates, comments, budget projects and street reports are
+// read through full-text indexes (PostgreSQL tsvector, SQLite FTS5;
+// migrations 20261124000003, 20261208170001 and 20261208240001), newest
+// first, a page at a time, so that a word found in half the node's
+// comments (or its million street reports) costs one page of index, not
+// a scan; spaces, apps and profiles, far fewer, match every word as a
+// part of the folded text. A visitor's words are only ever values, never
+// query syntax. A search in a space finds only what belongs to a space
+// (proposals, debates, comments, budget projects, the space itself).
 package search
 
 import (
@@ -36,10 +43,18 @@ const (
 	Debate   Kind = "debate"
 	Comment  Kind = "comment"
 	Space    Kind = "space"
+	Project  Kind = "project" // a participatory budget's project
+	Report   Kind = "report"  // a street report, by its public description
+	App      Kind = "app"     // an app of the catalogue
+	Profile  Kind = "profile" // a public account, by name and handle
 )
 
 // Kinds lists them in the order pages show them.
-var Kinds = []Kind{Proposal, Debate, Comment, Space}
+var Kinds = []Kind{Proposal, Debate, Comment, Project, Report, App, Space, Profile}
+
+// spaced are the kinds that belong to a space; a search in a space finds
+// none of the others.
+var spaced = []Kind{Proposal, Debate, Comment, Project, Space}
 
 // Limits of a search.
 const (
@@ -69,8 +84,8 @@ type Query struct {
 // Hit is one thing found.
 type Hit struct {
 	Kind      Kind
-	ID        string // a space's slug, or the item's id
-	Title     string // a comment's excerpt
+	ID        string // a space's or an app's slug, a profile's handle, or the item's id
+	Title     string // a comment's or a street report's text, a profile's display name
 	Target    string // for a comment: "proposal" or "debate"
 	TargetID  string
 	CreatedAt time.Time
@@ -185,6 +200,9 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 		if q.Kind != "" && q.Kind != k {
 			continue
 		}
+		if f.spaceID != "" && !slices.Contains(spaced, k) {
+			continue
+		}
 		var rows []row
 		var err error
 		switch k {
@@ -196,6 +214,14 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 			rows, err = s.comments(ctx, f)
 		case Space:
 			rows, err = s.spaces(ctx, f)
+		case Project:
+			rows, err = s.projects(ctx, f)
+		case Report:
+			rows, err = s.reports(ctx, f)
+		case App:
+			rows, err = s.apps(ctx, f)
+		case Profile:
+			rows, err = s.profiles(ctx, f)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("search %ss: %w", k, err)
@@ -322,6 +348,82 @@ func (s *Service) spaces(ctx context.Context, f filter) ([]row, error) {
 	if f.spaceID != "" {
 		b.WriteString(" AND id = ?")
 		args = append(args, f.spaceID)
+	}
+	b.WriteString(" ORDER BY created_at DESC, id" + f.page())
+	return s.scan(ctx, b.String(), args)
+}
+
+// projects searches the budget projects' titles and descriptions
+// through their full-text index (migration 20261208240001). A project
+// has no hidden state: every project of a budget is on its public page.
+func (s *Service) projects(ctx context.Context, f filter) ([]row, error) {
+	var b strings.Builder
+	var args []any
+	if f.pg {
+		text := strings.Join(f.words, " ")
+		b.WriteString(`SELECT p.id, p.title, '' AS target, '' AS target_id, p.created_at FROM budget_projects AS p
+			WHERE p.search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))`)
+		args = append(args, text, text)
+	} else {
+		b.WriteString(`SELECT p.id, p.title, '' AS target, '' AS target_id, p.created_at
+			FROM budget_projects_fts AS f JOIN budget_projects_search_rows AS r ON r.n = f.rowid JOIN budget_projects AS p ON p.id = r.id
+			WHERE budget_projects_fts MATCH ?`)
+		args = append(args, ftsQuery(f.words))
+	}
+	if f.spaceID != "" {
+		b.WriteString(" AND p.budget_id IN (SELECT id FROM budgets WHERE space_id = ?)")
+		args = append(args, f.spaceID)
+	}
+	return s.newest(ctx, f, b.String(), args)
+}
+
+// reports searches the street reports' public descriptions through their
+// full-text index (migration 20261208240001; a node may hold a million).
+// Only the description is read: never the reporter,
+// whatever they chose to show, nor the messages with the city.
+func (s *Service) reports(ctx context.Context, f filter) ([]row, error) {
+	var b strings.Builder
+	var args []any
+	if f.pg {
+		text := strings.Join(f.words, " ")
+		b.WriteString(`SELECT r.id, r.description AS title, '' AS target, '' AS target_id, r.created_at FROM street_reports AS r
+			WHERE r.search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))`)
+		args = append(args, text, text)
+	} else {
+		b.WriteString(`SELECT r.id, r.description AS title, '' AS target, '' AS target_id, r.created_at
+			FROM street_reports_fts AS f JOIN street_reports_search_rows AS n ON n.n = f.rowid JOIN street_reports AS r ON r.id = n.id
+			WHERE street_reports_fts MATCH ?`)
+		args = append(args, ftsQuery(f.words))
+	}
+	return s.newest(ctx, f, b.String(), args)
+}
+
+// apps matches every word as a part of the catalogue's own folded name
+// and descriptions (search_text, what the catalogue's list searches; a
+// catalogue holds hundreds of apps, not millions). Removed apps never.
+func (s *Service) apps(ctx context.Context, f filter) ([]row, error) {
+	var b strings.Builder
+	var args []any
+	b.WriteString(`SELECT slug AS id, name AS title, '' AS target, '' AS target_id, created_at FROM apps WHERE deleted_at IS NULL`)
+	for _, w := range f.words {
+		b.WriteString(" AND search_text LIKE ?")
+		args = append(args, "%"+w+"%")
+	}
+	b.WriteString(" ORDER BY created_at DESC, id" + f.page())
+	return s.scan(ctx, b.String(), args)
+}
+
+// profiles matches every word as a part of a public account's folded
+// display name or handle. Accounts that are not public, deleted or being
+// deleted are never found: a search must not tell they exist.
+func (s *Service) profiles(ctx context.Context, f filter) ([]row, error) {
+	var b strings.Builder
+	var args []any
+	b.WriteString(`SELECT handle AS id, display_name AS title, '' AS target, '' AS target_id, created_at FROM accounts
+		WHERE public AND deleted_at IS NULL AND deletion_requested_at IS NULL`)
+	for _, w := range f.words {
+		b.WriteString(" AND (" + foldExpr("display_name", f.pg) + " LIKE ? OR lower(handle) LIKE ?)")
+		args = append(args, "%"+w+"%", "%"+w+"%")
 	}
 	b.WriteString(" ORDER BY created_at DESC, id" + f.page())
 	return s.scan(ctx, b.String(), args)
