@@ -126,8 +126,9 @@ type Notification struct {
 	ActorID     string     `bun:"actor_id,nullzero"`
 	CreatedAt   time.Time  `bun:"created_at"`
 	ReadAt      *time.Time `bun:"read_at"`
-	EmailedAt   *time.Time `bun:"emailed_at"` // claimed for email
-	Mailed      bool       `bun:"mailed"`     // taken by the SMTP server
+	EmailedAt   *time.Time `bun:"emailed_at"`   // claimed for email
+	Mailed      bool       `bun:"mailed"`       // taken by the SMTP server
+	FediverseAt *time.Time `bun:"fediverse_at"` // queued as a fediverse direct message
 
 	// ActorName is the display name of who acted ("" for the node, an
 	// erased account or a remote author), loaded by List.
