@@ -176,7 +176,7 @@ func TestFediverseLink(t *testing.T) {
 			t.Errorf("tag %v, want a Mention of %s", note["tag"], handle)
 		}
 		content, _ := note["content"].(string)
-		if !strings.Contains(content, "[fr] moderation : Des bancs") || !strings.Contains(content, handle) ||
+		if !strings.Contains(content, "[fr] moderation.hide : Des bancs") || !strings.Contains(content, handle) ||
 			!strings.Contains(content, "https://agora.example/proposals/"+n.proposal.ID) || strings.Contains(content, "pending") {
 			t.Errorf("content %q", content)
 		}
@@ -205,7 +205,7 @@ func TestFediverseLink(t *testing.T) {
 // detail tells them apart.
 func notify(t *testing.T, n *node, detail string) {
 	t.Helper()
-	err := notifications.Record(n.ctx, n.db, notifications.Event{Kind: notifications.Moderated, Detail: detail,
+	err := notifications.Record(n.ctx, n.db, notifications.Event{Kind: "moderation.hide", Detail: detail,
 		Subject: notifications.Target{Kind: notifications.Proposal, ID: n.proposal.ID}, To: []string{n.marc.ID}})
 	if err != nil {
 		t.Fatal(err)
@@ -232,4 +232,19 @@ func countType(r *remote, typ string) int {
 		}
 	}
 	return c
+}
+
+// FuzzPublicPostHolds: any outbox item is read without panic, and a
+// code is found only in a public post by the actor.
+func FuzzPublicPostHolds(f *testing.F) {
+	actor := "https://m.example/users/a"
+	f.Add(`{"type":"Create","actor":"https://m.example/users/a","object":{"attributedTo":"https://m.example/users/a","to":["https://www.w3.org/ns/activitystreams#Public"],"content":"agora-00"}}`)
+	f.Add(`{"attributedTo":"https://m.example/users/a","cc":"as:Public","content":"agora-00"}`)
+	f.Add(`{"object":"https://m.example/1"}`)
+	f.Add(`[1,2]`)
+	f.Fuzz(func(t *testing.T, raw string) {
+		if publicPostHolds([]byte(raw), actor, "agora-00") && !strings.Contains(raw, "agora-00") {
+			t.Fatalf("found a code that is not there: %s", raw)
+		}
+	})
 }

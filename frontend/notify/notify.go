@@ -46,7 +46,7 @@ var errorTable = []web.DomainError{
 	web.MapError(notifications.ErrFrequency, http.StatusBadRequest, "notify.error.frequency", "frequency"),
 	web.MapError(notifications.ErrToken, http.StatusNotFound, "notify.error.token", ""),
 	web.MapError(notifications.ErrHandle, http.StatusBadRequest, "fedlink.error.handle", "handle"),
-	web.MapError(notifications.ErrUnreachable, http.StatusBadGateway, "fedlink.error.unreachable", "handle"),
+	web.MapError(notifications.ErrUnreachable, http.StatusUnprocessableEntity, "fedlink.error.unreachable", "handle"),
 	web.MapError(notifications.ErrLinked, http.StatusConflict, "fedlink.error.linked", ""),
 	web.MapError(notifications.ErrNoLink, http.StatusConflict, "fedlink.error.no_link", ""),
 	web.MapError(notifications.ErrCodeAbsent, http.StatusConflict, "fedlink.error.code_absent", ""),
