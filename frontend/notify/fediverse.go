@@ -67,6 +67,11 @@ func (s *surface) fediverseLink(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, web.HTTPError(http.StatusNotFound, nil))
 		return
 	}
+	// Each try makes the node fetch from another server: bounded, as
+	// sign-in is, per account and per address.
+	if !s.Allow(w, r, "fedlink", web.CurrentAccount(r).ID) {
+		return
+	}
 	if _, err := s.fedi.LinkFediverse(r.Context(), web.CurrentAccount(r).ID, r.PostForm.Get("handle")); err != nil {
 		s.fediverseFailed(w, r, "link", err)
 		return
@@ -81,6 +86,11 @@ func (s *surface) fediverseCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.fedi == nil {
 		s.Fail(w, r, web.HTTPError(http.StatusNotFound, nil))
+		return
+	}
+	// Each try makes the node fetch from another server: bounded, as
+	// sign-in is, per account and per address.
+	if !s.Allow(w, r, "fedlink", web.CurrentAccount(r).ID) {
 		return
 	}
 	if err := s.fedi.CheckFediverse(r.Context(), web.CurrentAccount(r).ID); err != nil {

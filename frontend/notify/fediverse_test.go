@@ -177,3 +177,18 @@ func TestFediverseInBrowser(t *testing.T) {
 	b.Open(base + "/account?lang=fr")
 	b.AssertAccessible()
 }
+
+// TestFediverseLimit: tries that make the node fetch from other servers
+// are bounded per account.
+func TestFediverseLimit(t *testing.T) {
+	n, _ := fediverseNode(t, "sqlite")
+	_, token := n.Resident(t, "lectrice", true)
+	for i := range 12 {
+		w := n.Request("POST", "/account/fediverse?lang=fr", token, url.Values{"handle": {"@personne@mastodon.example"}})
+		want := http.StatusUnprocessableEntity
+		if i >= 10 {
+			want = http.StatusTooManyRequests
+		}
+		frontendtest.WantStatus(t, w, want)
+	}
+}
