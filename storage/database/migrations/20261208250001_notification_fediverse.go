@@ -34,11 +34,17 @@ func init() {
 			if err := addColumn(ctx, tx, "notifications", "fediverse_at", typ); err != nil {
 				return err
 			}
-			return createTables(ctx, tx, models, nil, nil)
+			// The claim reads each linked resident's unsent notifications.
+			return createTables(ctx, tx, models, nil, []index{
+				{"notifications_fediverse_idx", "notifications", "account_id, fediverse_at"},
+			})
 		})
 	}
 	down := func(ctx context.Context, db *bun.DB) error {
 		return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			if _, err := tx.ExecContext(ctx, "DROP INDEX IF EXISTS notifications_fediverse_idx"); err != nil {
+				return err
+			}
 			if err := dropTables(ctx, tx, models); err != nil {
 				return err
 			}
