@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"agora/federation/as2"
+	"agora/instances/accounts"
 	"agora/instances/notifications"
 )
 
@@ -77,6 +78,11 @@ func ptr(t *time.Time) string {
 func TestFediverseLink(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, dialect string) {
 		n := newNode(t, dialect, nil)
+		// Marc reads English: the message is in his language.
+		if err := n.accounts.UpdateProfile(n.ctx, accounts.System, n.marc.ID,
+			accounts.Profile{DisplayName: n.marc.DisplayName, Language: "en"}); err != nil {
+			t.Fatal(err)
+		}
 		r := newRemote(t, "127.0.0.2")
 		handle := r.serveWebFinger("camille")
 
@@ -176,7 +182,7 @@ func TestFediverseLink(t *testing.T) {
 			t.Errorf("tag %v, want a Mention of %s", note["tag"], handle)
 		}
 		content, _ := note["content"].(string)
-		if !strings.Contains(content, "[fr] moderation.hide : Des bancs") || !strings.Contains(content, handle) ||
+		if !strings.Contains(content, "[en] moderation.hide : Des bancs") || !strings.Contains(content, handle) ||
 			!strings.Contains(content, "https://agora.example/proposals/"+n.proposal.ID) || strings.Contains(content, "pending") {
 			t.Errorf("content %q", content)
 		}

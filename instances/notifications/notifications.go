@@ -8,6 +8,11 @@
 // the database). This package knows nothing of the other domains: it
 // imports only storage, and they call it, as they call package outbox.
 //
+// Notifications reach residents on the site, by email (email.go: the
+// rows are the queue, claimed by frontend/notify's courier) and, for a
+// resident who linked a fediverse account, as a direct message from the
+// node's instance actor (fediverse.go, sent by federation/fedlink.go).
+//
 // Follows start on their own (authors follow what they create, repliers
 // the thread they wrote in) and stop when the resident says so; a stopped
 // follow is kept, so that writing again in the thread does not start it
