@@ -61,6 +61,15 @@ func (s *Service) dispatchLoop(ctx context.Context) {
 				break
 			}
 		}
+		for {
+			n, err := s.deliverNotifications(ctx)
+			if err != nil && ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "queue notifications to the fediverse", "err", err)
+			}
+			if err != nil || n < directBatch {
+				break
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -38,6 +38,7 @@ import (
 	"agora/instances/decisions"
 	"agora/instances/markup"
 	"agora/instances/moderation"
+	"agora/instances/notifications"
 	"agora/instances/projects"
 	"agora/instances/proposals"
 	"agora/instances/reports"
@@ -102,6 +103,12 @@ type Deps struct {
 	// Group that announces its reports and their changes of state
 	// (reports.go).
 	Reports *reports.Service
+	// Notifications, with Message, lets residents link a fediverse
+	// account and get their notifications there (fedlink.go).
+	Notifications *notifications.Service
+	// Message is a notification in words, in a language, and the
+	// absolute link of what it is about: the pages' words (frontend/notify).
+	Message func(lang string, n *notifications.Notification) (text, link string)
 }
 
 // Service is the node's federation.
@@ -141,6 +148,8 @@ type Service struct {
 	projects    *projects.Service
 	decisions   *decisions.Service
 	reports     *reports.Service
+	notes       *notifications.Service
+	message     func(lang string, n *notifications.Notification) (text, link string)
 }
 
 // New builds the node's federation; Start runs its workers.
@@ -168,6 +177,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	}
 	s := &Service{cfg: cfg, db: deps.DB, log: deps.Logger, now: deps.Now, ids: as2.IDs{Base: cfg.BaseURL},
 		accounts: deps.Accounts, spaces: deps.Spaces, proposals: deps.Proposals, debates: deps.Debates, mod: deps.Moderation, markup: deps.Markup, apps: deps.Apps, projects: deps.Projects, decisions: deps.Decisions, reports: deps.Reports,
+		notes: deps.Notifications, message: deps.Message,
 		hosts: newHostLimiter(cfg.PerHost)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

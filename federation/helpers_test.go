@@ -30,6 +30,7 @@ import (
 	"agora/instances/debates"
 	"agora/instances/markup"
 	"agora/instances/moderation"
+	"agora/instances/notifications"
 	"agora/instances/projects"
 	"agora/instances/proposals"
 	"agora/instances/spaces"
@@ -79,6 +80,7 @@ type node struct {
 	moderation *moderation.Service
 	apps       *apps.Service
 	projects   *projects.Service
+	notes      *notifications.Service
 
 	space    *spaces.Space       // budget-2027
 	jeanne   *accounts.Account   // public, verified: the proposal's author
@@ -131,6 +133,7 @@ func buildNode(t *testing.T, dialect string, change func(*Config)) *node {
 	n.moderation = moderation.NewService(db, nil)
 	n.apps = apps.NewService(db, storagetest.NewBlobStore(t, "local"), nil, apps.Options{})
 	n.projects = projects.NewService(db, storagetest.NewBlobStore(t, "local"), nil)
+	n.notes = notifications.NewService(db, nil)
 
 	var handler atomic.Pointer[http.Handler]
 	n.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -146,7 +149,8 @@ func buildNode(t *testing.T, dialect string, change func(*Config)) *node {
 	logs := &syncBuffer{}
 	fed, err := New(cfg, Deps{DB: db, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		Accounts: n.accounts, Spaces: n.spaces, Proposals: n.proposals, Debates: n.debates,
-		Moderation: n.moderation, Markup: md, Apps: n.apps, Projects: n.projects})
+		Moderation: n.moderation, Markup: md, Apps: n.apps, Projects: n.projects,
+		Notifications: n.notes, Message: testMessage})
 	if err != nil {
 		t.Fatal(err)
 	}

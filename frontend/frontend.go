@@ -109,6 +109,9 @@ type Deps struct {
 	// Courier, when set, emails notifications (the node has an SMTP
 	// server) and lets residents give an address for it.
 	Courier *notify.Courier
+	// Fediverse, when set, lets residents link a fediverse account for
+	// their notifications (the node's federation).
+	Fediverse notify.Fediverse
 
 	// Search, when set, serves the node's search (/search, and a box in
 	// the header).
@@ -162,7 +165,7 @@ func register(k *web.Kit, d Deps) error {
 		}
 	}
 	if d.Accounts != nil && d.Notifications != nil {
-		if err := notify.Register(k, notify.Deps{Notifications: d.Notifications, Courier: d.Courier}); err != nil {
+		if err := notify.Register(k, notify.Deps{Notifications: d.Notifications, Courier: d.Courier, Fediverse: d.Fediverse}); err != nil {
 			return err
 		}
 	}

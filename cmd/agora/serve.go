@@ -139,10 +139,16 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 	if hooks.federation != nil {
 		hooks.federation(&fedCfg)
 	}
+	notificationsSvc := notifications.NewService(n.db, nil)
+	messages, err := notify.NewMessages(cfg.BaseURL)
+	if err != nil {
+		return err
+	}
 	fed, err := federation.New(fedCfg, federation.Deps{
 		DB: n.db, Logger: log, Accounts: accountsSvc, Spaces: spacesSvc, Proposals: proposalsSvc,
 		Debates: debatesSvc, Moderation: moderationSvc, Markup: md, Apps: appsSvc, Projects: projectsSvc, Decisions: decisionsSvc,
-		Reports: reports.NewService(n.db, nil), // its report categories federate (docs/FEDERATION.md)
+		Reports:       reports.NewService(n.db, nil), // its report categories federate (docs/FEDERATION.md)
+		Notifications: notificationsSvc, Message: messages.Message,
 	})
 	if err != nil {
 		return err
@@ -157,7 +163,6 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 			log.Warn("stop federation", "err", err)
 		}
 	}()
-	notificationsSvc := notifications.NewService(n.db, nil)
 	courier, err := newCourier(cfg, notificationsSvc, log)
 	if err != nil {
 		return err
@@ -188,6 +193,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 
 		Notifications:  notificationsSvc,
 		Courier:        courier,
+		Fediverse:      fed,
 		Search:         search.NewService(n.db),
 		Reports:        reportsSvc,
 		ReportsCouncil: councilSvc,

@@ -24,12 +24,16 @@ type Deps struct {
 	// Courier, when set (the node has an SMTP server), lets residents
 	// give an address and get their notifications by email.
 	Courier *Courier
+	// Fediverse, when set, lets residents link a fediverse account and
+	// get their notifications there as direct messages.
+	Fediverse Fediverse
 }
 
 type surface struct {
 	*web.Pages
 	svc     *notifications.Service
 	courier *Courier
+	fedi    Fediverse
 }
 
 // errorTable is what a reader is told of the errors of
@@ -41,6 +45,11 @@ var errorTable = []web.DomainError{
 	web.MapError(notifications.ErrUnverified, http.StatusConflict, "notify.error.unverified", "frequency"),
 	web.MapError(notifications.ErrFrequency, http.StatusBadRequest, "notify.error.frequency", "frequency"),
 	web.MapError(notifications.ErrToken, http.StatusNotFound, "notify.error.token", ""),
+	web.MapError(notifications.ErrHandle, http.StatusBadRequest, "fedlink.error.handle", "handle"),
+	web.MapError(notifications.ErrUnreachable, http.StatusUnprocessableEntity, "fedlink.error.unreachable", "handle"),
+	web.MapError(notifications.ErrLinked, http.StatusConflict, "fedlink.error.linked", ""),
+	web.MapError(notifications.ErrNoLink, http.StatusConflict, "fedlink.error.no_link", ""),
+	web.MapError(notifications.ErrCodeAbsent, http.StatusConflict, "fedlink.error.code_absent", ""),
 }
 
 // Register serves the notifications pages and the follow buttons' posts.
@@ -52,7 +61,7 @@ func Register(k *web.Kit, d Deps) error {
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-	s := &surface{Pages: pages, svc: d.Notifications, courier: d.Courier}
+	s := &surface{Pages: pages, svc: d.Notifications, courier: d.Courier, fedi: d.Fediverse}
 	k.MapErrors(errorTable...)
 	k.Unread(d.Notifications.Unread)
 	signedIn := k.SignedIn()
@@ -65,6 +74,11 @@ func Register(k *web.Kit, d Deps) error {
 	signedIn.Post("/notifications/settings/address", s.addressSave)
 	signedIn.Post("/notifications/settings/frequency", s.frequencySave)
 	signedIn.Post("/notifications/settings/remove", s.addressRemove)
+	signedIn.Get("/account/fediverse", s.fediversePage)
+	signedIn.Post("/account/fediverse", s.fediverseLink)
+	signedIn.Post("/account/fediverse/check", s.fediverseCheck)
+	signedIn.Post("/account/fediverse/unlink", s.fediverseUnlink)
+	signedIn.Post("/account/fediverse/messages", s.fediverseMessages)
 	anyone := k.Anyone()
 	anyone.Get("/notifications/email/verify/{token}", s.verify)
 	anyone.Get("/notifications/unsubscribe/{key}", s.unsubscribePage)

@@ -80,7 +80,7 @@ func (s *Service) erase(ctx context.Context, id string) error {
 	defer s.sessions.forgetAccount(id)
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for _, table := range []string{"passkeys", "sessions", "recovery_codes", "one_time_codes", "residencies", "account_roles",
-			"follows", "notifications", "notification_email"} {
+			"follows", "notifications", "notification_email", "notification_fediverse"} {
 			if _, err := tx.NewDelete().TableExpr(table).Where("account_id = ?", id).Exec(ctx); err != nil {
 				return fmt.Errorf("erase %s: %w", table, err)
 			}

@@ -141,6 +141,12 @@ func TestEraseDue(t *testing.T) {
 		}
 		f.clock.Advance(time.Second)
 		bobTok := f.session(t, bob.ID)
+		// Her linked fediverse account goes too (instances/notifications).
+		if _, err := f.db.NewRaw(`INSERT INTO notification_fediverse (account_id, actor_id, handle, code, created_at, enabled, since)
+			VALUES (?, 'https://m.example/users/alice', '@alice@m.example', 'agora-0', ?, TRUE, ?)`,
+			alice.ID, f.clock.Now(), f.clock.Now()).Exec(f.ctx); err != nil {
+			t.Fatal(err)
+		}
 		if n, err := f.svc.EraseDue(f.ctx); err != nil || n != 1 {
 			t.Fatalf("EraseDue = %d, %v; want 1", n, err)
 		}
@@ -157,7 +163,8 @@ func TestEraseDue(t *testing.T) {
 		if got.Has(accounts.Resident) || got.Has(accounts.Moderator) {
 			t.Fatal("an erased account holds a role")
 		}
-		for _, table := range []string{"passkeys", "sessions", "recovery_codes", "one_time_codes", "residencies", "account_roles"} {
+		for _, table := range []string{"passkeys", "sessions", "recovery_codes", "one_time_codes", "residencies", "account_roles",
+			"notification_fediverse"} {
 			if n := f.Count(t, table, "account_id = ?", alice.ID); n != 0 {
 				t.Errorf("%d rows of %s left", n, table)
 			}

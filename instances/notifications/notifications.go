@@ -8,6 +8,11 @@
 // the database). This package knows nothing of the other domains: it
 // imports only storage, and they call it, as they call package outbox.
 //
+// Notifications reach residents on the site, by email (email.go: the
+// rows are the queue, claimed by frontend/notify's courier) and, for a
+// resident who linked a fediverse account, as a direct message from the
+// node's instance actor (fediverse.go, sent by federation/fedlink.go).
+//
 // Follows start on their own (authors follow what they create, repliers
 // the thread they wrote in) and stop when the resident says so; a stopped
 // follow is kept, so that writing again in the thread does not start it
@@ -126,8 +131,9 @@ type Notification struct {
 	ActorID     string     `bun:"actor_id,nullzero"`
 	CreatedAt   time.Time  `bun:"created_at"`
 	ReadAt      *time.Time `bun:"read_at"`
-	EmailedAt   *time.Time `bun:"emailed_at"` // claimed for email
-	Mailed      bool       `bun:"mailed"`     // taken by the SMTP server
+	EmailedAt   *time.Time `bun:"emailed_at"`   // claimed for email
+	Mailed      bool       `bun:"mailed"`       // taken by the SMTP server
+	FediverseAt *time.Time `bun:"fediverse_at"` // queued as a fediverse direct message
 
 	// ActorName is the display name of who acted ("" for the node, an
 	// erased account or a remote author), loaded by List.
