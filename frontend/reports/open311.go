@@ -372,20 +372,29 @@ func (s *surface) o311Create(w http.ResponseWriter, r *http.Request) {
 		s.o311Fail(w, r, err)
 		return
 	}
-	accountID, err := s.reports.KeyAccount(r.Context(), in.APIKey)
+	client, err := s.o311Client(r, in.APIKey)
 	if err != nil {
 		s.o311Fail(w, r, err)
 		return
 	}
-	acc, err := s.accounts.ByID(r.Context(), accountID)
-	if err != nil {
-		s.o311Fail(w, r, err)
-		return
-	}
-	rep, err := s.reports.Create(r.Context(), accounts.As(acc), in.Input)
+	rep, err := s.reports.Create(r.Context(), client, in.Input)
 	if err != nil {
 		s.o311Fail(w, r, err)
 		return
 	}
 	s.o311Write(w, r, http.StatusCreated, o311CreatedList{Items: []o311Created{{ServiceRequestID: rep.ID}}})
+}
+
+// o311Client is who an API key's client acts as: the account made with
+// the key.
+func (s *surface) o311Client(r *http.Request, apiKey string) (accounts.Actor, error) {
+	accountID, err := s.reports.KeyAccount(r.Context(), apiKey)
+	if err != nil {
+		return accounts.Actor{}, err
+	}
+	acc, err := s.accounts.ByID(r.Context(), accountID)
+	if err != nil {
+		return accounts.Actor{}, err
+	}
+	return accounts.As(acc), nil
 }

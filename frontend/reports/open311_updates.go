@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"agora/instances/accounts"
 	"agora/instances/reports"
 )
 
@@ -148,17 +147,12 @@ func (s *surface) o311AddUpdate(w http.ResponseWriter, r *http.Request) {
 		s.o311Fail(w, r, err)
 		return
 	}
-	accountID, err := s.reports.KeyAccount(r.Context(), in.APIKey)
+	client, err := s.o311Client(r, in.APIKey)
 	if err != nil {
 		s.o311Fail(w, r, err)
 		return
 	}
-	acc, err := s.accounts.ByID(r.Context(), accountID)
-	if err != nil {
-		s.o311Fail(w, r, err)
-		return
-	}
-	e, err := s.reports.Say(r.Context(), accounts.As(acc), in.RequestID, in.Description, false)
+	e, err := s.reports.Say(r.Context(), client, in.RequestID, in.Description, false)
 	if errors.Is(err, reports.ErrMessage) {
 		err = errParam("description")
 	}
