@@ -290,18 +290,8 @@ func (s *Service) proposals(ctx context.Context, f filter) ([]row, error) {
 
 // debates searches the debates' questions and descriptions.
 func (s *Service) debates(ctx context.Context, f filter) ([]row, error) {
-	var b strings.Builder
-	var args []any
-	if f.pg {
-		b.WriteString(`SELECT d.id, d.question AS title, '' AS target, '' AS target_id, d.created_at FROM debates AS d
-			WHERE d.hidden_at IS NULL AND d.search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))`)
-		args = append(args, strings.Join(f.words, " "), strings.Join(f.words, " "))
-	} else {
-		b.WriteString(`SELECT d.id, d.question AS title, '' AS target, '' AS target_id, d.created_at
-			FROM debates_fts AS f JOIN debates_search_rows AS r ON r.n = f.rowid JOIN debates AS d ON d.id = r.id
-			WHERE debates_fts MATCH ? AND d.hidden_at IS NULL`)
-		args = append(args, ftsQuery(f.words))
-	}
+	b, args := matching(f, "debates", "d", "d.id, d.question AS title, '' AS target, '' AS target_id, d.created_at")
+	b.WriteString(" AND d.hidden_at IS NULL")
 	if f.spaceID != "" {
 		b.WriteString(" AND d.space_id = ?")
 		args = append(args, f.spaceID)
@@ -309,21 +299,28 @@ func (s *Service) debates(ctx context.Context, f filter) ([]row, error) {
 	return s.newest(ctx, f, b.String(), args)
 }
 
+// matching starts a query of the rows of table (as alias) whose
+// full-text index holds f's words, selecting cols: the table's "search"
+// tsvector on PostgreSQL; on SQLite its FTS5 table, TABLE_fts, whose
+// rowids TABLE_search_rows maps to ids (migrations 20261208170001 and
+// 20261208240001). The caller adds conditions with " AND ...".
+func matching(f filter, table, alias, cols string) (*strings.Builder, []any) {
+	b := new(strings.Builder)
+	if f.pg {
+		text := strings.Join(f.words, " ")
+		b.WriteString("SELECT " + cols + " FROM " + table + " AS " + alias +
+			" WHERE " + alias + ".search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))")
+		return b, []any{text, text}
+	}
+	b.WriteString("SELECT " + cols + " FROM " + table + "_fts AS f JOIN " + table + "_search_rows AS sr ON sr.n = f.rowid JOIN " +
+		table + " AS " + alias + " ON " + alias + ".id = sr.id WHERE " + table + "_fts MATCH ?")
+	return b, []any{ftsQuery(f.words)}
+}
+
 // comments searches comments, never deleted or hidden ones, nor those on
 // a hidden proposal or debate.
 func (s *Service) comments(ctx context.Context, f filter) ([]row, error) {
-	var b strings.Builder
-	var args []any
-	if f.pg {
-		b.WriteString(`SELECT c.id, c.body AS title, c.target_kind AS target, c.target_id, c.created_at FROM comments AS c
-			WHERE c.search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))`)
-		args = append(args, strings.Join(f.words, " "), strings.Join(f.words, " "))
-	} else {
-		b.WriteString(`SELECT c.id, c.body AS title, c.target_kind AS target, c.target_id, c.created_at
-			FROM comments_fts AS f JOIN comments_search_rows AS r ON r.n = f.rowid JOIN comments AS c ON c.id = r.id
-			WHERE comments_fts MATCH ?`)
-		args = append(args, ftsQuery(f.words))
-	}
+	b, args := matching(f, "comments", "c", "c.id, c.body AS title, c.target_kind AS target, c.target_id, c.created_at")
 	b.WriteString(` AND c.hidden_at IS NULL AND c.deleted_at IS NULL
 		AND NOT EXISTS (SELECT 1 FROM proposals AS t WHERE c.target_kind = 'proposal' AND t.id = c.target_id AND t.hidden_at IS NOT NULL)
 		AND NOT EXISTS (SELECT 1 FROM debates AS t WHERE c.target_kind = 'debate' AND t.id = c.target_id AND t.hidden_at IS NOT NULL)`)
@@ -357,19 +354,7 @@ func (s *Service) spaces(ctx context.Context, f filter) ([]row, error) {
 // through their full-text index (migration 20261208240001). A project
 // has no hidden state: every project of a budget is on its public page.
 func (s *Service) projects(ctx context.Context, f filter) ([]row, error) {
-	var b strings.Builder
-	var args []any
-	if f.pg {
-		text := strings.Join(f.words, " ")
-		b.WriteString(`SELECT p.id, p.title, '' AS target, '' AS target_id, p.created_at FROM budget_projects AS p
-			WHERE p.search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))`)
-		args = append(args, text, text)
-	} else {
-		b.WriteString(`SELECT p.id, p.title, '' AS target, '' AS target_id, p.created_at
-			FROM budget_projects_fts AS f JOIN budget_projects_search_rows AS r ON r.n = f.rowid JOIN budget_projects AS p ON p.id = r.id
-			WHERE budget_projects_fts MATCH ?`)
-		args = append(args, ftsQuery(f.words))
-	}
+	b, args := matching(f, "budget_projects", "p", "p.id, p.title, '' AS target, '' AS target_id, p.created_at")
 	if f.spaceID != "" {
 		b.WriteString(" AND p.budget_id IN (SELECT id FROM budgets WHERE space_id = ?)")
 		args = append(args, f.spaceID)
@@ -382,19 +367,7 @@ func (s *Service) projects(ctx context.Context, f filter) ([]row, error) {
 // Only the description is read: never the reporter,
 // whatever they chose to show, nor the messages with the city.
 func (s *Service) reports(ctx context.Context, f filter) ([]row, error) {
-	var b strings.Builder
-	var args []any
-	if f.pg {
-		text := strings.Join(f.words, " ")
-		b.WriteString(`SELECT r.id, r.description AS title, '' AS target, '' AS target_id, r.created_at FROM street_reports AS r
-			WHERE r.search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))`)
-		args = append(args, text, text)
-	} else {
-		b.WriteString(`SELECT r.id, r.description AS title, '' AS target, '' AS target_id, r.created_at
-			FROM street_reports_fts AS f JOIN street_reports_search_rows AS n ON n.n = f.rowid JOIN street_reports AS r ON r.id = n.id
-			WHERE street_reports_fts MATCH ?`)
-		args = append(args, ftsQuery(f.words))
-	}
+	b, args := matching(f, "street_reports", "r", "r.id, r.description AS title, '' AS target, '' AS target_id, r.created_at")
 	return s.newest(ctx, f, b.String(), args)
 }
 
