@@ -46,6 +46,9 @@ type commentsData struct {
 	Add        commentFields // the form to add a comment
 	Done       string        // what the reader just did, in words
 	ShowThread bool          // false when there is nothing to show
+	Slots      web.Slots     // marks the form to add one, which depends on the reader
+
+	thread *renderedThread // what ThreadHTML was made from, for the page's readers
 }
 
 // commentLevel is one level of a thread: its comments, and the thread's
@@ -102,7 +105,7 @@ func (s *surface) commentsView(r *http.Request, target debates.Target) (comments
 		sort = debates.SortOldest
 	}
 	d := commentsData{L: l, Target: target, PageURL: web.TargetURL(target), Sort: string(sort),
-		Add: s.commentFields(l, web.EmptyForm(), true)}
+		Add: s.commentFields(l, web.EmptyForm(), true), Slots: s.Slots()}
 	for _, o := range []debates.Sort{debates.SortOldest, debates.SortNewest, debates.SortSupported} {
 		d.Sorts = append(d.Sorts, web.Option{Value: string(o), Label: l.T("comment.sort." + string(o))})
 	}
@@ -127,17 +130,24 @@ func (s *surface) commentsView(r *http.Request, target debates.Target) (comments
 			return d, err
 		}
 	}
-	d.ThreadHTML = thread.html(reader)
+	d.thread = thread
+	d.ThreadHTML = thread.html(reader, d.Slots)
 	d.Count = l.Plural("comment.count", thread.visible)
 	d.ShowThread = !thread.empty
-	d.CanAdd = d.Open && acc != nil
-	if d.Open && acc == nil {
-		d.SignIn = "/login?next=" + url.QueryEscape(d.PageURL+"#comments")
-	}
+	d.forReader(acc != nil)
 	if done := r.URL.Query().Get("comment"); slices.Contains(commentDone, done) {
 		d.Done = l.T("comment.done." + done)
 	}
 	return d, nil
+}
+
+// forReader sets the form to add a comment for a signed-in reader, or the
+// link to sign in for a visitor.
+func (d *commentsData) forReader(signedIn bool) {
+	d.CanAdd, d.SignIn = d.Open && signedIn, ""
+	if d.Open && !signedIn {
+		d.SignIn = "/login?next=" + url.QueryEscape(d.PageURL+"#comments")
+	}
 }
 
 // viewComment is what anyone may see of a comment: a hidden one shows

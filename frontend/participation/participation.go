@@ -72,8 +72,10 @@ func Register(k *web.Kit, d Deps) error {
 		k.Cache(prefix)
 	}
 	// A space's proposal list is the same for everyone: only the header
-	// depends on the reader.
-	k.CacheForReaders("/spaces/*/proposals")
+	// depends on the reader. A proposal's page depends on residents in
+	// a few places, which proposalForReader fills.
+	k.CacheForReaders("/spaces/*/proposals", nil)
+	k.CacheForReaders("/proposals/*", s.proposalForReader)
 	s.routes()
 	return nil
 }

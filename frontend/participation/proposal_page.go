@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"agora/frontend/web"
@@ -27,6 +28,7 @@ import (
 // supports and the support button, its timeline with the official
 // answers, and the forms of who may act on it.
 type proposalData struct {
+	L           *i18n.Printer // for the parts rendered alone (proposal_reader.html)
 	P           *proposals.Proposal
 	Space       *spaces.Space
 	Title       string
@@ -116,7 +118,7 @@ func (s *surface) renderProposal(w http.ResponseWriter, r *http.Request, status 
 		s.Fail(w, r, err)
 		return
 	}
-	d := proposalData{P: p, Space: sp, Title: p.Title, Body: template.HTML(p.BodyHTML), StateName: l.T("proposal.state." + string(p.State)),
+	d := proposalData{L: l, P: p, Space: sp, Title: p.Title, Body: template.HTML(p.BodyHTML), StateName: l.T("proposal.state." + string(p.State)),
 		Author: authorName(l, p), Profile: web.ProfileHandle(p.Author), Published: l.DateTime(p.CreatedAt), Supports: l.Plural("proposal.supports", p.SupportCount),
 		ShowContent: !p.Hidden() || acc.Has(accounts.Moderator), Forms: map[string]*web.Form{}}
 	if !d.ShowContent {
@@ -197,7 +199,78 @@ func (s *surface) renderProposal(w http.ResponseWriter, r *http.Request, status 
 		s.Fail(w, r, err)
 		return
 	}
+	if acc == nil {
+		web.KeepForReaders(r, &d)
+	}
 	s.HTML(w, r, status, "proposal", d.Title, d)
+}
+
+// proposalForReader fills, for a signed-in resident, the slots of a
+// proposal's page kept for anonymous visitors (kept: its proposalData):
+// the follow button, the support box, the report link, the comment form
+// and each comment's acts, from their follow, supports and residency
+// (three or four small reads), rendering only those parts. The rest of
+// the page is what anonymous visitors get, up to the page cache's time
+// old. A reader who holds a role (their page has forms by role) or who
+// wrote the proposal (edit, withdraw) gets the page rendered for them.
+func (s *surface) proposalForReader(r *http.Request, kept any) (func(string) ([]byte, bool), error) {
+	anon, ok := kept.(*proposalData)
+	acc := web.CurrentAccount(r)
+	if !ok || acc == nil || len(acc.Roles) > 0 || acc.ID == anon.P.AuthorID {
+		return nil, nil
+	}
+	d := *anon
+	d.L, d.Support = s.Printer(r), supportView{}
+	if err := s.supportView(r, &d, s.Now()); err != nil {
+		return nil, err
+	}
+	d.CanReport = moderation.MayReport(acc, d.P.AuthorID) == nil
+	var err error
+	if d.Follow, err = s.followButton(r, notifications.Proposal, d.P.ID); err != nil {
+		return nil, err
+	}
+	d.Comments.L = d.L
+	d.Comments.forReader(true)
+	reader := threadReader{accountID: acc.ID, open: d.Comments.Open}
+	if th := d.Comments.thread; th != nil && !th.empty {
+		if reader.supported, err = s.debates.Supported(r.Context(), acc.ID, d.Comments.Target); err != nil {
+			return nil, err
+		}
+	}
+	fragment := func(name string, data any) ([]byte, bool) {
+		html, err := s.Fragment(name, data)
+		if err != nil {
+			s.Log().ErrorContext(r.Context(), "render a reader's part of a kept page", "part", name, "err", err)
+			return nil, false
+		}
+		return []byte(html), true
+	}
+	return func(slot string) ([]byte, bool) {
+		switch slot {
+		case "follow":
+			if d.Follow == nil {
+				return nil, true
+			}
+			return fragment("follow", d.Follow)
+		case "support":
+			return fragment("proposal-support", &d)
+		case "moderation":
+			return fragment("proposal-moderation", &d)
+		case "comment-add":
+			return fragment("comments-add", &d.Comments)
+		}
+		id, ok := strings.CutPrefix(slot, "acts:")
+		if !ok || d.Comments.thread == nil {
+			return nil, false
+		}
+		acts := d.Comments.thread.actsOf(id)
+		if acts == nil {
+			return nil, false
+		}
+		var b strings.Builder
+		acts.write(&b, reader)
+		return []byte(b.String()), true
+	}, nil
 }
 
 // supportView says whether the reader may support the proposal now, and

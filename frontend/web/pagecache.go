@@ -32,45 +32,68 @@ type pageCache struct {
 	prefixes []string // the paths whose GETs may be cached
 
 	// Signed-in readers of the paths matching forReaders get the cached
-	// page with readerNav's rendering between the first open and the
-	// next close mark (see Kit.CacheForReaders).
-	forReaders  []string
-	readerNav   func(*http.Request) ([]byte, error)
-	open, close []byte
+	// page with their own rendering of each of its slots (see
+	// Kit.CacheForReaders): readerNav fills the header's ("nav"), the
+	// route's ReaderPage the others.
+	forReaders []readerRoute
+	readerNav  func(*http.Request) ([]byte, error)
+	slots      Slots
 
 	mu      sync.Mutex
 	items   map[string]*cachedPage
 	pending map[string]*sync.WaitGroup // one rendering per key at a time
 }
 
+// readerRoute is a pattern of pages signed-in readers get from the cache,
+// and what fills their slots other than the header (nil: none).
+type readerRoute struct {
+	pattern string
+	page    ReaderPage
+}
+
+// A ReaderPage fills, for the signed-in reader of r, the slots of a page
+// kept for anonymous visitors (marked with Slots, the header's excepted),
+// from kept, what the page's rendering handed to KeepForReaders. It
+// returns a nil fill, and no error, when the page must be rendered for
+// the reader instead (a reader whose roles change more than its slots);
+// fill reports false for a slot it does not know, which has the same
+// effect. fill is called once per slot, in the page's order, within the
+// request.
+type ReaderPage func(r *http.Request, kept any) (fill func(slot string) ([]byte, bool), err error)
+
 type cachedPage struct {
 	status int
 	header http.Header
 	body   []byte
 	until  time.Time
+	kept   any // what the rendering handed to KeepForReaders
 
 	// The body gzipped, made by the first hit that accepts gzip: a crowd
 	// on one page costs one compression, not one per visitor.
 	gzipOnce sync.Once
 	gz       []byte // nil when not worth compressing
 
-	// The body cut at its reader marks, for signed-in readers (see
+	// The body cut at its slots, for signed-in readers (see
 	// serveReader), made by the first such reader.
 	readerOnce sync.Once
-	reader     *readerParts // nil when the body has no marks
+	reader     *readerParts // nil when the body has no slots
 }
 
-// readerParts is a kept page cut around the place of a reader's header:
-// head ends with the open mark, tail starts with the close mark. For
-// readers who accept gzip, each side is compressed once, as raw deflate
-// that can be joined: head ends with a sync flush (byte-aligned, not
-// final), tail with the final block; the reader's header goes between
-// them as a stored block, and only the CRC of the whole is computed per
-// request.
+// readerParts is a kept page cut around its slots: static segments, and
+// between two of them, the name of the slot a reader's own rendering
+// goes in (the anonymous rendering of the slot is dropped). Each segment
+// ends with the mark that opens the next slot and starts with the mark
+// that closed the previous one, so a reader's page keeps the marks. For
+// readers who accept gzip, each segment is compressed once as raw deflate
+// of its own (no reference reaches into what precedes it, which differs
+// per reader), ending with a sync flush, byte-aligned and not final, the
+// last one with the final block; the reader's fills go between them as
+// stored blocks and only the CRC of the whole is computed per request.
 type readerParts struct {
-	head, tail     []byte
-	gzHead, gzTail []byte // nil when not worth compressing
-	crcHead        uint32
+	segs  [][]byte
+	names []string // len(segs)-1
+	gz    [][]byte // nil when not worth compressing
+	size  int      // of the segments
 }
 
 const (
@@ -130,18 +153,18 @@ func (c *pageCache) anonymousKey(r *http.Request) string {
 	return b.String()
 }
 
-// readerKey is the key of the anonymous page a signed-in reader may get
-// with their own header, or "".
-func (c *pageCache) readerKey(r *http.Request) string {
+// readerRoute is the route of the anonymous page a signed-in reader of
+// r may get with their own slots, and its key; "" when none.
+func (c *pageCache) readerRoute(r *http.Request) (readerRoute, string) {
 	if c.readerNav == nil || CurrentAccount(r) == nil {
-		return ""
+		return readerRoute{}, ""
 	}
-	for _, p := range c.forReaders {
-		if pathMatch(p, r.URL.Path) {
-			return c.anonymousKey(r)
+	for _, rt := range c.forReaders {
+		if pathMatch(rt.pattern, r.URL.Path) {
+			return rt, c.anonymousKey(r)
 		}
 	}
-	return ""
+	return readerRoute{}, ""
 }
 
 func (c *pageCache) middleware(sessionCookie string) func(http.Handler) http.Handler {
@@ -155,7 +178,7 @@ func (c *pageCache) middleware(sessionCookie string) func(http.Handler) http.Han
 				}
 				return
 			}
-			if key := c.readerKey(r); key != "" && c.serveReader(w, r, key, next, sessionCookie) {
+			if rt, key := c.readerRoute(r); key != "" && c.serveReader(w, r, key, rt.page, next, sessionCookie) {
 				return
 			}
 			next.ServeHTTP(w, r)
@@ -182,6 +205,7 @@ func (c *pageCache) get(key string, next http.Handler, r *http.Request) (*cached
 		c.pending[key] = wg
 		c.mu.Unlock()
 		rec := &recorder{header: http.Header{}, status: http.StatusOK, limit: c.maxBody}
+		hold := new(keptHolder)
 		var kept *cachedPage
 		func() {
 			defer func() {
@@ -191,13 +215,13 @@ func (c *pageCache) get(key string, next http.Handler, r *http.Request) (*cached
 					if len(c.items) >= c.maxItems {
 						c.evict()
 					}
-					kept = &cachedPage{status: rec.status, header: rec.header, body: rec.buf.Bytes(), until: time.Now().Add(c.ttl)}
+					kept = &cachedPage{status: rec.status, header: rec.header, body: rec.buf.Bytes(), until: time.Now().Add(c.ttl), kept: hold.v}
 					c.items[key] = kept
 				}
 				c.mu.Unlock()
 				wg.Done()
 			}()
-			next.ServeHTTP(rec, r)
+			next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), keptKey, hold)))
 		}()
 		if kept != nil {
 			return kept, nil
@@ -208,87 +232,172 @@ func (c *pageCache) get(key string, next http.Handler, r *http.Request) (*cached
 
 // serveReader answers a signed-in reader with the page anonymous
 // visitors get (kept, or rendered for no one now) and the reader's own
-// header in it. It reports false, having written nothing, when it
-// cannot (a page that cannot be kept, or without the marks): the caller
-// then renders the page for the reader as usual.
-func (c *pageCache) serveReader(w http.ResponseWriter, r *http.Request, key string, next http.Handler, sessionCookie string) bool {
+// rendering of each slot in it. It reports false, having written
+// nothing, when it cannot (a page that cannot be kept, or without slots,
+// or one its ReaderPage declines for this reader): the caller then
+// renders the page for the reader as usual.
+func (c *pageCache) serveReader(w http.ResponseWriter, r *http.Request, key string, page ReaderPage, next http.Handler, sessionCookie string) bool {
 	p, _ := c.get(key, next, anonymous(r, sessionCookie))
 	if p == nil {
 		return false
 	}
-	p.readerOnce.Do(func() { p.reader = cutAtMarks(p.header, p.body, c.open, c.close) })
+	p.readerOnce.Do(func() { p.reader = cutAtSlots(p.header, p.body, c.slots) })
 	parts := p.reader
 	if parts == nil {
 		return false
 	}
-	nav, err := c.readerNav(r)
-	if err != nil || len(nav) > 0xffff {
-		return false
+	var fill func(string) ([]byte, bool)
+	fills := make([][]byte, len(parts.names))
+	size := parts.size
+	for i, name := range parts.names {
+		var b []byte
+		if name == "nav" {
+			var err error
+			if b, err = c.readerNav(r); err != nil {
+				return false
+			}
+		} else {
+			if fill == nil {
+				if page == nil {
+					return false
+				}
+				var err error
+				if fill, err = page(r, p.kept); err != nil || fill == nil {
+					return false
+				}
+			}
+			var ok bool
+			if b, ok = fill(name); !ok {
+				return false
+			}
+		}
+		fills[i] = b
+		size += len(b)
 	}
 	h := w.Header()
 	for k, v := range p.header {
 		h[k] = v
 	}
-	if parts.gzHead != nil && r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		crc := crc32.Update(parts.crcHead, crc32.IEEETable, nav)
-		crc = crc32.Update(crc, crc32.IEEETable, parts.tail)
-		size := len(parts.head) + len(nav) + len(parts.tail)
-		n := len(nav)
-		stored := []byte{0, byte(n), byte(n >> 8), ^byte(n), ^byte(n >> 8)} // a stored block, not final
-		trailer := binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, crc), uint32(size))
-		markGzipped(h)
-		h.Set("Content-Length", strconv.Itoa(len(gzipHeader)+len(parts.gzHead)+len(stored)+n+len(parts.gzTail)+len(trailer)))
-		w.WriteHeader(p.status)
-		for _, b := range [][]byte{gzipHeader, parts.gzHead, stored, nav, parts.gzTail, trailer} {
-			w.Write(b)
+	if parts.gz != nil && r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		body := gzipBuffers.Get().(*bytes.Buffer)
+		defer gzipBuffers.Put(body)
+		body.Reset()
+		body.Write(gzipHeader)
+		crc := uint32(0)
+		for i, seg := range parts.segs {
+			body.Write(parts.gz[i])
+			crc = crc32.Update(crc, crc32.IEEETable, seg)
+			if i < len(fills) {
+				writeStored(body, fills[i])
+				crc = crc32.Update(crc, crc32.IEEETable, fills[i])
+			}
 		}
+		body.Write(binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, crc), uint32(size)))
+		markGzipped(h)
+		h.Set("Content-Length", strconv.Itoa(body.Len()))
+		w.WriteHeader(p.status)
+		w.Write(body.Bytes())
 		return true
 	}
-	h.Set("Content-Length", strconv.Itoa(len(parts.head)+len(nav)+len(parts.tail)))
+	h.Set("Content-Length", strconv.Itoa(size))
 	w.WriteHeader(p.status)
 	if r.Method != http.MethodHead {
-		w.Write(parts.head)
-		w.Write(nav)
-		w.Write(parts.tail)
+		for i, seg := range parts.segs {
+			w.Write(seg)
+			if i < len(fills) {
+				w.Write(fills[i])
+			}
+		}
 	}
 	return true
+}
+
+var gzipBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeStored writes b as deflate stored blocks, none final.
+func writeStored(w *bytes.Buffer, b []byte) {
+	for len(b) > 0 {
+		n := min(len(b), 0xffff)
+		w.Write([]byte{0, byte(n), byte(n >> 8), ^byte(n), ^byte(n >> 8)})
+		w.Write(b[:n])
+		b = b[n:]
+	}
 }
 
 // gzipHeader opens a gzip member with no name, time or extra field.
 var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 
-// cutAtMarks cuts body around the first open mark and the next close
-// mark, compressing each side when an answer with header h is worth it;
-// nil when the marks are not there.
-func cutAtMarks(h http.Header, body, open, close []byte) *readerParts {
-	i := bytes.Index(body, open)
-	if i < 0 {
+// cutAtSlots cuts body around its slots, compressing each segment when
+// an answer with header h is worth it; nil when there is no slot, or a
+// slot is not closed.
+func cutAtSlots(h http.Header, body []byte, slots Slots) *readerParts {
+	open, close := []byte(slots.open), []byte(slots.close)
+	parts := &readerParts{}
+	rest := body
+	for {
+		i := bytes.Index(rest, open)
+		if i < 0 {
+			break
+		}
+		end := bytes.Index(rest[i+len(open):], []byte("-->"))
+		if end < 0 {
+			return nil
+		}
+		name := string(rest[i+len(open) : i+len(open)+end])
+		start := i + len(open) + end + len("-->")
+		j := bytes.Index(rest[start:], close)
+		if j < 0 {
+			return nil
+		}
+		parts.segs = append(parts.segs, rest[:start])
+		parts.names = append(parts.names, name)
+		rest = rest[start+j:]
+	}
+	if len(parts.names) == 0 {
 		return nil
 	}
-	i += len(open)
-	j := bytes.Index(body[i:], close)
-	if j < 0 {
-		return nil
+	parts.segs = append(parts.segs, rest)
+	for _, seg := range parts.segs {
+		parts.size += len(seg)
 	}
-	j += i
-	parts := &readerParts{head: body[:i], tail: body[j:]}
 	mediaType, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
 	if !compressibleTypes[mediaType] || h.Get("Content-Encoding") != "" || len(body) < minCompress {
 		return parts // not worth it, as Compress would judge
 	}
-	var head, tail bytes.Buffer
 	fw := flateWriters.Get().(*flate.Writer)
-	fw.Reset(&head)
-	fw.Write(parts.head)
-	fw.Flush()
-	fw.Reset(&tail)
-	fw.Write(parts.tail)
-	fw.Close()
+	for i, seg := range parts.segs {
+		var b bytes.Buffer
+		fw.Reset(&b)
+		fw.Write(seg)
+		if i < len(parts.names) {
+			fw.Flush()
+		} else {
+			fw.Close()
+		}
+		parts.gz = append(parts.gz, b.Bytes())
+	}
 	fw.Reset(io.Discard)
 	flateWriters.Put(fw)
-	parts.gzHead, parts.gzTail = head.Bytes(), tail.Bytes()
-	parts.crcHead = crc32.ChecksumIEEE(parts.head)
 	return parts
+}
+
+// keptHolder receives, while a page is rendered for the cache, what its
+// ReaderPage will need (KeepForReaders).
+type keptHolder struct{ v any }
+
+type keptKeyType struct{}
+
+var keptKey keptKeyType
+
+// KeepForReaders hands the page cache, with the page r is rendering for
+// anonymous visitors, what the route's ReaderPage needs to fill the
+// page's slots for a signed-in reader (the proposal it showed, say), so
+// that the fills agree with the kept page and cost no second read. It
+// does nothing when the page is not being rendered for the cache.
+func KeepForReaders(r *http.Request, v any) {
+	if h, ok := r.Context().Value(keptKey).(*keptHolder); ok {
+		h.v = v
+	}
 }
 
 var flateWriters = sync.Pool{New: func() any {

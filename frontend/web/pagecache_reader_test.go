@@ -3,6 +3,7 @@ package web
 import (
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,34 +17,66 @@ import (
 )
 
 // Signed-in readers of a page declared for readers get the kept
-// anonymous rendering with their own header between the marks, as
-// identity or as one valid gzip stream; nobody gets another's header,
-// and a page without marks is rendered for the reader.
+// anonymous rendering with their own rendering of each slot (the header,
+// the page's own), as identity or as one valid gzip stream; nobody gets
+// another's, a reader the page declines and a page without slots are
+// rendered for the reader.
 func TestPageCacheForReaders(t *testing.T) {
-	const open, close = "<!--reader-n-->", "<!--/reader-n-->"
+	slots := newSlots("n")
 	var renders atomic.Int64
 	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		renders.Add(1)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		who := "nobody"
+		if a := CurrentAccount(r); a != nil {
+			who = a.Handle
+		}
 		if strings.HasSuffix(r.URL.Path, "/nomarks") {
-			who := "nobody"
-			if a := CurrentAccount(r); a != nil {
-				who = a.Handle
-			}
 			io.WriteString(w, "no marks, for "+who)
 			return
 		}
-		if CurrentAccount(r) != nil {
+		shared := who != "carol" && !strings.HasSuffix(r.URL.Path, "/headeronly") // those are rendered for the reader
+		if CurrentAccount(r) != nil && shared {
 			t.Errorf("the shared rendering saw account %v", CurrentAccount(r).Handle)
 		}
-		if c, err := r.Cookie("agora_session"); err == nil {
+		if c, err := r.Cookie("agora_session"); err == nil && shared {
 			t.Errorf("the shared rendering saw the session cookie %q", c.Value)
 		}
-		io.WriteString(w, "<header>"+open+"<a href=/login>login</a>"+close+"</header>"+strings.Repeat("<p>the same list for everyone</p>", 200))
+		KeepForReaders(r, "kept:"+r.URL.Path)
+		var b strings.Builder
+		b.WriteString("<header>" + string(slots.Open("nav")) + "<a href=/login>login</a>" + string(slots.Close()) + "</header>")
+		b.WriteString(strings.Repeat("<p>the same list for everyone</p>", 200))
+		b.WriteString(string(slots.Open("box")) + "<a href=/login>sign in to support</a>" + string(slots.Close()))
+		for i := range 3 {
+			b.WriteString(fmt.Sprintf("<p>comment %d</p>%s%s", i, slots.Open(fmt.Sprintf("acts:%d", i)), slots.Close()))
+		}
+		b.WriteString("<footer>end</footer>")
+		io.WriteString(w, b.String())
 	})
 	c := newPageCache(time.Hour, []string{"/spaces"})
-	c.forReaders = []string{"/spaces/*/proposals", "/spaces/*/nomarks"}
-	c.open, c.close = []byte(open), []byte(close)
+	big := strings.Repeat("x", 70_000) // more than one stored block
+	fills := func(r *http.Request, kept any) (func(string) ([]byte, bool), error) {
+		who := CurrentAccount(r).Handle
+		if who == "carol" {
+			return nil, nil // rendered for her
+		}
+		if kept != "kept:"+r.URL.Path {
+			t.Errorf("kept %v for %s", kept, r.URL.Path)
+		}
+		return func(slot string) ([]byte, bool) {
+			switch {
+			case slot == "box" && who == "dora":
+				return []byte(big), true
+			case slot == "box":
+				return []byte("<form>support, " + who + "</form>"), true
+			case strings.HasPrefix(slot, "acts:"):
+				return []byte("<a>reply as " + who + " to " + slot + "</a>"), true
+			}
+			return nil, false
+		}, nil
+	}
+	c.forReaders = []readerRoute{{"/spaces/*/proposals", fills}, {"/spaces/*/nomarks", fills}, {"/spaces/*/headeronly", nil}}
+	c.slots = slots
 	c.readerNav = func(r *http.Request) ([]byte, error) {
 		return []byte("<a href=/account>" + CurrentAccount(r).Handle + "</a>"), nil
 	}
@@ -78,21 +111,41 @@ func TestPageCacheForReaders(t *testing.T) {
 	for _, tc := range []struct {
 		reader string
 		gz     bool
-	}{{"alice", false}, {"bob", true}, {"alice", true}, {"bob", false}} {
+	}{{"alice", false}, {"bob", true}, {"alice", true}, {"bob", false}, {"dora", true}, {"dora", false}} {
 		body, w := get(list, tc.reader, tc.gz)
 		want := strings.Replace(anon, "<a href=/login>login</a>", "<a href=/account>"+tc.reader+"</a>", 1)
+		box := "<form>support, " + tc.reader + "</form>"
+		if tc.reader == "dora" {
+			box = big
+		}
+		want = strings.Replace(want, "<a href=/login>sign in to support</a>", box, 1)
+		for i := range 3 {
+			slot := fmt.Sprintf("acts:%d", i)
+			want = strings.Replace(want, string(slots.Open(slot)), string(slots.Open(slot))+"<a>reply as "+tc.reader+" to "+slot+"</a>", 1)
+		}
 		if body != want {
-			t.Errorf("%s (gzip %v): got\n%.200s\nwant\n%.200s", tc.reader, tc.gz, body, want)
+			t.Errorf("%s (gzip %v): got\n%.300s\nwant\n%.300s", tc.reader, tc.gz, body, want)
 		}
 		if tc.gz != (w.Header().Get("Content-Encoding") == "gzip") || w.Header().Get("Content-Length") != strconv.Itoa(w.Body.Len()) {
 			t.Errorf("%s (gzip %v): headers %v for %d bytes", tc.reader, tc.gz, w.Header(), w.Body.Len())
 		}
 	}
 	if n := renders.Load(); n != 1 {
-		t.Errorf("%d renderings for one anonymous visitor and four readers, want 1", n)
+		t.Errorf("%d renderings for one anonymous visitor and six readers, want 1", n)
 	}
 	if again, _ := get(list, "", true); again != anon {
 		t.Errorf("anonymous visitor after the readers got %q", again)
+	}
+	// A reader the page declines gets it rendered for them.
+	if body, _ := get(list, "carol", true); !strings.Contains(body, "<a href=/login>sign in to support</a>") || renders.Load() != 2 {
+		t.Errorf("declined reader: %d renderings, got %.100s", renders.Load(), body)
+	}
+	// A page declared for the header alone, with other slots: rendered
+	// for the reader.
+	get("/spaces/s/headeronly", "", false)
+	before := renders.Load()
+	if get("/spaces/s/headeronly", "alice", false); renders.Load() != before+1 {
+		t.Errorf("a page with slots nobody fills was not rendered for the reader")
 	}
 	// No marks: the page is rendered for the reader, not shared.
 	if body, _ := get("/spaces/s/nomarks", "alice", false); body != "no marks, for alice" {

@@ -39,13 +39,36 @@ type Common struct {
 	// notifications (set by Kit.Unread).
 	Notifications bool
 	// ReaderOpen and ReaderClose frame the part of the header that
-	// depends on the reader (template "reader-nav"): HTML comments with
-	// a per-process nonce, where the page cache puts a signed-in
-	// reader's own header into a page rendered for no one (see
-	// Kit.CacheForReaders). Nothing a person writes can forge one:
-	// sanitised bodies carry no comments and attributes escape "<".
+	// depends on the reader (template "reader-nav"): the slot "nav" (see
+	// Slots).
 	ReaderOpen, ReaderClose template.HTML
+	// Slots marks the other places of a page that depend on the reader.
+	Slots Slots
 }
+
+// Slots marks the places of a page that depend on the signed-in reader,
+// where the page cache puts a reader's own rendering into a page rendered
+// for no one (see Kit.CacheForReaders): {{.Slots.Open "name"}}, what an
+// anonymous visitor gets there, {{.Slots.Close}}. Slots do not nest. The
+// marks are HTML comments with a per-process nonce, so nothing a person
+// writes can forge one: sanitised bodies carry no comments and attribute
+// values escape "<". The zero Slots marks nothing.
+type Slots struct{ open, close string }
+
+func newSlots(nonce string) Slots {
+	return Slots{open: "<!--slot-" + nonce + ":", close: "<!--/slot-" + nonce + "-->"}
+}
+
+// Open opens the slot name (letters, digits, "-", "_" and ":").
+func (s Slots) Open(name string) template.HTML {
+	if s.open == "" {
+		return ""
+	}
+	return template.HTML(s.open + name + "-->")
+}
+
+// Close closes the slot opened last.
+func (s Slots) Close() template.HTML { return template.HTML(s.close) }
 
 // Page is what a page template receives.
 type Page struct {

@@ -18,7 +18,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -106,7 +105,7 @@ type Kit struct {
 	uploadPatterns map[string]int64
 	downloads      []string
 	cached         []string            // path prefixes whose anonymous GETs the page cache keeps
-	forReaders     []string            // path patterns whose cached pages signed-in readers get too
+	forReaders     []readerRoute       // the cached pages signed-in readers get too
 	images         *semaphore.Weighted // bytes of images being decoded (see upload.go)
 	unread         UnreadCounter       // the header's count of notifications, if served
 	unreadCache    *unreadKept         // readers' headers on shared pages (nil: page cache off)
@@ -151,9 +150,8 @@ func New(cfg Config, deps Deps) (*Kit, error) {
 		return nil, err
 	}
 	k.common = Common{NodeName: cfg.NodeName, CSSURL: cssURL, Nav: map[string]bool{}}
-	nonce := rand.Text()
-	k.common.ReaderOpen = template.HTML("<!--reader-" + nonce + "-->")
-	k.common.ReaderClose = template.HTML("<!--/reader-" + nonce + "-->")
+	k.common.Slots = newSlots(rand.Text()[:12])
+	k.common.ReaderOpen, k.common.ReaderClose = k.common.Slots.Open("nav"), k.common.Slots.Close()
 	if k.view, err = newViews(); err != nil {
 		return nil, err
 	}
@@ -195,7 +193,7 @@ func (k *Kit) Handler() (http.Handler, error) {
 		c := newPageCache(k.cfg.PageCacheTTL, k.cached)
 		c.forReaders, c.readerNav = k.forReaders, k.readerNav
 		k.unreadCache = &unreadKept{ttl: k.cfg.PageCacheTTL, now: k.clock, entries: map[string]keptNav{}}
-		c.open, c.close = []byte(k.common.ReaderOpen), []byte(k.common.ReaderClose)
+		c.slots = k.common.Slots
 		h = c.middleware(k.SessionCookie())(h)
 	}
 	if k.accounts != nil {
@@ -292,12 +290,19 @@ func (k *Kit) Cache(prefix string) { k.cached = append(k.cached, prefix) }
 // CacheForReaders lets signed-in readers, too, get the pages matching
 // pattern (a "*" segment stands for any one segment) from the page
 // cache: the rendering made for anonymous visitors, with the reader's
-// own part of the header (template "reader-nav") put in its place. Only
-// for pages whose content depends on the reader through that header
-// alone (no support buttons, no forms of theirs): the rest of the page
-// is the one every anonymous visitor gets. The pattern must be under a
-// prefix given to Cache.
-func (k *Kit) CacheForReaders(pattern string) { k.forReaders = append(k.forReaders, pattern) }
+// own rendering of each of its slots (Slots) put in place: the kit fills
+// the header's (template "reader-nav"), page the others (nil for a page
+// whose content depends on the reader through the header alone). The
+// rest of the page is the one every anonymous visitor gets, so every
+// place where a reader's page differs must be a slot. The pattern must
+// be under a prefix given to Cache.
+func (k *Kit) CacheForReaders(pattern string, page ReaderPage) {
+	k.forReaders = append(k.forReaders, readerRoute{pattern: pattern, page: page})
+}
+
+// Slots are the marks of the places of a page that depend on the
+// reader, for pieces rendered outside a page template (see Slots).
+func (k *Kit) Slots() Slots { return k.common.Slots }
 
 // UploadLimit is the body limit of an upload route, 0 for other routes.
 func (k *Kit) UploadLimit(r *http.Request) int64 {
