@@ -146,7 +146,7 @@ func TestProposalPageForReaders(t *testing.T) {
 		author, authorTok := n.Resident(t, "auteur", true)
 		p := n.Propose(t, author, sp, "Des bancs rue Lecourbe")
 		target := debates.Target{Kind: debates.TargetProposal, ID: p.ID}
-		_, fan := n.Resident(t, "soutien", true)   // supports, follows, comments, supports a comment
+		_, fan := n.Resident(t, "soutien", true)    // supports, follows, comments, supports a comment
 		_, plain := n.Resident(t, "lectrice", true) // verified, has done nothing
 		_, newcomer := n.Resident(t, "nouvelle", false)
 		mod := n.Session(t, n.Staff[accounts.Moderator])
