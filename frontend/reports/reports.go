@@ -124,8 +124,11 @@ var errorTable = []web.DomainError{
 	web.MapError(reports.ErrCategoryInput, http.StatusBadRequest, "street.error.category_input", "slug"),
 	web.MapError(reports.ErrTerritory, http.StatusBadRequest, "street.error.territory", "territory"),
 	web.MapError(reports.ErrBadKey, http.StatusForbidden, "street.open311.key", ""),
-	web.MapError(reports.ErrWorkTitle, http.StatusBadRequest, "reportsmap.error.work_title", "title"),
+	web.MapError(reports.ErrWorkTitle, http.StatusBadRequest, "reportsmore.error.work_title", "title"),
 	web.MapError(reports.ErrWorkDates, http.StatusBadRequest, "reportsmap.error.work_dates", "ends_on"),
 	web.MapError(reports.ErrWorkNotOfficial, http.StatusForbidden, "reportsmap.error.work_official", "service"),
 	web.MapError(reports.ErrWorkNotFound, http.StatusNotFound, "reportsmap.error.work_not_found", ""),
+	web.MapError(reports.ErrWorkDescription, http.StatusBadRequest, "reportsmore.error.work_description", "description"),
+	web.MapError(reports.ErrWorkReason, http.StatusBadRequest, "reportsmore.error.work_reason", "reason"),
+	web.MapError(reports.ErrWorkWithdrawn, http.StatusConflict, "reportsmore.error.work_withdrawn", ""),
 }

@@ -135,6 +135,13 @@ func (s *Service) checkWork(ctx context.Context, in WorkInput, w *Work) error {
 	return nil
 }
 
+// CheckWork makes the checks of the input of PublishWork and EditWork
+// (not who may), writing nothing: a form that could not read some
+// fields still shows every other refusal at once.
+func (s *Service) CheckWork(ctx context.Context, in WorkInput) error {
+	return s.checkWork(ctx, in.trimmed(), new(Work))
+}
+
 // MayEditWork reports whether a may edit or withdraw w: an official of
 // its service, or an admin, acting for themselves; never once withdrawn.
 func MayEditWork(actor accounts.Actor, w *Work) bool {
