@@ -22,8 +22,8 @@ import (
 type open311Client struct {
 	t      *testing.T
 	h      http.Handler
-	base   string // the endpoint's path, from discovery
-	format string // "json" or "xml"
+	base   string      // the endpoint's path, from discovery
+	format string      // "json" or "xml"
 	last   http.Header // the headers of the last answer
 }
 
