@@ -43,6 +43,7 @@ import (
 	"agora/instances/site"
 	"agora/instances/spaces"
 	"agora/storage/blobs"
+	"agora/storage/ratelimit"
 )
 
 // Config is what the frontend needs to know about the node.
@@ -126,6 +127,9 @@ type Deps struct {
 	// ReportsCouncil, when set with Reports, serves the neighbourhood
 	// councils' votes on suggestions of new amenities.
 	ReportsCouncil *reportsvc.Council
+	// Open311Limits are how many requests and updates one Open311 API
+	// key creates (nil: the surface's defaults, docs/OPEN311.md).
+	Open311Limits []ratelimit.Rule
 
 	// Now is the clock pages decide with (phases, windows, expiries); the
 	// services must use the same one. Nil means time.Now.
@@ -194,7 +198,8 @@ func register(k *web.Kit, d Deps) error {
 		}
 	}
 	if d.Reports != nil {
-		if err := streetreports.Register(k, streetreports.Deps{Accounts: d.Accounts, Reports: d.Reports, Blobs: d.Blobs, Council: d.ReportsCouncil}); err != nil {
+		if err := streetreports.Register(k, streetreports.Deps{Accounts: d.Accounts, Reports: d.Reports, Blobs: d.Blobs, Council: d.ReportsCouncil,
+			Open311Limits: d.Open311Limits}); err != nil {
 			return err
 		}
 	}

@@ -17,6 +17,7 @@ import (
 
 	"agora/frontend/web"
 	"agora/instances/notifications"
+	"agora/storage/ratelimit"
 )
 
 // Config is the node's whole configuration, read once at start-up and
@@ -52,6 +53,9 @@ type Config struct {
 	// MapTiles is the maps' tile server; nil shows no map (address fields
 	// and lists by distance instead).
 	MapTiles *web.MapTiles
+	// Open311Limits are how many requests and updates one Open311 API key
+	// creates (docs/OPEN311.md).
+	Open311Limits []ratelimit.Rule
 }
 
 // byteSize reads a size: a number of bytes, or one with a binary unit
@@ -179,6 +183,12 @@ var options = []option{
 		usage: "tile server of the maps: a URL template with {z}/{x}/{y}, a space, the attribution (empty: no map)",
 		set: func(c *Config, v string) (err error) {
 			c.MapTiles, err = web.ParseMapTiles(v)
+			return err
+		}},
+	{flag: "open311-limits", env: "AGORA_OPEN311_LIMITS", def: "60/1m,1000/1h",
+		usage: "how many Open311 requests and updates one API key creates: limits such as 60/1m,1000/1h (windows up to 1h)",
+		set: func(c *Config, v string) (err error) {
+			c.Open311Limits, err = ratelimit.ParseRules(v)
 			return err
 		}},
 	{flag: "page-cache", env: "AGORA_PAGE_CACHE", def: "2s",

@@ -62,6 +62,8 @@ func TestConfigPrecedence(t *testing.T) {
 		{"base URL follows AGORA_ADDR", nil, map[string]string{"AGORA_ADDR": "127.0.0.1:9000"}, func(c Config) string { return c.BaseURL.String() }, "http://localhost:9000"},
 		{"port 0 keeps the default until serve listens", []string{"--addr", "127.0.0.1:0"}, nil, func(c Config) string { return c.BaseURL.String() }, "http://localhost:8080"},
 		{"a base URL given wins over --addr", []string{"--addr", ":8091"}, map[string]string{"AGORA_BASE_URL": "https://agora.example.org"}, func(c Config) string { return fmt.Sprint(c.BaseURL, " ", c.BaseURLSet) }, "https://agora.example.org true"},
+		{"open311 limits by default", nil, nil, func(c Config) string { return fmt.Sprint(c.Open311Limits) }, "[{60 1m0s} {1000 1h0m0s}]"},
+		{"open311 limits", nil, map[string]string{"AGORA_OPEN311_LIMITS": "10/30s"}, func(c Config) string { return fmt.Sprint(c.Open311Limits) }, "[{10 30s}]"},
 		{"a proxy", nil, map[string]string{"AGORA_TRUSTED_PROXIES": "127.0.0.1/32, 10.0.0.0/8"}, func(c Config) string { return fmt.Sprint(c.TrustedProxies) }, "[127.0.0.1/32 10.0.0.0/8]"},
 	}
 	for _, tt := range tests {
@@ -93,6 +95,7 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{map[string]string{"AGORA_ATTACHMENT_QUOTA": "-1M"}, "AGORA_ATTACHMENT_QUOTA"},
 		{map[string]string{"AGORA_ATTACHMENT_QUOTA": "9999999T"}, "AGORA_ATTACHMENT_QUOTA"},
 		{map[string]string{"AGORA_NODE_NAME": "   "}, "AGORA_NODE_NAME"},
+		{map[string]string{"AGORA_OPEN311_LIMITS": "60/1d"}, "AGORA_OPEN311_LIMITS (--open311-limits)"},
 		{map[string]string{"AGORA_DATABASE_URL_FILE": "/no/such/file"}, "AGORA_DATABASE_URL (--database-url): read AGORA_DATABASE_URL_FILE"},
 	}
 	for _, tt := range tests {

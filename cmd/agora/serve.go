@@ -197,6 +197,7 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		Search:         search.NewService(n.db),
 		Reports:        reportsSvc,
 		ReportsCouncil: councilSvc,
+		Open311Limits:  cfg.Open311Limits,
 		Decisions:      decisionsSvc,
 		Voting:         votingSvc,
 

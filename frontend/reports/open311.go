@@ -345,7 +345,8 @@ type CreateInput struct {
 // lat and long or address_string (or both), description. Other
 // parameters of the specification (email, names, phone, device_id,
 // account_id, media_url, attributes) are accepted and ignored: the
-// request is the key's client's, and no remote file is fetched.
+// request is the key's client's, and no remote file is fetched (a photo
+// comes in the multipart "media" file, ReadOpen311Form).
 func ParseCreate(v url.Values) (CreateInput, error) {
 	in := CreateInput{APIKey: strings.TrimSpace(v.Get("api_key"))}
 	in.Input.Category = strings.TrimSpace(v.Get("service_code"))
@@ -362,18 +363,31 @@ func ParseCreate(v url.Values) (CreateInput, error) {
 	return in, nil
 }
 
+// o311Create creates a request: the form is read (a photo in "media"
+// kept as sent), its parameters checked, then the key, then the key's
+// rate limit; only then is the photo decoded and stored, and the report
+// created. Any refusal stores nothing.
 func (s *surface) o311Create(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.o311Fail(w, r, web.HTTPError(http.StatusBadRequest, err))
-		return
-	}
-	in, err := ParseCreate(r.PostForm)
+	form, err := ReadOpen311Form(r)
 	if err != nil {
 		s.o311Fail(w, r, err)
 		return
 	}
-	client, err := s.o311Client(r, in.APIKey)
+	defer form.Close()
+	in, err := ParseCreate(form.Values)
 	if err != nil {
+		s.o311Fail(w, r, err)
+		return
+	}
+	client, keyID, err := s.o311Client(r, in.APIKey)
+	if err != nil {
+		s.o311Fail(w, r, err)
+		return
+	}
+	if !s.o311Allow(w, r, keyID) {
+		return
+	}
+	if in.Input.Photos, err = s.o311Photo(r, form); err != nil {
 		s.o311Fail(w, r, err)
 		return
 	}
@@ -386,15 +400,15 @@ func (s *surface) o311Create(w http.ResponseWriter, r *http.Request) {
 }
 
 // o311Client is who an API key's client acts as: the account made with
-// the key.
-func (s *surface) o311Client(r *http.Request, apiKey string) (accounts.Actor, error) {
-	accountID, err := s.reports.KeyAccount(r.Context(), apiKey)
+// the key; and the key's id.
+func (s *surface) o311Client(r *http.Request, apiKey string) (accounts.Actor, string, error) {
+	key, err := s.reports.Key(r.Context(), apiKey)
 	if err != nil {
-		return accounts.Actor{}, err
+		return accounts.Actor{}, "", err
 	}
-	acc, err := s.accounts.ByID(r.Context(), accountID)
+	acc, err := s.accounts.ByID(r.Context(), key.AccountID)
 	if err != nil {
-		return accounts.Actor{}, err
+		return accounts.Actor{}, "", err
 	}
-	return accounts.As(acc), nil
+	return accounts.As(acc), key.ID, nil
 }

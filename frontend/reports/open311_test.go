@@ -22,8 +22,9 @@ import (
 type open311Client struct {
 	t      *testing.T
 	h      http.Handler
-	base   string // the endpoint's path, from discovery
-	format string // "json" or "xml"
+	base   string      // the endpoint's path, from discovery
+	format string      // "json" or "xml"
+	last   http.Header // the headers of the last answer
 }
 
 // Documents as the specification names their fields.
@@ -47,6 +48,7 @@ type specRequest struct {
 	Lat               float64 `json:"lat" xml:"lat"`
 	Long              float64 `json:"long" xml:"long"`
 	Token             string  `json:"token" xml:"token"`
+	MediaURL          string  `json:"media_url" xml:"media_url"`
 }
 
 type specError struct {
@@ -56,15 +58,21 @@ type specError struct {
 
 func (c *open311Client) do(method, path string, form url.Values) (int, []byte) {
 	c.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
+	if form == nil {
+		return c.send(method, path, "", nil)
 	}
+	return c.send(method, path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+}
+
+// send makes a request with a body of the content type given.
+func (c *open311Client) send(method, path, contentType string, body io.Reader) (int, []byte) {
+	c.t.Helper()
 	r := httptest.NewRequest(method, path, body)
-	if form != nil {
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if contentType != "" {
+		r.Header.Set("Content-Type", contentType)
 	}
 	w := httptest.NewRecorder()
+	c.last = w.Header()
 	c.h.ServeHTTP(w, r)
 	ct := w.Header().Get("Content-Type")
 	if want := map[string]string{"json": "application/json", "xml": "text/xml"}[c.format]; !strings.HasPrefix(ct, want) {

@@ -137,19 +137,26 @@ func ParseUpdate(v url.Values) (UpdateInput, error) {
 
 // o311AddUpdate adds a public message to a request the key's client
 // created (its account is the reporter); any other request is a 403.
+// The form may be multipart (FixMyStreet sends one with a photo): a
+// "media" file is dropped, since the dialogue's messages have none.
 func (s *surface) o311AddUpdate(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.o311Fail(w, r, errParam("form"))
-		return
-	}
-	in, err := ParseUpdate(r.PostForm)
+	form, err := ReadOpen311Form(r)
 	if err != nil {
 		s.o311Fail(w, r, err)
 		return
 	}
-	client, err := s.o311Client(r, in.APIKey)
+	form.Close() // a message carries no photo: a "media" file is dropped
+	in, err := ParseUpdate(form.Values)
 	if err != nil {
 		s.o311Fail(w, r, err)
+		return
+	}
+	client, keyID, err := s.o311Client(r, in.APIKey)
+	if err != nil {
+		s.o311Fail(w, r, err)
+		return
+	}
+	if !s.o311Allow(w, r, keyID) {
 		return
 	}
 	e, err := s.reports.Say(r.Context(), client, in.RequestID, in.Description, false)

@@ -1,7 +1,10 @@
 package reports_test
 
 import (
+	"net/http/httptest"
 	"net/url"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,6 +94,66 @@ func FuzzParseBBox(f *testing.F) {
 		}
 		if ok && len(s) > 120 {
 			t.Fatalf("ParseBBox took %d bytes", len(s))
+		}
+	})
+}
+
+// FuzzReadOpen311Form: whatever body a client posts as multipart (or
+// url-encoded), the form read is bounded (at most 200 fields of 64 KiB,
+// one media file of 1 byte to 10 MiB), and Close leaves no file behind.
+func FuzzReadOpen311Form(f *testing.F) {
+	const boundary = "XyZ"
+	part := func(name, filename, body string) string {
+		disp := `form-data; name="` + name + `"`
+		if filename != "" {
+			disp += `; filename="` + filename + `"`
+		}
+		return "--" + boundary + "\r\nContent-Disposition: " + disp + "\r\n\r\n" + body + "\r\n"
+	}
+	end := "--" + boundary + "--\r\n"
+	for _, s := range []string{
+		part("api_key", "", "k") + part("service_code", "", "graffiti") + part("media", "a.jpg", "\xff\xd8\xff") + end,
+		part("media", "a.jpg", "x") + part("media", "b.jpg", "y") + end,
+		part("media", "", "not a file") + part("media", "empty.jpg", "") + end,
+		part("other", "x.bin", "zzz") + end, "", "--" + boundary, end,
+	} {
+		f.Add(s, true)
+	}
+	f.Add("api_key=k&lat=48.86&long=2.38", false)
+	f.Fuzz(func(t *testing.T, body string, multipartBody bool) {
+		r := httptest.NewRequest("POST", "/open311/v2/requests.json", strings.NewReader(body))
+		if multipartBody {
+			r.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
+		} else {
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		form, err := streetreports.ReadOpen311Form(r)
+		if err != nil {
+			return
+		}
+		defer form.Close()
+		n := 0
+		for _, vs := range form.Values {
+			for _, v := range vs {
+				n++
+				if len(v) > 64<<10 && multipartBody {
+					t.Fatalf("a field of %d bytes", len(v))
+				}
+			}
+		}
+		if multipartBody && n > 200 {
+			t.Fatalf("%d fields", n)
+		}
+		if form.Media != nil {
+			st, err := form.Media.Stat()
+			if err != nil || st.Size() < 1 || st.Size() > 10<<20 {
+				t.Fatalf("media %v, %v", st, err)
+			}
+			name := form.Media.Name()
+			form.Close()
+			if _, err := os.Stat(name); !os.IsNotExist(err) {
+				t.Fatalf("media file left behind: %v", err)
+			}
 		}
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"agora/instances/accounts"
 	"agora/instances/reports"
 	"agora/storage/blobs"
+	"agora/storage/ratelimit"
 )
 
 //go:embed templates
@@ -28,6 +29,9 @@ type Deps struct {
 	Reports  *reports.Service
 	Blobs    blobs.Store
 	Council  *reports.Council // the councils' votes on suggestions; nil leaves their page out
+	// Open311Limits are how many requests and updates one API key
+	// creates; nil is DefaultOpen311Limits.
+	Open311Limits []ratelimit.Rule
 }
 
 type surface struct {
@@ -36,6 +40,8 @@ type surface struct {
 	reports  *reports.Service
 	blobs    blobs.Store
 	council  *reports.Council
+	// o311Limits: see Deps.Open311Limits.
+	o311Limits []ratelimit.Rule
 }
 
 // uploadLimit is the body limit of the report form: its photos and room
@@ -51,7 +57,11 @@ func Register(k *web.Kit, d Deps) error {
 	if err != nil {
 		return fmt.Errorf("reports: %w", err)
 	}
-	s := &surface{Pages: pages, accounts: d.Accounts, reports: d.Reports, blobs: d.Blobs, council: d.Council}
+	s := &surface{Pages: pages, accounts: d.Accounts, reports: d.Reports, blobs: d.Blobs, council: d.Council,
+		o311Limits: d.Open311Limits}
+	if s.o311Limits == nil {
+		s.o311Limits = DefaultOpen311Limits
+	}
 	k.MapErrors(errorTable...)
 	k.Nav("reports")
 	// Open311 clients poll the same lists: one rendering per page-cache
@@ -65,6 +75,9 @@ func Register(k *web.Kit, d Deps) error {
 	k.Download(dataRoot + "reports.geojson")
 	k.Upload("/reports/new", uploadLimit)
 	k.UploadPattern("/reports/{id}/state", web.UploadMaxBytes+1<<20)
+	for _, p := range []string{"requests.json", "requests.xml", "servicerequestupdates.json", "servicerequestupdates.xml"} {
+		k.Upload(o311Root+p, o311BodyMax) // a photo in "media"
+	}
 	s.routes()
 	return nil
 }
@@ -124,8 +137,11 @@ var errorTable = []web.DomainError{
 	web.MapError(reports.ErrCategoryInput, http.StatusBadRequest, "street.error.category_input", "slug"),
 	web.MapError(reports.ErrTerritory, http.StatusBadRequest, "street.error.territory", "territory"),
 	web.MapError(reports.ErrBadKey, http.StatusForbidden, "street.open311.key", ""),
-	web.MapError(reports.ErrWorkTitle, http.StatusBadRequest, "reportsmap.error.work_title", "title"),
+	web.MapError(reports.ErrWorkTitle, http.StatusBadRequest, "reportsmore.error.work_title", "title"),
 	web.MapError(reports.ErrWorkDates, http.StatusBadRequest, "reportsmap.error.work_dates", "ends_on"),
 	web.MapError(reports.ErrWorkNotOfficial, http.StatusForbidden, "reportsmap.error.work_official", "service"),
 	web.MapError(reports.ErrWorkNotFound, http.StatusNotFound, "reportsmap.error.work_not_found", ""),
+	web.MapError(reports.ErrWorkDescription, http.StatusBadRequest, "reportsmore.error.work_description", "description"),
+	web.MapError(reports.ErrWorkReason, http.StatusBadRequest, "reportsmore.error.work_reason", "reason"),
+	web.MapError(reports.ErrWorkWithdrawn, http.StatusConflict, "reportsmore.error.work_withdrawn", ""),
 }

@@ -60,19 +60,28 @@ func (s *Service) CreateKey(ctx context.Context, actor accounts.Actor, name, acc
 
 // KeyAccount returns the account a valid key creates requests as.
 func (s *Service) KeyAccount(ctx context.Context, key string) (string, error) {
+	k, err := s.Key(ctx, key)
+	if err != nil {
+		return "", err
+	}
+	return k.AccountID, nil
+}
+
+// Key returns a valid key's record (its id names it in rate limits).
+func (s *Service) Key(ctx context.Context, key string) (*APIKey, error) {
 	key = strings.TrimSpace(key)
 	if key == "" || len(key) > 200 {
-		return "", ErrBadKey
+		return nil, ErrBadKey
 	}
 	k := new(APIKey)
 	err := s.db.NewSelect().Model(k).Where("key_hash = ? AND revoked_at IS NULL", hashKey(key)).Scan(ctx)
 	if errors.Is(database.Translate(err), database.ErrNotFound) {
-		return "", ErrBadKey
+		return nil, ErrBadKey
 	}
 	if err != nil {
-		return "", fmt.Errorf("check key: %w", err)
+		return nil, fmt.Errorf("check key: %w", err)
 	}
-	return k.AccountID, nil
+	return k, nil
 }
 
 func hashKey(key string) string {
