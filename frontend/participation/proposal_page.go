@@ -205,11 +205,20 @@ func (s *surface) renderProposal(w http.ResponseWriter, r *http.Request, status 
 	s.HTML(w, r, status, "proposal", d.Title, d)
 }
 
+// proposalReader is what a proposal's page reads of a signed-in
+// resident: their support box, their follow, their comment supports.
+type proposalReader struct {
+	d        proposalData // its Support only
+	follow   *web.FollowButton
+	comments map[string]bool
+}
+
 // proposalForReader fills, for a signed-in resident, the slots of a
 // proposal's page kept for anonymous visitors (kept: its proposalData):
 // the follow button, the support box, the report link, the comment form
 // and each comment's acts, from their follow, supports and residency
-// (three or four small reads), rendering only those parts. The rest of
+// (three or four small reads, kept while the reader posts nothing: see
+// web.Kit.Memo), rendering only those parts. The rest of
 // the page is what anonymous visitors get, up to the page cache's time
 // old. A reader who holds a role (their page has forms by role) or who
 // wrote the proposal (edit, withdraw) gets the page rendered for them.
@@ -220,23 +229,40 @@ func (s *surface) proposalForReader(r *http.Request, kept any) (func(string) ([]
 		return nil, nil
 	}
 	d := *anon
-	d.L, d.Support = s.Printer(r), supportView{}
-	if err := s.supportView(r, &d, s.Now()); err != nil {
-		return nil, err
-	}
-	d.CanReport = moderation.MayReport(acc, d.P.AuthorID) == nil
-	var err error
-	if d.Follow, err = s.followButton(r, notifications.Proposal, d.P.ID); err != nil {
-		return nil, err
-	}
-	d.Comments.L = d.L
-	d.Comments.forReader(true)
-	reader := threadReader{accountID: acc.ID, open: d.Comments.Open}
-	if th := d.Comments.thread; th != nil && !th.empty {
-		if reader.supported, err = s.debates.Supported(r.Context(), acc.ID, d.Comments.Target); err != nil {
+	d.L = s.Printer(r)
+	// What the page reads of the reader, kept while they post nothing
+	// (web.Kit.Memo): a resident reloading the page costs no round trip.
+	v, err := s.Memo(r, "proposal:"+d.P.ID, func() (any, error) {
+		var st proposalReader
+		st.d.P, st.d.Space = d.P, d.Space
+		if err := s.supportView(r, &st.d, s.Now()); err != nil {
 			return nil, err
 		}
+		var err error
+		if st.follow, err = s.followButton(r, notifications.Proposal, d.P.ID); err != nil {
+			return nil, err
+		}
+		if th := d.Comments.thread; th != nil && !th.empty {
+			if st.comments, err = s.debates.Supported(r.Context(), acc.ID, d.Comments.Target); err != nil {
+				return nil, err
+			}
+		}
+		return &st, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	st := v.(*proposalReader)
+	d.Support, d.Follow = st.d.Support, st.follow
+	if d.Follow != nil {
+		f := *d.Follow
+		f.L, f.Done = d.L, r.URL.Query().Get("follow")
+		d.Follow = &f
+	}
+	d.CanReport = moderation.MayReport(acc, d.P.AuthorID) == nil
+	d.Comments.L = d.L
+	d.Comments.forReader(true)
+	reader := threadReader{accountID: acc.ID, open: d.Comments.Open, supported: st.comments}
 	fragment := func(name string, data any) ([]byte, bool) {
 		html, err := s.Fragment(name, data)
 		if err != nil {

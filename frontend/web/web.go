@@ -109,6 +109,7 @@ type Kit struct {
 	images         *semaphore.Weighted // bytes of images being decoded (see upload.go)
 	unread         UnreadCounter       // the header's count of notifications, if served
 	unreadCache    *unreadKept         // readers' headers on shared pages (nil: page cache off)
+	memo           *readerMemo         // what kept pages read of their readers (nil: page cache off)
 }
 
 // New builds the kit and its router, on which surfaces register.
@@ -195,6 +196,8 @@ func (k *Kit) Handler() (http.Handler, error) {
 		k.unreadCache = &unreadKept{ttl: k.cfg.PageCacheTTL, now: k.clock, entries: map[string]keptNav{}}
 		c.slots = k.common.Slots
 		h = c.middleware(k.SessionCookie())(h)
+		k.memo = &readerMemo{ttl: k.cfg.PageCacheTTL, now: k.clock, readers: map[string]*memoReader{}}
+		h = k.memo.forgetWriters(h)
 	}
 	if k.accounts != nil {
 		h = k.withSession(h)
