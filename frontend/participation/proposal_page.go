@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"agora/frontend/web"
@@ -211,6 +212,12 @@ type proposalReader struct {
 	d        proposalData // its Support only
 	follow   *web.FollowButton
 	comments map[string]bool
+
+	// The reader's parts as rendered into the kept page page (one URL,
+	// one language): a reload of that page renders nothing.
+	mu    sync.Mutex
+	page  *proposalData
+	fills map[string][]byte
 }
 
 // proposalForReader fills, for a signed-in resident, the slots of a
@@ -218,7 +225,7 @@ type proposalReader struct {
 // the follow button, the support box, the report link, the comment form
 // and each comment's acts, from their follow, supports and residency
 // (three or four small reads, kept while the reader posts nothing: see
-// web.Kit.Memo), rendering only those parts. The rest of
+// web.Kit.Memo), rendering only those parts, once per kept page. The rest of
 // the page is what anonymous visitors get, up to the page cache's time
 // old. A reader who holds a role (their page has forms by role) or who
 // wrote the proposal (edit, withdraw) gets the page rendered for them.
@@ -271,7 +278,7 @@ func (s *surface) proposalForReader(r *http.Request, kept any) (func(string) ([]
 		}
 		return []byte(html), true
 	}
-	return func(slot string) ([]byte, bool) {
+	render := func(slot string) ([]byte, bool) {
 		switch slot {
 		case "follow":
 			if d.Follow == nil {
@@ -296,6 +303,21 @@ func (s *surface) proposalForReader(r *http.Request, kept any) (func(string) ([]
 		var b strings.Builder
 		acts.write(&b, reader)
 		return []byte(b.String()), true
+	}
+	return func(slot string) ([]byte, bool) {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		if st.page != anon {
+			st.page, st.fills = anon, map[string][]byte{}
+		}
+		if b, ok := st.fills[slot]; ok {
+			return b, true
+		}
+		b, ok := render(slot)
+		if ok {
+			st.fills[slot] = b
+		}
+		return b, ok
 	}, nil
 }
 
