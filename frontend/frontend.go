@@ -194,7 +194,8 @@ func register(k *web.Kit, d Deps) error {
 		}
 	}
 	if d.Reports != nil {
-		if err := streetreports.Register(k, streetreports.Deps{Accounts: d.Accounts, Reports: d.Reports, Blobs: d.Blobs, Council: d.ReportsCouncil}); err != nil {
+		if err := streetreports.Register(k, streetreports.Deps{Accounts: d.Accounts, Reports: d.Reports, Blobs: d.Blobs, Council: d.ReportsCouncil,
+			Follows: reportFollows(d)}); err != nil {
 			return err
 		}
 	}
@@ -252,3 +253,12 @@ const (
 	ReadHeaderTimeout = web.ReadHeaderTimeout
 	IdleTimeout       = web.IdleTimeout
 )
+
+// reportFollows is the follow service for the report pages, nil on a node
+// without notifications.
+func reportFollows(d Deps) streetreports.Follows {
+	if d.Notifications == nil {
+		return nil
+	}
+	return d.Notifications
+}

@@ -8,6 +8,7 @@
 package reports
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"agora/frontend/web"
 	"agora/instances/accounts"
+	"agora/instances/notifications"
 	"agora/instances/reports"
 	"agora/storage/blobs"
 )
@@ -28,6 +30,15 @@ type Deps struct {
 	Reports  *reports.Service
 	Blobs    blobs.Store
 	Council  *reports.Council // the councils' votes on suggestions; nil leaves their page out
+	// Follows, when set, shows a signed-in resident the button that
+	// follows a report (package notifications; the button posts to
+	// /follow, served by the notifications surface).
+	Follows Follows
+}
+
+// Follows tells whether a resident follows a report.
+type Follows interface {
+	Following(ctx context.Context, accountID string, t notifications.Target) (bool, error)
 }
 
 type surface struct {
@@ -36,6 +47,7 @@ type surface struct {
 	reports  *reports.Service
 	blobs    blobs.Store
 	council  *reports.Council
+	follows  Follows
 }
 
 // uploadLimit is the body limit of the report form: its photos and room
@@ -51,7 +63,7 @@ func Register(k *web.Kit, d Deps) error {
 	if err != nil {
 		return fmt.Errorf("reports: %w", err)
 	}
-	s := &surface{Pages: pages, accounts: d.Accounts, reports: d.Reports, blobs: d.Blobs, council: d.Council}
+	s := &surface{Pages: pages, accounts: d.Accounts, reports: d.Reports, blobs: d.Blobs, council: d.Council, follows: d.Follows}
 	k.MapErrors(errorTable...)
 	k.Nav("reports")
 	// Open311 clients poll the same lists: one rendering per page-cache
