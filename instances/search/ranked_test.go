@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"agora/instances/proposals"
 	"agora/instances/search"
 	"agora/instances/spaces"
+	"agora/storage/ratelimit"
 	"agora/storage/storagetest"
 )
 
@@ -67,6 +69,65 @@ func TestSearchRanked(t *testing.T) {
 			if len(res.Order) < 2 || res.Hits[res.Order[0]][0].Score < res.Hits[res.Order[1]][0].Score {
 				t.Errorf("%s: kinds in order %v", q, res.Order)
 			}
+		}
+	})
+}
+
+// TestSearchRankedTiers: the newest search.Ranked matches are ordered
+// by relevance on the first pages, older ones follow newest first; the
+// pages neither overlap nor skip, and the last says there is no more.
+func TestSearchRankedTiers(t *testing.T) {
+	t.Parallel()
+	storagetest.ForEachDialect(t, func(t *testing.T, dialect string) {
+		t.Parallel()
+		w := newWorld(t, dialect, proposals.WithProposalLimits([]ratelimit.Rule{{Max: 10_000, Window: time.Minute}}, nil))
+		ctx, c, as := w.ctx, w.clock, accounts.As(w.alice)
+		now := c.Now()
+		space, err := w.sp.Create(ctx, accounts.System, spaces.NewSpace{Slug: "fontaines",
+			Phases: []spaces.PhaseInput{{Kind: spaces.Proposals, StartsAt: now.Add(-time.Hour), EndsAt: now.Add(24 * time.Hour)}}, Title: "Fontaines"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := search.Ranked + 5
+		for i := range total {
+			c.Advance(time.Second)
+			title, body := fmt.Sprintf("Banc numéro %d", i), "Près d’une fontaine."
+			if i == 0 || i == total-100 { // strong: the oldest (past the ranked ones) and one among them
+				title, body = fmt.Sprintf("Fontaine %d : une fontaine, des fontaines", i), "Une fontaine à boire."
+			}
+			if _, err := w.pr.Create(ctx, as, space.ID, proposals.Input{Title: title, Body: body}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var all []search.Hit
+		for page := 1; page <= search.RankedPages+1; page++ {
+			res, err := w.svc.Search(ctx, search.Query{Text: "fontaine", Kind: search.Proposal, Page: page})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if more := res.More[search.Proposal]; more != (page <= search.RankedPages) {
+				t.Errorf("page %d: more %v", page, more)
+			}
+			all = append(all, res.Hits[search.Proposal]...)
+		}
+		seen := map[string]bool{}
+		for _, h := range all {
+			if seen[h.ID] {
+				t.Errorf("%q twice", h.Title)
+			}
+			seen[h.ID] = true
+		}
+		if len(all) != total {
+			t.Fatalf("%d hits, want %d", len(all), total)
+		}
+		if want := fmt.Sprintf("Fontaine %d : une fontaine, des fontaines", total-100); all[0].Title != want {
+			t.Errorf("first %q, want %q", all[0].Title, want)
+		}
+		// Past the ranked ones: the 5 oldest, newest first, the strong
+		// oldest last.
+		rest := all[search.Ranked:]
+		if rest[4].Title != "Fontaine 0 : une fontaine, des fontaines" || rest[0].Title != "Banc numéro 4" {
+			t.Errorf("after the ranked ones: %q", ids(rest))
 		}
 	})
 }
