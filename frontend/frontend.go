@@ -199,7 +199,7 @@ func register(k *web.Kit, d Deps) error {
 	}
 	if d.Reports != nil {
 		if err := streetreports.Register(k, streetreports.Deps{Accounts: d.Accounts, Reports: d.Reports, Blobs: d.Blobs, Council: d.ReportsCouncil,
-			Open311Limits: d.Open311Limits}); err != nil {
+			Open311Limits: d.Open311Limits, Follows: reportFollows(d)}); err != nil {
 			return err
 		}
 	}
@@ -257,3 +257,12 @@ const (
 	ReadHeaderTimeout = web.ReadHeaderTimeout
 	IdleTimeout       = web.IdleTimeout
 )
+
+// reportFollows is the follow service for the report pages, nil on a node
+// without notifications.
+func reportFollows(d Deps) streetreports.Follows {
+	if d.Notifications == nil {
+		return nil
+	}
+	return d.Notifications
+}

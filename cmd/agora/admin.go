@@ -24,6 +24,7 @@ func adminCommands() []command {
 		{"budget", "import --space SLUG FILE.pb", "participatory budgets: load a finished edition from a Pabulib file", cmdAdminBudget},
 		{"open311", "create-key --name NAME", "the Open311 API: make a key for a client that creates requests", cmdAdminOpen311},
 		{"decisions", "verify URL-OR-FILE", "binding votes: recompute a closed vote's published results", cmdAdminDecisions},
+		{"mail", "bounce [--file F]", "email: record a bounce piped from the node's MTA (hard ones stop email to the address)", cmdAdminMail},
 	}
 }
 

@@ -114,7 +114,7 @@ func TestAdminFromAnotherFolder(t *testing.T) {
 // not the server's settings.
 func TestAdminHelpListsItsOwnFlags(t *testing.T) {
 	// Command groups are tried through one of their commands.
-	groups := map[string]string{"apps": "import", "budget": "import", "open311": "create-key", "decisions": "verify"}
+	groups := map[string]string{"apps": "import", "budget": "import", "open311": "create-key", "decisions": "verify", "mail": "bounce"}
 	var cmds [][]string
 	for _, c := range adminCommands() {
 		if sub, ok := groups[c.name]; ok {

@@ -253,7 +253,7 @@ func (c *Courier) compose(b *notifications.Batch) notifications.Message {
 		html.Reset()
 	}
 	return notifications.Message{To: b.Settings.Address, Subject: strings.Join(strings.Fields(subject), " "),
-		Text: text.String(), HTML: html.String(), Unsubscribe: d.Unsub}
+		Text: text.String(), HTML: html.String(), Unsubscribe: d.Unsub, BounceKey: b.Settings.BounceKey}
 }
 
 // SendVerification sends the link that proves an address.

@@ -113,6 +113,8 @@ func view(l *i18n.Printer, n *notifications.Notification) item {
 		if n.Detail != "" {
 			it.Text = l.T("notify2.kind.vote_closed_winner", n.Detail)
 		}
+	case notifications.ReportState:
+		it.Text = l.T("notifymore.kind.report_state", l.T("street.state."+n.Detail))
 	case notifications.BudgetStep:
 		status, progress, _ := strings.Cut(n.Detail, " ")
 		it.Text = l.T("budgetopen.notify.step", l.T("budget.status."+status), progress)
@@ -137,6 +139,8 @@ func SubjectURL(kind notifications.TargetKind, id, commentID string) string {
 		return "/votes/" + url.PathEscape(id)
 	case notifications.BudgetProject:
 		u = "/budgets/projects/" + url.PathEscape(id)
+	case notifications.Report:
+		u = "/reports/" + url.PathEscape(id)
 	default:
 		return "/account"
 	}

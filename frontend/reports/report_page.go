@@ -11,6 +11,7 @@ import (
 
 	"agora/frontend/web"
 	"agora/instances/accounts"
+	"agora/instances/notifications"
 	"agora/instances/reports"
 	"agora/storage/blobs"
 )
@@ -34,9 +35,10 @@ type pageData struct {
 	Categories []web.Option
 	Forms      map[string]*web.Form
 	Open       bool
-	Suggestion bool   // a suggestion of a new amenity: "me too" is a support
-	Rank       int    // its rank in the council's latest result, 0 for none
-	RankVote   string // that vote's page
+	Suggestion bool              // a suggestion of a new amenity: "me too" is a support
+	Rank       int               // its rank in the council's latest result, 0 for none
+	RankVote   string            // that vote's page
+	Follow     *web.FollowButton // a signed-in resident's follow button; nil without follows
 }
 
 type photoView struct {
@@ -134,6 +136,16 @@ func (s *surface) renderReport(w http.ResponseWriter, r *http.Request, status in
 			return
 		}
 		d.Confirm.May = rep.State.Open() && !d.Confirm.Confirmed
+	}
+	if acc != nil && s.follows != nil {
+		t := notifications.Target{Kind: notifications.Report, ID: rep.ID}
+		on, err := s.follows.Following(ctx, acc.ID, t)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		d.Follow = &web.FollowButton{L: l, Kind: string(t.Kind), ID: rep.ID, Back: r.URL.Path, Following: on,
+			Done: r.URL.Query().Get("follow")}
 	}
 	if acc != nil {
 		d.MaySay = reports.MaySay(accounts.As(acc), rep)

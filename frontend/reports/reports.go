@@ -8,6 +8,7 @@
 package reports
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"agora/frontend/web"
 	"agora/instances/accounts"
+	"agora/instances/notifications"
 	"agora/instances/reports"
 	"agora/storage/blobs"
 	"agora/storage/ratelimit"
@@ -32,6 +34,15 @@ type Deps struct {
 	// Open311Limits are how many requests and updates one API key
 	// creates; nil is DefaultOpen311Limits.
 	Open311Limits []ratelimit.Rule
+	// Follows, when set, shows a signed-in resident the button that
+	// follows a report (package notifications; the button posts to
+	// /follow, served by the notifications surface).
+	Follows Follows
+}
+
+// Follows tells whether a resident follows a report.
+type Follows interface {
+	Following(ctx context.Context, accountID string, t notifications.Target) (bool, error)
 }
 
 type surface struct {
@@ -42,6 +53,7 @@ type surface struct {
 	council  *reports.Council
 	// o311Limits: see Deps.Open311Limits.
 	o311Limits []ratelimit.Rule
+	follows    Follows
 }
 
 // uploadLimit is the body limit of the report form: its photos and room
@@ -58,7 +70,7 @@ func Register(k *web.Kit, d Deps) error {
 		return fmt.Errorf("reports: %w", err)
 	}
 	s := &surface{Pages: pages, accounts: d.Accounts, reports: d.Reports, blobs: d.Blobs, council: d.Council,
-		o311Limits: d.Open311Limits}
+		o311Limits: d.Open311Limits, follows: d.Follows}
 	if s.o311Limits == nil {
 		s.o311Limits = DefaultOpen311Limits
 	}

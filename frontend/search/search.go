@@ -9,6 +9,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -133,7 +134,7 @@ func (s *surface) page(w http.ResponseWriter, r *http.Request) {
 			status = s.Refuse(w, r, f, err)
 		} else {
 			d.Searched = true
-			for _, k := range search.Kinds {
+			for _, k := range res.Order { // the kind of the best hit first
 				hs := res.Hits[k]
 				if len(hs) == 0 {
 					continue
@@ -172,10 +173,12 @@ type hitJSON struct {
 	URL       string    `json:"url"`
 	CreatedAt time.Time `json:"created_at"`
 	On        string    `json:"on,omitempty"` // a comment's proposal or debate, as a URL
+	Score     float64   `json:"score"`        // relevance from 0 to 1 (instances/search/ranked.go)
 }
 
 // api answers /api/v1/search?q=&kind=&space=&page= as JSON: the results
-// kind by kind, newest first, and the next page's URL of each kind that
+// kind by kind, most relevant first, the kinds found in the order of
+// their best hit (order), and the next page's URL of each kind that
 // has more.
 func (s *surface) api(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -196,8 +199,12 @@ func (s *surface) api(w http.ResponseWriter, r *http.Request) {
 		Query   string              `json:"query"`
 		Words   []string            `json:"words"`
 		Page    int                 `json:"page"`
+		Order   []search.Kind       `json:"order"`
 		Results map[string]kindJSON `json:"results"`
-	}{Query: sq.Text, Words: res.Words, Page: res.Page, Results: map[string]kindJSON{}}
+	}{Query: sq.Text, Words: res.Words, Page: res.Page, Order: res.Order, Results: map[string]kindJSON{}}
+	if out.Order == nil {
+		out.Order = []search.Kind{}
+	}
 	for _, k := range search.Kinds {
 		if sq.Kind != "" && sq.Kind != k {
 			continue
@@ -205,7 +212,8 @@ func (s *surface) api(w http.ResponseWriter, r *http.Request) {
 		kj := kindJSON{Items: []hitJSON{}}
 		for _, h := range res.Hits[k] {
 			path, frag, _ := strings.Cut(view("", h).URL, "#")
-			hj := hitJSON{Kind: string(k), ID: h.ID, Title: h.Title, URL: s.links.Abs(path, nil), CreatedAt: h.CreatedAt.UTC()}
+			hj := hitJSON{Kind: string(k), ID: h.ID, Title: h.Title, URL: s.links.Abs(path, nil), CreatedAt: h.CreatedAt.UTC(),
+				Score: math.Round(h.Score*1e4) / 1e4}
 			if frag != "" {
 				hj.URL += "#" + frag
 			}

@@ -68,6 +68,16 @@ type EmailSettings struct {
 	FailureAt      *time.Time `bun:"failure_at"`
 	RefusedAt      *time.Time `bun:"refused_at"` // the server refused for good: no email until a new address
 
+	// Bounces that came back after the server took an email (bounce.go):
+	// BounceKey names the address in the envelope sender (VERP); a hard
+	// bounce sets RefusedAt, soft ones are counted until SoftBounces.
+	BounceKey    string     `bun:"bounce_key"`
+	SoftBounces  int        `bun:"soft_bounces"`
+	BouncedAt    *time.Time `bun:"bounced_at"`
+	BounceStatus string     `bun:"bounce_status"`
+	BounceDetail string     `bun:"bounce_detail"`
+	BounceHard   bool       `bun:"bounce_hard"`
+
 	// Language is the resident's, loaded by a claim.
 	Language string `bun:"language,scanonly"`
 }
@@ -109,11 +119,13 @@ func (s *Service) SetAddress(ctx context.Context, accountID, address string) (st
 	now := s.now()
 	exp := now.Add(VerifyFor)
 	e := &EmailSettings{AccountID: accountID, Address: addr, TokenHash: hashToken(token), TokenExpiresAt: &exp,
-		Frequency: Never, Since: now, UnsubscribeKey: randomHex(24)}
+		Frequency: Never, Since: now, UnsubscribeKey: randomHex(24), BounceKey: randomHex(12)}
 	if _, err := s.db.NewInsert().Model(e).On("CONFLICT (account_id) DO UPDATE").
 		Set("address = EXCLUDED.address").Set("verified_at = NULL").Set("token_hash = EXCLUDED.token_hash").
 		Set("token_expires_at = EXCLUDED.token_expires_at").Set("frequency = 'never'").
-		Set("failure = ''").Set("failure_at = NULL").Set("refused_at = NULL").Exec(ctx); err != nil {
+		Set("failure = ''").Set("failure_at = NULL").Set("refused_at = NULL").
+		Set("bounce_key = EXCLUDED.bounce_key").Set("soft_bounces = 0").Set("bounced_at = NULL").
+		Set("bounce_status = ''").Set("bounce_detail = ''").Set("bounce_hard = FALSE").Exec(ctx); err != nil {
 		return "", fmt.Errorf("set email address: %w", err)
 	}
 	return token, nil

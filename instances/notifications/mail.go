@@ -54,6 +54,7 @@ type Mailer struct {
 	implicit bool // TLS from the first byte (smtps://)
 	starttls bool
 	from     string
+	bounces  string // the envelope sender's address (bounces=), "" for from
 	timeout  time.Duration
 }
 
@@ -104,7 +105,28 @@ func ParseSMTP(raw, defaultFrom string) (*Mailer, error) {
 	if m.from, err = CheckAddress(from); err != nil {
 		return nil, fmt.Errorf("SMTP URL: sender %q: %w", from, err)
 	}
+	if b := q.Get("bounces"); b != "" {
+		if m.bounces, err = CheckAddress(b); err != nil || strings.Contains(b, "+") {
+			return nil, fmt.Errorf("SMTP URL: bounces=%q: want a plain address without +, where the node's MTA pipes bounces to agora admin mail bounce", b)
+		}
+	}
 	return m, nil
+}
+
+// envelope is the envelope sender (MAIL FROM, which becomes the
+// Return-Path) of an email to an address whose bounce key is key. With
+// bounces=LOCAL@DOMAIN in the URL, it is LOCAL+KEY@DOMAIN (VERP): a
+// bounce that comes back later names the address it is about; without
+// a key, LOCAL@DOMAIN. Without bounces=, the sender's address.
+func (m *Mailer) envelope(key string) string {
+	if m.bounces == "" {
+		return m.from
+	}
+	if len(key) != 24 || findKey("+"+key+"@") != key {
+		return m.bounces
+	}
+	at := strings.LastIndexByte(m.bounces, '@')
+	return m.bounces[:at] + "+" + key + m.bounces[at:]
 }
 
 // Message is one email: plain text and simple HTML, in one language.
@@ -116,6 +138,9 @@ type Message struct {
 	// Unsubscribe, when set, is the URL that stops these emails in one
 	// click: List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).
 	Unsubscribe string
+	// BounceKey, when set, is the recipient address's key, put in the
+	// envelope sender so that a later bounce names it (Mailer.envelope).
+	BounceKey string
 }
 
 // Send hands a message to the SMTP server on a connection of its own. An
@@ -218,7 +243,7 @@ func (s *Session) Send(ctx context.Context, msg Message) error {
 	} else if dl, ok := ctx.Deadline(); ok {
 		s.conn.SetDeadline(dl)
 	}
-	if err := s.transaction(m.from, to, body); err != nil {
+	if err := s.transaction(m.envelope(msg.BounceKey), to, body); err != nil {
 		s.drop()
 		return err
 	}

@@ -43,12 +43,14 @@ const (
 	// BudgetProject is a participatory budget's project, followed for its
 	// follow-up once funded.
 	BudgetProject TargetKind = "budget_project"
+	// Report is a street report, followed for its changes of state.
+	Report TargetKind = "report"
 )
 
 // ParseTarget checks a kind of followed thing from a form.
 func ParseTarget(kind, id string) (Target, error) {
 	switch k := TargetKind(kind); k {
-	case Space, Proposal, Debate, Person, BudgetProject:
+	case Space, Proposal, Debate, Person, BudgetProject, Report:
 		if id == "" || len(id) > 64 {
 			break
 		}
@@ -78,6 +80,8 @@ func (k TargetKind) table() (table, title string, err error) {
 		return "decision_votes", "question", nil
 	case BudgetProject:
 		return "budget_projects", "title", nil
+	case Report: // a report has no title: its description
+		return "street_reports", "description", nil
 	}
 	return "", "", fmt.Errorf("%w: %q", ErrTarget, k)
 }
@@ -102,6 +106,9 @@ const (
 	// BudgetStep: a funded budget project one follows, or that came from
 	// one's idea, moved on (Detail: StepDetail's status and progress).
 	BudgetStep Kind = "budget_step"
+	// ReportState: a street report one follows (or made) changed state
+	// (Detail: the new state).
+	ReportState Kind = "report_state"
 )
 
 // StepDetail is a BudgetStep's Detail: the project's follow-up status
@@ -110,7 +117,7 @@ func StepDetail(status string, progress int) string { return fmt.Sprintf("%s %d"
 
 // Errors of the service.
 var (
-	ErrTarget   = errors.New("only a space, a proposal, a debate, a budget project or a person with a public profile can be followed")
+	ErrTarget   = errors.New("only a space, a proposal, a debate, a budget project, a street report or a person with a public profile can be followed")
 	ErrNotFound = errors.New("not found")
 	ErrSignIn   = errors.New("sign in to do this")
 )

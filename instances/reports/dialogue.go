@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"agora/instances/accounts"
+	"agora/instances/notifications"
 	"agora/storage/database"
 )
 
@@ -109,7 +110,9 @@ func (s *Service) Confirm(ctx context.Context, actor accounts.Actor, id string) 
 			Set("confirm_count = confirm_count + 1").Exec(ctx); err != nil {
 			return fmt.Errorf("count confirmation: %w", err)
 		}
-		return nil
+		// Who has the same problem wants to hear of it too (as a replier
+		// follows the thread; a stopped follow stays stopped).
+		return notifications.Follow(ctx, tx, c.At, who.ID, followed(r.ID))
 	})
 }
 

@@ -15,7 +15,7 @@ import (
 var start = instancestest.Start
 
 // tables are every table the reports package writes.
-var tables = []string{"outbox_events", "street_reports", "report_works", "report_photos", "report_events", "report_confirmations", "report_categories", "node_settings", "open311_keys"}
+var tables = []string{"outbox_events", "street_reports", "report_works", "report_photos", "report_events", "report_confirmations", "report_categories", "node_settings", "open311_keys", "follows", "notifications"}
 
 // territory is a square around the 11th arrondissement of Paris.
 var territory = reports.Polygon{{Lat: 48.85, Lon: 2.36}, {Lat: 48.87, Lon: 2.36}, {Lat: 48.87, Lon: 2.40}, {Lat: 48.85, Lon: 2.40}}

@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"agora/instances/accounts"
+	"agora/instances/notifications"
 	"agora/instances/outbox"
 	"agora/storage/database"
 )
@@ -216,6 +217,10 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, in Input) (*
 			return fmt.Errorf("insert report: %w", err)
 		}
 		if err := insertPhotos(ctx, tx, r.ID, in.Photos, false); err != nil {
+			return err
+		}
+		// The reporter follows their report: they hear of its changes.
+		if err := notifications.Follow(ctx, tx, now, author.ID, followed(r.ID)); err != nil {
 			return err
 		}
 		if err := s.record(ctx, tx, &Event{ReportID: r.ID, Kind: KindCreated, State: New, ActorID: author.ID,

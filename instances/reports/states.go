@@ -108,6 +108,9 @@ func (s *Service) ChangeState(ctx context.Context, actor accounts.Actor, id stri
 		if err := s.record(ctx, tx, e); err != nil {
 			return err
 		}
+		if err := notifyState(ctx, tx, now, r, e); err != nil {
+			return err
+		}
 		return outbox.Record(ctx, tx, now, outbox.Create, StateObject, strconv.FormatInt(e.ID, 10), "")
 	})
 }

@@ -3,6 +3,7 @@ package search_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -54,8 +55,10 @@ func TestSearchPages(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		// Newest first, 20 by 20.
+		// Most relevant first, then newest, 20 by 20: the pages neither
+		// overlap nor skip.
 		var titles []string
+		var all []search.Hit
 		for page := 1; page <= 3; page++ {
 			res, err := svc.Search(ctx, search.Query{Text: "fontaine", Kind: search.Proposal, Page: page})
 			if err != nil {
@@ -72,9 +75,24 @@ func TestSearchPages(t *testing.T) {
 			for _, h := range hs {
 				titles = append(titles, h.Title)
 			}
+			all = append(all, hs...)
 		}
-		if titles[0] != "Fontaine du sud" || titles[45] != "Fontaine numéro 0" {
-			t.Errorf("order: first %q, last %q", titles[0], titles[45])
+		seen := map[string]bool{}
+		for i, h := range all {
+			if seen[h.ID] {
+				t.Errorf("%q on two pages", h.Title)
+			}
+			seen[h.ID] = true
+			if i > 0 {
+				prev := all[i-1]
+				if h.Score > prev.Score || h.Score == prev.Score && h.CreatedAt.After(prev.CreatedAt) {
+					t.Errorf("%q (%v, %v) after %q (%v, %v)", h.Title, h.Score, h.CreatedAt, prev.Title, prev.Score, prev.CreatedAt)
+				}
+			}
+		}
+		// The 45 alike by score, newest first.
+		if i := slices.Index(titles, "Fontaine numéro 44"); i < 0 || i+44 >= len(titles) || titles[i+44] != "Fontaine numéro 0" {
+			t.Errorf("order: %q", titles)
 		}
 		// A space narrows.
 		res, err := svc.Search(ctx, search.Query{Text: "fontaine", Space: "sud"})

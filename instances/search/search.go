@@ -9,18 +9,18 @@
 //
 // Proposals, debates, comments, budget projects and street reports are
 // read through full-text indexes (PostgreSQL tsvector, SQLite FTS5;
-// migrations 20261124000003, 20261208170001 and 20261208240001), newest
-// first, a page at a time, so that a word found in half the node's
-// comments (or its million street reports) costs one page of index, not
+// migrations 20261124000003, 20261208170001 and 20261208240001) and
+// ranked by relevance (ranked.go): the newest Ranked matches of a kind,
+// at most, are scored, so that a word found in half the node's comments
+// (or its million street reports) costs a bounded read of the index, not
 // a scan; spaces, apps and profiles, far fewer, match every word as a
-// part of the folded text. A visitor's words are only ever values, never
+// part of the folded text, those with every word in their name first. A visitor's words are only ever values, never
 // query syntax. A search in a space finds only what belongs to a space
 // (proposals, debates, comments, budget projects, the space itself).
 package search
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -89,15 +89,21 @@ type Hit struct {
 	Target    string // for a comment: "proposal" or "debate"
 	TargetID  string
 	CreatedAt time.Time
+	// Score is the hit's relevance from 0 to 1 (ranked.go): kind by
+	// kind, hits come by Score, then newest first.
+	Score float64
 }
 
-// Result is what a search found, kind by kind, newest first, at most
-// PerKind of each on a page; More says which kinds have another page.
+// Result is what a search found, kind by kind, most relevant first, at
+// most PerKind of each on a page; More says which kinds have another
+// page. Order lists the kinds found, the one whose best hit scored
+// highest first (ties in the order of Kinds).
 type Result struct {
 	Words []string
 	Hits  map[Kind][]Hit
 	More  map[Kind]bool
 	Page  int
+	Order []Kind
 }
 
 // Service searches one node.
@@ -163,8 +169,8 @@ func Words(q string) ([]string, error) {
 	return words, nil
 }
 
-// Search finds what anyone may read that holds every word of q, newest
-// first: each word as a whole word or another form of it (stemmed in
+// Search finds what anyone may read that holds every word of q, most
+// relevant first (ranked.go): each word as a whole word or another form of it (stemmed in
 // French and English on PostgreSQL, by the Porter stemmer on SQLite).
 func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	words, err := Words(q.Text)
@@ -231,8 +237,10 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		if len(rows) > 0 {
 			res.Hits[k] = hits(k, rows)
+			res.Order = append(res.Order, k)
 		}
 	}
+	slices.SortStableFunc(res.Order, func(a, b Kind) int { return cmpScore(res.Hits[b][0].Score, res.Hits[a][0].Score) })
 	return res, nil
 }
 
@@ -253,12 +261,13 @@ type row struct {
 	Target    string    `bun:"target"`
 	TargetID  string    `bun:"target_id"`
 	CreatedAt time.Time `bun:"created_at"`
+	Score     float64   `bun:"score"`
 }
 
 func hits(kind Kind, rows []row) []Hit {
 	out := make([]Hit, len(rows))
 	for i, r := range rows {
-		out[i] = Hit{Kind: kind, ID: r.ID, Title: r.Title, Target: r.Target, TargetID: r.TargetID, CreatedAt: r.CreatedAt}
+		out[i] = Hit{Kind: kind, ID: r.ID, Title: r.Title, Target: r.Target, TargetID: r.TargetID, CreatedAt: r.CreatedAt, Score: r.Score}
 	}
 	return out
 }
@@ -270,13 +279,13 @@ func (s *Service) proposals(ctx context.Context, f filter) ([]row, error) {
 	var args []any
 	if f.pg {
 		text := strings.Join(f.words, " ")
-		b.WriteString(`SELECT p.id, p.title, '' AS target, '' AS target_id, p.created_at FROM proposals AS p
+		b.WriteString(`SELECT p.id, p.title, '' AS target, '' AS target_id, p.created_at, ` + pgScore("p") + ` AS score FROM proposals AS p
 			WHERE p.hidden_at IS NULL AND p.search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))`)
-		args = append(args, text, text)
+		args = append(args, text, text, text, text)
 	} else {
 		// The index read backwards: the proposals written last first,
-		// stopping at the page's end.
-		b.WriteString(`SELECT p.id, p.title, '' AS target, '' AS target_id, p.created_at
+		// stopping at Ranked (ranked.go). The id column is unindexed.
+		b.WriteString(`SELECT p.id, p.title, '' AS target, '' AS target_id, p.created_at, ` + ftsScore("proposals_fts", "0, 10, 1") + ` AS score
 			FROM proposals_fts AS f JOIN proposals AS p ON p.id = f.id
 			WHERE proposals_fts MATCH ? AND p.hidden_at IS NULL`)
 		args = append(args, ftsQuery(f.words))
@@ -285,34 +294,37 @@ func (s *Service) proposals(ctx context.Context, f filter) ([]row, error) {
 		b.WriteString(" AND p.space_id = ?")
 		args = append(args, f.spaceID)
 	}
-	return s.newest(ctx, f, b.String(), args)
+	return s.ranked(ctx, f, b.String(), "p", args)
 }
 
 // debates searches the debates' questions and descriptions.
 func (s *Service) debates(ctx context.Context, f filter) ([]row, error) {
-	b, args := matching(f, "debates", "d", "d.id, d.question AS title, '' AS target, '' AS target_id, d.created_at")
+	b, args := matching(f, "debates", "d", "d.id, d.question AS title, '' AS target, '' AS target_id, d.created_at", "10, 1")
 	b.WriteString(" AND d.hidden_at IS NULL")
 	if f.spaceID != "" {
 		b.WriteString(" AND d.space_id = ?")
 		args = append(args, f.spaceID)
 	}
-	return s.newest(ctx, f, b.String(), args)
+	return s.ranked(ctx, f, b.String(), "d", args)
 }
 
 // matching starts a query of the rows of table (as alias) whose
 // full-text index holds f's words, selecting cols: the table's "search"
 // tsvector on PostgreSQL; on SQLite its FTS5 table, TABLE_fts, whose
 // rowids TABLE_search_rows maps to ids (migrations 20261208170001 and
-// 20261208240001). The caller adds conditions with " AND ...".
-func matching(f filter, table, alias, cols string) (*strings.Builder, []any) {
+// 20261208240001). It selects the score too (ranked.go), weights being
+// bm25's weights of the FTS5 columns. The caller adds conditions with
+// " AND ...".
+func matching(f filter, table, alias, cols, weights string) (*strings.Builder, []any) {
 	b := new(strings.Builder)
 	if f.pg {
 		text := strings.Join(f.words, " ")
-		b.WriteString("SELECT " + cols + " FROM " + table + " AS " + alias +
+		b.WriteString("SELECT " + cols + ", " + pgScore(alias) + " AS score FROM " + table + " AS " + alias +
 			" WHERE " + alias + ".search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?))")
-		return b, []any{text, text}
+		return b, []any{text, text, text, text}
 	}
-	b.WriteString("SELECT " + cols + " FROM " + table + "_fts AS f JOIN " + table + "_search_rows AS sr ON sr.n = f.rowid JOIN " +
+	b.WriteString("SELECT " + cols + ", " + ftsScore(table+"_fts", weights) + " AS score FROM " + table + "_fts AS f JOIN " +
+		table + "_search_rows AS sr ON sr.n = f.rowid JOIN " +
 		table + " AS " + alias + " ON " + alias + ".id = sr.id WHERE " + table + "_fts MATCH ?")
 	return b, []any{ftsQuery(f.words)}
 }
@@ -320,7 +332,7 @@ func matching(f filter, table, alias, cols string) (*strings.Builder, []any) {
 // comments searches comments, never deleted or hidden ones, nor those on
 // a hidden proposal or debate.
 func (s *Service) comments(ctx context.Context, f filter) ([]row, error) {
-	b, args := matching(f, "comments", "c", "c.id, c.body AS title, c.target_kind AS target, c.target_id, c.created_at")
+	b, args := matching(f, "comments", "c", "c.id, c.body AS title, c.target_kind AS target, c.target_id, c.created_at", "1")
 	b.WriteString(` AND c.hidden_at IS NULL AND c.deleted_at IS NULL
 		AND NOT EXISTS (SELECT 1 FROM proposals AS t WHERE c.target_kind = 'proposal' AND t.id = c.target_id AND t.hidden_at IS NOT NULL)
 		AND NOT EXISTS (SELECT 1 FROM debates AS t WHERE c.target_kind = 'debate' AND t.id = c.target_id AND t.hidden_at IS NOT NULL)`)
@@ -329,15 +341,15 @@ func (s *Service) comments(ctx context.Context, f filter) ([]row, error) {
 			OR c.target_kind = 'debate' AND c.target_id IN (SELECT id FROM debates WHERE space_id = ?))`)
 		args = append(args, f.spaceID, f.spaceID)
 	}
-	return s.newest(ctx, f, b.String(), args)
+	return s.ranked(ctx, f, b.String(), "c", args)
 }
 
 // spaces matches every word as a part of the folded title or description
 // (a node has a few dozen spaces: no index needed).
 func (s *Service) spaces(ctx context.Context, f filter) ([]row, error) {
 	var b strings.Builder
-	var args []any
-	b.WriteString(`SELECT slug AS id, title, '' AS target, '' AS target_id, created_at FROM spaces WHERE 1 = 1`)
+	score, args := nameScore(f, "title")
+	b.WriteString(`SELECT slug AS id, title, '' AS target, '' AS target_id, created_at, ` + score + ` AS score FROM spaces WHERE 1 = 1`)
 	for _, w := range f.words {
 		b.WriteString(" AND (" + foldExpr("title", f.pg) + " LIKE ? OR " + foldExpr("description", f.pg) + " LIKE ?)")
 		args = append(args, "%"+w+"%", "%"+w+"%")
@@ -346,7 +358,7 @@ func (s *Service) spaces(ctx context.Context, f filter) ([]row, error) {
 		b.WriteString(" AND id = ?")
 		args = append(args, f.spaceID)
 	}
-	b.WriteString(" ORDER BY created_at DESC, id" + f.page())
+	b.WriteString(" ORDER BY score DESC, created_at DESC, id" + f.page())
 	return s.scan(ctx, b.String(), args)
 }
 
@@ -354,12 +366,12 @@ func (s *Service) spaces(ctx context.Context, f filter) ([]row, error) {
 // through their full-text index (migration 20261208240001). A project
 // has no hidden state: every project of a budget is on its public page.
 func (s *Service) projects(ctx context.Context, f filter) ([]row, error) {
-	b, args := matching(f, "budget_projects", "p", "p.id, p.title, '' AS target, '' AS target_id, p.created_at")
+	b, args := matching(f, "budget_projects", "p", "p.id, p.title, '' AS target, '' AS target_id, p.created_at", "10, 1")
 	if f.spaceID != "" {
 		b.WriteString(" AND p.budget_id IN (SELECT id FROM budgets WHERE space_id = ?)")
 		args = append(args, f.spaceID)
 	}
-	return s.newest(ctx, f, b.String(), args)
+	return s.ranked(ctx, f, b.String(), "p", args)
 }
 
 // reports searches the street reports' public descriptions through their
@@ -367,8 +379,8 @@ func (s *Service) projects(ctx context.Context, f filter) ([]row, error) {
 // Only the description is read: never the reporter,
 // whatever they chose to show, nor the messages with the city.
 func (s *Service) reports(ctx context.Context, f filter) ([]row, error) {
-	b, args := matching(f, "street_reports", "r", "r.id, r.description AS title, '' AS target, '' AS target_id, r.created_at")
-	return s.newest(ctx, f, b.String(), args)
+	b, args := matching(f, "street_reports", "r", "r.id, r.description AS title, '' AS target, '' AS target_id, r.created_at", "1")
+	return s.ranked(ctx, f, b.String(), "r", args)
 }
 
 // apps matches every word as a part of the catalogue's own folded name
@@ -376,13 +388,13 @@ func (s *Service) reports(ctx context.Context, f filter) ([]row, error) {
 // catalogue holds hundreds of apps, not millions). Removed apps never.
 func (s *Service) apps(ctx context.Context, f filter) ([]row, error) {
 	var b strings.Builder
-	var args []any
-	b.WriteString(`SELECT slug AS id, name AS title, '' AS target, '' AS target_id, created_at FROM apps WHERE deleted_at IS NULL`)
+	score, args := nameScore(f, "name")
+	b.WriteString(`SELECT slug AS id, name AS title, '' AS target, '' AS target_id, created_at, ` + score + ` AS score FROM apps WHERE deleted_at IS NULL`)
 	for _, w := range f.words {
 		b.WriteString(" AND search_text LIKE ?")
 		args = append(args, "%"+w+"%")
 	}
-	b.WriteString(" ORDER BY created_at DESC, id" + f.page())
+	b.WriteString(" ORDER BY score DESC, created_at DESC, id" + f.page())
 	return s.scan(ctx, b.String(), args)
 }
 
@@ -391,49 +403,15 @@ func (s *Service) apps(ctx context.Context, f filter) ([]row, error) {
 // deleted are never found: a search must not tell they exist.
 func (s *Service) profiles(ctx context.Context, f filter) ([]row, error) {
 	var b strings.Builder
-	var args []any
-	b.WriteString(`SELECT handle AS id, display_name AS title, '' AS target, '' AS target_id, created_at FROM accounts
+	score, args := nameScore(f, "display_name")
+	b.WriteString(`SELECT handle AS id, display_name AS title, '' AS target, '' AS target_id, created_at, ` + score + ` AS score FROM accounts
 		WHERE public AND deleted_at IS NULL AND deletion_requested_at IS NULL`)
 	for _, w := range f.words {
 		b.WriteString(" AND (" + foldExpr("display_name", f.pg) + " LIKE ? OR lower(handle) LIKE ?)")
 		args = append(args, "%"+w+"%", "%"+w+"%")
 	}
-	b.WriteString(" ORDER BY created_at DESC, id" + f.page())
+	b.WriteString(" ORDER BY score DESC, created_at DESC, id" + f.page())
 	return s.scan(ctx, b.String(), args)
-}
-
-// Few is how many matches PostgreSQL sorts by date; above it, it walks
-// the dates instead.
-const Few = 1000
-
-// newest reads a page of base's matches, newest first. On SQLite, the
-// FTS5 index read backwards (its rowids follow the order rows were
-// written). On PostgreSQL the planner cannot tell a word found in half
-// the rows from a rare one well enough: left to itself it fetched and
-// sorted 250,000 comments for a common word (2 s a search). So the
-// matches are counted up to Few+1 through the GIN index first: Few or
-// fewer are sorted (a bounded sort); more, and the rows are walked by
-// date from the newest, bitmap scans off for this statement, which finds
-// a page after a few thousand rows at most since matches are then dense.
-func (s *Service) newest(ctx context.Context, f filter, base string, args []any) ([]row, error) {
-	if !f.pg {
-		return s.scan(ctx, base+" ORDER BY f.rowid DESC"+f.page(), args)
-	}
-	var n int
-	if err := s.db.NewRaw("SELECT count(*) FROM ("+base+fmt.Sprintf(" LIMIT %d) AS x", Few+1), args...).Scan(ctx, &n); err != nil {
-		return nil, err
-	}
-	if n <= Few {
-		return s.scan(ctx, "SELECT * FROM ("+base+fmt.Sprintf(" LIMIT %d) AS x ORDER BY x.created_at DESC, x.id", Few+1)+f.page(), args)
-	}
-	var rows []row
-	err := s.db.RunInTx(ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.ExecContext(ctx, "SET LOCAL enable_bitmapscan = off"); err != nil {
-			return err
-		}
-		return tx.NewRaw("SELECT * FROM ("+base+") AS x ORDER BY x.created_at DESC, x.id"+f.page(), args...).Scan(ctx, &rows)
-	})
-	return rows, err
 }
 
 func (s *Service) scan(ctx context.Context, q string, args []any) ([]row, error) {
