@@ -109,8 +109,14 @@ func (s *Service) CastIn(ctx context.Context, actor accounts.Actor, v *Vote, c C
 	if paper && actor.OnBehalfOf == nil {
 		return Cast{}, ErrForbidden
 	}
-	if err := s.MayVote(ctx, who, v); err != nil {
-		return Cast{}, err
+	// An online ballot on PostgreSQL checks the voter's residency and
+	// electorate in its one statement (castOnlinePG), and asks MayVote
+	// why only when refused; the others ask first.
+	online := !paper && actor.OnBehalfOf == nil && s.db.Dialect().Name() == dialect.PG
+	if !online {
+		if err := s.MayVote(ctx, who, v); err != nil {
+			return Cast{}, err
+		}
 	}
 	spec := v.Spec()
 	marks, err := spec.Marks(c)
@@ -125,10 +131,17 @@ func (s *Service) CastIn(ctx context.Context, actor accounts.Actor, v *Vote, c C
 			b.Channel = Paper
 		}
 	}
-	if !paper && actor.OnBehalfOf == nil && s.db.Dialect().Name() == dialect.PG {
-		out, done, err := s.castOnline(ctx, v, b)
-		if done || err != nil {
+	if online {
+		out, done, eligible, err := s.castOnline(ctx, v, b)
+		if err != nil || done && eligible {
 			return out, err
+		}
+		if !eligible {
+			// Outside the electorate, or not verified: say why. A
+			// residency verified since the statement goes on below.
+			if err := s.MayVote(ctx, who, v); err != nil {
+				return Cast{}, err
+			}
 		}
 		// The vote changed since v was read: the transaction below reads
 		// it again.
@@ -231,48 +244,61 @@ func (s *Service) CastIn(ctx context.Context, actor accounts.Actor, v *Vote, c C
 // of one text that the driver prepares once per connection.
 const castOnlinePG = `WITH cur AS MATERIALIZED (
 	SELECT closed_at, opens_at, closes_at, updated_at FROM decision_votes WHERE id = $1 FOR SHARE
+), voter AS MATERIALIZED (
+	SELECT 1 FROM residencies WHERE account_id = $2 AND revoked_at IS NULL AND expires_at > $6
+	AND ($9::integer = 0 OR (birth_date > 0 AND birth_date <= $9::integer)) AND ($10::text = '' OR district = $10::text)
 ), ins AS (
 	INSERT INTO decision_ballots AS b (vote_id, voter_id, receipt, content, channel, entered_by, desk, cast_at, changes)
 	SELECT $1, $2, $3, $4, $5, '', '', $6, 0 FROM cur
 	WHERE cur.closed_at IS NULL AND cur.updated_at = $7 AND cur.opens_at <= $6 AND $6 < cur.closes_at
+	AND EXISTS (SELECT 1 FROM voter)
 	ON CONFLICT (vote_id, voter_id) DO UPDATE SET receipt = EXCLUDED.receipt, content = EXCLUDED.content,
 		channel = EXCLUDED.channel, entered_by = EXCLUDED.entered_by, desk = EXCLUDED.desk,
 		cast_at = EXCLUDED.cast_at, changes = b.changes + 1
 	WHERE b.channel <> $8
 	RETURNING b.changes
 )
-SELECT cur.closed_at, cur.opens_at, cur.closes_at, cur.updated_at, (SELECT changes FROM ins) FROM cur`
+SELECT cur.closed_at, cur.opens_at, cur.closes_at, cur.updated_at, (SELECT changes FROM ins), EXISTS (SELECT 1 FROM voter) FROM cur`
 
 // castOnline runs castOnlinePG for b, an online ballot in v. done is
-// false when the vote changed since v was read (nothing written).
-func (s *Service) castOnline(ctx context.Context, v *Vote, b *Ballot) (out Cast, done bool, err error) {
+// false when the vote changed since v was read, eligible false when the
+// voter's residency is not verified or outside v's electorate, as
+// MayVote judges it (nothing written either way).
+func (s *Service) castOnline(ctx context.Context, v *Vote, b *Ballot) (out Cast, done, eligible bool, err error) {
 	var (
 		closedAt          sql.NullTime
 		opens, closes, up time.Time
 		changes           sql.NullInt64
+		bornBy            int
 	)
+	if v.MinAge > 0 {
+		bornBy = accounts.BornBy(b.CastAt, v.MinAge)
+	}
 	err = s.db.DB.QueryRowContext(ctx, castOnlinePG, v.ID, b.VoterID, b.Receipt, b.Content, string(b.Channel),
-		b.CastAt, v.UpdatedAt, string(Paper)).Scan(&closedAt, &opens, &closes, &up, &changes)
+		b.CastAt, v.UpdatedAt, string(Paper), bornBy, v.District).Scan(&closedAt, &opens, &closes, &up, &changes, &eligible)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return Cast{}, true, ErrNotFound
+		return Cast{}, true, true, ErrNotFound
 	case err != nil:
-		return Cast{}, true, fmt.Errorf("record ballot: %w", err)
+		return Cast{}, true, true, fmt.Errorf("record ballot: %w", err)
 	case closedAt.Valid:
-		return Cast{}, true, ErrClosed
+		return Cast{}, true, true, ErrClosed
 	case !up.Equal(v.UpdatedAt):
-		return Cast{}, false, nil
+		return Cast{}, false, eligible, nil
 	}
 	cur := Vote{OpensAt: opens, ClosesAt: closes}
 	if err := cur.Window(b.CastAt); err != nil {
-		return Cast{}, true, err
+		return Cast{}, true, true, err
+	}
+	if !eligible {
+		return Cast{}, true, false, nil
 	}
 	if !changes.Valid {
 		// Open and unchanged, and still nothing written: the conflict
 		// clause found a paper ballot.
-		return Cast{}, true, ErrPaperCast
+		return Cast{}, true, true, ErrPaperCast
 	}
-	return Cast{Receipt: b.Receipt, Changed: changes.Int64 > 0}, true, nil
+	return Cast{Receipt: b.Receipt, Changed: changes.Int64 > 0}, true, true, nil
 }
 
 // receiptAlphabet is Crockford's base 32: no I, L, O or U to misread.
