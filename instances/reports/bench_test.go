@@ -58,6 +58,24 @@ func benchClients(b *testing.B) []int {
 	return []int{1, 64}
 }
 
+// benchCache are the lifetimes of the service's answers the queries
+// run with: reports.AnswerTTL (as served), or 0 (every query reaches
+// the database) with AGORA_BENCH_CACHE=off, or both with
+// AGORA_BENCH_CACHE=both.
+func benchCache(b *testing.B) []time.Duration {
+	switch v := os.Getenv("AGORA_BENCH_CACHE"); v {
+	case "", "on":
+		return []time.Duration{reports.AnswerTTL}
+	case "off":
+		return []time.Duration{0}
+	case "both":
+		return []time.Duration{0, reports.AnswerTTL}
+	default:
+		b.Fatalf("AGORA_BENCH_CACHE=%q (on, off or both)", v)
+		return nil
+	}
+}
+
 // BenchmarkReports fills a node with a million reports over Paris, sent
 // over two years, then has 64 clients (AGORA_BENCH_CLIENTS) at once ask for the reports in a
 // map's box (about 700 m square, up to 500 returned) and for the Open311
@@ -76,63 +94,57 @@ func BenchmarkReports(b *testing.B) {
 			seed(b, f, n)
 			b.Logf("%s: %d reports seeded in %v", dialect, n, time.Since(began).Round(time.Second))
 			f.clock.Set(start)
-
-			// The requests list needs a full page within 90 days.
-			page := min(100, n/80)
-			box := func(rng *rand.Rand) reports.Box {
-				lat := paris.South + rng.Float64()*(paris.North-paris.South-0.0063)
-				lon := paris.West + rng.Float64()*(paris.East-paris.West-0.0095)
-				return reports.Box{South: lat, West: lon, North: lat + 0.0063, East: lon + 0.0095}
+			for _, ttl := range benchCache(b) {
+				b.Run(fmt.Sprintf("cache=%v", ttl), func(b *testing.B) {
+					f.svc.SetAnswerTTL(ttl)
+					// The requests list needs a full page within 90 days.
+					page := min(100, n/80)
+					box := func(rng *rand.Rand) reports.Box {
+						lat := paris.South + rng.Float64()*(paris.North-paris.South-0.0063)
+						lon := paris.West + rng.Float64()*(paris.East-paris.West-0.0095)
+						return reports.Box{South: lat, West: lon, North: lat + 0.0063, East: lon + 0.0095}
+					}
+					b.Run("pins", func(b *testing.B) {
+						measure(b, f, func(rng *rand.Rand) error {
+							got, _, err := f.svc.Pins(f.ctx, box(rng), reports.Filter{}, reports.MaxBoxResults)
+							if err == nil && len(got) == 0 && n >= 20_000 {
+								err = errors.New("empty box")
+							}
+							return err
+						})
+					})
+					// The map of problems: the same query narrowed to the
+					// categories of a kind (suggestions.go's subquery).
+					b.Run("pins-problems", func(b *testing.B) {
+						measure(b, f, func(rng *rand.Rand) error {
+							got, _, err := f.svc.Pins(f.ctx, box(rng), reports.Filter{Kind: reports.Problem}, reports.MaxBoxResults)
+							if err == nil && len(got) == 0 && n >= 20_000 {
+								err = errors.New("empty box")
+							}
+							return err
+						})
+					})
+					b.Run("box", func(b *testing.B) {
+						measure(b, f, func(rng *rand.Rand) error {
+							got, _, err := f.svc.InBox(f.ctx, box(rng), reports.Filter{}, reports.MaxBoxResults)
+							if err == nil && len(got) == 0 && n >= 20_000 {
+								err = errors.New("empty box")
+							}
+							return err
+						})
+					})
+					b.Run("requests", func(b *testing.B) {
+						measure(b, f, func(*rand.Rand) error {
+							// What the Open311 list runs (frontend/reports/open311.go).
+							list, err := f.svc.Requests(f.ctx, reports.Query{Since: start.Add(-90 * day), Limit: page})
+							if err == nil && len(list) != page {
+								err = fmt.Errorf("%d requests", len(list))
+							}
+							return err
+						})
+					})
+				})
 			}
-			b.Run("pins", func(b *testing.B) {
-				measure(b, func(rng *rand.Rand) error {
-					got, _, err := f.svc.Pins(f.ctx, box(rng), reports.Filter{}, reports.MaxBoxResults)
-					if err == nil && len(got) == 0 && n >= 20_000 {
-						err = errors.New("empty box")
-					}
-					return err
-				})
-			})
-			// The map of problems: the same query narrowed to the
-			// categories of a kind (suggestions.go's subquery).
-			b.Run("pins-problems", func(b *testing.B) {
-				measure(b, func(rng *rand.Rand) error {
-					got, _, err := f.svc.Pins(f.ctx, box(rng), reports.Filter{Kind: reports.Problem}, reports.MaxBoxResults)
-					if err == nil && len(got) == 0 && n >= 20_000 {
-						err = errors.New("empty box")
-					}
-					return err
-				})
-			})
-			b.Run("box", func(b *testing.B) {
-				measure(b, func(rng *rand.Rand) error {
-					got, _, err := f.svc.InBox(f.ctx, box(rng), reports.Filter{}, reports.MaxBoxResults)
-					if err == nil && len(got) == 0 && n >= 20_000 {
-						err = errors.New("empty box")
-					}
-					return err
-				})
-			})
-			b.Run("requests", func(b *testing.B) {
-				measure(b, func(*rand.Rand) error {
-					list, err := f.svc.List(f.ctx, reports.Query{Since: start.Add(-90 * day), Limit: page})
-					if err != nil {
-						return err
-					}
-					if len(list) != page {
-						return fmt.Errorf("%d requests", len(list))
-					}
-					ids := make([]string, len(list))
-					for i, r := range list {
-						ids[i] = r.ID
-					}
-					if _, err := f.svc.Notes(f.ctx, ids); err != nil {
-						return err
-					}
-					_, err = f.svc.FirstPhotos(f.ctx, ids, false)
-					return err
-				})
-			})
 		})
 	}
 }
@@ -140,13 +152,13 @@ func BenchmarkReports(b *testing.B) {
 // measure runs query from each number of clients of benchClients at
 // once, each client 10 times per iteration, and reports the percentiles
 // of one query's time.
-func measure(b *testing.B, query func(*rand.Rand) error) {
+func measure(b *testing.B, f *fixture, query func(*rand.Rand) error) {
 	for _, clients := range benchClients(b) {
-		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) { measureWith(b, clients, query) })
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) { measureWith(b, f, clients, query) })
 	}
 }
 
-func measureWith(b *testing.B, clients int, query func(*rand.Rand) error) {
+func measureWith(b *testing.B, f *fixture, clients int, query func(*rand.Rand) error) {
 	var mu sync.Mutex
 	var times []time.Duration
 	round := 0
@@ -157,7 +169,7 @@ func measureWith(b *testing.B, clients int, query func(*rand.Rand) error) {
 		warm.Go(func() { _ = query(rand.New(rand.NewPCG(0, uint64(c)))) })
 	}
 	warm.Wait()
-	cpu0 := cpuTime(b)
+	cpu0, hits0 := cpuTime(b), f.svc.AnswerHits()
 	for b.Loop() {
 		round++
 		var wg sync.WaitGroup
@@ -194,6 +206,8 @@ func measureWith(b *testing.B, clients int, query func(*rand.Rand) error) {
 	// The process's CPU time (every thread, the database's too on SQLite)
 	// per query: what holds when the machine is shared.
 	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/1000/float64(len(times)), "cpu-ms/query")
+	// The share of queries answered from the service's cache (answers.go).
+	b.ReportMetric(float64(f.svc.AnswerHits()-hits0)/float64(len(times)), "cached")
 	b.ReportMetric(0, "ns/op")
 }
 

@@ -71,6 +71,7 @@ func (s *Service) SaveCategory(ctx context.Context, actor accounts.Actor, c Cate
 	if err != nil {
 		return fmt.Errorf("save category %s: %w", c.Slug, err)
 	}
+	s.changed()
 	return nil
 }
 
