@@ -173,15 +173,15 @@ func (s *Service) pins(ctx context.Context, q pinsQuery) (pinsAnswer, error) {
 	}
 	defer rows.Close()
 	out := make([]Pin, 0, min(q.limit+1, 64))
-	// The categories and states repeat: one string each, not one per pin.
-	var names interned
-	var id, cat, state sql.RawBytes
+	// Declared once: scanned into, they escape to the heap.
+	var p Pin
+	var state string
 	for rows.Next() {
-		var p Pin
-		if err := rows.Scan(&id, &cat, &state, &p.LatE6, &p.LonE6); err != nil {
+		// Into strings: the driver's own, not copied.
+		if err := rows.Scan(&p.ID, &p.Category, &state, &p.LatE6, &p.LonE6); err != nil {
 			return pinsAnswer{}, fmt.Errorf("pins in box: %w", err)
 		}
-		p.ID, p.Category, p.State = string(id), names.get(cat), State(names.get(state))
+		p.State = State(state)
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
@@ -208,19 +208,4 @@ func (s *Service) pinStmt(ctx context.Context, text string) (*sql.Stmt, error) {
 		return prev.(*sql.Stmt), nil
 	}
 	return st, nil
-}
-
-// interned hands out one string per distinct value (a few categories
-// and states).
-type interned []string
-
-func (n *interned) get(b []byte) string {
-	for _, s := range *n {
-		if s == string(b) {
-			return s
-		}
-	}
-	s := string(b)
-	*n = append(*n, s)
-	return s
 }

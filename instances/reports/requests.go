@@ -91,23 +91,26 @@ FROM (` + inner + `) AS r ORDER BY created_at DESC, id DESC`
 	}
 	defer rows.Close()
 	out := make([]Request, 0, min(max(q.Limit, 1), 1000))
-	var names interned
-	var id, cat, service, state, address, description, operator, note sql.RawBytes
+	// Declared once: scanned into, they escape to the heap.
+	var state string
+	var lat, lon sql.NullInt64
+	var scheduled, created, updated timeValue
+	var r Request
 	for rows.Next() {
-		var r Request
-		var lat, lon sql.NullInt64
-		var scheduled, created, updated timeValue
-		if err := rows.Scan(&id, &cat, &service, &state, &lat, &lon, &address, &description, &operator, &scheduled,
-			&created, &updated, &note, &r.Photo); err != nil {
+		// Into strings: the driver's own, not copied.
+		r = Request{}
+		if err := rows.Scan(&r.ID, &r.Category, &r.Service, &state, &lat, &lon, &r.Address, &r.Description, &r.Operator, &scheduled,
+			&created, &updated, &r.Note, &r.Photo); err != nil {
 			return nil, fmt.Errorf("list requests: %w", err)
 		}
-		r.ID, r.Category, r.Service, r.State = string(id), names.get(cat), names.get(service), State(names.get(state))
-		r.Address, r.Description, r.Operator, r.Note = string(address), string(description), string(operator), string(note)
+		r.State = State(state)
 		if lat.Valid && lon.Valid {
-			r.LatE6, r.LonE6 = &lat.Int64, &lon.Int64
+			la, lo := lat.Int64, lon.Int64
+			r.LatE6, r.LonE6 = &la, &lo
 		}
 		if !scheduled.t.IsZero() {
-			r.ScheduledFor = &scheduled.t
+			at := scheduled.t
+			r.ScheduledFor = &at
 		}
 		r.CreatedAt, r.UpdatedAt = created.t, updated.t
 		out = append(out, r)
