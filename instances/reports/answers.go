@@ -20,7 +20,10 @@ const maxAnswers = 4096
 
 // answers is a short-lived cache of the public read queries' answers,
 // keyed on the normalised query, with one query at a time per key: a
-// crowd asking the same thing at once waits for one answer.
+// crowd asking the same thing at once waits for one answer. An answer
+// past half its lifetime that is asked again is read anew in the
+// background while it is still served, so a key asked steadily is never
+// waited for; none is served past its lifetime.
 type answers struct {
 	ttl  time.Duration
 	mu   sync.Mutex
@@ -28,14 +31,24 @@ type answers struct {
 	m    map[string]*answer
 	now  func() time.Time // real time, not the node's clock (tests move that one)
 	hits uint64
+	// refreshes are the background reads running (tests wait for them).
+	refreshes sync.WaitGroup
 }
 
 type answer struct {
-	done chan struct{} // closed when v and err are set
-	at   time.Time
-	v    any
-	err  error
+	done       chan struct{} // closed when v and err are set
+	at         time.Time
+	v          any
+	err        error
+	refreshing bool
 }
+
+// loader reads an answer; ctx is the asker's, or for a background
+// refresh one detached from it with refreshTimeout.
+type loader func(ctx context.Context) (any, error)
+
+// refreshTimeout bounds a background refresh.
+const refreshTimeout = 10 * time.Second
 
 func newAnswers(ttl time.Duration) *answers {
 	return &answers{ttl: ttl, m: map[string]*answer{}, now: time.Now}
@@ -43,14 +56,19 @@ func newAnswers(ttl time.Duration) *answers {
 
 // get returns the answer to key: a fresh one from the cache, the one
 // being computed by another caller, or load's.
-func (a *answers) get(ctx context.Context, key string, load func() (any, error)) (any, error) {
-	if a.ttl <= 0 {
-		return load()
-	}
+func (a *answers) get(ctx context.Context, key string, load loader) (any, error) {
 	a.mu.Lock()
+	if a.ttl <= 0 {
+		a.mu.Unlock()
+		return load(ctx)
+	}
 	now := a.now()
 	if e, ok := a.m[key]; ok && (e.at.IsZero() || now.Sub(e.at) < a.ttl) {
 		a.hits++
+		if !e.at.IsZero() && now.Sub(e.at) >= a.ttl/2 && !e.refreshing {
+			e.refreshing = true
+			a.refresh(ctx, key, e, load)
+		}
 		a.mu.Unlock()
 		select {
 		case <-e.done:
@@ -62,7 +80,7 @@ func (a *answers) get(ctx context.Context, key string, load func() (any, error))
 		}
 		// The other caller's failure may be its own (its context
 		// ended): ask again.
-		return load()
+		return load(ctx)
 	}
 	if len(a.m) >= maxAnswers {
 		a.prune(now)
@@ -72,7 +90,7 @@ func (a *answers) get(ctx context.Context, key string, load func() (any, error))
 	gen := a.gen
 	a.mu.Unlock()
 
-	v, err := load()
+	v, err := load(ctx)
 	a.mu.Lock()
 	e.v, e.err = v, err
 	e.at = a.now()
@@ -85,6 +103,28 @@ func (a *answers) get(ctx context.Context, key string, load func() (any, error))
 	a.mu.Unlock()
 	close(e.done)
 	return v, err
+}
+
+// refresh reads old's key anew in the background and puts the answer
+// in its place, unless something was written meanwhile; a.mu is held.
+func (a *answers) refresh(ctx context.Context, key string, old *answer, load loader) {
+	gen := a.gen
+	a.refreshes.Add(1)
+	go func() {
+		defer a.refreshes.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
+		defer cancel()
+		v, err := load(ctx)
+		done := make(chan struct{})
+		close(done)
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		if err != nil || a.gen != gen || a.m[key] != old {
+			old.refreshing = false
+			return
+		}
+		a.m[key] = &answer{done: done, at: a.now(), v: v}
+	}()
 }
 
 // prune drops the expired answers, or all if none was; a.mu is held.

@@ -20,7 +20,7 @@ func TestAnswersOneLoad(t *testing.T) {
 	a.now = func() time.Time { return now }
 	var loads atomic.Int32
 	release := make(chan struct{})
-	load := func() (any, error) {
+	load := func(context.Context) (any, error) {
 		loads.Add(1)
 		<-release
 		return "v", nil
@@ -39,19 +39,35 @@ func TestAnswersOneLoad(t *testing.T) {
 	if n := loads.Load(); n != 1 {
 		t.Errorf("%d loads for one key asked at once", n)
 	}
-	count := func(v any, err error) func() (any, error) {
-		return func() (any, error) { loads.Add(1); return v, err }
+	count := func(v any, err error) loader {
+		return func(context.Context) (any, error) { loads.Add(1); return v, err }
 	}
 	loads.Store(0)
-	a.get(ctx, "k", count("w", nil)) // fresh: not loaded
-	now = now.Add(999 * time.Millisecond)
 	a.get(ctx, "k", count("w", nil))
-	if loads.Load() != 0 {
-		t.Error("a fresh answer was loaded again")
+	now = now.Add(499 * time.Millisecond)
+	if v, _ := a.get(ctx, "k", count("w", nil)); v != "v" || loads.Load() != 0 {
+		t.Errorf("a fresh answer was loaded again: %v, %d loads", v, loads.Load())
 	}
-	now = now.Add(time.Millisecond)
-	if v, _ := a.get(ctx, "k", count("w", nil)); v != "w" || loads.Load() != 1 {
+	// Past half its lifetime: served, and read anew in the background.
+	now = now.Add(500 * time.Millisecond)
+	if v, _ := a.get(ctx, "k", count("w", nil)); v != "v" {
+		t.Errorf("answer being refreshed: %v, want the one kept", v)
+	}
+	a.refreshes.Wait()
+	if v, _ := a.get(ctx, "k", count("z", nil)); v != "w" || loads.Load() != 1 {
+		t.Errorf("after the refresh: %v, %d loads", v, loads.Load())
+	}
+	// Past its lifetime: never served, read again.
+	now = now.Add(time.Second)
+	if v, _ := a.get(ctx, "k", count("u", nil)); v != "u" || loads.Load() != 2 {
 		t.Errorf("expired answer: %v, %d loads", v, loads.Load())
+	}
+	// A refresh overlapping a write is not kept.
+	now = now.Add(600 * time.Millisecond)
+	a.get(ctx, "k", func(context.Context) (any, error) { a.invalidate(); return "stale", nil })
+	a.refreshes.Wait()
+	if v, _ := a.get(ctx, "k", count("fresh", nil)); v != "fresh" {
+		t.Errorf("a refresh overlapping a write was kept: %v", v)
 	}
 	a.invalidate()
 	if v, _ := a.get(ctx, "k", count("x", nil)); v != "x" {
@@ -65,7 +81,7 @@ func TestAnswersOneLoad(t *testing.T) {
 		t.Errorf("after a failure: %v %v", v, err)
 	}
 	// A load during which something is written is answered, not kept.
-	a.get(ctx, "w", func() (any, error) { a.invalidate(); return "old", nil })
+	a.get(ctx, "w", func(context.Context) (any, error) { a.invalidate(); return "old", nil })
 	if v, _ := a.get(ctx, "w", count("new", nil)); v != "new" {
 		t.Errorf("a load overlapping a write was kept: %v", v)
 	}

@@ -81,7 +81,7 @@ func (s *Service) SaveCategory(ctx context.Context, actor accounts.Actor, c Cate
 // kept as the other answers are (answers.go), and the caller gets its
 // own copy.
 func (s *Service) Categories(ctx context.Context, all bool) ([]Category, error) {
-	v, err := s.answers.get(ctx, "categories|"+strconv.FormatBool(all), func() (any, error) {
+	v, err := s.answers.get(ctx, "categories|"+strconv.FormatBool(all), func(ctx context.Context) (any, error) {
 		var out []Category
 		q := s.db.NewSelect().Model(&out).Order("position", "slug")
 		if !all {

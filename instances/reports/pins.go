@@ -49,7 +49,7 @@ func (s *Service) Pins(ctx context.Context, b Box, f Filter, limit int) ([]Pin, 
 	}
 	q := pinsQuery{column: column, cells: list, south: e6(b.South), north: e6(b.North), west: e6(b.West), east: e6(b.East),
 		filter: f, limit: limit}
-	v, err := s.answers.get(ctx, q.key(), func() (any, error) {
+	v, err := s.answers.get(ctx, q.key(), func(ctx context.Context) (any, error) {
 		done, err := s.admit(ctx)
 		if err != nil {
 			return nil, err

@@ -30,7 +30,7 @@ const requestColumns = "id, category, service, state, lat_e6, lon_e6, address, d
 // returned may be shared: read it, do not change it.
 func (s *Service) Requests(ctx context.Context, q Query) ([]Request, error) {
 	q.ByRank = false
-	v, err := s.answers.get(ctx, q.key(), func() (any, error) {
+	v, err := s.answers.get(ctx, q.key(), func(ctx context.Context) (any, error) {
 		done, err := s.admit(ctx)
 		if err != nil {
 			return nil, err
