@@ -130,7 +130,12 @@ func (s *surface) o311Get(w http.ResponseWriter, r *http.Request) {
 		s.o311Fail(w, r, err)
 		return
 	}
-	out, err := s.o311Requests(r, []reports.Report{*rep})
+	one, err := s.withNotes(r, []reports.Report{*rep})
+	if err != nil {
+		s.o311Fail(w, r, err)
+		return
+	}
+	out, err := s.o311Requests(r, one)
 	if err != nil {
 		s.o311Fail(w, r, err)
 		return
@@ -218,7 +223,7 @@ func parsePage(v url.Values) (limit, offset int, err error) {
 }
 
 // parseDates reads start_date and end_date; without either, the last 90
-// days before now.
+// days before now (from the minute before).
 func parseDates(v url.Values, now time.Time) (since, until time.Time, err error) {
 	if s := v.Get("start_date"); s != "" {
 		if since, err = ParseDatetime(s); err != nil {
@@ -231,7 +236,10 @@ func parseDates(v url.Values, now time.Time) (since, until time.Time, err error)
 		}
 	}
 	if since.IsZero() && until.IsZero() {
-		since = now.Add(-o311Window)
+		// From a whole minute: the lists asked within that minute are
+		// the same query, which the reports service answers once per
+		// reports.AnswerTTL (docs/BENCHMARKS.md).
+		since = now.Add(-o311Window).Truncate(time.Minute)
 	}
 	if !since.IsZero() && !until.IsZero() && until.Before(since) {
 		return since, until, errParam("end_date")
@@ -271,12 +279,17 @@ func (s *surface) o311List(w http.ResponseWriter, r *http.Request) {
 		s.o311Fail(w, r, err)
 		return
 	}
-	var found []reports.Report
+	var found []reports.Request
 	if len(q.IDs) > 0 {
-		found, err = s.reports.ByIDs(r.Context(), q.IDs)
-		slices.SortFunc(found, func(a, b reports.Report) int { return b.CreatedAt.Compare(a.CreatedAt) })
+		var list []reports.Report
+		list, err = s.reports.ByIDs(r.Context(), q.IDs)
+		slices.SortFunc(list, func(a, b reports.Report) int { return b.CreatedAt.Compare(a.CreatedAt) })
+		if err == nil {
+			found, err = s.withNotes(r, list)
+		}
 	} else {
-		found, err = s.reports.List(r.Context(), q.Query)
+		// One statement, its answer kept for reports.AnswerTTL.
+		found, err = s.reports.Requests(r.Context(), q.Query)
 	}
 	if err != nil {
 		s.o311Fail(w, r, err)
@@ -290,28 +303,37 @@ func (s *surface) o311List(w http.ResponseWriter, r *http.Request) {
 	s.o311Write(w, r, http.StatusOK, out)
 }
 
-// o311Requests writes reports as service requests.
-func (s *surface) o311Requests(r *http.Request, list []reports.Report) (o311Requests, error) {
-	out := o311Requests{Items: make([]o311Request, 0, len(list))}
+// withNotes adds their latest state notes and first photos to reports.
+func (s *surface) withNotes(r *http.Request, list []reports.Report) ([]reports.Request, error) {
 	ids := make([]string, len(list))
 	for i, rep := range list {
 		ids[i] = rep.ID
 	}
-	names, err := s.categoryNames(r)
-	if err != nil {
-		return out, err
-	}
 	notes, err := s.reports.Notes(r.Context(), ids)
 	if err != nil {
-		return out, err
+		return nil, err
 	}
 	photos, err := s.reports.FirstPhotos(r.Context(), ids, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]reports.Request, len(list))
+	for i, rep := range list {
+		out[i] = reports.Request{Report: rep, Note: notes[rep.ID], Photo: photos[rep.ID]}
+	}
+	return out, nil
+}
+
+// o311Requests writes reports as service requests.
+func (s *surface) o311Requests(r *http.Request, list []reports.Request) (o311Requests, error) {
+	out := o311Requests{Items: make([]o311Request, 0, len(list))}
+	names, err := s.categoryNames(r)
 	if err != nil {
 		return out, err
 	}
 	links := s.Links()
 	for _, rep := range list {
-		q := o311Request{ServiceRequestID: rep.ID, Status: "closed", StatusNotes: notes[rep.ID], ServiceName: names[rep.Category],
+		q := o311Request{ServiceRequestID: rep.ID, Status: "closed", StatusNotes: rep.Note, ServiceName: names[rep.Category],
 			ServiceCode: rep.Category, Description: rep.Description, AgencyResponsible: rep.Service,
 			RequestedDatetime: rep.CreatedAt.UTC().Format(time.RFC3339), UpdatedDatetime: rep.UpdatedAt.UTC().Format(time.RFC3339),
 			Address: rep.Address}
@@ -327,8 +349,8 @@ func (s *surface) o311Requests(r *http.Request, list []reports.Report) (o311Requ
 		if p, ok := rep.Point(); ok {
 			q.Lat, q.Long = &p.Lat, &p.Lon
 		}
-		if n, ok := photos[rep.ID]; ok {
-			q.MediaURL = links.Abs("/reports/"+url.PathEscape(rep.ID)+"/photos/"+strconv.Itoa(n), nil)
+		if rep.Photo > 0 {
+			q.MediaURL = links.Abs("/reports/"+url.PathEscape(rep.ID)+"/photos/"+strconv.Itoa(rep.Photo), nil)
 		}
 		out.Items = append(out.Items, q)
 	}

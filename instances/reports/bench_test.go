@@ -58,14 +58,34 @@ func benchClients(b *testing.B) []int {
 	return []int{1, 64}
 }
 
+// benchCache are the lifetimes of the service's answers the queries
+// run with: reports.AnswerTTL (as served), or 0 (every query reaches
+// the database) with AGORA_BENCH_CACHE=off, or both with
+// AGORA_BENCH_CACHE=both.
+func benchCache(b *testing.B) []time.Duration {
+	switch v := os.Getenv("AGORA_BENCH_CACHE"); v {
+	case "", "on":
+		return []time.Duration{reports.AnswerTTL}
+	case "off":
+		return []time.Duration{0}
+	case "both":
+		return []time.Duration{0, reports.AnswerTTL}
+	default:
+		b.Fatalf("AGORA_BENCH_CACHE=%q (on, off or both)", v)
+		return nil
+	}
+}
+
 // BenchmarkReports fills a node with a million reports over Paris, sent
-// over two years, then has 64 clients (AGORA_BENCH_CLIENTS) at once ask for the reports in a
-// map's box (about 700 m square, up to 500 returned) and for the Open311
-// default list (the last 90 days, the default page of the 100 newest,
-// with their latest state notes and first photos). It reports the 50th
-// and 99th percentiles of one query's time.
+// over two years, then has 64 clients (AGORA_BENCH_CLIENTS) at once ask
+// for the reports in a map's box (about 700 m square at a random place,
+// up to 500 returned) and for the Open311 list as clients poll it (the
+// last 90 days, pages of 100, any of 27 combinations of service, status
+// and page, with their latest state notes and first photos). It reports
+// the 50th and 99th percentiles of one query's time, the CPU per query,
+// and the share answered from the service's cache (AGORA_BENCH_CACHE).
 //
-//	AGORA_BENCH_REPORTS=full go test ./instances/reports/ -run '^$' -bench Reports -benchtime 1x -timeout 60m
+//	AGORA_BENCH_REPORTS=full go test ./instances/reports/ -run '^$' -bench Reports -benchtime 1x -timeout 90m
 func BenchmarkReports(b *testing.B) {
 	for _, dialect := range storagetest.Dialects {
 		b.Run(dialect, func(b *testing.B) {
@@ -76,63 +96,70 @@ func BenchmarkReports(b *testing.B) {
 			seed(b, f, n)
 			b.Logf("%s: %d reports seeded in %v", dialect, n, time.Since(began).Round(time.Second))
 			f.clock.Set(start)
-
-			// The requests list needs a full page within 90 days.
-			page := min(100, n/80)
-			box := func(rng *rand.Rand) reports.Box {
-				lat := paris.South + rng.Float64()*(paris.North-paris.South-0.0063)
-				lon := paris.West + rng.Float64()*(paris.East-paris.West-0.0095)
-				return reports.Box{South: lat, West: lon, North: lat + 0.0063, East: lon + 0.0095}
+			for _, ttl := range benchCache(b) {
+				b.Run(fmt.Sprintf("cache=%v", ttl), func(b *testing.B) {
+					f.svc.SetAnswerTTL(ttl)
+					// The requests list needs a full page within 90 days.
+					page := min(100, n/80)
+					box := func(rng *rand.Rand) reports.Box {
+						lat := paris.South + rng.Float64()*(paris.North-paris.South-0.0063)
+						lon := paris.West + rng.Float64()*(paris.East-paris.West-0.0095)
+						return reports.Box{South: lat, West: lon, North: lat + 0.0063, East: lon + 0.0095}
+					}
+					// The map's clients ask for their view widened to a grid
+					// (map.js's snap, reports.SnapBox), at random places.
+					b.Run("pins", func(b *testing.B) {
+						measure(b, f, func(rng *rand.Rand) error {
+							got, _, err := f.svc.Pins(f.ctx, reports.SnapBox(box(rng)), reports.Filter{}, reports.MaxBoxResults)
+							if err == nil && len(got) == 0 && n >= 20_000 {
+								err = errors.New("empty box")
+							}
+							return err
+						})
+					})
+					// The map of problems: the same query narrowed to the
+					// categories of a kind (suggestions.go's subquery).
+					b.Run("pins-problems", func(b *testing.B) {
+						measure(b, f, func(rng *rand.Rand) error {
+							got, _, err := f.svc.Pins(f.ctx, reports.SnapBox(box(rng)), reports.Filter{Kind: reports.Problem}, reports.MaxBoxResults)
+							if err == nil && len(got) == 0 && n >= 20_000 {
+								err = errors.New("empty box")
+							}
+							return err
+						})
+					})
+					b.Run("box", func(b *testing.B) {
+						measure(b, f, func(rng *rand.Rand) error {
+							got, _, err := f.svc.InBox(f.ctx, box(rng), reports.Filter{}, reports.MaxBoxResults)
+							if err == nil && len(got) == 0 && n >= 20_000 {
+								err = errors.New("empty box")
+							}
+							return err
+						})
+					})
+					// The Open311 list as clients poll it: the default
+					// window and page size, all services or one, any status
+					// or open or closed, one of the first three pages (27
+					// different queries).
+					b.Run("requests", func(b *testing.B) {
+						open := []reports.State{reports.New, reports.Acknowledged, reports.Scheduled, reports.Requalified}
+						closed := []reports.State{reports.Done, reports.Rejected, reports.Transferred}
+						measure(b, f, func(rng *rand.Rand) error {
+							q := reports.Query{Since: start.Add(-90 * day), Limit: page, Offset: page * rng.IntN(3)}
+							if c := rng.IntN(3); c > 0 {
+								q.Categories = []string{[]string{"nid-de-poule", "graffiti"}[c-1]}
+							}
+							q.States = [][]reports.State{nil, open, closed}[rng.IntN(3)]
+							// What the Open311 list runs (frontend/reports/open311.go).
+							list, err := f.svc.Requests(f.ctx, q)
+							if err == nil && (len(list) > page || q.Categories == nil && q.States == nil && q.Offset == 0 && len(list) != page) {
+								err = fmt.Errorf("%d requests", len(list))
+							}
+							return err
+						})
+					})
+				})
 			}
-			b.Run("pins", func(b *testing.B) {
-				measure(b, func(rng *rand.Rand) error {
-					got, _, err := f.svc.Pins(f.ctx, box(rng), reports.Filter{}, reports.MaxBoxResults)
-					if err == nil && len(got) == 0 && n >= 20_000 {
-						err = errors.New("empty box")
-					}
-					return err
-				})
-			})
-			// The map of problems: the same query narrowed to the
-			// categories of a kind (suggestions.go's subquery).
-			b.Run("pins-problems", func(b *testing.B) {
-				measure(b, func(rng *rand.Rand) error {
-					got, _, err := f.svc.Pins(f.ctx, box(rng), reports.Filter{Kind: reports.Problem}, reports.MaxBoxResults)
-					if err == nil && len(got) == 0 && n >= 20_000 {
-						err = errors.New("empty box")
-					}
-					return err
-				})
-			})
-			b.Run("box", func(b *testing.B) {
-				measure(b, func(rng *rand.Rand) error {
-					got, _, err := f.svc.InBox(f.ctx, box(rng), reports.Filter{}, reports.MaxBoxResults)
-					if err == nil && len(got) == 0 && n >= 20_000 {
-						err = errors.New("empty box")
-					}
-					return err
-				})
-			})
-			b.Run("requests", func(b *testing.B) {
-				measure(b, func(*rand.Rand) error {
-					list, err := f.svc.List(f.ctx, reports.Query{Since: start.Add(-90 * day), Limit: page})
-					if err != nil {
-						return err
-					}
-					if len(list) != page {
-						return fmt.Errorf("%d requests", len(list))
-					}
-					ids := make([]string, len(list))
-					for i, r := range list {
-						ids[i] = r.ID
-					}
-					if _, err := f.svc.Notes(f.ctx, ids); err != nil {
-						return err
-					}
-					_, err = f.svc.FirstPhotos(f.ctx, ids, false)
-					return err
-				})
-			})
 		})
 	}
 }
@@ -140,13 +167,13 @@ func BenchmarkReports(b *testing.B) {
 // measure runs query from each number of clients of benchClients at
 // once, each client 10 times per iteration, and reports the percentiles
 // of one query's time.
-func measure(b *testing.B, query func(*rand.Rand) error) {
+func measure(b *testing.B, f *fixture, query func(*rand.Rand) error) {
 	for _, clients := range benchClients(b) {
-		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) { measureWith(b, clients, query) })
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) { measureWith(b, f, clients, query) })
 	}
 }
 
-func measureWith(b *testing.B, clients int, query func(*rand.Rand) error) {
+func measureWith(b *testing.B, f *fixture, clients int, query func(*rand.Rand) error) {
 	var mu sync.Mutex
 	var times []time.Duration
 	round := 0
@@ -157,7 +184,7 @@ func measureWith(b *testing.B, clients int, query func(*rand.Rand) error) {
 		warm.Go(func() { _ = query(rand.New(rand.NewPCG(0, uint64(c)))) })
 	}
 	warm.Wait()
-	cpu0 := cpuTime(b)
+	cpu0, hits0 := cpuTime(b), f.svc.AnswerHits()
 	for b.Loop() {
 		round++
 		var wg sync.WaitGroup
@@ -194,6 +221,8 @@ func measureWith(b *testing.B, clients int, query func(*rand.Rand) error) {
 	// The process's CPU time (every thread, the database's too on SQLite)
 	// per query: what holds when the machine is shared.
 	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/1000/float64(len(times)), "cpu-ms/query")
+	// The share of queries answered from the service's cache (answers.go).
+	b.ReportMetric(float64(f.svc.AnswerHits()-hits0)/float64(len(times)), "cached")
 	b.ReportMetric(0, "ns/op")
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -71,21 +72,30 @@ func (s *Service) SaveCategory(ctx context.Context, actor accounts.Actor, c Cate
 	if err != nil {
 		return fmt.Errorf("save category %s: %w", c.Slug, err)
 	}
+	s.changed()
 	return nil
 }
 
 // Categories returns the categories in their order, the retired ones too
-// when all is set.
+// when all is set. Every map and Open311 answer names them: they are
+// kept as the other answers are (answers.go), and the caller gets its
+// own copy.
 func (s *Service) Categories(ctx context.Context, all bool) ([]Category, error) {
-	var out []Category
-	q := s.db.NewSelect().Model(&out).Order("position", "slug")
-	if !all {
-		q = q.Where("retired = ?", false)
+	v, err := s.answers.get(ctx, "categories|"+strconv.FormatBool(all), func(ctx context.Context) (any, error) {
+		var out []Category
+		q := s.db.NewSelect().Model(&out).Order("position", "slug")
+		if !all {
+			q = q.Where("retired = ?", false)
+		}
+		if err := q.Scan(ctx); err != nil {
+			return nil, fmt.Errorf("load categories: %w", err)
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("load categories: %w", err)
-	}
-	return out, nil
+	return slices.Clone(v.([]Category)), nil
 }
 
 // CategoryBySlug returns a category, retired or not.

@@ -214,6 +214,7 @@ func (c *Council) Rank(ctx context.Context, voteID string) error {
 		return err
 	}
 	now := c.now()
+	defer c.reports.changed()
 	return c.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for i, key := range t.Result.Order {
 			// A later vote's rank is kept over an older one's.

@@ -60,6 +60,7 @@ func (s *Service) Say(ctx context.Context, actor accounts.Actor, id, message str
 	if err != nil {
 		return nil, err
 	}
+	s.changed()
 	return e, nil
 }
 
@@ -78,6 +79,7 @@ type confirmation struct {
 // resident gives it (ErrNotVerified), since the council's ballot is
 // ordered by supports.
 func (s *Service) Confirm(ctx context.Context, actor accounts.Actor, id string) error {
+	defer s.changed()
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		who, err := accounts.ForResident(ctx, tx, actor)
 		if err != nil {

@@ -115,3 +115,29 @@ func (poly Polygon) Bounds() Box {
 // microdegrees, for code that writes reports in bulk (the benchmark, a
 // migration of another system's data).
 func Cells(latE6, lonE6 int64) (fine, coarse int64) { return cells(latE6, lonE6) }
+
+// SnapBox widens a box to a grid of about an eighth of its larger side
+// (1, 2 or 5 times a power of ten microdegrees, at least 10), so that
+// maps looking at about the same place ask for the same box and share
+// the cached answer (answers.go). The node's map script
+// (frontend/web/static/map.js, snap) does the same before asking
+// /reports/map.json; the benchmark's clients use this one.
+func SnapBox(b Box) Box {
+	w, s, e, n := e6(b.West), e6(b.South), e6(b.East), e6(b.North)
+	span := float64(max(e-w, n-s)) / 8
+	step := int64(10)
+	for p := int64(10); p <= 100_000_000; p *= 10 {
+		for _, m := range []int64{1, 2, 5} {
+			if float64(m*p) <= span {
+				step = m * p
+			}
+		}
+	}
+	down := func(v, lo int64) float64 {
+		return fromE6(max(int64(math.Floor(float64(v)/float64(step)))*step, lo))
+	}
+	up := func(v, hi int64) float64 {
+		return fromE6(min(int64(math.Ceil(float64(v)/float64(step)))*step, hi))
+	}
+	return Box{West: down(w, -180_000_000), South: down(s, -90_000_000), East: up(e, 180_000_000), North: up(n, 90_000_000)}
+}

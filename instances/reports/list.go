@@ -37,17 +37,25 @@ type Cursor struct {
 
 // List returns reports newest first.
 func (s *Service) List(ctx context.Context, q Query) ([]Report, error) {
-	if q.Limit <= 0 {
-		q.Limit = 50
-	}
-	q.Limit = min(q.Limit, 1000)
 	done, err := s.admit(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
 	var out []Report
-	sel := s.db.NewSelect().Model(&out).Limit(int64(q.Limit))
+	if err := s.listQuery(&out, q).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list reports: %w", err)
+	}
+	return out, nil
+}
+
+// listQuery is List's query, into model.
+func (s *Service) listQuery(model any, q Query) *bun.SelectQuery {
+	if q.Limit <= 0 {
+		q.Limit = 50
+	}
+	q.Limit = min(q.Limit, 1000)
+	sel := s.db.NewSelect().Model(model).Limit(int64(q.Limit))
 	if q.ByRank {
 		// Portable "NULLS LAST": SQLite puts NULL first, PostgreSQL last.
 		sel = sel.OrderExpr("CASE WHEN council_rank IS NULL THEN 1 ELSE 0 END").Order("council_rank")
@@ -73,10 +81,7 @@ func (s *Service) List(ctx context.Context, q Query) ([]Report, error) {
 	if q.Before != nil {
 		sel = sel.Where("(created_at < ? OR (created_at = ? AND id < ?))", q.Before.CreatedAt, q.Before.CreatedAt, q.Before.ID)
 	}
-	if err := sel.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("list reports: %w", err)
-	}
-	return out, nil
+	return sel
 }
 
 // ByIDs returns the reports of ids that exist, in no order.

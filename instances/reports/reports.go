@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -136,6 +137,11 @@ type Service struct {
 	// queues in order instead of crowding the database, where the last
 	// of a crowd waited seconds (docs/BENCHMARKS.md).
 	reads chan struct{}
+	// answers keeps the map's and the Open311 list's answers for
+	// AnswerTTL (answers.go).
+	answers *answers
+	// pinStmts are the map's box query prepared, by text (pins.go).
+	pinStmts sync.Map
 }
 
 // NewService returns the reports service over db. now is the clock (nil
@@ -145,7 +151,7 @@ func NewService(db *bun.DB, now func() time.Time) *Service {
 		now = time.Now
 	}
 	return &Service{db: db, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) },
-		reads: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
+		reads: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), answers: newAnswers(AnswerTTL)}
 }
 
 // admit waits for a turn among the public read queries; call the
@@ -233,6 +239,7 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, in Input) (*
 	if err != nil {
 		return nil, err
 	}
+	s.changed()
 	return r, nil
 }
 

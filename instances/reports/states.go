@@ -51,6 +51,7 @@ func (s *Service) ChangeState(ctx context.Context, actor accounts.Actor, id stri
 			return err
 		}
 	}
+	defer s.changed()
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		r, err := load(ctx, tx, id, true)
 		if err != nil {

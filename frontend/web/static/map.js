@@ -17,6 +17,29 @@
     return a;
   }
 
+  // snap widens a box [west, south, east, north] to a grid of about an
+  // eighth of its larger side (1, 2 or 5 times a power of ten, in
+  // microdegrees), so that people looking at about the same place ask
+  // for the same box and the node answers them once (its answers are
+  // kept 2 s: docs/REPORTS.md). reports.SnapBox is the same in Go.
+  function snap(box) {
+    var e = box.map(function (v) { return Math.round(v * 1e6); });
+    var span = Math.max(e[2] - e[0], e[3] - e[1]) / 8;
+    var step = 10;
+    var p, m;
+    for (p = 10; p <= 100000000; p *= 10) {
+      for (m = 1; m <= 5; m += (m === 1 ? 1 : 3)) {
+        if (m * p <= span) { step = m * p; }
+      }
+    }
+    var lo = [-180000000, -90000000, -180000000, -90000000];
+    var hi = [180000000, 90000000, 180000000, 90000000];
+    return e.map(function (v, i) {
+      var s = (i < 2 ? Math.floor(v / step) : Math.ceil(v / step)) * step;
+      return (Math.min(Math.max(s, lo[i]), hi[i]) / 1e6).toFixed(6);
+    });
+  }
+
   function pins(map, el) {
     var layer = L.layerGroup().addTo(map);
     var note = document.getElementById(el.id + '-more');
@@ -24,7 +47,7 @@
     function load() {
       var b = map.getBounds();
       var n = ++seq;
-      var box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); });
+      var box = snap([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
       fetch(el.dataset.pins + '?bbox=' + box.join(','), { headers: { Accept: 'application/json' } })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (d) {
