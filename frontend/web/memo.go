@@ -33,8 +33,13 @@ type memoValue struct {
 	until time.Time
 }
 
-// memoReaders bounds the readers kept; past it they start again.
-const memoReaders = 50_000
+// memoReaders bounds the readers kept, memoPerReader what is kept of
+// one (a reader going through many pages in the cache's time); past
+// either, expired values go, then everything.
+const (
+	memoReaders   = 50_000
+	memoPerReader = 32
+)
 
 // reader is the entry of account id, made if need be (m.mu held).
 func (m *readerMemo) reader(id string) *memoReader {
@@ -73,6 +78,16 @@ func (m *readerMemo) get(id, key string, load func() (any, error)) (any, error) 
 	}
 	m.mu.Lock()
 	if e := m.reader(id); e.gen == gen {
+		if len(e.vals) >= memoPerReader {
+			for k, old := range e.vals {
+				if !now.Before(old.until) {
+					delete(e.vals, k)
+				}
+			}
+			if len(e.vals) >= memoPerReader {
+				clear(e.vals)
+			}
+		}
 		e.vals[key] = memoValue{v: v, gen: gen, until: now.Add(m.ttl)}
 	}
 	m.mu.Unlock()

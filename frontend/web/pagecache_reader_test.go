@@ -155,3 +155,41 @@ func TestPageCacheForReaders(t *testing.T) {
 		t.Errorf("page without marks, anonymous: %q", body)
 	}
 }
+
+// What is kept of a reader is forgotten around their writes, is not
+// kept when read across one, and stays bounded however many pages they
+// read.
+func TestReaderMemo(t *testing.T) {
+	now := time.Unix(0, 0)
+	m := &readerMemo{ttl: time.Second, now: func() time.Time { return now }, readers: map[string]*memoReader{}}
+	loads := 0
+	load := func(v string) func() (any, error) { return func() (any, error) { loads++; return v, nil } }
+	if v, _ := m.get("ann", "k", load("a")); v != "a" || loads != 1 {
+		t.Fatalf("first read: %v, %d loads", v, loads)
+	}
+	if v, _ := m.get("ann", "k", load("b")); v != "a" || loads != 1 {
+		t.Errorf("kept read: %v, %d loads", v, loads)
+	}
+	if v, _ := m.get("bob", "k", load("b")); v != "b" {
+		t.Errorf("another reader got %v", v)
+	}
+	m.forget("ann")
+	if v, _ := m.get("ann", "k", load("c")); v != "c" {
+		t.Errorf("after a write: %v", v)
+	}
+	// A read that began before a write is not kept.
+	m.get("ann", "slow", func() (any, error) { m.forget("ann"); return "stale", nil })
+	if v, _ := m.get("ann", "slow", load("fresh")); v != "fresh" {
+		t.Errorf("a read across a write was kept: %v", v)
+	}
+	now = now.Add(2 * time.Second)
+	if v, _ := m.get("ann", "k", load("d")); v != "d" {
+		t.Errorf("after the cache's time: %v", v)
+	}
+	for i := range 10 * memoPerReader {
+		m.get("ann", fmt.Sprint("page", i), load("x"))
+	}
+	if n := len(m.readers["ann"].vals); n > memoPerReader {
+		t.Errorf("%d values kept of one reader, want at most %d", n, memoPerReader)
+	}
+}
