@@ -27,66 +27,103 @@ import (
 // a proposal followed by many residents, each with a verified address and
 // email "immediately". It reports how long the answer's transaction takes
 // (every web notification written in it), how long until every email was
-// handed to the SMTP server (a real Mailpit), and the peak RSS of the
-// process (the benchmark's own seeding included).
+// handed to the SMTP server, the peak RSS of the process (the
+// benchmark's own seeding included) and its CPU time per email. It runs
+// against two servers: Mailpit, which stores each message (about 1 ms of
+// its own CPU per email), and a sink that checks, counts and discards
+// them (sink_test.go), so that the node's pace is measured apart from a
+// storing server's.
 //
 //	AGORA_BENCH_FOLLOWERS  how many follow the proposal (default 500; the 50000)
 //
 // Run it with -benchtime 1x. The emails it sends are deleted from Mailpit
-// afterwards.
+// afterwards. -bench NotifyFanout/sink runs only the sink's.
 func BenchmarkNotifyFanout(b *testing.B) {
 	followers := 500
 	if v, err := strconv.Atoi(os.Getenv("AGORA_BENCH_FOLLOWERS")); err == nil && v > 0 {
 		followers = v
 	}
-	smtpURL, api := storagetest.SMTPServer(b)
-	for _, dialect := range storagetest.Dialects {
-		b.Run(dialect, func(b *testing.B) {
-			ctx := context.Background()
-			db := storagetest.MigratedDB(b, dialect)
-			n, courier, _ := mailNode(b, db, smtpURL)
-			sp := n.Space(b, "quartier", 0)
-			author, _ := n.Resident(b, "autrice", true)
-			p := n.Propose(b, author, sp, "Un banc au square")
-			domain := "bench-" + database.NewID() + ".example"
-			defer clearMailpit(b, api, domain)
-			seedFollowers(b, db, n.Clock.Now(), p.ID, followers, domain)
-			official := accounts.As(n.Staff[accounts.Official])
-			b.ResetTimer()
-			for range b.N {
-				start := time.Now()
-				if err := n.Proposals.Answer(ctx, official, p.ID, proposals.Study, "Nous l’étudions."); err != nil {
-					b.Fatal(err)
-				}
-				written := time.Since(start)
-				sent, err := courier.DeliverDue(ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				mailed := time.Since(start)
-				b.StopTimer()
-				if sent != followers {
-					b.Fatalf("%d emails sent, want %d", sent, followers)
-				}
-				var left int
-				if err := db.NewSelect().Table("notifications").ColumnExpr("count(*)").
-					Where("subject_id = ? AND kind = 'answer' AND NOT mailed", p.ID).Where("account_id IN (SELECT account_id FROM notification_email)").Scan(ctx, &left); err != nil {
-					b.Fatal(err)
-				}
-				if left != 0 {
-					b.Fatalf("%d notifications not mailed", left)
-				}
-				b.ReportMetric(written.Seconds(), "write-s")
-				b.ReportMetric(mailed.Seconds(), "mailed-s")
-				b.ReportMetric(float64(followers)/mailed.Seconds(), "emails/s")
-				b.ReportMetric(selfMB("VmHWM"), "MB-RSS-peak")
-				// Back to review for the next round, unmailed.
-				if _, err := db.NewUpdate().Table("proposals").Set("state = 'published'").Where("id = ?", p.ID).Exec(ctx); err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
+	for _, server := range []string{"mailpit", "sink"} {
+		b.Run(server, func(b *testing.B) {
+			for _, dialect := range storagetest.Dialects {
+				b.Run(dialect, func(b *testing.B) { fanout(b, server, dialect, followers) })
 			}
 		})
+	}
+}
+
+// fanout is one run of BenchmarkNotifyFanout against server: "mailpit"
+// (the test suites' Mailpit, which stores every message) or "sink" (an
+// SMTP sink in a process of its own, sink_test.go, which checks, counts
+// and discards them).
+func fanout(b *testing.B, server, dialect string, followers int) {
+	ctx := context.Background()
+	var smtpURL, api string
+	var sink *sinkProcess
+	if server == "mailpit" {
+		smtpURL, api = storagetest.SMTPServer(b)
+	} else {
+		// AGORA_BENCH_PIPELINING=false: a sink that does not advertise
+		// PIPELINING, for the courier as it was before it used it.
+		sink = startSinkProcess(b, sinkConfig{Pipelining: os.Getenv("AGORA_BENCH_PIPELINING") != "false", Unsubscribe: "https://paris15.example/notifications/unsubscribe/"})
+		smtpURL = sink.URL
+	}
+	db := storagetest.MigratedDB(b, dialect)
+	n, courier, _ := mailNode(b, db, smtpURL)
+	sp := n.Space(b, "quartier", 0)
+	author, _ := n.Resident(b, "autrice", true)
+	p := n.Propose(b, author, sp, "Un banc au square")
+	domain := "bench-" + database.NewID() + ".example"
+	if api != "" {
+		defer clearMailpit(b, api, domain)
+	}
+	seedFollowers(b, db, n.Clock.Now(), p.ID, followers, domain)
+	official := accounts.As(n.Staff[accounts.Official])
+	var cpu time.Duration
+	b.ResetTimer()
+	for range b.N {
+		start, cpu0 := time.Now(), selfCPU()
+		if err := n.Proposals.Answer(ctx, official, p.ID, proposals.Study, "Nous l’étudions."); err != nil {
+			b.Fatal(err)
+		}
+		written := time.Since(start)
+		sent, err := courier.DeliverDue(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		mailed := time.Since(start)
+		cpu += selfCPU() - cpu0
+		b.StopTimer()
+		if sent != followers {
+			b.Fatalf("%d emails sent, want %d", sent, followers)
+		}
+		var left int
+		if err := db.NewSelect().Table("notifications").ColumnExpr("count(*)").
+			Where("subject_id = ? AND kind = 'answer' AND NOT mailed", p.ID).Where("account_id IN (SELECT account_id FROM notification_email)").Scan(ctx, &left); err != nil {
+			b.Fatal(err)
+		}
+		if left != 0 {
+			b.Fatalf("%d notifications not mailed", left)
+		}
+		b.ReportMetric(written.Seconds(), "write-s")
+		b.ReportMetric(mailed.Seconds(), "mailed-s")
+		b.ReportMetric(float64(followers)/mailed.Seconds(), "emails/s")
+		b.ReportMetric(selfMB("VmHWM"), "MB-RSS-peak")
+		// Back to review for the next round, unmailed.
+		if _, err := db.NewUpdate().Table("proposals").Set("state = 'published'").Where("id = ?", p.ID).Exec(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	// The node's CPU per email: this process's (the courier, the
+	// benchmark, and SQLite; PostgreSQL's and the server's are not in it).
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N*followers), "node-µs-CPU/email")
+	if sink != nil {
+		st, sinkCPU := sink.Stop(b)
+		if st.Accepted != b.N*followers || st.Bad != 0 || st.Duplicates != (b.N-1)*followers {
+			b.Fatalf("the sink took %d emails (%d malformed: %q, %d twice), want %d", st.Accepted, st.Bad, st.Errors, st.Duplicates, b.N*followers)
+		}
+		b.ReportMetric(float64(sinkCPU.Microseconds())/float64(st.Accepted), "sink-µs-CPU/email")
 	}
 }
 
