@@ -129,7 +129,7 @@ func fanout(b *testing.B, server, dialect string, followers int) {
 
 // seedFollowers adds count residents who follow the proposal and want
 // email at once at a verified address of domain, in batches.
-func seedFollowers(b *testing.B, db *bun.DB, now time.Time, proposalID string, count int, domain string) {
+func seedFollowers(b testing.TB, db *bun.DB, now time.Time, proposalID string, count int, domain string) {
 	b.Helper()
 	type account struct {
 		bun.BaseModel `bun:"table:accounts"`
