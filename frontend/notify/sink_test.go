@@ -481,3 +481,29 @@ func selfCPU() time.Duration {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// FuzzSink: whatever a client sends, the sink answers and ends its
+// session when the client goes, and takes no message its checks refuse.
+func FuzzSink(f *testing.F) {
+	f.Add([]byte("EHLO x\r\nMAIL FROM:<agora@paris15.example>\r\nRCPT TO:<r1@example.org>\r\nDATA\r\n..x\r\n.\r\nQUIT\r\n"))
+	f.Add([]byte("EHLO x\r\nMAIL FROM:<a@b.c> BODY=8BITMIME\r\nRCPT TO:<r2@d.e>\r\nDATA\r\nFrom: a@b.c\r\nTo: r2@d.e\r\n\r\nx\r\n.\r\nRSET\r\nNOOP\r\n"))
+	f.Add([]byte("HELO\r\nMAIL FROM:<>\nRCPT TO:<>\r\nDATA\r\n" + strings.Repeat("a", 2000) + "\r\n.\r\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		s := &sink{cfg: sinkConfig{Pipelining: true, Unsubscribe: "https://paris15.example/u/", Refuse: "d.e"}, seen: map[string]int{}}
+		server, client := net.Pipe()
+		done := make(chan struct{})
+		go func() { s.session(server); close(done) }()
+		replies := make(chan []byte)
+		go func() { b, _ := io.ReadAll(client); replies <- b }()
+		client.Write(in)
+		client.Close()
+		<-done
+		out := <-replies
+		if !bytes.HasPrefix(out, []byte("220 ")) {
+			t.Fatalf("no greeting: %q", out)
+		}
+		if st := s.Stats(); st.Accepted > 0 && !bytes.Contains(out, []byte("250 2.0.0 ok")) {
+			t.Fatalf("%d taken, none acknowledged", st.Accepted)
+		}
+	})
+}
