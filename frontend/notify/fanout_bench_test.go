@@ -227,19 +227,36 @@ func selfMB(field string) float64 {
 // BenchmarkSMTPBaseline sends the same number of emails as
 // BenchmarkNotifyFanout straight to the SMTP server on as many
 // connections as the courier uses, without the database: the server's
-// own pace, to compare with the courier's.
+// own pace, to compare with the courier's; against Mailpit and against
+// the sink.
 func BenchmarkSMTPBaseline(b *testing.B) {
 	count := 500
 	if v, err := strconv.Atoi(os.Getenv("AGORA_BENCH_FOLLOWERS")); err == nil && v > 0 {
 		count = v
 	}
-	smtpURL, api := storagetest.SMTPServer(b)
+	b.Run("mailpit", func(b *testing.B) {
+		smtpURL, api := storagetest.SMTPServer(b)
+		baseline(b, smtpURL, api, count)
+	})
+	b.Run("sink", func(b *testing.B) {
+		sink := startSinkProcess(b, sinkConfig{Pipelining: os.Getenv("AGORA_BENCH_PIPELINING") != "false"})
+		baseline(b, sink.URL, "", count)
+		if st, _ := sink.Stop(b); st.Accepted != b.N*count || st.Bad != 0 {
+			b.Fatalf("the sink took %d, %d malformed %q, want %d", st.Accepted, st.Bad, st.Errors, b.N*count)
+		}
+	})
+}
+
+// baseline is one run of BenchmarkSMTPBaseline; api is Mailpit's, or "".
+func baseline(b *testing.B, smtpURL, api string, count int) {
 	m, err := notifications.ParseSMTP(smtpURL, "agora@paris15.example")
 	if err != nil {
 		b.Fatal(err)
 	}
 	domain := "baseline-" + database.NewID() + ".example"
-	defer clearMailpit(b, api, domain)
+	if api != "" {
+		defer clearMailpit(b, api, domain)
+	}
 	ctx := context.Background()
 	for range b.N {
 		start := time.Now()
