@@ -27,72 +27,117 @@ import (
 // a proposal followed by many residents, each with a verified address and
 // email "immediately". It reports how long the answer's transaction takes
 // (every web notification written in it), how long until every email was
-// handed to the SMTP server (a real Mailpit), and the peak RSS of the
-// process (the benchmark's own seeding included).
+// handed to the SMTP server, the peak RSS of the process (the
+// benchmark's own seeding included) and its CPU time per email. It runs
+// against two servers: Mailpit, which stores each message (about 1 ms of
+// its own CPU per email), and a sink that checks, counts and discards
+// them (sink_test.go), so that the node's pace is measured apart from a
+// storing server's.
 //
 //	AGORA_BENCH_FOLLOWERS  how many follow the proposal (default 500; the issue's 50000)
 //
 // Run it with -benchtime 1x. The emails it sends are deleted from Mailpit
-// afterwards.
+// afterwards. -bench NotifyFanout/sink runs only the sink's.
 func BenchmarkNotifyFanout(b *testing.B) {
 	followers := 500
 	if v, err := strconv.Atoi(os.Getenv("AGORA_BENCH_FOLLOWERS")); err == nil && v > 0 {
 		followers = v
 	}
-	smtpURL, api := storagetest.SMTPServer(b)
-	for _, dialect := range storagetest.Dialects {
-		b.Run(dialect, func(b *testing.B) {
-			ctx := context.Background()
-			db := storagetest.MigratedDB(b, dialect)
-			n, courier, _ := mailNode(b, db, smtpURL)
-			sp := n.Space(b, "quartier", 0)
-			author, _ := n.Resident(b, "autrice", true)
-			p := n.Propose(b, author, sp, "Un banc au square")
-			domain := "bench-" + database.NewID() + ".example"
-			defer clearMailpit(b, api, domain)
-			seedFollowers(b, db, n.Clock.Now(), p.ID, followers, domain)
-			official := accounts.As(n.Staff[accounts.Official])
-			b.ResetTimer()
-			for range b.N {
-				start := time.Now()
-				if err := n.Proposals.Answer(ctx, official, p.ID, proposals.Study, "Nous l’étudions."); err != nil {
-					b.Fatal(err)
-				}
-				written := time.Since(start)
-				sent, err := courier.DeliverDue(ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				mailed := time.Since(start)
-				b.StopTimer()
-				if sent != followers {
-					b.Fatalf("%d emails sent, want %d", sent, followers)
-				}
-				var left int
-				if err := db.NewSelect().Table("notifications").ColumnExpr("count(*)").
-					Where("subject_id = ? AND kind = 'answer' AND NOT mailed", p.ID).Where("account_id IN (SELECT account_id FROM notification_email)").Scan(ctx, &left); err != nil {
-					b.Fatal(err)
-				}
-				if left != 0 {
-					b.Fatalf("%d notifications not mailed", left)
-				}
-				b.ReportMetric(written.Seconds(), "write-s")
-				b.ReportMetric(mailed.Seconds(), "mailed-s")
-				b.ReportMetric(float64(followers)/mailed.Seconds(), "emails/s")
-				b.ReportMetric(selfMB("VmHWM"), "MB-RSS-peak")
-				// Back to review for the next round, unmailed.
-				if _, err := db.NewUpdate().Table("proposals").Set("state = 'published'").Where("id = ?", p.ID).Exec(ctx); err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
+	for _, server := range []string{"mailpit", "sink"} {
+		b.Run(server, func(b *testing.B) {
+			for _, dialect := range storagetest.Dialects {
+				b.Run(dialect, func(b *testing.B) { fanout(b, server, dialect, followers) })
 			}
 		})
 	}
 }
 
+// fanout is one run of BenchmarkNotifyFanout against server: "mailpit"
+// (the test suites' Mailpit, which stores every message) or "sink" (an
+// SMTP sink in a process of its own, sink_test.go, which checks, counts
+// and discards them).
+func fanout(b *testing.B, server, dialect string, followers int) {
+	ctx := context.Background()
+	var smtpURL, api string
+	var sink *sinkProcess
+	if server == "mailpit" {
+		smtpURL, api = storagetest.SMTPServer(b)
+	} else {
+		// AGORA_BENCH_PIPELINING=false: a sink that does not advertise
+		// PIPELINING, for the courier as it was before it used it.
+		sink = startSinkProcess(b, sinkConfig{Pipelining: os.Getenv("AGORA_BENCH_PIPELINING") != "false", Unsubscribe: "https://paris15.example/notifications/unsubscribe/"})
+		smtpURL = sink.URL
+	}
+	db := storagetest.MigratedDB(b, dialect)
+	n, courier, _ := mailNode(b, db, smtpURL)
+	sp := n.Space(b, "quartier", 0)
+	author, _ := n.Resident(b, "autrice", true)
+	p := n.Propose(b, author, sp, "Un banc au square")
+	domain := "bench-" + database.NewID() + ".example"
+	if api != "" {
+		defer clearMailpit(b, api, domain)
+	}
+	seedFollowers(b, db, n.Clock.Now(), p.ID, followers, domain)
+	if database.IsPostgres(db) {
+		// The residents, their follows and addresses were there long
+		// before the answer: statistics as autovacuum would have them,
+		// not those of the tables' first rows.
+		if _, err := db.ExecContext(ctx, "ANALYZE accounts, follows, notification_email, notifications"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	official := accounts.As(n.Staff[accounts.Official])
+	var cpu time.Duration
+	b.ResetTimer()
+	for range b.N {
+		start, cpu0 := time.Now(), selfCPU()
+		if err := n.Proposals.Answer(ctx, official, p.ID, proposals.Study, "Nous l’étudions."); err != nil {
+			b.Fatal(err)
+		}
+		written := time.Since(start)
+		sent, err := courier.DeliverDue(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		mailed := time.Since(start)
+		cpu += selfCPU() - cpu0
+		b.StopTimer()
+		if sent != followers {
+			b.Fatalf("%d emails sent, want %d", sent, followers)
+		}
+		var left int
+		if err := db.NewSelect().Table("notifications").ColumnExpr("count(*)").
+			Where("subject_id = ? AND kind = 'answer' AND NOT mailed", p.ID).Where("account_id IN (SELECT account_id FROM notification_email)").Scan(ctx, &left); err != nil {
+			b.Fatal(err)
+		}
+		if left != 0 {
+			b.Fatalf("%d notifications not mailed", left)
+		}
+		b.ReportMetric(written.Seconds(), "write-s")
+		b.ReportMetric(mailed.Seconds(), "mailed-s")
+		b.ReportMetric(float64(followers)/mailed.Seconds(), "emails/s")
+		b.ReportMetric(selfMB("VmHWM"), "MB-RSS-peak")
+		// Back to review for the next round, unmailed.
+		if _, err := db.NewUpdate().Table("proposals").Set("state = 'published'").Where("id = ?", p.ID).Exec(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	// The node's CPU per email: this process's (the courier, the
+	// benchmark, and SQLite; PostgreSQL's and the server's are not in it).
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N*followers), "node-µs-CPU/email")
+	if sink != nil {
+		st, sinkCPU := sink.Stop(b)
+		if st.Accepted != b.N*followers || st.Bad != 0 || st.Duplicates != (b.N-1)*followers {
+			b.Fatalf("the sink took %d emails (%d malformed: %q, %d twice), want %d", st.Accepted, st.Bad, st.Errors, st.Duplicates, b.N*followers)
+		}
+		b.ReportMetric(float64(sinkCPU.Microseconds())/float64(st.Accepted), "sink-µs-CPU/email")
+	}
+}
+
 // seedFollowers adds count residents who follow the proposal and want
 // email at once at a verified address of domain, in batches.
-func seedFollowers(b *testing.B, db *bun.DB, now time.Time, proposalID string, count int, domain string) {
+func seedFollowers(b testing.TB, db *bun.DB, now time.Time, proposalID string, count int, domain string) {
 	b.Helper()
 	type account struct {
 		bun.BaseModel `bun:"table:accounts"`
@@ -182,19 +227,36 @@ func selfMB(field string) float64 {
 // BenchmarkSMTPBaseline sends the same number of emails as
 // BenchmarkNotifyFanout straight to the SMTP server on as many
 // connections as the courier uses, without the database: the server's
-// own pace, to compare with the courier's.
+// own pace, to compare with the courier's; against Mailpit and against
+// the sink.
 func BenchmarkSMTPBaseline(b *testing.B) {
 	count := 500
 	if v, err := strconv.Atoi(os.Getenv("AGORA_BENCH_FOLLOWERS")); err == nil && v > 0 {
 		count = v
 	}
-	smtpURL, api := storagetest.SMTPServer(b)
+	b.Run("mailpit", func(b *testing.B) {
+		smtpURL, api := storagetest.SMTPServer(b)
+		baseline(b, smtpURL, api, count)
+	})
+	b.Run("sink", func(b *testing.B) {
+		sink := startSinkProcess(b, sinkConfig{Pipelining: os.Getenv("AGORA_BENCH_PIPELINING") != "false"})
+		baseline(b, sink.URL, "", count)
+		if st, _ := sink.Stop(b); st.Accepted != b.N*count || st.Bad != 0 {
+			b.Fatalf("the sink took %d, %d malformed %q, want %d", st.Accepted, st.Bad, st.Errors, b.N*count)
+		}
+	})
+}
+
+// baseline is one run of BenchmarkSMTPBaseline; api is Mailpit's, or "".
+func baseline(b *testing.B, smtpURL, api string, count int) {
 	m, err := notifications.ParseSMTP(smtpURL, "agora@paris15.example")
 	if err != nil {
 		b.Fatal(err)
 	}
 	domain := "baseline-" + database.NewID() + ".example"
-	defer clearMailpit(b, api, domain)
+	if api != "" {
+		defer clearMailpit(b, api, domain)
+	}
 	ctx := context.Background()
 	for range b.N {
 		start := time.Now()

@@ -290,6 +290,10 @@ func (s *Service) ClaimDueAfter(ctx context.Context, after string, limit int) ([
 			out = append(out, b)
 		}
 		// Every resident's first MaxBatch notifications in one statement.
+		// The accounts are named on both sides of the join: PostgreSQL
+		// does not carry an IN list across it, and read the whole
+		// notification_email table for each claim otherwise (a claim's
+		// time grew with the number of residents with an address).
 		var ns []Notification
 		if err := tx.NewRaw(`SELECT x.id, x.account_id, x.event_id, x.kind, x.subject_kind, x.subject_id, x.comment_id,
 				x.title, x.detail, x.actor_id, x.created_at, x.read_at, x.emailed_at, x.mailed, x.actor_name
@@ -298,9 +302,9 @@ func (s *Service) ClaimDueAfter(ctx context.Context, after string, limit int) ([
 				FROM notifications AS n
 				JOIN notification_email AS e ON e.account_id = n.account_id
 				LEFT JOIN accounts AS a ON a.id = n.actor_id AND a.deleted_at IS NULL
-				WHERE n.account_id IN (?) AND n.created_at >= e.since
+				WHERE n.account_id IN (?) AND e.account_id IN (?) AND n.created_at >= e.since
 				AND (n.emailed_at IS NULL OR NOT n.mailed AND n.emailed_at < ?)) AS x
-			WHERE x.rank <= ? ORDER BY x.account_id, x.id`, bun.In(accountIDs), stale, MaxBatch).Scan(ctx, &ns); err != nil {
+			WHERE x.rank <= ? ORDER BY x.account_id, x.id`, bun.In(accountIDs), bun.In(accountIDs), stale, MaxBatch).Scan(ctx, &ns); err != nil {
 			return fmt.Errorf("load due notifications: %w", err)
 		}
 		ids := make([]int64, len(ns))

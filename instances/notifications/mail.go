@@ -160,6 +160,10 @@ type Session struct {
 	m    *Mailer
 	conn net.Conn
 	c    *smtp.Client
+	// pipelining: the server advertised PIPELINING (RFC 2920), so MAIL,
+	// RCPT and DATA go in one write and their replies are read together.
+	pipelining bool
+	params     string // MAIL FROM's parameters, as net/smtp would send them
 }
 
 // Session returns a session with the node's SMTP server; Close ends it.
@@ -173,7 +177,7 @@ func (s *Session) Close() error {
 	s.conn.SetDeadline(time.Now().Add(5 * time.Second))
 	err := s.c.Quit()
 	s.c.Close()
-	s.c, s.conn = nil, nil
+	s.c, s.conn, s.pipelining = nil, nil, false
 	return err
 }
 
@@ -182,7 +186,7 @@ func (s *Session) drop() {
 	if s.c != nil {
 		s.c.Close()
 	}
-	s.c, s.conn = nil, nil
+	s.c, s.conn, s.pipelining = nil, nil, false
 }
 
 // connect opens and greets a connection, with TLS and authentication
@@ -218,6 +222,14 @@ func (s *Session) connect(ctx context.Context) error {
 		}
 	}
 	s.conn, s.c = conn, c
+	s.pipelining, _ = c.Extension("PIPELINING")
+	s.params = ""
+	if ok, _ := c.Extension("8BITMIME"); ok {
+		s.params += " BODY=8BITMIME"
+	}
+	if ok, _ := c.Extension("SMTPUTF8"); ok {
+		s.params += " SMTPUTF8"
+	}
 	return nil
 }
 
@@ -250,8 +262,12 @@ func (s *Session) Send(ctx context.Context, msg Message) error {
 	return nil
 }
 
-// transaction is MAIL, RCPT and DATA of one message.
+// transaction is MAIL, RCPT and DATA of one message: four round trips
+// with the server, or two when it takes commands pipelined.
 func (s *Session) transaction(from, to string, body []byte) error {
+	if s.pipelining {
+		return s.pipelined(from, to, body)
+	}
 	c := s.c
 	if err := c.Mail(from); err != nil {
 		return refusal("SMTP sender refused", err)
@@ -267,6 +283,53 @@ func (s *Session) transaction(from, to string, body []byte) error {
 		return fmt.Errorf("SMTP data: %w", err)
 	}
 	if err := w.Close(); err != nil {
+		return refusal("SMTP message refused", err)
+	}
+	return nil
+}
+
+// pipelined is a transaction as RFC 2920 allows it: MAIL, RCPT and DATA
+// in one write, their three replies read in order, then the message and
+// its reply. Every reply sent is read before saying what failed, so the
+// error names the first refusal; the caller closes the connection after
+// any error, so a DATA accepted after a refused recipient goes no
+// further.
+func (s *Session) pipelined(from, to string, body []byte) error {
+	t := s.c.Text
+	// from and to passed CheckAddress: no line break, no angle bracket.
+	fmt.Fprintf(t.W, "MAIL FROM:<%s>%s\r\nRCPT TO:<%s>\r\nDATA\r\n", from, s.params, to)
+	if err := t.W.Flush(); err != nil {
+		return fmt.Errorf("SMTP sender: %w", err)
+	}
+	steps := []struct {
+		code int
+		what string
+	}{{250, "SMTP sender refused"}, {25, "SMTP recipient refused"}, {354, "SMTP data"}}
+	var first error
+	for _, st := range steps {
+		_, _, err := t.ReadResponse(st.code)
+		if err == nil {
+			continue
+		}
+		if first == nil {
+			first = refusal(st.what, err)
+		}
+		var te *textproto.Error
+		if !errors.As(err, &te) {
+			return first // the connection failed: no more replies to read
+		}
+	}
+	if first != nil {
+		return first
+	}
+	w := t.DotWriter()
+	if _, err := w.Write(body); err != nil {
+		return fmt.Errorf("SMTP data: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("SMTP data: %w", err)
+	}
+	if _, _, err := t.ReadResponse(250); err != nil {
 		return refusal("SMTP message refused", err)
 	}
 	return nil
