@@ -165,6 +165,7 @@ func seedFollowers(b testing.TB, db *bun.DB, now time.Time, proposalID string, c
 		Frequency      string     `bun:"frequency"`
 		Since          time.Time  `bun:"since"`
 		UnsubscribeKey string     `bun:"unsubscribe_key"`
+		BounceKey      string     `bun:"bounce_key"` // unique, as the node makes them
 		Failure        string     `bun:"failure"`
 	}
 	since := now.Add(-time.Hour)
@@ -183,7 +184,7 @@ func seedFollowers(b testing.TB, db *bun.DB, now time.Time, proposalID string, c
 				Language: lang, WebAuthnID: []byte(id), CreatedAt: now})
 			fs = append(fs, follow{AccountID: id, TargetKind: "proposal", TargetID: proposalID, CreatedAt: now})
 			es = append(es, email{AccountID: id, Address: fmt.Sprintf("r%d@%s", j, domain), VerifiedAt: &since,
-				Frequency: "immediate", Since: since, UnsubscribeKey: fmt.Sprintf("%s%040d", id[:8], j)})
+				Frequency: "immediate", Since: since, UnsubscribeKey: fmt.Sprintf("%s%040d", id[:8], j), BounceKey: fmt.Sprintf("%s%016d", id[:8], j)})
 		}
 		err := db.RunInTx(context.Background(), nil, func(ctx context.Context, tx bun.Tx) error {
 			for _, m := range []any{&as, &fs, &es} {
