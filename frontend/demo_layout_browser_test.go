@@ -99,11 +99,15 @@ func TestDemoLayoutInBrowser(t *testing.T) {
 			if len(pages) < 10 {
 				t.Fatalf("only %d pages reached: %v", len(pages), pages)
 			}
+			// Every page is opened four times (two widths, two
+			// languages): three seconds each on a loaded 2-core runner,
+			// five minutes at the least. An admin reaches the most pages.
+			budget := browsertest.Timeout(max(5*time.Minute, time.Duration(4*len(pages))*3*time.Second))
 			var b *browsertest.Browser
 			if v.acc != nil {
-				b = n.BrowserAs(t, base, v.acc)
+				b = n.BrowserAs(t, base, v.acc, budget)
 			} else {
-				b = browsertest.New(t, browsertest.Timeout(5*time.Minute))
+				b = browsertest.New(t, budget)
 			}
 			for _, width := range []int64{390, 1280} {
 				setWidth(t, b, width)
