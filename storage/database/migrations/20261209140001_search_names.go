@@ -33,19 +33,18 @@ func init() {
 	}
 	up := func(ctx context.Context, db *bun.DB) error {
 		return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			var stmts []string
 			if isPostgres(tx) {
-				stmts = []string{"ALTER TABLE accounts ADD COLUMN IF NOT EXISTS search_name text GENERATED ALWAYS AS (" + fold("display_name", true) + ") STORED"}
-			} else {
-				set := "UPDATE accounts SET search_name = " + strings.ReplaceAll(fold("display_name", false), "display_name", "NEW.display_name") + " WHERE id = NEW.id;"
-				stmts = []string{
-					"ALTER TABLE accounts ADD COLUMN search_name TEXT NOT NULL DEFAULT ''",
-					"UPDATE accounts SET search_name = " + fold("display_name", false),
-					"CREATE TRIGGER accounts_search_name_insert AFTER INSERT ON accounts BEGIN " + set + " END",
-					"CREATE TRIGGER accounts_search_name_update AFTER UPDATE OF display_name ON accounts BEGIN " + set + " END",
-				}
+				return addColumn(ctx, tx, "accounts", "search_name", "text GENERATED ALWAYS AS ("+fold("display_name", true)+") STORED")
 			}
-			for _, s := range stmts {
+			if err := addColumn(ctx, tx, "accounts", "search_name", "TEXT NOT NULL DEFAULT ''"); err != nil {
+				return err
+			}
+			set := "UPDATE accounts SET search_name = " + strings.ReplaceAll(fold("display_name", false), "display_name", "NEW.display_name") + " WHERE id = NEW.id;"
+			for _, s := range []string{
+				"UPDATE accounts SET search_name = " + fold("display_name", false),
+				"CREATE TRIGGER IF NOT EXISTS accounts_search_name_insert AFTER INSERT ON accounts BEGIN " + set + " END",
+				"CREATE TRIGGER IF NOT EXISTS accounts_search_name_update AFTER UPDATE OF display_name ON accounts BEGIN " + set + " END",
+			} {
 				if _, err := tx.ExecContext(ctx, s); err != nil {
 					return err
 				}
@@ -55,17 +54,15 @@ func init() {
 	}
 	down := func(ctx context.Context, db *bun.DB) error {
 		return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			stmts := []string{"DROP TRIGGER IF EXISTS accounts_search_name_insert", "DROP TRIGGER IF EXISTS accounts_search_name_update",
-				"ALTER TABLE accounts DROP COLUMN search_name"}
-			if isPostgres(tx) {
-				stmts = []string{"ALTER TABLE accounts DROP COLUMN IF EXISTS search_name"}
-			}
-			for _, s := range stmts {
+			for _, s := range []string{"DROP TRIGGER IF EXISTS accounts_search_name_insert", "DROP TRIGGER IF EXISTS accounts_search_name_update"} {
+				if isPostgres(tx) {
+					break // no triggers there: a generated column
+				}
 				if _, err := tx.ExecContext(ctx, s); err != nil {
 					return err
 				}
 			}
-			return nil
+			return dropColumn(ctx, tx, "accounts", "search_name")
 		})
 	}
 	Migrations.MustRegister(up, down)
