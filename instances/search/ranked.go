@@ -100,11 +100,14 @@ const Few = 1000
 //
 // On PostgreSQL the planner cannot tell a word found in half the rows
 // from a rare one well enough: left to itself it fetched and sorted
-// 250,000 comments for a common word. So the matches are counted up to
-// Few+1 through the GIN index first: Few or fewer are read by a bitmap
-// scan of the index and sorted; more, and the rows are walked by date
-// from the newest (created_at index, bitmap scans off for this
-// statement), which stops after a few pages since matches are dense.
+// 250,000 comments for a common word. So runPG decides from the data:
+// f.n[f.kind] is Few+1 when the newest Probe rows of table hold Dense
+// matches or more, else the matches counted up to Few+1 through the GIN
+// index. Few or fewer are read by a bitmap scan of the index and sorted;
+// more, and the rows are walked by date from the newest (created_at
+// index, bitmap scans off), which stops after a few pages since matches
+// are dense. While f.counting is set, ranked only adds the probe or the
+// count of table (its mode) to it and reads nothing.
 func (s *Service) ranked(ctx context.Context, f filter, base, table, alias string, args []any) ([]row, error) {
 	const cols = "z.id, z.title, z.target, z.target_id, z.created_at, z.score"
 	tier := fmt.Sprintf(" ORDER BY z.rn > %d, z.score DESC, z.created_at DESC, z.id", Ranked)
