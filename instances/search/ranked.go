@@ -3,11 +3,8 @@ package search
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
-
-	"github.com/uptrace/bun"
 )
 
 // Relevance. Every hit gets a score from 0 to 1, on both databases
@@ -62,7 +59,10 @@ func nameScore(f filter, col string) (string, []any) {
 	conds := make([]string, len(f.words))
 	args := make([]any, len(f.words))
 	for i, w := range f.words {
-		conds[i] = foldExpr(col, f.pg) + " LIKE ?"
+		conds[i] = col + " LIKE ?"
+		if !f.folded {
+			conds[i] = foldExpr(col, f.pg) + " LIKE ?"
+		}
 		args[i] = "%" + w + "%"
 	}
 	return "(CASE WHEN " + strings.Join(conds, " AND ") + " THEN 0.5 ELSE 0.25 END)", args
@@ -100,31 +100,41 @@ const Few = 1000
 //
 // On PostgreSQL the planner cannot tell a word found in half the rows
 // from a rare one well enough: left to itself it fetched and sorted
-// 250,000 comments for a common word. So the matches are counted up to
-// Few+1 through the GIN index first: Few or fewer are read by a bitmap
-// scan of the index and sorted; more, and the rows are walked by date
-// from the newest (created_at index, bitmap scans off for this
-// statement), which stops after a few pages since matches are dense.
-func (s *Service) ranked(ctx context.Context, f filter, base, alias string, args []any) ([]row, error) {
+// 250,000 comments for a common word. So runPG decides from the data:
+// f.n[f.kind] is Few+1 when the newest Probe rows of table hold Dense
+// matches or more, else the matches counted up to Few+1 through the GIN
+// index. Few or fewer are read by a bitmap scan of the index and sorted;
+// more, and the rows are walked by date from the newest (created_at
+// index, bitmap scans off), which stops after a few pages since matches
+// are dense. While f.counting is set, ranked only adds the probe or the
+// count of table (its mode) to it and reads nothing.
+func (s *Service) ranked(ctx context.Context, f filter, base, table, alias string, args []any) ([]row, error) {
 	const cols = "z.id, z.title, z.target, z.target_id, z.created_at, z.score"
 	tier := fmt.Sprintf(" ORDER BY z.rn > %d, z.score DESC, z.created_at DESC, z.id", Ranked)
 	past := f.offset >= Ranked
 	if !f.pg {
 		if past {
-			return s.scan(ctx, base+" ORDER BY f.rowid DESC"+f.page(), args)
+			return f.scan(ctx, base+" ORDER BY f.rowid DESC"+f.page(), args)
 		}
 		numbered := strings.Replace(base, "SELECT ", "SELECT f.rowid AS n, ", 1)
-		return s.scan(ctx, "SELECT "+cols+" FROM (SELECT x.*, row_number() OVER (ORDER BY x.n DESC) AS rn FROM ("+
+		return f.scan(ctx, "SELECT "+cols+" FROM (SELECT x.*, row_number() OVER (ORDER BY x.n DESC) AS rn FROM ("+
 			numbered+fmt.Sprintf(" ORDER BY f.rowid DESC LIMIT %d) AS x) AS z", Ranked+1)+tier+f.page(), args)
 	}
-	// The count reads no score: its two arguments come first.
-	countBase := strings.Replace(base, pgScore(alias), "0", 1)
-	var n int
-	if err := s.db.NewRaw("SELECT count(*) FROM ("+countBase+fmt.Sprintf(" LIMIT %d) AS x", Few+1), args[2:]...).Scan(ctx, &n); err != nil {
-		return nil, err
+	if f.counting != nil && f.counting.mode == probing { // the newest Probe rows, whatever they hold
+		f.counting.queries = append(f.counting.queries, "(SELECT count(*) FROM (SELECT w.search FROM "+table+
+			fmt.Sprintf(" AS w ORDER BY w.created_at DESC LIMIT %d) AS w", Probe)+
+			" WHERE w.search @@ (plainto_tsquery('french', ?) || plainto_tsquery('english', ?)))")
+		f.counting.args = append(f.counting.args, args[:2]...)
+		return nil, nil
+	}
+	if f.counting != nil { // the count reads no score: its two arguments come first
+		countBase := strings.Replace(base, pgScore(alias), "0", 1)
+		f.counting.queries = append(f.counting.queries, "(SELECT count(*) FROM ("+countBase+fmt.Sprintf(" LIMIT %d) AS x)", Few+1))
+		f.counting.args = append(f.counting.args, args[2:]...)
+		return nil, nil
 	}
 	newest := "SELECT * FROM (" + base + ") AS y ORDER BY y.created_at DESC, y.id"
-	if n <= Few {
+	if f.n[f.kind] <= Few {
 		newest = "SELECT * FROM (" + base + fmt.Sprintf(" LIMIT %d) AS y ORDER BY y.created_at DESC, y.id", Few+1)
 	}
 	q := "SELECT " + cols + " FROM (SELECT x.*, row_number() OVER (ORDER BY x.created_at DESC, x.id) AS rn FROM (" +
@@ -132,15 +142,5 @@ func (s *Service) ranked(ctx context.Context, f filter, base, alias string, args
 	if past {
 		q = "SELECT * FROM (" + newest + ") AS z" + f.page()
 	}
-	if n <= Few {
-		return s.scan(ctx, q, args)
-	}
-	var rows []row
-	err := s.db.RunInTx(ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.ExecContext(ctx, "SET LOCAL enable_bitmapscan = off"); err != nil {
-			return err
-		}
-		return tx.NewRaw(q, args...).Scan(ctx, &rows)
-	})
-	return rows, err
+	return f.scan(ctx, q, args)
 }

@@ -76,8 +76,20 @@ func TestSearchRanked(t *testing.T) {
 // TestSearchRankedTiers: the newest search.Ranked matches are ordered
 // by relevance on the first pages, older ones follow newest first; the
 // pages neither overlap nor skip, and the last says there is no more.
+// With a few more matches than are ranked, and with matches dense
+// enough among the newest proposals that PostgreSQL walks them by date
+// rather than counting them (search.Dense).
 func TestSearchRankedTiers(t *testing.T) {
 	t.Parallel()
+	for _, total := range []int{search.Ranked + 5, search.Dense + search.Ranked} {
+		t.Run(fmt.Sprint(total), func(t *testing.T) {
+			t.Parallel()
+			rankedTiers(t, total)
+		})
+	}
+}
+
+func rankedTiers(t *testing.T, total int) {
 	storagetest.ForEachDialect(t, func(t *testing.T, dialect string) {
 		t.Parallel()
 		w := newWorld(t, dialect, proposals.WithProposalLimits([]ratelimit.Rule{{Max: 10_000, Window: time.Minute}}, nil))
@@ -88,7 +100,6 @@ func TestSearchRankedTiers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		total := search.Ranked + 5
 		for i := range total {
 			c.Advance(time.Second)
 			title, body := fmt.Sprintf("Banc numéro %d", i), "Près d’une fontaine."
@@ -100,12 +111,12 @@ func TestSearchRankedTiers(t *testing.T) {
 			}
 		}
 		var all []search.Hit
-		for page := 1; page <= search.RankedPages+1; page++ {
+		for page := 1; page <= (total+search.PerKind-1)/search.PerKind; page++ {
 			res, err := w.svc.Search(ctx, search.Query{Text: "fontaine", Kind: search.Proposal, Page: page})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if more := res.More[search.Proposal]; more != (page <= search.RankedPages) {
+			if more := res.More[search.Proposal]; more != (page*search.PerKind < total) {
 				t.Errorf("page %d: more %v", page, more)
 			}
 			all = append(all, res.Hits[search.Proposal]...)
@@ -123,10 +134,10 @@ func TestSearchRankedTiers(t *testing.T) {
 		if want := fmt.Sprintf("Fontaine %d : une fontaine, des fontaines", total-100); all[0].Title != want {
 			t.Errorf("first %q, want %q", all[0].Title, want)
 		}
-		// Past the ranked ones: the 5 oldest, newest first, the strong
+		// Past the ranked ones: the oldest, newest first, the strong
 		// oldest last.
 		rest := all[search.Ranked:]
-		if rest[4].Title != "Fontaine 0 : une fontaine, des fontaines" || rest[0].Title != "Banc numéro 4" {
+		if rest[len(rest)-1].Title != "Fontaine 0 : une fontaine, des fontaines" || rest[0].Title != fmt.Sprintf("Banc numéro %d", total-search.Ranked-1) {
 			t.Errorf("after the ranked ones: %q", ids(rest))
 		}
 	})
