@@ -65,9 +65,6 @@ type renderedThread struct {
 	visible int  // comments neither hidden nor deleted
 	empty   bool // no comment at all
 	size    int
-
-	byIDOnce sync.Once
-	byID     map[string]*commentActs // made by actsOf
 }
 
 type threadPart struct {
@@ -239,33 +236,17 @@ func (tc *threadCache) acts(l *i18n.Printer, c *debates.Comment, v *commentView)
 	return a, nil
 }
 
-// html is the thread for one reader, each comment's acts in a slot of
-// the page (see proposalForReader).
-func (e *renderedThread) html(r threadReader, slots web.Slots) template.HTML {
+// html is the thread for one reader.
+func (e *renderedThread) html(r threadReader) template.HTML {
 	var b strings.Builder
 	b.Grow(e.size)
 	for _, p := range e.parts {
 		b.WriteString(p.html)
 		if p.acts != nil {
-			b.WriteString(string(slots.Open("acts:" + p.acts.id)))
 			p.acts.write(&b, r)
-			b.WriteString(string(slots.Close()))
 		}
 	}
 	return template.HTML(b.String())
-}
-
-// actsOf returns the acts of the comment id in the thread, or nil.
-func (e *renderedThread) actsOf(id string) *commentActs {
-	e.byIDOnce.Do(func() {
-		e.byID = make(map[string]*commentActs, len(e.parts))
-		for _, p := range e.parts {
-			if p.acts != nil {
-				e.byID[p.acts.id] = p.acts
-			}
-		}
-	})
-	return e.byID[id]
 }
 
 // write adds what the reader may do with the comment: support it (not

@@ -46,7 +46,7 @@ type commentsData struct {
 	Add        commentFields // the form to add a comment
 	Done       string        // what the reader just did, in words
 	ShowThread bool          // false when there is nothing to show
-	Slots      web.Slots     // marks the form to add one, which depends on the reader
+	Slots      web.Slots     // marks the thread and the form to add one, which depend on the reader
 
 	thread *renderedThread // what ThreadHTML was made from, for the page's readers
 }
@@ -131,7 +131,7 @@ func (s *surface) commentsView(r *http.Request, target debates.Target) (comments
 		}
 	}
 	d.thread = thread
-	d.ThreadHTML = thread.html(reader, d.Slots)
+	d.ThreadHTML = thread.html(reader)
 	d.Count = l.Plural("comment.count", thread.visible)
 	d.ShowThread = !thread.empty
 	d.forReader(acc != nil)

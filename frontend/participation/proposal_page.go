@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -217,19 +216,19 @@ type proposalReader struct {
 	// one language): a reload of that page renders nothing.
 	mu    sync.Mutex
 	page  *proposalData
-	fills map[string][]byte
+	fills map[string]web.Fill
 }
 
 // proposalForReader fills, for a signed-in resident, the slots of a
 // proposal's page kept for anonymous visitors (kept: its proposalData):
 // the follow button, the support box, the report link, the comment form
-// and each comment's acts, from their follow, supports and residency
+// and the comment thread with the reader's buttons, from their follow, supports and residency
 // (three or four small reads, kept while the reader posts nothing: see
 // web.Kit.Memo), rendering only those parts, once per kept page. The rest of
 // the page is what anonymous visitors get, up to the page cache's time
 // old. A reader who holds a role (their page has forms by role) or who
 // wrote the proposal (edit, withdraw) gets the page rendered for them.
-func (s *surface) proposalForReader(r *http.Request, kept any) (func(string) ([]byte, bool), error) {
+func (s *surface) proposalForReader(r *http.Request, kept any) (func(string) (web.Fill, bool), error) {
 	anon, ok := kept.(*proposalData)
 	acc := web.CurrentAccount(r)
 	if !ok || acc == nil || len(acc.Roles) > 0 || acc.ID == anon.P.AuthorID {
@@ -270,19 +269,19 @@ func (s *surface) proposalForReader(r *http.Request, kept any) (func(string) ([]
 	d.Comments.L = d.L
 	d.Comments.forReader(true)
 	reader := threadReader{accountID: acc.ID, open: d.Comments.Open, supported: st.comments}
-	fragment := func(name string, data any) ([]byte, bool) {
+	fragment := func(name string, data any) (web.Fill, bool) {
 		html, err := s.Fragment(name, data)
 		if err != nil {
 			s.Log().ErrorContext(r.Context(), "render a reader's part of a kept page", "part", name, "err", err)
-			return nil, false
+			return web.Fill{}, false
 		}
-		return []byte(html), true
+		return web.Fill{HTML: []byte(html)}, true
 	}
-	render := func(slot string) ([]byte, bool) {
+	render := func(slot string) (web.Fill, bool) {
 		switch slot {
 		case "follow":
 			if d.Follow == nil {
-				return nil, true
+				return web.Fill{}, true
 			}
 			return fragment("follow", d.Follow)
 		case "support":
@@ -291,33 +290,31 @@ func (s *surface) proposalForReader(r *http.Request, kept any) (func(string) ([]
 			return fragment("proposal-moderation", &d)
 		case "comment-add":
 			return fragment("comments-add", &d.Comments)
+		case "thread":
+			// The whole thread with the reader's buttons, compressed once
+			// for as long as it is kept: a thread of hundreds of comments
+			// is most of the page.
+			if d.Comments.thread == nil {
+				return web.Fill{}, false
+			}
+			return web.CompressedFill([]byte(d.Comments.thread.html(reader))), true
 		}
-		id, ok := strings.CutPrefix(slot, "acts:")
-		if !ok || d.Comments.thread == nil {
-			return nil, false
-		}
-		acts := d.Comments.thread.actsOf(id)
-		if acts == nil {
-			return nil, false
-		}
-		var b strings.Builder
-		acts.write(&b, reader)
-		return []byte(b.String()), true
+		return web.Fill{}, false
 	}
-	return func(slot string) ([]byte, bool) {
+	return func(slot string) (web.Fill, bool) {
 		st.mu.Lock()
 		defer st.mu.Unlock()
 		if st.page != anon {
-			st.page, st.fills = anon, map[string][]byte{}
+			st.page, st.fills = anon, map[string]web.Fill{}
 		}
-		if b, ok := st.fills[slot]; ok {
-			return b, true
+		if f, ok := st.fills[slot]; ok {
+			return f, true
 		}
-		b, ok := render(slot)
+		f, ok := render(slot)
 		if ok {
-			st.fills[slot] = b
+			st.fills[slot] = f
 		}
-		return b, ok
+		return f, ok
 	}, nil
 }
 

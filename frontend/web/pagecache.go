@@ -59,7 +59,33 @@ type readerRoute struct {
 // fill reports false for a slot it does not know, which has the same
 // effect. fill is called once per slot, in the page's order, within the
 // request.
-type ReaderPage func(r *http.Request, kept any) (fill func(slot string) ([]byte, bool), err error)
+type ReaderPage func(r *http.Request, kept any) (fill func(slot string) (Fill, bool), err error)
+
+// A Fill is a reader's rendering of one slot. A large one that the page
+// keeps for the reader across requests (a comment thread) is made with
+// CompressedFill, so that a gzipped answer carries it compressed, once
+// for all those requests; a small one goes in as is.
+type Fill struct {
+	HTML     []byte
+	deflated []byte // HTML as raw deflate ending in a sync flush, or nil
+}
+
+// CompressedFill is a Fill of html compressed now, for a part kept
+// across requests.
+func CompressedFill(html []byte) Fill {
+	f := Fill{HTML: html}
+	if len(html) >= minCompress {
+		var b bytes.Buffer
+		fw := flateWriters.Get().(*flate.Writer)
+		fw.Reset(&b)
+		fw.Write(html)
+		fw.Flush()
+		fw.Reset(io.Discard)
+		flateWriters.Put(fw)
+		f.deflated = b.Bytes()
+	}
+	return f
+}
 
 type cachedPage struct {
 	status int
@@ -246,14 +272,14 @@ func (c *pageCache) serveReader(w http.ResponseWriter, r *http.Request, key stri
 	if parts == nil {
 		return false
 	}
-	var fill func(string) ([]byte, bool)
-	fills := make([][]byte, len(parts.names))
+	var fill func(string) (Fill, bool)
+	fills := make([]Fill, len(parts.names))
 	size := parts.size
 	for i, name := range parts.names {
-		var b []byte
+		var b Fill
 		if name == "nav" {
 			var err error
-			if b, err = c.readerNav(r); err != nil {
+			if b.HTML, err = c.readerNav(r); err != nil {
 				return false
 			}
 		} else {
@@ -272,7 +298,7 @@ func (c *pageCache) serveReader(w http.ResponseWriter, r *http.Request, key stri
 			}
 		}
 		fills[i] = b
-		size += len(b)
+		size += len(b.HTML)
 	}
 	h := w.Header()
 	for k, v := range p.header {
@@ -288,8 +314,12 @@ func (c *pageCache) serveReader(w http.ResponseWriter, r *http.Request, key stri
 			body.Write(parts.gz[i])
 			crc = crc32.Update(crc, crc32.IEEETable, seg)
 			if i < len(fills) {
-				writeStored(body, fills[i])
-				crc = crc32.Update(crc, crc32.IEEETable, fills[i])
+				if f := fills[i]; f.deflated != nil {
+					body.Write(f.deflated)
+				} else {
+					writeStored(body, f.HTML)
+				}
+				crc = crc32.Update(crc, crc32.IEEETable, fills[i].HTML)
 			}
 		}
 		body.Write(binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, crc), uint32(size)))
@@ -305,7 +335,7 @@ func (c *pageCache) serveReader(w http.ResponseWriter, r *http.Request, key stri
 		for i, seg := range parts.segs {
 			w.Write(seg)
 			if i < len(fills) {
-				w.Write(fills[i])
+				w.Write(fills[i].HTML)
 			}
 		}
 	}

@@ -55,7 +55,7 @@ func TestPageCacheForReaders(t *testing.T) {
 	})
 	c := newPageCache(time.Hour, []string{"/spaces"})
 	big := strings.Repeat("x", 70_000) // more than one stored block
-	fills := func(r *http.Request, kept any) (func(string) ([]byte, bool), error) {
+	fills := func(r *http.Request, kept any) (func(string) (Fill, bool), error) {
 		who := CurrentAccount(r).Handle
 		if who == "carol" {
 			return nil, nil // rendered for her
@@ -63,16 +63,18 @@ func TestPageCacheForReaders(t *testing.T) {
 		if kept != "kept:"+r.URL.Path {
 			t.Errorf("kept %v for %s", kept, r.URL.Path)
 		}
-		return func(slot string) ([]byte, bool) {
+		return func(slot string) (Fill, bool) {
 			switch {
 			case slot == "box" && who == "dora":
-				return []byte(big), true
+				return Fill{HTML: []byte(big)}, true
+			case slot == "box" && who == "eve":
+				return CompressedFill([]byte(big)), true // kept compressed
 			case slot == "box":
-				return []byte("<form>support, " + who + "</form>"), true
+				return Fill{HTML: []byte("<form>support, " + who + "</form>")}, true
 			case strings.HasPrefix(slot, "acts:"):
-				return []byte("<a>reply as " + who + " to " + slot + "</a>"), true
+				return Fill{HTML: []byte("<a>reply as " + who + " to " + slot + "</a>")}, true
 			}
-			return nil, false
+			return Fill{}, false
 		}, nil
 	}
 	c.forReaders = []readerRoute{{"/spaces/*/proposals", fills}, {"/spaces/*/nomarks", fills}, {"/spaces/*/headeronly", nil}}
@@ -111,11 +113,11 @@ func TestPageCacheForReaders(t *testing.T) {
 	for _, tc := range []struct {
 		reader string
 		gz     bool
-	}{{"alice", false}, {"bob", true}, {"alice", true}, {"bob", false}, {"dora", true}, {"dora", false}} {
+	}{{"alice", false}, {"bob", true}, {"alice", true}, {"bob", false}, {"dora", true}, {"dora", false}, {"eve", true}, {"eve", false}} {
 		body, w := get(list, tc.reader, tc.gz)
 		want := strings.Replace(anon, "<a href=/login>login</a>", "<a href=/account>"+tc.reader+"</a>", 1)
 		box := "<form>support, " + tc.reader + "</form>"
-		if tc.reader == "dora" {
+		if tc.reader == "dora" || tc.reader == "eve" {
 			box = big
 		}
 		want = strings.Replace(want, "<a href=/login>sign in to support</a>", box, 1)
@@ -131,7 +133,7 @@ func TestPageCacheForReaders(t *testing.T) {
 		}
 	}
 	if n := renders.Load(); n != 1 {
-		t.Errorf("%d renderings for one anonymous visitor and six readers, want 1", n)
+		t.Errorf("%d renderings for one anonymous visitor and eight readers, want 1", n)
 	}
 	if again, _ := get(list, "", true); again != anon {
 		t.Errorf("anonymous visitor after the readers got %q", again)
