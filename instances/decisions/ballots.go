@@ -121,6 +121,13 @@ func (s *Service) CastIn(ctx context.Context, actor accounts.Actor, v *Vote, c C
 	spec := v.Spec()
 	marks, err := spec.Marks(c)
 	if err != nil {
+		// Who may vote is said before what the ballot says wrong, as
+		// when MayVote is asked first.
+		if online {
+			if err := s.MayVote(ctx, who, v); err != nil {
+				return Cast{}, err
+			}
+		}
 		return Cast{}, err
 	}
 	now := s.now()
