@@ -34,18 +34,9 @@ type pinsAnswer struct {
 // memory (answers.go). The slice returned may be shared with other
 // callers: read it, do not change it.
 func (s *Service) Pins(ctx context.Context, b Box, f Filter, limit int) ([]Pin, bool, error) {
-	if !b.Valid() {
-		return nil, false, ErrPoint
-	}
-	if limit <= 0 || limit > MaxBoxResults {
-		limit = MaxBoxResults
-	}
-	column, list := "cell", boxCells(b, fineStep, fineCols, maxFineCells)
-	if list == nil {
-		column, list = "coarse", boxCells(b, coarseStep, coarseCols, maxCoarseCells)
-	}
-	if list == nil {
-		return nil, false, ErrBoxTooLarge
+	column, list, limit, err := boxPlan(b, limit)
+	if err != nil {
+		return nil, false, err
 	}
 	q := pinsQuery{column: column, cells: list, south: e6(b.South), north: e6(b.North), west: e6(b.West), east: e6(b.East),
 		filter: f, limit: limit}

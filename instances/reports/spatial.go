@@ -26,23 +26,34 @@ type Filter struct {
 	OpenOnly bool
 }
 
+// boxPlan checks a box query and chooses its grid: the fine cells the
+// box touches, or the coarse ones when they are too many; and the limit
+// within MaxBoxResults. InBox and Pins share it.
+func boxPlan(b Box, limit int) (column string, cells []int64, n int, err error) {
+	if !b.Valid() {
+		return "", nil, 0, ErrPoint
+	}
+	if limit <= 0 || limit > MaxBoxResults {
+		limit = MaxBoxResults
+	}
+	column, cells = "cell", boxCells(b, fineStep, fineCols, maxFineCells)
+	if cells == nil {
+		column, cells = "coarse", boxCells(b, coarseStep, coarseCols, maxCoarseCells)
+	}
+	if cells == nil {
+		return "", nil, 0, ErrBoxTooLarge
+	}
+	return column, cells, limit, nil
+}
+
 // InBox returns up to limit (at most MaxBoxResults) reports with a point
 // in the box, in no promised order, and whether there were more. It reads
 // the grid index: the cells the box touches, then the points' latitude
 // range within each, so it reads about as many rows as it returns.
 func (s *Service) InBox(ctx context.Context, b Box, f Filter, limit int) ([]Report, bool, error) {
-	if !b.Valid() {
-		return nil, false, ErrPoint
-	}
-	if limit <= 0 || limit > MaxBoxResults {
-		limit = MaxBoxResults
-	}
-	column, list := "cell", boxCells(b, fineStep, fineCols, maxFineCells)
-	if list == nil {
-		column, list = "coarse", boxCells(b, coarseStep, coarseCols, maxCoarseCells)
-	}
-	if list == nil {
-		return nil, false, ErrBoxTooLarge
+	column, list, limit, err := boxPlan(b, limit)
+	if err != nil {
+		return nil, false, err
 	}
 	done, err := s.admit(ctx)
 	if err != nil {
