@@ -162,9 +162,16 @@ func markGzipped(h http.Header) {
 
 // gzipped is body compressed, when an answer with header h is worth
 // compressing (see Compress), or nil.
-func gzipped(h http.Header, body []byte) []byte {
+// worthCompressing says whether an answer with header h and a body of n
+// bytes is compressed: a compressible type, not already encoded, and
+// large enough.
+func worthCompressing(h http.Header, n int) bool {
 	mediaType, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
-	if !compressibleTypes[mediaType] || h.Get("Content-Encoding") != "" || len(body) < minCompress {
+	return compressibleTypes[mediaType] && h.Get("Content-Encoding") == "" && n >= minCompress
+}
+
+func gzipped(h http.Header, body []byte) []byte {
+	if !worthCompressing(h, len(body)) {
 		return nil
 	}
 	var buf bytes.Buffer

@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -390,8 +389,7 @@ func cutAtSlots(h http.Header, body []byte, slots Slots) *readerParts {
 	for _, seg := range parts.segs {
 		parts.size += len(seg)
 	}
-	mediaType, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
-	if !compressibleTypes[mediaType] || h.Get("Content-Encoding") != "" || len(body) < minCompress {
+	if !worthCompressing(h, len(body)) {
 		return parts // not worth it, as Compress would judge
 	}
 	fw := flateWriters.Get().(*flate.Writer)
