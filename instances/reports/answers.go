@@ -148,7 +148,10 @@ func (a *answers) invalidate() {
 }
 
 // changed is called after every write of the service.
-func (s *Service) changed() { s.answers.invalidate() }
+func (s *Service) changed() {
+	s.answers.invalidate()
+	s.pinCells.dropAll()
+}
 
 // SetAnswerTTL changes how long answers are kept (0: not cached), for
 // the benchmark's figures without the cache; the default is AnswerTTL.
@@ -157,12 +160,16 @@ func (s *Service) SetAnswerTTL(ttl time.Duration) {
 	s.answers.ttl = ttl
 	clear(s.answers.m)
 	s.answers.mu.Unlock()
+	s.pinCells.dropAll()
 }
 
-// AnswerHits is how many queries were answered from the cache (the
-// benchmark reports it).
+// AnswerHits is how many queries were answered from the cache, or for
+// the map from the cells kept (the benchmark reports it).
 func (s *Service) AnswerHits() uint64 {
 	s.answers.mu.Lock()
-	defer s.answers.mu.Unlock()
-	return s.answers.hits
+	hits := s.answers.hits
+	s.answers.mu.Unlock()
+	s.pinCells.mu.Lock()
+	defer s.pinCells.mu.Unlock()
+	return hits + s.pinCells.hits
 }

@@ -29,9 +29,10 @@ type pinsAnswer struct {
 }
 
 // Pins is InBox for a map: the same index, reading only what a pin
-// shows, so a box of 500 costs little more than its index entries. The
-// same box and filter asked again within AnswerTTL is answered from
-// memory (answers.go). The slice returned may be shared with other
+// shows. A box of the fine grid (a city's map) is answered from the
+// pins kept per cell (cells.go); a larger one reads the coarse grid,
+// and the same box and filter asked again within AnswerTTL is answered
+// from memory (answers.go). The slice returned may be shared with other
 // callers: read it, do not change it.
 func (s *Service) Pins(ctx context.Context, b Box, f Filter, limit int) ([]Pin, bool, error) {
 	column, list, limit, err := boxPlan(b, limit)
@@ -40,6 +41,13 @@ func (s *Service) Pins(ctx context.Context, b Box, f Filter, limit int) ([]Pin, 
 	}
 	q := pinsQuery{column: column, cells: list, south: e6(b.South), north: e6(b.North), west: e6(b.West), east: e6(b.East),
 		filter: f, limit: limit}
+	s.answers.mu.Lock()
+	ttl := s.answers.ttl
+	s.answers.mu.Unlock()
+	if column == "cell" && ttl > 0 {
+		a, err := s.pinsFromCells(ctx, q, ttl)
+		return a.pins, a.more, err
+	}
 	v, err := s.answers.get(ctx, q.key(), func(ctx context.Context) (any, error) {
 		done, err := s.admit(ctx)
 		if err != nil {

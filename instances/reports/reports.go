@@ -142,6 +142,8 @@ type Service struct {
 	answers *answers
 	// pinStmts are the map's box query prepared, by text (pins.go).
 	pinStmts sync.Map
+	// pinCells keeps the map's pins per cell of the fine grid (cells.go).
+	pinCells *pinCells
 }
 
 // NewService returns the reports service over db. now is the clock (nil
@@ -151,7 +153,7 @@ func NewService(db *bun.DB, now func() time.Time) *Service {
 		now = time.Now
 	}
 	return &Service{db: db, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) },
-		reads: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), answers: newAnswers(AnswerTTL)}
+		reads: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), answers: newAnswers(AnswerTTL), pinCells: newPinCells()}
 }
 
 // admit waits for a turn among the public read queries; call the

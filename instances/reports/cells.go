@@ -1,0 +1,440 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"agora/storage/database"
+)
+
+// The map's pins are kept in memory per cell of the fine grid. A box of
+// the map touches a few cells: read once, a cell answers every box over
+// it, whoever asks, until it changes. At a million reports over Paris a
+// cell holds about 4,400 pins and costs about 10 ms to read, a box
+// answered from memory some tens of microseconds (docs/BENCHMARKS.md),
+// so the map's cost follows the cells people look at, not the number
+// of people looking.
+//
+// Freshness:
+//   - this process's writes drop every cell at once (Service.changed);
+//   - every AnswerTTL, the first box asked first reads which cells have
+//     reports with updated_at past the latest seen (one query on
+//     street_reports_updated_idx) and drops them: a change made by
+//     another serve process shows within AnswerTTL;
+//   - a cell is read again at the latest cellLives × AnswerTTL after it
+//     was read, so a change that did not move updated_at (a hand-typed
+//     UPDATE) or that committed with an older updated_at than one seen
+//     before shows within a minute.
+//
+// Memory: about 40 bytes a pin (ids in one string, points as int32,
+// category and state as small numbers), at most maxCellPins pins; past
+// it, cells are dropped, any of them, to make room.
+
+// cellLives is how many AnswerTTLs a cell is kept at most.
+const cellLives = 30
+
+// maxCellPins bounds the pins kept (about 80 MB).
+const maxCellPins = 2_000_000
+
+// cellPins are the pins of one cell, sorted by latitude then longitude
+// (the order of street_reports_cell_idx).
+type cellPins struct {
+	done       chan struct{} // closed once read (or failed)
+	err        error
+	refreshing bool // read again in the background
+	at         time.Time
+	lat        []int32
+	lon        []int32
+	cat        []uint16 // into cells.names
+	state      []uint16 // into cells.names
+	ids        string   // every id, end to end
+	idsEnd     []uint32 // where each id ends in ids
+}
+
+func (c *cellPins) id(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = c.idsEnd[i-1]
+	}
+	return c.ids[start:c.idsEnd[i]]
+}
+
+// pinCells is the cache of pins per fine cell.
+type pinCells struct {
+	mu    sync.Mutex
+	m     map[int64]*cellPins
+	pins  int    // kept in all
+	gen   uint64 // bumped by every drop of all: a read begun before is not kept
+	names []string
+	index map[string]uint16
+	// seen is the latest updated_at read; checked when the latest look
+	// at what changed (checking while one runs) is older than AnswerTTL.
+	seen     time.Time
+	checked  time.Time
+	checking chan struct{}
+	now      func() time.Time
+	hits     uint64 // boxes answered with every cell kept (the benchmark reports it)
+}
+
+func newPinCells() *pinCells {
+	return &pinCells{m: map[int64]*cellPins{}, index: map[string]uint16{}, now: time.Now}
+}
+
+// intern returns the number of a category or state name; c.mu is held.
+func (c *pinCells) intern(s string) uint16 {
+	if n, ok := c.index[s]; ok {
+		return n
+	}
+	n := uint16(len(c.names))
+	c.names = append(c.names, strings.Clone(s))
+	c.index[c.names[n]] = n
+	return n
+}
+
+// dropAll forgets every cell, and when the changes were last looked at.
+func (c *pinCells) dropAll() {
+	c.mu.Lock()
+	c.gen++
+	clear(c.m)
+	c.pins = 0
+	c.checked = time.Time{}
+	c.seen = time.Time{}
+	c.mu.Unlock()
+}
+
+// pinsFromCells answers a box of the fine grid from the kept cells,
+// reading those missing, in the order of the database's index: cell,
+// then latitude.
+func (s *Service) pinsFromCells(ctx context.Context, q pinsQuery, ttl time.Duration) (pinsAnswer, error) {
+	if err := s.pinCells.fresh(ctx, s, ttl); err != nil {
+		return pinsAnswer{}, err
+	}
+	got, err := s.pinCells.get(ctx, s, q.cells, ttl)
+	if err != nil {
+		return pinsAnswer{}, err
+	}
+	var kind map[string]bool
+	if q.filter.Kind != "" {
+		cats, err := s.Categories(ctx, true)
+		if err != nil {
+			return pinsAnswer{}, err
+		}
+		kind = map[string]bool{}
+		for _, c := range cats {
+			if c.Kind == q.filter.Kind {
+				kind[c.Slug] = true
+			}
+		}
+	}
+	s.pinCells.mu.Lock()
+	names := s.pinCells.names // append-only: the numbers read below are in it
+	s.pinCells.mu.Unlock()
+	south, north, west, east := int32(q.south), int32(q.north), int32(q.west), int32(q.east)
+	out := make([]Pin, 0, min(q.limit+1, 64))
+	for _, c := range got {
+		i := sort.Search(len(c.lat), func(i int) bool { return c.lat[i] >= south })
+		for ; i < len(c.lat) && c.lat[i] <= north; i++ {
+			if c.lon[i] < west || c.lon[i] > east {
+				continue
+			}
+			cat, st := names[c.cat[i]], State(names[c.state[i]])
+			if (q.filter.Category != "" && cat != q.filter.Category) || (kind != nil && !kind[cat]) || (q.filter.OpenOnly && !st.Open()) {
+				continue
+			}
+			out = append(out, Pin{ID: c.id(i), Category: cat, State: st, LatE6: int64(c.lat[i]), LonE6: int64(c.lon[i])})
+			if len(out) > q.limit {
+				return pinsAnswer{pins: out[:q.limit], more: true}, nil
+			}
+		}
+	}
+	return pinsAnswer{pins: out}, nil
+}
+
+// fresh drops the cells that changed since the last look, if that look
+// is older than ttl: one query at a time, the others wait for it.
+func (c *pinCells) fresh(ctx context.Context, s *Service, ttl time.Duration) error {
+	c.mu.Lock()
+	if c.now().Sub(c.checked) < ttl {
+		c.mu.Unlock()
+		return nil
+	}
+	if wait := c.checking; wait != nil {
+		c.mu.Unlock()
+		select {
+		case <-wait:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	wait := make(chan struct{})
+	c.checking = wait
+	seen, gen, start := c.seen, c.gen, c.now()
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.checking = nil
+		c.mu.Unlock()
+		close(wait)
+	}()
+
+	type change struct {
+		Cell *int64    `bun:"cell"`
+		At   time.Time `bun:"at"`
+	}
+	var changes []change
+	q := s.db.NewSelect().Model((*Report)(nil)).ColumnExpr("cell, MAX(updated_at) AS at")
+	if seen.IsZero() {
+		// The first look: where the changes start from, nothing to drop.
+		q = s.db.NewSelect().Model((*Report)(nil)).ColumnExpr("NULL AS cell, MAX(updated_at) AS at")
+	} else {
+		q = q.Where("updated_at > ?", seen).Group("cell")
+	}
+	if err := q.Scan(ctx, &changes); err != nil {
+		return fmt.Errorf("changed map cells: %w", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return nil // everything was dropped meanwhile: look again next time
+	}
+	for _, ch := range changes {
+		if ch.At.After(c.seen) {
+			c.seen = ch.At
+		}
+		if ch.Cell != nil {
+			if old, ok := c.m[*ch.Cell]; ok && isDone(old.done) {
+				c.pins -= len(old.lat)
+				delete(c.m, *ch.Cell)
+			}
+		}
+	}
+	if c.seen.IsZero() {
+		// No report yet: the epoch, so that the next look asks for every
+		// report (a first one written by another process).
+		c.seen = time.Unix(0, 0).UTC()
+	}
+	c.checked = start
+	return nil
+}
+
+func isDone(ch chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// get returns the cells of list, in its order, reading at once those not
+// kept (or kept past their life) and waiting for those another caller
+// reads.
+func (c *pinCells) get(ctx context.Context, s *Service, list []int64, ttl time.Duration) ([]*cellPins, error) {
+	out := make([]*cellPins, len(list))
+	var missing, stale []int64
+	var mine, old []*cellPins
+	c.mu.Lock()
+	now, gen, life := c.now(), c.gen, cellLives*ttl
+	for i, id := range list {
+		e, ok := c.m[id]
+		if ok && isDone(e.done) {
+			switch age := now.Sub(e.at); {
+			case e.err != nil || age >= life:
+				c.pins -= len(e.lat)
+				delete(c.m, id)
+				ok = false
+			case age >= life/2 && !e.refreshing:
+				// Read again in the background, served meanwhile: cells
+				// read at the same time do not all expire together.
+				e.refreshing = true
+				stale, old = append(stale, id), append(old, e)
+			}
+		}
+		if !ok {
+			e = &cellPins{done: make(chan struct{})}
+			c.m[id] = e
+			missing = append(missing, id)
+			mine = append(mine, e)
+		}
+		out[i] = e
+	}
+	if len(missing) == 0 {
+		c.hits++
+	}
+	c.mu.Unlock()
+	if len(stale) > 0 {
+		go c.refresh(ctx, s, stale, old, gen)
+	}
+
+	if len(missing) > 0 {
+		err := c.read(ctx, s, missing, mine)
+		c.mu.Lock()
+		for i, id := range missing {
+			e := mine[i]
+			e.err = err
+			if c.m[id] != e {
+				continue // dropped meanwhile
+			}
+			if err != nil {
+				delete(c.m, id)
+			} else {
+				c.pins += len(e.lat)
+			}
+		}
+		c.evict()
+		c.mu.Unlock()
+		for _, e := range mine {
+			close(e.done)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, e := range out {
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if e.err != nil {
+			// Another caller's failure (its context ended, perhaps):
+			// read this box without the cache.
+			return s.pinCells.uncached(ctx, s, list)
+		}
+	}
+	return out, nil
+}
+
+// refresh reads cells again and puts them in place of old, unless they
+// were dropped meanwhile.
+func (c *pinCells) refresh(ctx context.Context, s *Service, list []int64, old []*cellPins, gen uint64) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
+	defer cancel()
+	fresh := make([]*cellPins, len(list))
+	for i := range fresh {
+		fresh[i] = &cellPins{done: make(chan struct{})}
+		close(fresh[i].done)
+	}
+	err := c.read(ctx, s, list, fresh)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, id := range list {
+		if err != nil || c.gen != gen || c.m[id] != old[i] {
+			old[i].refreshing = false
+			continue
+		}
+		c.pins += len(fresh[i].lat) - len(old[i].lat)
+		c.m[id] = fresh[i]
+	}
+	c.evict()
+}
+
+// evict drops cells, any of them, while more than maxCellPins pins are
+// kept; c.mu is held.
+func (c *pinCells) evict() {
+	for id, e := range c.m {
+		if c.pins <= maxCellPins {
+			return
+		}
+		if isDone(e.done) {
+			c.pins -= len(e.lat)
+			delete(c.m, id)
+		}
+	}
+}
+
+// uncached reads cells for one caller, keeping nothing.
+func (c *pinCells) uncached(ctx context.Context, s *Service, list []int64) ([]*cellPins, error) {
+	out := make([]*cellPins, len(list))
+	for i := range out {
+		out[i] = &cellPins{done: make(chan struct{})}
+	}
+	if err := c.read(ctx, s, list, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// read fills into (one per id of list) from the database in one query,
+// in a turn among the public reads; the caller keeps them or not.
+func (c *pinCells) read(ctx context.Context, s *Service, list []int64, into []*cellPins) error {
+	done, err := s.admit(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	var b strings.Builder
+	args := make([]any, len(list))
+	postgres := database.IsPostgres(s.db)
+	b.WriteString("SELECT cell, id, category, state, lat_e6, lon_e6 FROM street_reports WHERE cell IN (")
+	for i, id := range list {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if postgres {
+			fmt.Fprintf(&b, "$%d", i+1)
+		} else {
+			b.WriteByte('?')
+		}
+		args[i] = id
+	}
+	b.WriteString(") ORDER BY cell, lat_e6, lon_e6")
+	rows, err := s.db.DB.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return fmt.Errorf("map cells: %w", err)
+	}
+	defer rows.Close()
+	at := make(map[int64]int, len(list))
+	for i, id := range list {
+		at[id] = i
+	}
+	ids := make([]strings.Builder, len(list))
+	// Names are numbered under c.mu, once every row is read.
+	type row struct {
+		e          *cellPins
+		cat, state string
+	}
+	var read []row
+	var (
+		cell        int64
+		id, cat, st string
+		lat, lon    int64
+	)
+	for rows.Next() {
+		if err := rows.Scan(&cell, &id, &cat, &st, &lat, &lon); err != nil {
+			return fmt.Errorf("map cells: %w", err)
+		}
+		i, ok := at[cell]
+		if !ok {
+			continue
+		}
+		e := into[i]
+		e.lat = append(e.lat, int32(lat))
+		e.lon = append(e.lon, int32(lon))
+		ids[i].WriteString(id)
+		e.idsEnd = append(e.idsEnd, uint32(ids[i].Len()))
+		read = append(read, row{e, cat, st})
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("map cells: %w", err)
+	}
+	now := c.now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, r := range read {
+		r.e.cat = append(r.e.cat, c.intern(r.cat))
+		r.e.state = append(r.e.state, c.intern(r.state))
+	}
+	for i, e := range into {
+		e.ids = ids[i].String()
+		e.at = now
+		e.lat, e.lon = slices.Clip(e.lat), slices.Clip(e.lon)
+	}
+	return nil
+}
