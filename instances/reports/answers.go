@@ -150,16 +150,19 @@ func (a *answers) invalidate() {
 // changed is called after every write of the service.
 func (s *Service) changed() {
 	s.answers.invalidate()
+	s.categories.invalidate()
 	s.pinCells.dropAll()
 }
 
 // SetAnswerTTL changes how long answers are kept (0: not cached), for
 // the benchmark's figures without the cache; the default is AnswerTTL.
 func (s *Service) SetAnswerTTL(ttl time.Duration) {
-	s.answers.mu.Lock()
-	s.answers.ttl = ttl
-	clear(s.answers.m)
-	s.answers.mu.Unlock()
+	for _, a := range []*answers{s.answers, s.categories} {
+		a.mu.Lock()
+		a.ttl = ttl
+		clear(a.m)
+		a.mu.Unlock()
+	}
 	s.pinCells.dropAll()
 }
 

@@ -78,10 +78,10 @@ func (s *Service) SaveCategory(ctx context.Context, actor accounts.Actor, c Cate
 
 // Categories returns the categories in their order, the retired ones too
 // when all is set. Every map and Open311 answer names them: they are
-// kept as the other answers are (answers.go), and the caller gets its
-// own copy.
+// kept as the other answers are (answers.go, apart so that they do not
+// count as answers kept in AnswerHits), and the caller gets its own copy.
 func (s *Service) Categories(ctx context.Context, all bool) ([]Category, error) {
-	v, err := s.answers.get(ctx, "categories|"+strconv.FormatBool(all), func(ctx context.Context) (any, error) {
+	v, err := s.categories.get(ctx, strconv.FormatBool(all), func(ctx context.Context) (any, error) {
 		var out []Category
 		q := s.db.NewSelect().Model(&out).Order("position", "slug")
 		if !all {

@@ -33,7 +33,8 @@ import (
 //
 // Memory: about 40 bytes a pin (ids in one string, points as int32,
 // category and state as small numbers), at most maxCellPins pins; past
-// it, cells are dropped, any of them, to make room.
+// it, cells are dropped, any of them, to make room. A cell nobody asked
+// for during its life is dropped at the next look for changes.
 
 // cellLives is how many AnswerTTLs a cell is kept at most.
 const cellLives = 30
@@ -202,6 +203,14 @@ func (c *pinCells) fresh(ctx context.Context, s *Service, ttl time.Duration) err
 	defer c.mu.Unlock()
 	if c.gen != gen {
 		return nil // everything was dropped meanwhile: look again next time
+	}
+	// Cells nobody asked for during their life go: memory follows what
+	// is looked at.
+	for id, e := range c.m {
+		if isDone(e.done) && start.Sub(e.at) >= cellLives*ttl {
+			c.pins -= len(e.lat)
+			delete(c.m, id)
+		}
 	}
 	for _, ch := range changes {
 		if ch.At.After(c.seen) {

@@ -140,6 +140,8 @@ type Service struct {
 	// answers keeps the map's and the Open311 list's answers for
 	// AnswerTTL (answers.go).
 	answers *answers
+	// categories are the categories, kept the same way.
+	categories *answers
 	// pinStmts are the map's box query prepared, by text (pins.go).
 	pinStmts sync.Map
 	// pinCells keeps the map's pins per cell of the fine grid (cells.go).
@@ -153,7 +155,7 @@ func NewService(db *bun.DB, now func() time.Time) *Service {
 		now = time.Now
 	}
 	return &Service{db: db, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) },
-		reads: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), answers: newAnswers(AnswerTTL), pinCells: newPinCells()}
+		reads: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), answers: newAnswers(AnswerTTL), categories: newAnswers(AnswerTTL), pinCells: newPinCells()}
 }
 
 // admit waits for a turn among the public read queries; call the
