@@ -148,10 +148,21 @@ func (a *answers) invalidate() {
 }
 
 // changed is called after every write of the service.
+// The map's cells hold only what a pin shows: the writes that change it
+// (a report sent, a state changed) drop their report's cell themselves
+// (moved), so that one city service's answer does not make every
+// cell of the map be read again.
 func (s *Service) changed() {
 	s.answers.invalidate()
 	s.categories.invalidate()
-	s.pinCells.dropAll()
+}
+
+// moved is called after a write that changed what the map shows of a
+// report in cell (nil: the report has no point).
+func (s *Service) moved(cell *int64) {
+	if cell != nil {
+		s.pinCells.drop(*cell)
+	}
 }
 
 // SetAnswerTTL changes how long answers are kept (0: not cached), for

@@ -21,7 +21,8 @@ import (
 // of people looking.
 //
 // Freshness:
-//   - this process's writes drop every cell at once (Service.changed);
+//   - this process's writes drop their report's cell at once
+//     (Service.moved);
 //   - every AnswerTTL, the first box asked first reads which cells have
 //     reports with updated_at past the latest seen (one query on
 //     street_reports_updated_idx) and drops them: a change made by
@@ -106,6 +107,19 @@ func (c *pinCells) dropAll() {
 	c.checked = time.Time{}
 	c.seen = time.Time{}
 	c.mu.Unlock()
+}
+
+// drop forgets one cell. A read of it under way serves those waiting for
+// it but is not kept.
+func (c *pinCells) drop(id int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.m[id]; ok {
+		if isDone(e.done) {
+			c.pins -= len(e.lat)
+		}
+		delete(c.m, id)
+	}
 }
 
 // pinsFromCells answers a box of the fine grid from the kept cells,

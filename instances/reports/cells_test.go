@@ -166,11 +166,23 @@ func TestPinCellsFreshness(t *testing.T) {
 			t.Fatalf("a hand-typed update after the cell's life: %v", got)
 		}
 
-		// This process's own write: at once.
+		// This process's own write: at once, and only its cell read
+		// again (a box of another cell is still answered from memory).
+		elsewhere := reports.Around(reports.Point{Lat: inside.Lat + 0.02, Lon: inside.Lon + 0.03}, 100)
+		if _, _, err := reader.Pins(f.ctx, elsewhere, reports.Filter{}, 0); err != nil {
+			t.Fatal(err)
+		}
 		f.clock.Advance(time.Second)
 		wantErr(t, reader.ChangeState(f.ctx, accounts.As(f.cleaning), other.ID, reports.Change{To: reports.Acknowledged, Message: "Vu."}), nil, "ack by the reader")
 		if got := pins(); got[other.ID] != reports.Acknowledged {
 			t.Fatalf("own write: %v", got)
+		}
+		hits := reader.AnswerHits()
+		if _, _, err := reader.Pins(f.ctx, elsewhere, reports.Filter{}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if reader.AnswerHits() != hits+1 {
+			t.Errorf("a box of another cell was read again after a write elsewhere")
 		}
 	})
 }

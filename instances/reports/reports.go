@@ -244,6 +244,7 @@ func (s *Service) Create(ctx context.Context, actor accounts.Actor, in Input) (*
 		return nil, err
 	}
 	s.changed()
+	s.moved(r.Cell)
 	return r, nil
 }
 

@@ -51,12 +51,17 @@ func (s *Service) ChangeState(ctx context.Context, actor accounts.Actor, id stri
 			return err
 		}
 	}
-	defer s.changed()
+	var cell *int64
+	defer func() {
+		s.changed()
+		s.moved(cell)
+	}()
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		r, err := load(ctx, tx, id, true)
 		if err != nil {
 			return err
 		}
+		cell = r.Cell
 		if actor.Account != nil && (actor.OnBehalfOf != nil || !InService(actor.Account, r.Service)) {
 			return ErrForbidden
 		}
