@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"agora/federation/as2"
+	"agora/storage/database"
 )
 
 // Accepted activities are committed in groups. A request that accepts an
@@ -18,7 +19,9 @@ import (
 // are stored together by the next one: under a flood, one transaction
 // (one write lock on SQLite, one round of commit on PostgreSQL) per group
 // instead of one per activity. Nothing waits on purpose: a lone activity
-// is committed at once. No goroutine lives on: the one that commits
+// is committed at once. On SQLite the group's transaction goes before the
+// background jobs' waiting for the write lock (database.Urgent): every
+// request of the group waits on it. No goroutine lives on: the one that commits
 // exits when nothing is left.
 
 // maxAcceptBatch bounds the activities stored by one transaction.
@@ -79,7 +82,7 @@ func (s *Service) commitAccepted(ctx context.Context) {
 		g.pending = append([]*acceptRequest(nil), g.pending[n:]...)
 		g.mu.Unlock()
 
-		tctx, cancel := context.WithTimeout(ctx, acceptTimeout)
+		tctx, cancel := context.WithTimeout(database.Urgent(ctx), acceptTimeout)
 		err := s.storeAccepted(tctx, group)
 		if err != nil && len(group) > 1 {
 			// One bad row must not fail the others: each on its own.

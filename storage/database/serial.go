@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -37,18 +38,21 @@ func (c *serialConnector) Connect(ctx context.Context) (driver.Conn, error) {
 
 func (c *serialConnector) Driver() driver.Driver { return &sqlite.Driver{} }
 
-// writeTurns is one process's queue for the write lock: a channel of one
-// token, taken before BEGIN and given back at COMMIT or ROLLBACK.
+// writeTurns is one process's queue for the write lock, taken before
+// BEGIN and given back at COMMIT or ROLLBACK. Waiters are served in
+// arrival order, except that a transaction marked Urgent goes before the
+// others waiting: the inbox's group commit, which a crowd of requests
+// waits on, does not queue behind the background jobs' transactions.
+// Only one urgent transaction waits at a time there (one goroutine
+// commits the groups), so the others are never starved.
 type writeTurns struct {
-	token chan struct{}
-	wait  time.Duration // turnTimeout; tests shorten it
+	mu             sync.Mutex
+	busy           bool
+	urgent, normal []chan struct{}
+	wait           time.Duration // turnTimeout; tests shorten it
 }
 
-func newWriteTurns() *writeTurns {
-	t := &writeTurns{token: make(chan struct{}, 1), wait: turnTimeout}
-	t.token <- struct{}{}
-	return t
-}
+func newWriteTurns() *writeTurns { return &writeTurns{wait: turnTimeout} }
 
 // turnTimeout is how long a transaction waits for its turn, as long as
 // the busy timeout a connection would otherwise wait: a transaction that
@@ -59,20 +63,69 @@ const turnTimeout = 10 * time.Second
 // ErrBusy is a write transaction that waited turnTimeout for its turn.
 var ErrBusy = errors.New("database is locked: waited 10 s for another write transaction to end")
 
+type urgentKey struct{}
+
+// Urgent marks ctx's write transactions as going before the others
+// waiting for SQLite's write lock in this process (see writeTurns).
+// PostgreSQL ignores it.
+func Urgent(ctx context.Context) context.Context { return context.WithValue(ctx, urgentKey{}, true) }
+
 func (t *writeTurns) take(ctx context.Context) error {
+	t.mu.Lock()
+	if !t.busy {
+		t.busy = true
+		t.mu.Unlock()
+		return nil
+	}
+	ch := make(chan struct{}, 1)
+	urgent, _ := ctx.Value(urgentKey{}).(bool)
+	if urgent {
+		t.urgent = append(t.urgent, ch)
+	} else {
+		t.normal = append(t.normal, ch)
+	}
+	t.mu.Unlock()
 	timer := time.NewTimer(t.wait)
 	defer timer.Stop()
+	var err error
 	select {
-	case <-t.token:
+	case <-ch:
 		return nil
 	case <-ctx.Done():
-		return ctx.Err()
+		err = ctx.Err()
 	case <-timer.C:
-		return ErrBusy
+		err = ErrBusy
 	}
+	t.mu.Lock()
+	q := &t.normal
+	if urgent {
+		q = &t.urgent
+	}
+	if i := slices.Index(*q, ch); i >= 0 {
+		*q = slices.Delete(*q, i, i+1)
+		t.mu.Unlock()
+		return err
+	}
+	t.mu.Unlock()
+	// The turn was handed over as the wait ended: pass it on.
+	t.give()
+	return err
 }
 
-func (t *writeTurns) give() { t.token <- struct{}{} }
+// give hands the turn to the first urgent waiter, else the first waiter.
+func (t *writeTurns) give() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, q := range []*[]chan struct{}{&t.urgent, &t.normal} {
+		if len(*q) > 0 {
+			ch := (*q)[0]
+			*q = (*q)[1:]
+			ch <- struct{}{}
+			return
+		}
+	}
+	t.busy = false
+}
 
 // serialConn forwards everything to the SQLite connection; only
 // transactions wait for their turn.

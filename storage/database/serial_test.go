@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -92,4 +93,69 @@ func TestSQLiteWriteTurns(t *testing.T) {
 		t.Fatalf("the turn did not come back: %v", err)
 	}
 	tx.Rollback()
+}
+
+// An urgent transaction goes before the others waiting, which then go
+// in arrival order; a waiter that gives up leaves the queue, and a turn
+// handed to it as it gave up goes on to the next.
+func TestWriteTurnsUrgent(t *testing.T) {
+	ctx := context.Background()
+	turns := newWriteTurns()
+	if err := turns.take(ctx); err != nil {
+		t.Fatal(err)
+	}
+	queued := func(normal, urgent int) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+			turns.mu.Lock()
+			n, u := len(turns.normal), len(turns.urgent)
+			turns.mu.Unlock()
+			if n == normal && u == urgent {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d normal and %d urgent waiting, want %d and %d", n, u, normal, urgent)
+			}
+		}
+	}
+	var mu sync.Mutex
+	var order []string
+	var wg sync.WaitGroup
+	wait := func(name string, ctx context.Context) {
+		wg.Go(func() {
+			if err := turns.take(ctx); err != nil {
+				t.Error(name, err)
+				return
+			}
+			mu.Lock()
+			order = append(order, name)
+			mu.Unlock()
+			turns.give()
+		})
+	}
+	wait("first", ctx)
+	queued(1, 0)
+	gaveUp, cancel := context.WithCancel(ctx)
+	wg.Go(func() {
+		if err := turns.take(gaveUp); !errors.Is(err, context.Canceled) {
+			t.Errorf("a cancelled wait: %v", err)
+		}
+	})
+	queued(2, 0)
+	wait("second", ctx)
+	queued(3, 0)
+	wait("urgent", Urgent(ctx))
+	queued(3, 1)
+	cancel()
+	queued(2, 1)
+	turns.give()
+	wg.Wait()
+	if want := []string{"urgent", "first", "second"}; !slices.Equal(order, want) {
+		t.Fatalf("turns went %v, want %v", order, want)
+	}
+	turns.mu.Lock()
+	defer turns.mu.Unlock()
+	if turns.busy || len(turns.normal)+len(turns.urgent) != 0 {
+		t.Fatalf("after every turn: busy %v, %d waiting", turns.busy, len(turns.normal)+len(turns.urgent))
+	}
 }
