@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -127,11 +129,28 @@ func (t *writeTurns) give() {
 	t.busy = false
 }
 
-// serialConn forwards everything to the SQLite connection; only
-// transactions wait for their turn.
+// serialConn forwards everything to the SQLite connection; transactions
+// wait for their turn, and so do writes outside a transaction (an INSERT
+// on its own is a transaction for SQLite: without a turn it slept in the
+// busy handler, behind the queue, as a remote actor's first key did
+// under an inbox flood).
 type serialConn struct {
 	driver.Conn
 	turns *writeTurns
+	inTx  bool // database/sql uses a connection from one goroutine at a time
+}
+
+// isWrite reports whether a statement run on its own writes: the first
+// word is one of SQLite's writing statements. A WITH … INSERT is not
+// recognised and waits in the busy handler as before.
+func isWrite(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n(")
+	word, _, _ := strings.Cut(q, " ")
+	switch strings.ToUpper(word) {
+	case "INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER":
+		return true
+	}
+	return false
 }
 
 // The interfaces database/sql looks for on a connection, forwarded so
@@ -161,7 +180,8 @@ func (c *serialConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver
 		c.turns.give()
 		return nil, err
 	}
-	return &serialTx{Tx: tx, turns: c.turns}, nil
+	c.inTx = true
+	return &serialTx{Tx: tx, conn: c}, nil
 }
 
 func (c *serialConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
@@ -169,11 +189,79 @@ func (c *serialConn) PrepareContext(ctx context.Context, query string) (driver.S
 }
 
 func (c *serialConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if !c.inTx && isWrite(query) {
+		if err := c.turns.take(ctx); err != nil {
+			return nil, err
+		}
+		defer c.turns.give()
+	}
 	return c.Conn.(driver.ExecerContext).ExecContext(ctx, query, args)
 }
 
 func (c *serialConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	return c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
+	if c.inTx || !isWrite(query) {
+		return c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
+	}
+	// A write with RETURNING holds the lock until its rows are closed.
+	if err := c.turns.take(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
+	if err != nil {
+		c.turns.give()
+		return nil, err
+	}
+	return &turnRows{rows: rows, give: c.turns.give}, nil
+}
+
+// turnRows gives the turn back when closed, and forwards what modernc's
+// rows tell of their columns.
+type turnRows struct {
+	rows driver.Rows
+	give func()
+	once sync.Once
+}
+
+func (r *turnRows) Columns() []string              { return r.rows.Columns() }
+func (r *turnRows) Next(dest []driver.Value) error { return r.rows.Next(dest) }
+func (r *turnRows) Close() error {
+	defer r.once.Do(r.give)
+	return r.rows.Close()
+}
+
+func (r *turnRows) ColumnTypeDatabaseTypeName(i int) string {
+	if t, ok := r.rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
+		return t.ColumnTypeDatabaseTypeName(i)
+	}
+	return ""
+}
+
+func (r *turnRows) ColumnTypeLength(i int) (int64, bool) {
+	if t, ok := r.rows.(driver.RowsColumnTypeLength); ok {
+		return t.ColumnTypeLength(i)
+	}
+	return 0, false
+}
+
+func (r *turnRows) ColumnTypeNullable(i int) (bool, bool) {
+	if t, ok := r.rows.(driver.RowsColumnTypeNullable); ok {
+		return t.ColumnTypeNullable(i)
+	}
+	return false, false
+}
+
+func (r *turnRows) ColumnTypePrecisionScale(i int) (int64, int64, bool) {
+	if t, ok := r.rows.(driver.RowsColumnTypePrecisionScale); ok {
+		return t.ColumnTypePrecisionScale(i)
+	}
+	return 0, 0, false
+}
+
+func (r *turnRows) ColumnTypeScanType(i int) reflect.Type {
+	if t, ok := r.rows.(driver.RowsColumnTypeScanType); ok {
+		return t.ColumnTypeScanType(i)
+	}
+	return reflect.TypeFor[any]()
 }
 
 func (c *serialConn) Ping(ctx context.Context) error { return c.Conn.(driver.Pinger).Ping(ctx) }
@@ -188,16 +276,21 @@ func (c *serialConn) IsValid() bool { return c.Conn.(driver.Validator).IsValid()
 // ends it (database/sql may call Rollback after a failed Commit).
 type serialTx struct {
 	driver.Tx
-	turns *writeTurns
-	once  sync.Once
+	conn *serialConn
+	once sync.Once
+}
+
+func (t *serialTx) end() {
+	t.conn.inTx = false
+	t.conn.turns.give()
 }
 
 func (t *serialTx) Commit() error {
-	defer t.once.Do(t.turns.give)
+	defer t.once.Do(t.end)
 	return t.Tx.Commit()
 }
 
 func (t *serialTx) Rollback() error {
-	defer t.once.Do(t.turns.give)
+	defer t.once.Do(t.end)
 	return t.Tx.Rollback()
 }

@@ -38,6 +38,10 @@ func TestSQLiteWriteTurns(t *testing.T) {
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM t").Scan(&n); err != nil {
 		t.Fatalf("read while a transaction is open: %v", err)
 	}
+	// A write on its own is a transaction too: it waits for the turn.
+	if _, err := db.ExecContext(ctx, "INSERT INTO t VALUES (-1)"); !errors.Is(err, ErrBusy) {
+		t.Fatalf("an INSERT on its own while a transaction holds the turn: %v, want ErrBusy", err)
+	}
 	// A cancelled wait says so.
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
@@ -45,6 +49,23 @@ func TestSQLiteWriteTurns(t *testing.T) {
 		t.Fatalf("cancelled wait: %v", err)
 	}
 	outer.Rollback()
+
+	// A write with RETURNING holds the turn until its rows are closed.
+	rows, err := db.QueryContext(ctx, "INSERT INTO t VALUES (-2) RETURNING n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.BeginTx(ctx, nil); !errors.Is(err, ErrBusy) {
+		t.Fatalf("a transaction while a RETURNING's rows are open: %v, want ErrBusy", err)
+	}
+	var got int
+	if !rows.Next() || rows.Scan(&got) != nil || got != -2 {
+		t.Fatalf("RETURNING gave %d", got)
+	}
+	rows.Close()
+	if _, err := db.ExecContext(ctx, "DELETE FROM t"); err != nil {
+		t.Fatalf("a write once the rows are closed: %v", err)
+	}
 
 	// Many writers at once: every insert lands, none fails.
 	var wg sync.WaitGroup
