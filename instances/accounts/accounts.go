@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"agora/storage/database"
 )
@@ -190,6 +191,9 @@ type Service struct {
 	db       *bun.DB
 	now      func() time.Time
 	sessions *sessionCache // nil: every Authenticate reads the database
+	// sessionPG is loadSession's query on PostgreSQL, its hash passed
+	// apart as $1 ("" on SQLite).
+	sessionPG string
 }
 
 // NewService returns the accounts service over db. now is the clock (nil
@@ -198,7 +202,11 @@ func NewService(db *bun.DB, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
+	s := &Service{db: db, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
+	if db.Dialect().Name() == dialect.PG {
+		s.sessionPG = sessionQuery(db, bun.Safe("$1")).String()
+	}
+	return s
 }
 
 // NewAccount is what creating an account takes.

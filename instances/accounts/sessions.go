@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -114,13 +115,9 @@ type sessionRow struct {
 	RoleGrantedAt        *time.Time `bun:"r_granted_at"`
 }
 
-// loadSession reads the session of a token hash with its account and
-// the account's roles in one query (a row per role): a session not in
-// the cache is a good part of what a ballot costs, and each round trip
-// counts. ErrNoSession when there is none.
-func (s *Service) loadSession(ctx context.Context, hash string) (*Session, error) {
-	var rows []sessionRow
-	err := s.db.NewSelect().TableExpr("sessions AS s").
+// sessionQuery is loadSession's query of the session of hash.
+func sessionQuery(db *bun.DB, hash any) *bun.SelectQuery {
+	return db.NewSelect().TableExpr("sessions AS s").
 		ColumnExpr("s.token_hash, s.account_id, s.created_at, s.last_seen_at, s.expires_at, s.device, s.via").
 		ColumnExpr("a.handle AS a_handle, a.display_name AS a_display_name, a.language AS a_language, a.public AS a_public").
 		ColumnExpr("a.show_supports AS a_show_supports, a.webauthn_id AS a_webauthn_id, a.created_at AS a_created_at").
@@ -128,7 +125,28 @@ func (s *Service) loadSession(ctx context.Context, hash string) (*Session, error
 		ColumnExpr("r.role AS r_role, r.service AS r_service, r.granted_at AS r_granted_at").
 		Join("JOIN accounts AS a ON a.id = s.account_id").
 		Join("LEFT JOIN account_roles AS r ON r.account_id = a.id").
-		Where("s.token_hash = ?", hash).OrderExpr("r.role").Scan(ctx, &rows)
+		Where("s.token_hash = ?", hash).OrderExpr("r.role")
+}
+
+// loadSession reads the session of a token hash with its account and
+// the account's roles in one query (a row per role): a session not in
+// the cache is a good part of what a ballot costs, and each round trip
+// counts. ErrNoSession when there is none.
+func (s *Service) loadSession(ctx context.Context, hash string) (*Session, error) {
+	var rows []sessionRow
+	var err error
+	if s.sessionPG != "" {
+		// The hash apart from the text ($1): one text that pgx prepares
+		// once per connection, where a text naming the hash would be new
+		// for every session, or prepared again and again as the 512
+		// statements pgx keeps per connection turn over.
+		var res *sql.Rows
+		if res, err = s.db.DB.QueryContext(ctx, s.sessionPG, hash); err == nil {
+			err = s.db.ScanRows(ctx, res, &rows)
+		}
+	} else {
+		err = sessionQuery(s.db, hash).Scan(ctx, &rows)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("load session: %w", err)
 	}

@@ -49,6 +49,19 @@ func TestStartAndAuthenticate(t *testing.T) {
 			f.Unchanged(t, before, "a bad token")
 		}
 
+		// The account comes with its roles (a row each in the session's
+		// query) and its name.
+		bob := f.account(t, "bob", accounts.Agent, accounts.Official)
+		tokenB, err := f.svc.StartSession(f.ctx, bob.ID, "Firefox / Linux", "passkey")
+		if err != nil {
+			t.Fatal(err)
+		}
+		accB, _, err := f.svc.Authenticate(f.ctx, tokenB)
+		if err != nil || accB.ID != bob.ID || accB.DisplayName != "Name of bob" || len(accB.Roles) != 2 ||
+			!accB.Has(accounts.Agent) || !accB.Has(accounts.Official) || accB.Has(accounts.Admin) {
+			t.Fatalf("Authenticate(bob) = %+v, %v", accB, err)
+		}
+
 		// A long device description is cut, and stays valid text.
 		long := "a" + strings.Repeat("é", 100)
 		token2, err := f.svc.StartSession(f.ctx, alice.ID, long, "link")

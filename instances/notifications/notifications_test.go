@@ -81,10 +81,21 @@ func (n *node) take(t *testing.T, a *accounts.Account) []string {
 			out = append(out, s)
 		}
 	}
+	n.unread(t, a, len(out))
 	if err := n.svc.MarkAllRead(n.ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
+	n.unread(t, a, 0)
 	return out
+}
+
+// unread checks the header's figure of a resident (fewer than a page of
+// notifications in these tests).
+func (n *node) unread(t *testing.T, a *accounts.Account, want int) {
+	t.Helper()
+	if got, err := n.svc.Unread(n.ctx, a.ID); err != nil || got != want {
+		t.Fatalf("Unread(%s) = %d, %v, want %d", a.Handle, got, err, want)
+	}
 }
 
 func (n *node) want(t *testing.T, step string, a *accounts.Account, want ...string) {
