@@ -285,6 +285,9 @@ func (n *benchNode) profile(b *testing.B, name string) <-chan struct{} {
 		close(done)
 		return done
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
 	go func() {
 		defer close(done)
 		for _, p := range []struct{ path, ext string }{{"profile?seconds=10", "cpu"}, {"block", "block"}, {"mutex", "mutex"}} {
