@@ -23,10 +23,11 @@ import (
 // Freshness:
 //   - this process's writes drop their report's cell at once
 //     (Service.moved);
-//   - every AnswerTTL, the first box asked first reads which cells have
+//   - every AnswerTTL, a box asked makes the node read which cells have
 //     reports with updated_at past the latest seen (one query on
-//     street_reports_updated_idx) and drops them: a change made by
-//     another serve process shows within AnswerTTL;
+//     street_reports_updated_idx) and drop them, in the background while
+//     boxes come steadily, before answering after a quiet spell: a
+//     change made by another serve process shows within 2 × AnswerTTL;
 //   - a cell is read again at the latest cellLives × AnswerTTL after it
 //     was read, so a change that did not move updated_at (a hand-typed
 //     UPDATE) or that committed with an older updated_at than one seen
@@ -171,15 +172,24 @@ func (s *Service) pinsFromCells(ctx context.Context, q pinsQuery, ttl time.Durat
 }
 
 // fresh drops the cells that changed since the last look, if that look
-// is older than ttl: one query at a time, the others wait for it.
+// is older than ttl. While looks come steadily (the last under 2 × ttl
+// ago) the next runs in the background and nobody waits for it: a
+// query's stall must not hold up every box asked meanwhile. After a
+// quiet spell (or the first time) the caller waits for it, and so do the
+// others asking meanwhile.
 func (c *pinCells) fresh(ctx context.Context, s *Service, ttl time.Duration) error {
 	c.mu.Lock()
-	if c.now().Sub(c.checked) < ttl {
+	age := c.now().Sub(c.checked)
+	if age < ttl {
 		c.mu.Unlock()
 		return nil
 	}
+	steady := age < 2*ttl
 	if wait := c.checking; wait != nil {
 		c.mu.Unlock()
+		if steady {
+			return nil
+		}
 		select {
 		case <-wait:
 			return nil
@@ -189,6 +199,21 @@ func (c *pinCells) fresh(ctx context.Context, s *Service, ttl time.Duration) err
 	}
 	wait := make(chan struct{})
 	c.checking = wait
+	c.mu.Unlock()
+	if steady {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
+			defer cancel()
+			_ = c.look(ctx, s, ttl, wait) // a failure: the next box asks again
+		}()
+		return nil
+	}
+	return c.look(ctx, s, ttl, wait)
+}
+
+// look reads which cells changed and drops them; wait is closed when done.
+func (c *pinCells) look(ctx context.Context, s *Service, ttl time.Duration, wait chan struct{}) error {
+	c.mu.Lock()
 	seen, gen, start := c.seen, c.gen, c.now()
 	c.mu.Unlock()
 	defer func() {

@@ -96,8 +96,9 @@ func compare(a, b string) int {
 }
 
 // TestPinCellsFreshness checks what cells.go promises: a change written
-// by another process (another Service on the same database) shows once
-// AnswerTTL has passed, not before; a change that did not move
+// by another process (another Service on the same database) does not
+// show within AnswerTTL, shows before the answer after a quiet spell and
+// soon after (the look in the background) while boxes come steadily; a change that did not move
 // updated_at (a hand-typed UPDATE) shows once the cell's life is over;
 // this process's own writes show at once.
 func TestPinCellsFreshness(t *testing.T) {
@@ -130,9 +131,22 @@ func TestPinCellsFreshness(t *testing.T) {
 		if got := pins(); got[r.ID] != reports.New || len(got) != 1 {
 			t.Fatalf("within AnswerTTL: %v, want the cell as it was read", got)
 		}
-		cells.Advance(reports.AnswerTTL)
+		// After a quiet spell (two lifetimes), the look for changes is
+		// made before answering.
+		cells.Advance(2 * reports.AnswerTTL)
 		if got := pins(); got[r.ID] != reports.Acknowledged || got[other.ID] != reports.New || len(got) != 2 {
-			t.Fatalf("after AnswerTTL: %v, want the other process's changes", got)
+			t.Fatalf("after 2 × AnswerTTL: %v, want the other process's changes", got)
+		}
+		// While boxes come steadily, it is made in the background: the
+		// change shows soon after, without a box waiting for it.
+		f.clock.Advance(time.Second)
+		wantErr(t, f.svc.ChangeState(f.ctx, accounts.As(f.cleaning), other.ID, reports.Change{To: reports.Rejected, Message: "Non."}), nil, "reject")
+		cells.Advance(reports.AnswerTTL)
+		for deadline := time.Now().Add(10 * time.Second); pins()[other.ID] != reports.Rejected; {
+			if time.Now().After(deadline) {
+				t.Fatal("the look for changes in the background never dropped the cell")
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
 
 		// Straight into the table, updated_at untouched: not seen at the
@@ -172,9 +186,17 @@ func TestPinCellsFreshness(t *testing.T) {
 		if _, _, err := reader.Pins(f.ctx, elsewhere, reports.Filter{}, 0); err != nil {
 			t.Fatal(err)
 		}
+		third, err := reader.Create(f.ctx, accounts.As(f.alice), reports.Input{Category: "graffiti", Description: "Tag",
+			Point: &reports.Point{Lat: inside.Lat - 0.001, Lon: inside.Lon}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pins(); got[third.ID] != reports.New {
+			t.Fatalf("own new report: %v", got)
+		}
 		f.clock.Advance(time.Second)
-		wantErr(t, reader.ChangeState(f.ctx, accounts.As(f.cleaning), other.ID, reports.Change{To: reports.Acknowledged, Message: "Vu."}), nil, "ack by the reader")
-		if got := pins(); got[other.ID] != reports.Acknowledged {
+		wantErr(t, reader.ChangeState(f.ctx, accounts.As(f.cleaning), third.ID, reports.Change{To: reports.Acknowledged, Message: "Vu."}), nil, "ack by the reader")
+		if got := pins(); got[third.ID] != reports.Acknowledged {
 			t.Fatalf("own write: %v", got)
 		}
 		hits := reader.AnswerHits()
