@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -45,15 +47,27 @@ type FediverseLink struct {
 func (l *FediverseLink) Verified() bool { return l != nil && l.VerifiedAt != nil }
 
 // ParseHandle checks a fediverse handle, @name@host or name@host, and
-// returns it as @name@host, lowercase host.
+// returns it as @name@host, lowercase host. The host must be written in
+// ASCII (an internationalised domain in its xn-- form), as WebFinger asks
+// for it; lowercasing anything else could change the handle's length or
+// turn bad bytes into other characters.
 func ParseHandle(s string) (string, error) {
 	s = strings.TrimPrefix(strings.TrimSpace(s), "@")
 	name, host, ok := strings.Cut(s, "@")
-	if !ok || name == "" || host == "" || len(s) > 300 || strings.ContainsAny(name, "@/?#: \t") ||
-		strings.ContainsAny(host, "@/?# \t\\") || strings.HasPrefix(host, ".") || strings.HasSuffix(host, ".") {
+	if !ok || name == "" || host == "" || len(s) > 300 || !utf8.ValidString(name) ||
+		strings.IndexFunc(name, badNameRune) >= 0 || strings.IndexFunc(host, badHostRune) >= 0 ||
+		strings.HasPrefix(host, ".") || strings.HasSuffix(host, ".") {
 		return "", fmt.Errorf("%w: %q", ErrHandle, s)
 	}
 	return "@" + name + "@" + strings.ToLower(host), nil
+}
+
+func badNameRune(r rune) bool {
+	return strings.ContainsRune("@/?#:\\", r) || unicode.IsSpace(r) || unicode.IsControl(r)
+}
+
+func badHostRune(r rune) bool {
+	return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune(".-_:[]", r))
 }
 
 // Fediverse returns a resident's link, nil when they have none.

@@ -24,6 +24,12 @@ func TestParseHandle(t *testing.T) {
 		{"@camille@host/path", ""},
 		{"@camille@.host", ""},
 		{"@ca mille@host", ""},
+		{"@camille@exemple.café", ""},
+		{"@camille@xn--exemple-caf-xeb.fr", "@camille@xn--exemple-caf-xeb.fr"},
+		{"@camille@[::1]:8080", "@camille@[::1]:8080"},
+		{"@ca\x00mille@host", ""},
+		{"@ca\xffmille@host", ""},
+		{"0@\xe7\xe7", ""},
 	} {
 		got, err := notifications.ParseHandle(c.in)
 		if got != c.want || (c.want == "") != errors.Is(err, notifications.ErrHandle) {
