@@ -239,6 +239,20 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		closeVotes(maintCtx, log, decisionsSvc, votingSvc, councilSvc, spacesSvc)
 	}()
 	defer func() { stopMaint(); <-votesDone }()
+	// The map's pins are read into memory at start (docs/REPORTS.md), so
+	// that its first visitors do not each wait for a cell to be read.
+	warmDone := make(chan struct{})
+	go func() {
+		defer close(warmDone)
+		began := time.Now()
+		cells, pins, err := reportsSvc.WarmMap(maintCtx)
+		if err != nil {
+			log.Warn("warm the map", "err", err)
+			return
+		}
+		log.Info("map warmed", "cells", cells, "pins", pins, "took", time.Since(began).Round(time.Millisecond))
+	}()
+	defer func() { stopMaint(); <-warmDone }()
 	collectDone := make(chan struct{})
 	go func() {
 		defer close(collectDone)

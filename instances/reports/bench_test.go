@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -118,23 +118,45 @@ func BenchmarkReports(b *testing.B) {
 							return err
 						}
 					}
+					// The map as serve answers it: its cells read into
+					// memory at start (WarmMap), then 64 clients. warm-s
+					// is how long the reading took, map-MB the heap it
+					// keeps.
 					b.Run("pins", func(b *testing.B) {
-						measure(b, f, pins(reports.Filter{}))
-					})
-					// The same once every cell of Paris is kept, as on a
-					// node whose map has been looked at for a minute:
-					// "pins" above starts with none kept (a node just
-					// started), so its misses make its tail.
-					b.Run("pins-warm", func(b *testing.B) {
-						for lat := math.Floor(paris.South*100) / 100; lat < paris.North; lat += 0.01 {
-							for lon := math.Floor(paris.West*100) / 100; lon < paris.East; lon += 0.01 {
-								cell := reports.Box{South: lat + 0.001, West: lon + 0.001, North: lat + 0.009, East: lon + 0.009}
-								if _, _, err := f.svc.Pins(f.ctx, cell, reports.Filter{}, reports.MaxBoxResults); err != nil {
+						for _, clients := range benchClients(b) {
+							b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+								f.svc.SetAnswerTTL(ttl) // nothing kept: a node just started
+								heap0 := heapInUse()
+								began := time.Now()
+								cells, kept, err := f.svc.WarmMap(f.ctx)
+								if err != nil {
 									b.Fatal(err)
 								}
-							}
+								took := time.Since(began)
+								b.Logf("map warmed: %d cells, %d pins in %v", cells, kept, took.Round(time.Millisecond))
+								b.ReportMetric(took.Seconds(), "warm-s")
+								b.ReportMetric(float64(heapInUse()-heap0)/(1<<20), "map-MB")
+								measureWith(b, f, clients, pins(reports.Filter{}))
+							})
 						}
-						measure(b, f, pins(reports.Filter{}))
+					})
+					// The same from the instant the node starts: the
+					// clients ask while WarmMap reads, so boxes over cells
+					// not read yet read them themselves. What the first
+					// seconds after a start look like; every query counts,
+					// the first too.
+					b.Run("pins-start", func(b *testing.B) {
+						for _, clients := range benchClients(b) {
+							b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+								f.svc.SetAnswerTTL(ttl)
+								warmed := make(chan error, 1)
+								go func() { _, _, err := f.svc.WarmMap(f.ctx); warmed <- err }()
+								measureNow(b, f, clients, pins(reports.Filter{}))
+								if err := <-warmed; err != nil {
+									b.Fatal(err)
+								}
+							})
+						}
 					})
 					// The map of problems: the same query narrowed to the
 					// categories of a kind (suggestions.go's subquery).
@@ -187,9 +209,6 @@ func measure(b *testing.B, f *fixture, query func(*rand.Rand) error) {
 }
 
 func measureWith(b *testing.B, f *fixture, clients int, query func(*rand.Rand) error) {
-	var mu sync.Mutex
-	var times []time.Duration
-	round := 0
 	// One round first, not counted: a running node's pool holds its
 	// connections already.
 	var warm sync.WaitGroup
@@ -197,6 +216,14 @@ func measureWith(b *testing.B, f *fixture, clients int, query func(*rand.Rand) e
 		warm.Go(func() { _ = query(rand.New(rand.NewPCG(0, uint64(c)))) })
 	}
 	warm.Wait()
+	measureNow(b, f, clients, query)
+}
+
+// measureNow is measureWith without the round not counted.
+func measureNow(b *testing.B, f *fixture, clients int, query func(*rand.Rand) error) {
+	var mu sync.Mutex
+	var times []time.Duration
+	round := 0
 	cpu0, hits0 := cpuTime(b), f.svc.AnswerHits()
 	for b.Loop() {
 		round++
@@ -291,6 +318,14 @@ func seed(b testing.TB, f *fixture, n int) {
 	if _, err := f.db.ExecContext(ctx, analyze); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// heapInUse is the heap in use after a collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse
 }
 
 // cpuTime is the CPU time the process has used, user and system.

@@ -20,6 +20,11 @@ import (
 // so the map's cost follows the cells people look at, not the number
 // of people looking.
 //
+// serve reads every cell at start (WarmMap, in the background, within
+// three quarters of the budget below), and a cell once read is kept: a
+// map looked at once an hour is answered from memory as one looked at
+// by everyone at once.
+//
 // Freshness:
 //   - this process's writes drop their report's cell at once
 //     (Service.moved);
@@ -28,17 +33,18 @@ import (
 //     street_reports_updated_idx) and drop them, in the background while
 //     boxes come steadily, before answering after a quiet spell: a
 //     change made by another serve process shows within 2 × AnswerTTL;
-//   - a cell is read again at the latest cellLives × AnswerTTL after it
-//     was read, so a change that did not move updated_at (a hand-typed
-//     UPDATE) or that committed with an older updated_at than one seen
-//     before shows within a minute.
+//   - a cell asked for more than cellLives/2 × AnswerTTL after it was
+//     read is read again in the background, served as it was meanwhile,
+//     so a change that did not move updated_at (a hand-typed UPDATE) or
+//     that committed with an older updated_at than one seen before shows
+//     once the cell is a minute old and has been asked for.
 //
 // Memory: about 40 bytes a pin (ids in one string, points as int32,
 // category and state as small numbers), at most maxCellPins pins; past
-// it, cells are dropped, any of them, to make room. A cell nobody asked
-// for during its life is dropped at the next look for changes.
+// it, cells are dropped, any of them, to make room.
 
-// cellLives is how many AnswerTTLs a cell is kept at most.
+// cellLives is how many AnswerTTLs make a cell's life: past half of it,
+// a cell asked for is read again in the background.
 const cellLives = 30
 
 // maxCellPins bounds the pins kept (about 80 MB).
@@ -243,14 +249,6 @@ func (c *pinCells) look(ctx context.Context, s *Service, ttl time.Duration, wait
 	if c.gen != gen {
 		return nil // everything was dropped meanwhile: look again next time
 	}
-	// Cells nobody asked for during their life go: memory follows what
-	// is looked at.
-	for id, e := range c.m {
-		if isDone(e.done) && start.Sub(e.at) >= cellLives*ttl {
-			c.pins -= len(e.lat)
-			delete(c.m, id)
-		}
-	}
 	for _, ch := range changes {
 		if ch.At.After(c.seen) {
 			c.seen = ch.At
@@ -288,18 +286,20 @@ func (c *pinCells) get(ctx context.Context, s *Service, list []int64, ttl time.D
 	var missing, stale []int64
 	var mine, old []*cellPins
 	c.mu.Lock()
-	now, gen, life := c.now(), c.gen, cellLives*ttl
+	now, life := c.now(), cellLives*ttl
+	gen := c.gen
 	for i, id := range list {
 		e, ok := c.m[id]
 		if ok && isDone(e.done) {
-			switch age := now.Sub(e.at); {
-			case e.err != nil || age >= life:
-				c.pins -= len(e.lat)
+			switch {
+			case e.err != nil:
 				delete(c.m, id)
 				ok = false
-			case age >= life/2 && !e.refreshing:
-				// Read again in the background, served meanwhile: cells
-				// read at the same time do not all expire together.
+			case now.Sub(e.at) >= life/2 && !e.refreshing:
+				// Read again in the background, served meanwhile: the
+				// look for changes dropped the cell if a report in it
+				// changed, so only what did not move updated_at can be
+				// missing, and nobody waits for a cell once it is kept.
 				e.refreshing = true
 				stale, old = append(stale, id), append(old, e)
 			}
@@ -321,26 +321,7 @@ func (c *pinCells) get(ctx context.Context, s *Service, list []int64, ttl time.D
 	}
 
 	if len(missing) > 0 {
-		err := c.read(ctx, s, missing, mine)
-		c.mu.Lock()
-		for i, id := range missing {
-			e := mine[i]
-			e.err = err
-			if c.m[id] != e {
-				continue // dropped meanwhile
-			}
-			if err != nil {
-				delete(c.m, id)
-			} else {
-				c.pins += len(e.lat)
-			}
-		}
-		c.evict()
-		c.mu.Unlock()
-		for _, e := range mine {
-			close(e.done)
-		}
-		if err != nil {
+		if err := c.fill(ctx, s, missing, mine); err != nil {
 			return nil, err
 		}
 	}
@@ -357,6 +338,31 @@ func (c *pinCells) get(ctx context.Context, s *Service, list []int64, ttl time.D
 		}
 	}
 	return out, nil
+}
+
+// fill reads the cells of list into mine, the entries get or Warm put
+// in the map for them, keeps those still there and wakes who waits.
+func (c *pinCells) fill(ctx context.Context, s *Service, list []int64, mine []*cellPins) error {
+	err := c.read(ctx, s, list, mine)
+	c.mu.Lock()
+	for i, id := range list {
+		e := mine[i]
+		e.err = err
+		if c.m[id] != e {
+			continue // dropped meanwhile
+		}
+		if err != nil {
+			delete(c.m, id)
+		} else {
+			c.pins += len(e.lat)
+		}
+	}
+	c.evict()
+	c.mu.Unlock()
+	for _, e := range mine {
+		close(e.done)
+	}
+	return err
 }
 
 // refresh reads cells again and puts them in place of old, unless they
@@ -485,4 +491,91 @@ func (c *pinCells) read(ctx context.Context, s *Service, list []int64, into []*c
 		e.lat, e.lon = slices.Clip(e.lat), slices.Clip(e.lon)
 	}
 	return nil
+}
+
+// warmBatch is how many cells Warm reads in one query: each query takes
+// one turn among the public reads, so boxes asked meanwhile are served
+// between them.
+const warmBatch = 16
+
+// maxWarmEmpty bounds the empty cells WarmMap keeps: a territory of up to
+// 10,000 cells (about 100 km square).
+const maxWarmEmpty = 10_000
+
+// WarmMap reads the map's cells into memory, in the order of the grid,
+// until three quarters of maxCellPins are kept. serve runs it once at
+// start, in the background: the map is then answered from memory within
+// seconds of a start, instead of each cell being read by the first
+// visitor who looks at it while others wait (docs/REPORTS.md). Cells
+// already kept, or read by a box meanwhile, are left as they are.
+func (s *Service) WarmMap(ctx context.Context) (cells, pins int, err error) {
+	s.answers.mu.Lock()
+	ttl := s.answers.ttl
+	s.answers.mu.Unlock()
+	if ttl <= 0 {
+		return 0, 0, nil
+	}
+	c := s.pinCells
+	// Where the changes start from: a report changed while the cells are
+	// read is dropped at the next look, as any other change.
+	if err := c.fresh(ctx, s, ttl); err != nil {
+		return 0, 0, err
+	}
+	var counts []struct {
+		Cell  int64 `bun:"cell"`
+		Count int   `bun:"n"`
+	}
+	err = s.db.NewSelect().Model((*Report)(nil)).ColumnExpr("cell, COUNT(*) AS n").
+		Where("cell IS NOT NULL").Group("cell").Order("cell").Scan(ctx, &counts)
+	if err != nil {
+		return 0, 0, fmt.Errorf("warm the map: %w", err)
+	}
+	// The territory's cells without reports are kept empty: a box over
+	// a park or the river is then not read either.
+	poly, err := s.Territory(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("warm the map: %w", err)
+	}
+	if poly != nil {
+		have := make(map[int64]bool, len(counts))
+		for _, n := range counts {
+			have[n.Cell] = true
+		}
+		c.mu.Lock()
+		for _, id := range boxCells(poly.Bounds(), fineStep, fineCols, maxWarmEmpty) {
+			if _, ok := c.m[id]; !ok && !have[id] {
+				e := &cellPins{done: make(chan struct{}), at: c.now()}
+				close(e.done)
+				c.m[id] = e
+			}
+		}
+		c.mu.Unlock()
+	}
+	budget := maxCellPins * 3 / 4
+	for len(counts) > 0 {
+		var list []int64
+		var mine []*cellPins
+		c.mu.Lock()
+		room := budget - c.pins
+		for len(counts) > 0 && len(list) < warmBatch && counts[0].Count <= room {
+			if _, ok := c.m[counts[0].Cell]; !ok {
+				e := &cellPins{done: make(chan struct{})}
+				c.m[counts[0].Cell] = e
+				list, mine = append(list, counts[0].Cell), append(mine, e)
+				room -= counts[0].Count
+			}
+			counts = counts[1:]
+		}
+		c.mu.Unlock()
+		if len(list) == 0 {
+			break // the budget is spent (or every cell was kept already)
+		}
+		if err := c.fill(ctx, s, list, mine); err != nil {
+			return cells, pins, fmt.Errorf("warm the map: %w", err)
+		}
+		for _, e := range mine {
+			cells, pins = cells+1, pins+len(e.lat)
+		}
+	}
+	return cells, pins, nil
 }

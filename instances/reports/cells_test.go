@@ -34,6 +34,15 @@ func TestPinsFromCells(t *testing.T) {
 		cached := reports.NewService(f.db, f.clock.Now)
 		plain := reports.NewService(f.db, f.clock.Now)
 		plain.SetAnswerTTL(0)
+		// A node just started reads every cell before anyone asks:
+		// every box is then answered from memory, the same as the
+		// database.
+		warmed := reports.NewService(f.db, f.clock.Now)
+		cellsRead, pinsRead, err := warmed.WarmMap(f.ctx)
+		if err != nil || cellsRead != 6 || pinsRead != 90 {
+			t.Fatalf("WarmMap: %d cells, %d pins, %v; want 6 cells, 90 pins", cellsRead, pinsRead, err)
+		}
+		warmHits, asked := warmed.AnswerHits(), uint64(0)
 		boxes := []reports.Box{
 			{South: 48.855, West: 2.365, North: 48.865, East: 2.385},
 			{South: 48.859, West: 2.369, North: 48.861, East: 2.371},
@@ -57,6 +66,14 @@ func TestPinsFromCells(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
+					fromWarm, warmMore, err := warmed.Pins(f.ctx, b, flt, limit)
+					if err != nil {
+						t.Fatal(err)
+					}
+					asked++
+					if !slices.Equal(fromWarm, got) || warmMore != gotMore {
+						t.Fatalf("%+v %+v limit %d: the warmed map answers %d pins more=%v, the other %d more=%v", b, flt, limit, len(fromWarm), warmMore, len(got), gotMore)
+					}
 					if len(got) != len(want) || gotMore != wantMore {
 						t.Fatalf("%+v %+v limit %d: %d pins more=%v, the database %d more=%v", b, flt, limit, len(got), gotMore, len(want), wantMore)
 					}
@@ -79,6 +96,9 @@ func TestPinsFromCells(t *testing.T) {
 				}
 			}
 		}
+		if hits := warmed.AnswerHits() - warmHits; hits != asked {
+			t.Errorf("the warmed map answered %d of %d boxes from memory", hits, asked)
+		}
 		if nonEmpty < len(boxes)*len(filters) {
 			t.Errorf("only %d of %d answers had pins: the boxes miss the reports", nonEmpty, 2*len(boxes)*len(filters))
 		}
@@ -99,7 +119,8 @@ func compare(a, b string) int {
 // by another process (another Service on the same database) does not
 // show within AnswerTTL, shows before the answer after a quiet spell and
 // soon after (the look in the background) while boxes come steadily; a change that did not move
-// updated_at (a hand-typed UPDATE) shows once the cell's life is over;
+// updated_at (a hand-typed UPDATE) shows once the cell, past half its
+// life, was asked for and read again in the background;
 // this process's own writes show at once.
 func TestPinCellsFreshness(t *testing.T) {
 	run(t, func(t *testing.T, f *fixture) {
@@ -174,10 +195,18 @@ func TestPinCellsFreshness(t *testing.T) {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
+		// Long past its life, the cell is still served at once (no box
+		// waits for a read) and read again in the background.
 		handTyped(reports.Rejected)
-		cells.Advance(31 * reports.AnswerTTL)
-		if got := pins(); got[r.ID] != reports.Rejected {
-			t.Fatalf("a hand-typed update after the cell's life: %v", got)
+		cells.Advance(300 * reports.AnswerTTL)
+		if got := pins(); got[r.ID] != reports.Done {
+			t.Fatalf("long after the cell's life: %v, want the cell served while read again", got)
+		}
+		for deadline := time.Now().Add(10 * time.Second); pins()[r.ID] != reports.Rejected; {
+			if time.Now().After(deadline) {
+				t.Fatal("the cell past its life was not read again in the background")
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
 
 		// This process's own write: at once, and only its cell read
