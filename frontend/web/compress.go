@@ -3,7 +3,6 @@ package web
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"io"
 	"mime"
 	"net"
@@ -11,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // Compress gzips the answers worth it (HTML, JSON, CSS, JavaScript, SVG,
