@@ -31,6 +31,9 @@ func Routes(t testing.TB, register func(*web.Kit) error) []string {
 	}
 	var out []string
 	err = k.Router().Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		if route.GetHandler() == nil {
+			return nil // a first segment's router (web.Kit.routerFor), walked into
+		}
 		path, err := route.GetPathTemplate()
 		if err != nil {
 			return err

@@ -2,6 +2,9 @@ package web
 
 import (
 	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
 
 	"agora/instances/accounts"
 )
@@ -33,22 +36,45 @@ func (k *Kit) Role(role accounts.Role) Routes {
 
 // Get serves GET (and HEAD) at path.
 func (rt Routes) Get(path string, h http.HandlerFunc) {
-	rt.k.router.HandleFunc(path, rt.guard(h)).Methods(http.MethodGet, http.MethodHead)
+	r, p := rt.k.routerFor(path)
+	r.HandleFunc(p, rt.guard(h)).Methods(http.MethodGet, http.MethodHead)
 }
 
 // Post serves POST at path.
 func (rt Routes) Post(path string, h http.HandlerFunc) {
-	rt.k.router.HandleFunc(path, rt.guard(h)).Methods(http.MethodPost)
+	r, p := rt.k.routerFor(path)
+	r.HandleFunc(p, rt.guard(h)).Methods(http.MethodPost)
 }
 
 // Put serves PUT at path, for scripts: its answers, errors included,
 // are JSON whatever the client accepts.
 func (rt Routes) Put(path string, h http.HandlerFunc) {
 	guarded := rt.guard(h)
-	rt.k.router.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+	r, p := rt.k.routerFor(path)
+	r.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
 		if !WantsJSON(r) {
 			r.Header.Set("Accept", "application/json")
 		}
 		guarded(w, r)
 	}).Methods(http.MethodPut)
+}
+
+// routerFor returns where a route of path goes, and its path there. A
+// path of two segments or more whose first is a plain word goes to a
+// router of its own for that word: the router tries its routes one by
+// one, each a regular expression, and the node has hundreds, so a
+// request now tries the routes of its first segment only (a tenth of
+// the node's CPU went there under a flood of ballots). The router's
+// order is kept within a segment; across segments no path can match two.
+func (k *Kit) routerFor(path string) (*mux.Router, string) {
+	seg, rest, ok := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	if !ok || seg == "" || strings.ContainsAny(seg, "{}") {
+		return k.router, path
+	}
+	sub := k.segments[seg]
+	if sub == nil {
+		sub = k.router.PathPrefix("/" + seg + "/").Subrouter()
+		k.segments[seg] = sub
+	}
+	return sub, "/" + rest
 }

@@ -91,10 +91,11 @@ type Kit struct {
 	clock    func() time.Time
 	site     *site.Service
 
-	router *mux.Router
-	view   *views // the layout, the shared partials and the kit's own pages
-	static fs.FS
-	common Common
+	router   *mux.Router
+	segments map[string]*mux.Router // routerFor's, by first segment
+	view     *views                 // the layout, the shared partials and the kit's own pages
+	static   fs.FS
+	common   Common
 
 	errors []DomainError
 	// uploads maps the path of an upload route to its body limit, above
@@ -160,7 +161,7 @@ func New(cfg Config, deps Deps) (*Kit, error) {
 		return nil, err
 	}
 	k.errors = slices.Clone(domainErrors)
-	k.router = mux.NewRouter()
+	k.router, k.segments = mux.NewRouter(), map[string]*mux.Router{}
 	k.router.Use(nameRoute)
 	k.router.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		k.Fail(w, r, HTTPError(http.StatusNotFound, nil))
