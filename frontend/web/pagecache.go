@@ -68,6 +68,7 @@ type ReaderPage func(r *http.Request, kept any) (fill func(slot string) (Fill, b
 type Fill struct {
 	HTML     []byte
 	deflated []byte // HTML as raw deflate ending in a sync flush, or nil
+	crc      uint32 // of HTML, when deflated is set
 }
 
 // CompressedFill is a Fill of html compressed now, for a part kept
@@ -83,6 +84,7 @@ func CompressedFill(html []byte) Fill {
 		fw.Reset(io.Discard)
 		flateWriters.Put(fw)
 		f.deflated = b.Bytes()
+		f.crc = crc32.ChecksumIEEE(html)
 	}
 	return f
 }
@@ -119,6 +121,7 @@ type readerParts struct {
 	segs  [][]byte
 	names []string // len(segs)-1
 	gz    [][]byte // nil when not worth compressing
+	crcs  []uint32 // each segment's CRC-32, with gz
 	size  int      // of the segments
 }
 
@@ -309,17 +312,21 @@ func (c *pageCache) serveReader(w http.ResponseWriter, r *http.Request, key stri
 		defer gzipBuffers.Put(body)
 		body.Reset()
 		body.Write(gzipHeader)
+		// The trailer's CRC from the kept parts' own (crcCombine).
 		crc := uint32(0)
 		for i, seg := range parts.segs {
 			body.Write(parts.gz[i])
-			crc = crc32.Update(crc, crc32.IEEETable, seg)
+			crc = crcCombine(crc, parts.crcs[i], len(seg))
 			if i < len(fills) {
-				if f := fills[i]; f.deflated != nil {
+				f := fills[i]
+				fillCRC := f.crc
+				if f.deflated != nil {
 					body.Write(f.deflated)
 				} else {
 					writeStored(body, f.HTML)
+					fillCRC = crc32.ChecksumIEEE(f.HTML)
 				}
-				crc = crc32.Update(crc, crc32.IEEETable, fills[i].HTML)
+				crc = crcCombine(crc, fillCRC, len(f.HTML))
 			}
 		}
 		body.Write(binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, crc), uint32(size)))
@@ -404,6 +411,7 @@ func cutAtSlots(h http.Header, body []byte, slots Slots) *readerParts {
 			fw.Close()
 		}
 		parts.gz = append(parts.gz, b.Bytes())
+		parts.crcs = append(parts.crcs, crc32.ChecksumIEEE(seg))
 	}
 	fw.Reset(io.Discard)
 	flateWriters.Put(fw)
