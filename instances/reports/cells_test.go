@@ -140,6 +140,16 @@ func TestPinCellsFreshness(t *testing.T) {
 			}
 			return m
 		}
+		// eventually waits for the background's work: the pin of id shows
+		// state within 10 s.
+		eventually := func(id string, state reports.State, failure string) {
+			t.Helper()
+			for deadline := time.Now().Add(10 * time.Second); pins()[id] != state; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatal(failure)
+				}
+			}
+		}
 		r := f.report(t, accounts.As(f.alice), "nid-de-poule", inside)
 		if got := pins(); got[r.ID] != reports.New || len(got) != 1 {
 			t.Fatalf("first read: %v", got)
@@ -163,12 +173,7 @@ func TestPinCellsFreshness(t *testing.T) {
 		f.clock.Advance(time.Second)
 		wantErr(t, f.svc.ChangeState(f.ctx, accounts.As(f.cleaning), other.ID, reports.Change{To: reports.Rejected, Message: "Non."}), nil, "reject")
 		cells.Advance(reports.AnswerTTL)
-		for deadline := time.Now().Add(10 * time.Second); pins()[other.ID] != reports.Rejected; {
-			if time.Now().After(deadline) {
-				t.Fatal("the look for changes in the background never dropped the cell")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		eventually(other.ID, reports.Rejected, "the look for changes in the background never dropped the cell")
 
 		// Straight into the table, updated_at untouched: not seen at the
 		// next look for changes; read again in the background once the
@@ -189,12 +194,7 @@ func TestPinCellsFreshness(t *testing.T) {
 		if got := pins(); got[r.ID] != reports.Acknowledged {
 			t.Fatalf("at half the cell's life: %v, want the cell served while read again", got)
 		}
-		for deadline := time.Now().Add(10 * time.Second); pins()[r.ID] != reports.Done; {
-			if time.Now().After(deadline) {
-				t.Fatal("the cell past half its life was not read again in the background")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		eventually(r.ID, reports.Done, "the cell past half its life was not read again in the background")
 		// Long past its life, the cell is still served at once (no box
 		// waits for a read) and read again in the background.
 		handTyped(reports.Rejected)
@@ -202,12 +202,7 @@ func TestPinCellsFreshness(t *testing.T) {
 		if got := pins(); got[r.ID] != reports.Done {
 			t.Fatalf("long after the cell's life: %v, want the cell served while read again", got)
 		}
-		for deadline := time.Now().Add(10 * time.Second); pins()[r.ID] != reports.Rejected; {
-			if time.Now().After(deadline) {
-				t.Fatal("the cell past its life was not read again in the background")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		eventually(r.ID, reports.Rejected, "the cell past its life was not read again in the background")
 
 		// This process's own write: at once, and only its cell read
 		// again (a box of another cell is still answered from memory).
