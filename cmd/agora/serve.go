@@ -247,7 +247,9 @@ func serve(ctx context.Context, cfg Config, e *env, hooks serveHooks) error {
 		began := time.Now()
 		cells, pins, err := reportsSvc.WarmMap(maintCtx)
 		if err != nil {
-			log.Warn("warm the map", "err", err)
+			if maintCtx.Err() == nil { // not stopped: the map is read when asked instead
+				log.Warn("warm the map", "err", err)
+			}
 			return
 		}
 		log.Info("map warmed", "cells", cells, "pins", pins, "took", time.Since(began).Round(time.Millisecond))
