@@ -88,6 +88,7 @@ type pinCells struct {
 	checking chan struct{}
 	now      func() time.Time
 	hits     uint64 // boxes answered with every cell kept (the benchmark reports it)
+	warming  int    // WarmMap calls under way
 }
 
 func newPinCells() *pinCells {
@@ -135,6 +136,18 @@ func (c *pinCells) drop(id int64) {
 func (s *Service) pinsFromCells(ctx context.Context, q pinsQuery, ttl time.Duration) (pinsAnswer, error) {
 	if err := s.pinCells.fresh(ctx, s, ttl); err != nil {
 		return pinsAnswer{}, err
+	}
+	if s.pinCells.warmingWithout(q.cells) {
+		// While the map is being warmed, a box over a cell not read yet
+		// asks the database for its own pins (about a thousand index
+		// entries) rather than reading whole cells (thousands of rows
+		// each) that the warm-up reads too.
+		done, err := s.admit(ctx)
+		if err != nil {
+			return pinsAnswer{}, err
+		}
+		defer done()
+		return s.pins(ctx, q)
 	}
 	got, err := s.pinCells.get(ctx, s, q.cells, ttl)
 	if err != nil {
@@ -340,6 +353,22 @@ func (c *pinCells) get(ctx context.Context, s *Service, list []int64, ttl time.D
 	return out, nil
 }
 
+// warmingWithout reports whether WarmMap is under way and a cell of
+// list is neither kept nor being read.
+func (c *pinCells) warmingWithout(list []int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.warming == 0 {
+		return false
+	}
+	for _, id := range list {
+		if _, ok := c.m[id]; !ok {
+			return true
+		}
+	}
+	return false
+}
+
 // fill reads the cells of list into mine, the entries get or Warm put
 // in the map for them, keeps those still there and wakes who waits.
 func (c *pinCells) fill(ctx context.Context, s *Service, list []int64, mine []*cellPins) error {
@@ -493,9 +522,9 @@ func (c *pinCells) read(ctx context.Context, s *Service, list []int64, into []*c
 	return nil
 }
 
-// warmBatch is how many cells Warm reads in one query: each query takes
-// one turn among the public reads, so boxes asked meanwhile are served
-// between them.
+// warmBatch is how many cells WarmMap reads in one query: each query
+// takes one turn among the public reads, so boxes asked meanwhile are
+// served between them.
 const warmBatch = 16
 
 // maxWarmEmpty bounds the empty cells WarmMap keeps: a territory of up to
@@ -516,6 +545,14 @@ func (s *Service) WarmMap(ctx context.Context) (cells, pins int, err error) {
 		return 0, 0, nil
 	}
 	c := s.pinCells
+	c.mu.Lock()
+	c.warming++
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.warming--
+		c.mu.Unlock()
+	}()
 	// Where the changes start from: a report changed while the cells are
 	// read is dropped at the next look, as any other change.
 	if err := c.fresh(ctx, s, ttl); err != nil {

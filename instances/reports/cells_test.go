@@ -43,6 +43,10 @@ func TestPinsFromCells(t *testing.T) {
 			t.Fatalf("WarmMap: %d cells, %d pins, %v; want 6 cells, 90 pins", cellsRead, pinsRead, err)
 		}
 		warmHits, asked := warmed.AnswerHits(), uint64(0)
+		// While a warm-up is under way, a box over cells not read yet is
+		// answered by the database, the same, and keeps no cell.
+		during := reports.NewService(f.db, f.clock.Now)
+		reports.SetWarming(during, true)
 		boxes := []reports.Box{
 			{South: 48.855, West: 2.365, North: 48.865, East: 2.385},
 			{South: 48.859, West: 2.369, North: 48.861, East: 2.371},
@@ -71,6 +75,13 @@ func TestPinsFromCells(t *testing.T) {
 						t.Fatal(err)
 					}
 					asked++
+					fromDB, dbMore, err := during.Pins(f.ctx, b, flt, limit)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(fromDB, want) || dbMore != wantMore {
+						t.Fatalf("%+v %+v limit %d: during a warm-up %d pins more=%v, the database %d more=%v", b, flt, limit, len(fromDB), dbMore, len(want), wantMore)
+					}
 					if !slices.Equal(fromWarm, got) || warmMore != gotMore {
 						t.Fatalf("%+v %+v limit %d: the warmed map answers %d pins more=%v, the other %d more=%v", b, flt, limit, len(fromWarm), warmMore, len(got), gotMore)
 					}
@@ -96,6 +107,10 @@ func TestPinsFromCells(t *testing.T) {
 				}
 			}
 		}
+		if hits := during.AnswerHits(); hits != 0 {
+			t.Errorf("during a warm-up, %d boxes were answered from cells, want none kept", hits)
+		}
+		reports.SetWarming(during, false)
 		if hits := warmed.AnswerHits() - warmHits; hits != asked {
 			t.Errorf("the warmed map answered %d of %d boxes from memory", hits, asked)
 		}

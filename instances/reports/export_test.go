@@ -9,3 +9,15 @@ func SetCellClock(s *Service, now func() time.Time) {
 	s.pinCells.now = now
 	s.pinCells.mu.Unlock()
 }
+
+// SetWarming marks a WarmMap under way (or ended), for tests of the
+// boxes answered meanwhile.
+func SetWarming(s *Service, on bool) {
+	s.pinCells.mu.Lock()
+	if on {
+		s.pinCells.warming++
+	} else {
+		s.pinCells.warming--
+	}
+	s.pinCells.mu.Unlock()
+}
