@@ -134,7 +134,7 @@ func BenchmarkReports(b *testing.B) {
 								}
 								took := time.Since(began)
 								b.Logf("map warmed: %d cells, %d pins in %v", cells, pinsRead, took.Round(time.Millisecond))
-								kept := float64(heapInUse()-heap0) / (1 << 20)
+								kept := (float64(heapInUse()) - float64(heap0)) / (1 << 20)
 								measureWith(b, f, clients, pins(reports.Filter{}))
 								// After b.Loop, which drops metrics reported before.
 								b.ReportMetric(took.Seconds(), "warm-s")
@@ -143,10 +143,10 @@ func BenchmarkReports(b *testing.B) {
 						}
 					})
 					// The same from the instant the node starts: the
-					// clients ask while WarmMap reads, so boxes over cells
-					// not read yet read them themselves. What the first
-					// seconds after a start look like; every query counts,
-					// the first too.
+					// clients ask while WarmMap reads, so a box over a cell
+					// not read yet asks the database for its own pins. What
+					// the first second after a start looks like; every
+					// query counts, the first too.
 					b.Run("pins-start", func(b *testing.B) {
 						for _, clients := range benchClients(b) {
 							b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
