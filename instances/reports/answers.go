@@ -165,6 +165,13 @@ func (s *Service) moved(cell *int64) {
 	}
 }
 
+// answerTTL is how long answers are kept now (0: not cached).
+func (s *Service) answerTTL() time.Duration {
+	s.answers.mu.Lock()
+	defer s.answers.mu.Unlock()
+	return s.answers.ttl
+}
+
 // SetAnswerTTL changes how long answers are kept (0: not cached), for
 // the benchmark's figures without the cache; the default is AnswerTTL.
 func (s *Service) SetAnswerTTL(ttl time.Duration) {

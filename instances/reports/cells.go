@@ -142,12 +142,7 @@ func (s *Service) pinsFromCells(ctx context.Context, q pinsQuery, ttl time.Durat
 		// asks the database for its own pins (about a thousand index
 		// entries) rather than reading whole cells (thousands of rows
 		// each) that the warm-up reads too.
-		done, err := s.admit(ctx)
-		if err != nil {
-			return pinsAnswer{}, err
-		}
-		defer done()
-		return s.pins(ctx, q)
+		return s.pinsInTurn(ctx, q)
 	}
 	got, err := s.pinCells.get(ctx, s, q.cells, ttl)
 	if err != nil {
@@ -538,9 +533,7 @@ const maxWarmEmpty = 10_000
 // visitor who looks at it while others wait (docs/REPORTS.md). Cells
 // already kept, or read by a box meanwhile, are left as they are.
 func (s *Service) WarmMap(ctx context.Context) (cells, pins int, err error) {
-	s.answers.mu.Lock()
-	ttl := s.answers.ttl
-	s.answers.mu.Unlock()
+	ttl := s.answerTTL()
 	if ttl <= 0 {
 		return 0, 0, nil
 	}

@@ -41,26 +41,27 @@ func (s *Service) Pins(ctx context.Context, b Box, f Filter, limit int) ([]Pin, 
 	}
 	q := pinsQuery{column: column, cells: list, south: e6(b.South), north: e6(b.North), west: e6(b.West), east: e6(b.East),
 		filter: f, limit: limit}
-	s.answers.mu.Lock()
-	ttl := s.answers.ttl
-	s.answers.mu.Unlock()
-	if column == "cell" && ttl > 0 {
+	if ttl := s.answerTTL(); column == "cell" && ttl > 0 {
 		a, err := s.pinsFromCells(ctx, q, ttl)
 		return a.pins, a.more, err
 	}
-	v, err := s.answers.get(ctx, q.key(), func(ctx context.Context) (any, error) {
-		done, err := s.admit(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer done()
-		return s.pins(ctx, q)
-	})
+	v, err := s.answers.get(ctx, q.key(), func(ctx context.Context) (any, error) { return s.pinsInTurn(ctx, q) })
 	if err != nil {
 		return nil, false, err
 	}
 	a := v.(pinsAnswer)
 	return a.pins, a.more, nil
+}
+
+// pinsInTurn reads a box from the database in a turn among the public
+// reads.
+func (s *Service) pinsInTurn(ctx context.Context, q pinsQuery) (pinsAnswer, error) {
+	done, err := s.admit(ctx)
+	if err != nil {
+		return pinsAnswer{}, err
+	}
+	defer done()
+	return s.pins(ctx, q)
 }
 
 // pinsQuery is one box query, normalised: the box in microdegrees.
